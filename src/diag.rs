@@ -1,0 +1,97 @@
+//! Diagnostics: non-fatal findings with a source position, printed like a compiler's.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// One finding. `file` is relative to the input root (forward slashes); `line`/`col` are 1-based,
+/// 0 when unknown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        line: u32,
+        col: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            col,
+            severity,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn warning(
+        code: &'static str,
+        file: &str,
+        line: u32,
+        col: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, code, file, line, col, message)
+    }
+    pub fn error(
+        code: &'static str,
+        file: &str,
+        line: u32,
+        col: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Error, code, file, line, col, message)
+    }
+    pub fn info(
+        code: &'static str,
+        file: &str,
+        line: u32,
+        col: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Info, code, file, line, col, message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.file, self.line, self.col, self.severity, self.code, self.message
+        )
+    }
+}
+
+/// Sorts and de-duplicates so output order never depends on thread scheduling.
+pub fn normalize(diags: &mut Vec<Diagnostic>) {
+    diags.sort();
+    diags.dedup();
+}

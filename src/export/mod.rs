@@ -1,0 +1,56 @@
+//! Exporters: pure functions from the resolved IR to files in memory. Each format is one
+//! module registered in [`registry`]; none imports another exporter or the reader.
+
+pub mod json;
+
+use crate::diag::Diagnostic;
+use crate::ir::Graph;
+use std::path::PathBuf;
+
+/// One output file, with a path relative to the output location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// What an exporter produced.
+#[derive(Debug, Default)]
+pub struct Export {
+    pub artifacts: Vec<Artifact>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// A one-line human summary ("10 notes, 10 cards, 1 media file").
+    pub summary: String,
+}
+
+/// Options for all exporters; each reads its own part.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// Seconds since the epoch written wherever a format stores a date (`SOURCE_DATE_EPOCH`).
+    pub timestamp: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{format}: {message}")]
+    Failed {
+        format: &'static str,
+        message: String,
+    },
+}
+
+pub trait Exporter: Sync {
+    /// The command and format name ("json", "md", "anki", "docx").
+    fn name(&self) -> &'static str;
+    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError>;
+}
+
+/// Every exporter, by name.
+pub fn registry() -> Vec<Box<dyn Exporter>> {
+    vec![Box::new(json::JsonExporter)]
+}
+
+pub fn by_name(name: &str) -> Option<Box<dyn Exporter>> {
+    registry().into_iter().find(|e| e.name() == name)
+}

@@ -1,0 +1,208 @@
+//! Read-only and mutable traversals over the IR, shared by the resolver and the exporters.
+
+use super::{Block, BlockAddr, Graph, Inline, Node, Page};
+
+/// The text a reader sees, markup dropped (refs by name or label, clozes by answer).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    push_plain(inlines, &mut s);
+    s
+}
+
+fn push_plain(inlines: &[Inline], s: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text { text } | Inline::Code { text } | Inline::Html { html: text } => {
+                s.push_str(text)
+            }
+            Inline::Strong { children }
+            | Inline::Emphasis { children }
+            | Inline::Strike { children }
+            | Inline::Highlight { children }
+            | Inline::Link { children, .. } => push_plain(children, s),
+            Inline::Image { alt, .. } => s.push_str(alt),
+            Inline::PageRef { name, label, .. } => match label {
+                Some(l) => push_plain(l, s),
+                None => s.push_str(name),
+            },
+            Inline::Tag { name, .. } => {
+                s.push('#');
+                s.push_str(name);
+            }
+            Inline::BlockRef { label: Some(l), .. } => push_plain(l, s),
+            Inline::BlockRef { uuid, .. } => s.push_str(uuid),
+            Inline::Embed { .. } | Inline::Macro { .. } => {}
+            Inline::Cloze { answer, .. } => push_plain(answer, s),
+            Inline::Math { tex, .. } => s.push_str(tex),
+            Inline::SoftBreak | Inline::HardBreak => s.push(' '),
+        }
+    }
+}
+
+/// Calls `f` on every inline list in the nodes (paragraphs, headings, table cells, list items),
+/// and on nested inline children.
+pub fn for_each_inline_mut(nodes: &mut [Node], f: &mut dyn FnMut(&mut Inline)) {
+    for n in nodes {
+        match n {
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
+                visit_inlines_mut(inlines, f)
+            }
+            Node::Quote { children } | Node::Admonition { children, .. } => {
+                for_each_inline_mut(children, f)
+            }
+            Node::List { items, .. } => items
+                .iter_mut()
+                .for_each(|i| for_each_inline_mut(&mut i.children, f)),
+            Node::Table { header, rows } => {
+                header.iter_mut().for_each(|c| visit_inlines_mut(c, f));
+                rows.iter_mut()
+                    .flatten()
+                    .for_each(|c| visit_inlines_mut(c, f));
+            }
+            Node::Code { .. }
+            | Node::Math { .. }
+            | Node::Query { .. }
+            | Node::Rule
+            | Node::Html { .. } => {}
+        }
+    }
+}
+
+fn visit_inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+    for i in inlines {
+        f(i);
+        match i {
+            Inline::Strong { children }
+            | Inline::Emphasis { children }
+            | Inline::Strike { children }
+            | Inline::Highlight { children }
+            | Inline::Link { children, .. } => visit_inlines_mut(children, f),
+            Inline::PageRef { label: Some(l), .. } | Inline::BlockRef { label: Some(l), .. } => {
+                visit_inlines_mut(l, f)
+            }
+            Inline::Cloze { answer, .. } => visit_inlines_mut(answer, f),
+            _ => {}
+        }
+    }
+}
+
+/// Read-only counterpart of [`for_each_inline_mut`].
+pub fn for_each_inline(nodes: &[Node], f: &mut dyn FnMut(&Inline)) {
+    for n in nodes {
+        match n {
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
+                visit_inlines(inlines, f)
+            }
+            Node::Quote { children } | Node::Admonition { children, .. } => {
+                for_each_inline(children, f)
+            }
+            Node::List { items, .. } => items.iter().for_each(|i| for_each_inline(&i.children, f)),
+            Node::Table { header, rows } => {
+                header.iter().for_each(|c| visit_inlines(c, f));
+                rows.iter().flatten().for_each(|c| visit_inlines(c, f));
+            }
+            Node::Code { .. }
+            | Node::Math { .. }
+            | Node::Query { .. }
+            | Node::Rule
+            | Node::Html { .. } => {}
+        }
+    }
+}
+
+pub fn visit_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
+    for i in inlines {
+        f(i);
+        match i {
+            Inline::Strong { children }
+            | Inline::Emphasis { children }
+            | Inline::Strike { children }
+            | Inline::Highlight { children }
+            | Inline::Link { children, .. } => visit_inlines(children, f),
+            Inline::PageRef { label: Some(l), .. } | Inline::BlockRef { label: Some(l), .. } => {
+                visit_inlines(l, f)
+            }
+            Inline::Cloze { answer, .. } => visit_inlines(answer, f),
+            _ => {}
+        }
+    }
+}
+
+impl Block {
+    /// The first line's inlines (what a block reference shows).
+    pub fn title(&self) -> &[Inline] {
+        for n in &self.body {
+            match n {
+                Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
+                    let end = inlines
+                        .iter()
+                        .position(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak))
+                        .unwrap_or(inlines.len());
+                    return &inlines[..end];
+                }
+                _ => return &[],
+            }
+        }
+        &[]
+    }
+
+    /// True when the block has nothing to show (an empty bullet).
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+}
+
+impl Page {
+    /// Indices of the block and all its descendants, in document order, without recursion.
+    pub fn subtree(&self, root: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(b) = stack.pop() {
+            out.push(b);
+            stack.extend(self.blocks[b as usize].children.iter().rev());
+        }
+        out
+    }
+
+    /// Whether `a` is `b` or one of its ancestors.
+    pub fn is_ancestor_or_self(&self, a: u32, b: u32) -> bool {
+        let mut cur = Some(b);
+        while let Some(c) = cur {
+            if c == a {
+                return true;
+            }
+            cur = self.blocks[c as usize].parent;
+        }
+        false
+    }
+
+    /// Ancestors of a block from the top down, excluding the block itself.
+    pub fn ancestors(&self, b: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut cur = self.blocks[b as usize].parent;
+        while let Some(c) = cur {
+            out.push(c);
+            cur = self.blocks[c as usize].parent;
+        }
+        out.reverse();
+        out
+    }
+
+    pub fn property(&self, key: &str) -> Option<&super::Property> {
+        self.properties.iter().find(|p| p.key == key)
+    }
+}
+
+impl Graph {
+    pub fn block(&self, addr: BlockAddr) -> &Block {
+        &self.pages[addr.page as usize].blocks[addr.block as usize]
+    }
+
+    pub fn page_by_name(&self, name: &str) -> Option<u32> {
+        self.index.pages.get(&crate::read::page_key(name)).copied()
+    }
+
+    pub fn block_by_uuid(&self, uuid: &str) -> Option<BlockAddr> {
+        self.index.blocks.get(&uuid.to_ascii_lowercase()).copied()
+    }
+}

@@ -1,0 +1,58 @@
+//! notes-export: Logseq outlines → Anki decks, Word handouts, Markdown and JSON.
+//!
+//! Pipeline: [`read`] (files → IR) → [`resolve`] (refs, embeds, assets) → [`export`] (IR →
+//! in-memory files) → [`output`] (atomic writes). The CLI in `cli` is a thin layer over these.
+
+pub mod cli;
+pub mod diag;
+pub mod export;
+pub mod ir;
+pub mod output;
+pub mod read;
+pub mod resolve;
+
+use diag::Diagnostic;
+use ir::Graph;
+use read::{ReadError, Source};
+use std::path::Path;
+
+/// A read and resolved input, ready for any exporter.
+pub struct Loaded {
+    pub graph: Graph,
+    pub source: Source,
+    /// Diagnostics with file paths as the user named them, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and resolves one input (graph folder, page file, or `-`).
+pub fn load(input: &Path) -> Result<Loaded, ReadError> {
+    let reading = read::read_input(input)?;
+    Ok(finish(reading))
+}
+
+/// Resolves a reading and prefixes its diagnostics with the input's path.
+pub fn finish(reading: read::Reading) -> Loaded {
+    let read::Reading {
+        mut graph,
+        source,
+        mut diagnostics,
+    } = reading;
+    diagnostics.extend(resolve::resolve(&mut graph, &source));
+    for d in &mut diagnostics {
+        d.file = display_path(&source.display, &d.file);
+    }
+    diag::normalize(&mut diagnostics);
+    Loaded {
+        graph,
+        source,
+        diagnostics,
+    }
+}
+
+fn display_path(prefix: &str, file: &str) -> String {
+    if prefix.is_empty() || prefix == "." {
+        file.to_string()
+    } else {
+        format!("{}/{}", prefix.trim_end_matches('/'), file)
+    }
+}

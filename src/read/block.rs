@@ -1,0 +1,252 @@
+//! One raw block → an IR block: first-line markers, properties, schedule lines, parsed body.
+
+use super::inline::{is_uuid, parse_body, InlineCtx, LineStart};
+use super::outline::{CodeState, RawBlock, RawLine};
+use super::properties::{make_property, normalize_key, split_property_line};
+use crate::diag::Diagnostic;
+use crate::ir::{Block, Property};
+
+const MARKERS: [&str; 11] = [
+    "TODO",
+    "DOING",
+    "WAITING",
+    "WAIT",
+    "DONE",
+    "CANCELED",
+    "CANCELLED",
+    "STARTED",
+    "IN-PROGRESS",
+    "NOW",
+    "LATER",
+];
+
+/// Splits `## TODO [#A] text` into heading size, marker, priority and the rest.
+fn first_line_parts(text: &str) -> (Option<u8>, Option<String>, Option<String>, usize) {
+    let mut at = 0;
+    let b = text.as_bytes();
+    let hashes = b.iter().take_while(|&&c| c == b'#').count();
+    let mut heading = None;
+    if (1..=6).contains(&hashes) && b.get(hashes).is_none_or(|c| *c == b' ' || *c == b'\t') {
+        heading = Some(hashes as u8);
+        at = (hashes + 1).min(text.len());
+    }
+    let mut marker = None;
+    let rest = &text[at..];
+    if let Some(m) = MARKERS.iter().find(|m| {
+        rest.starts_with(*m)
+            && rest
+                .as_bytes()
+                .get(m.len())
+                .is_none_or(|c| *c == b' ' || *c == b'\t')
+    }) {
+        marker = Some(m.to_string());
+        at = (at + m.len() + 1).min(text.len());
+    }
+    let mut priority = None;
+    let rest = &text[at..];
+    let rb = rest.as_bytes();
+    if rb.len() >= 4
+        && rest.starts_with("[#")
+        && rb[3] == b']'
+        && rb.get(4).is_none_or(|c| *c == b' ')
+    {
+        priority = Some((rb[2] as char).to_string());
+        at = (at + 5).min(text.len());
+    }
+    (heading, marker, priority, at)
+}
+
+/// `SCHEDULED: <2024-01-05 Fri>` → `2024-01-05 Fri`.
+fn timestamp(line: &str, key: &str) -> Option<String> {
+    let rest = line.trim().strip_prefix(key)?.trim();
+    let inner = rest.strip_prefix('<')?;
+    Some(inner[..inner.find('>')?].to_string())
+}
+
+pub struct Built {
+    pub block: Block,
+    /// YAML front matter and `#+key:` directives found in a pre-block.
+    pub page_directives: Vec<Property>,
+}
+
+pub fn build_block(
+    raw: &RawBlock,
+    ctx: &InlineCtx,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Built {
+    let mut block = Block {
+        line: raw.line,
+        depth: raw.depth,
+        parent: raw.parent,
+        pre_block: raw.pre_block,
+        ..Default::default()
+    };
+    let mut page_directives = Vec::new();
+    for l in &raw.front_matter {
+        if let Some((k, v)) = l.text.split_once(':') {
+            if let Some(key) = normalize_key(k.trim()) {
+                block
+                    .properties
+                    .push(make_property(key, v.trim().trim_matches('"')));
+            }
+        }
+    }
+
+    let mut content: Vec<&str> = Vec::new();
+    if !raw.front_matter.is_empty() {
+        content.push("---");
+        content.extend(raw.front_matter.iter().map(|l| l.text));
+        content.push("---");
+    }
+    let mut body: Vec<RawLine> = Vec::new();
+    let mut code = CodeState::default();
+    let mut drawer: Option<&str> = None;
+    for (k, l) in raw.lines.iter().enumerate() {
+        let mut text = l.text;
+        let mut col = l.col;
+        if k == 0 && !raw.pre_block {
+            let (heading, marker, priority, at) = first_line_parts(text);
+            block.heading = heading;
+            block.marker = marker;
+            block.priority = priority;
+            if at > 0 {
+                // Keep the marks in `content` (as Logseq does), parse only the rest.
+                content.push(text);
+                text = &text[at..];
+                col += at as u32;
+                code.feed(text);
+                body.push(RawLine {
+                    line: l.line,
+                    col,
+                    text,
+                });
+                continue;
+            }
+        }
+        let in_code = code.in_code();
+        code.feed(text);
+        if !in_code {
+            let t = text.trim();
+            if let Some(d) = drawer {
+                if t.eq_ignore_ascii_case(":END:") {
+                    drawer = None;
+                } else if d == "properties" {
+                    if let Some((key, v)) = t.strip_prefix(':').and_then(|r| r.split_once(':')) {
+                        add_property(&mut block, key, v.trim(), file, l, diags);
+                    }
+                }
+                content.push(text);
+                continue;
+            }
+            if t.eq_ignore_ascii_case(":LOGBOOK:") || t.eq_ignore_ascii_case(":PROPERTIES:") {
+                drawer = Some(if t.eq_ignore_ascii_case(":LOGBOOK:") {
+                    "logbook"
+                } else {
+                    "properties"
+                });
+                content.push(text);
+                continue;
+            }
+            if let Some((key, value)) = split_property_line(text) {
+                add_property(&mut block, key, value, file, l, diags);
+                continue;
+            }
+            if raw.pre_block {
+                if let Some((key, value)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
+                    if !key.to_ascii_uppercase().starts_with("BEGIN")
+                        && !key.to_ascii_uppercase().starts_with("END")
+                    {
+                        if let Some(key) = normalize_key(key) {
+                            page_directives.push(make_property(key, value.trim()));
+                        }
+                        content.push(text);
+                        continue;
+                    }
+                }
+            }
+            if let Some(ts) = timestamp(t, "SCHEDULED:") {
+                block.scheduled = Some(ts);
+                content.push(text);
+                continue;
+            }
+            if let Some(ts) = timestamp(t, "DEADLINE:") {
+                block.deadline = Some(ts);
+                content.push(text);
+                continue;
+            }
+        }
+        content.push(text);
+        body.push(RawLine {
+            line: l.line,
+            col,
+            text,
+        });
+    }
+    block.content = content.join("\n");
+
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(body.len());
+    for (k, l) in body.iter().enumerate() {
+        if k > 0 {
+            text.push('\n');
+        }
+        starts.push(LineStart {
+            offset: text.len(),
+            line: l.line,
+            col: l.col,
+        });
+        text.push_str(l.text);
+    }
+    if !text.trim().is_empty() {
+        block.body = parse_body(&text, &starts, ctx);
+    }
+    Built {
+        block,
+        page_directives,
+    }
+}
+
+fn add_property(
+    block: &mut Block,
+    key: &str,
+    value: &str,
+    file: &str,
+    l: &RawLine,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(key) = normalize_key(key) else {
+        diags.push(Diagnostic::warning(
+            "invalid-property",
+            file,
+            l.line,
+            l.col + 1,
+            format!("property key '{key}' is not valid in Logseq; the property is ignored"),
+        ));
+        return;
+    };
+    match key.as_str() {
+        "collapsed" => block.collapsed = value.eq_ignore_ascii_case("true"),
+        "id" => {
+            if is_uuid(value) {
+                block.uuid = Some(value.to_ascii_lowercase());
+            } else {
+                diags.push(Diagnostic::warning(
+                    "invalid-id",
+                    file,
+                    l.line,
+                    l.col + 1,
+                    format!("id '{value}' is not a UUID"),
+                ));
+            }
+            block.properties.push(make_property(key, value));
+        }
+        _ => {
+            if key == "heading" && block.heading.is_none() && value.eq_ignore_ascii_case("true") {
+                block.heading = Some(2);
+            }
+            block.properties.retain(|p| p.key != key);
+            block.properties.push(make_property(key, value));
+        }
+    }
+}

@@ -1,0 +1,409 @@
+//! Readers: Logseq Markdown (and org-mode `:id:` blocks) from a graph folder, one file, or
+//! standard input, into the IR. Knows nothing of any output format.
+
+mod block;
+pub mod config;
+mod entities;
+pub mod inline;
+mod org;
+pub mod outline;
+pub mod properties;
+pub mod title;
+
+pub use config::GraphConfig;
+pub use title::page_key;
+
+use crate::diag::Diagnostic;
+use crate::ir::{Format, Graph, Page, PageKind, PropValue, SCHEMA_VERSION};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Where the input came from; exporters may need the root to find assets.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Folder that relative asset paths are resolved against and must stay inside.
+    pub root: PathBuf,
+    /// How the input was named by the user, to prefix diagnostics.
+    pub display: String,
+    /// A whole graph folder (as opposed to a single page).
+    pub is_graph: bool,
+}
+
+pub struct Reading {
+    pub graph: Graph,
+    pub source: Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0}: no Logseq pages found (expected .md or .org files, or a pages/ folder)")]
+    Empty(String),
+}
+
+/// Reads a graph folder, a single page file, or `-` for standard input.
+pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
+    let display = input.display().to_string();
+    if display == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|source| {
+            ReadError::Io {
+                path: "<stdin>".into(),
+                source,
+            }
+        })?;
+        let source = Source {
+            root: std::env::current_dir().unwrap_or_default(),
+            display: String::new(),
+            is_graph: false,
+        };
+        return Ok(read_single("<stdin>", &bytes, source));
+    }
+    let meta = std::fs::metadata(input).map_err(|source| ReadError::Io {
+        path: display.clone(),
+        source,
+    })?;
+    if meta.is_dir() {
+        read_graph(input)
+    } else {
+        let bytes = std::fs::read(input).map_err(|source| ReadError::Io {
+            path: display.clone(),
+            source,
+        })?;
+        let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let display = input
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        Ok(read_single(
+            &name,
+            &bytes,
+            Source {
+                root,
+                display,
+                is_graph: false,
+            },
+        ))
+    }
+}
+
+/// Reads one page from memory; `file` is its name (used for its title and diagnostics).
+pub fn read_single(file: &str, bytes: &[u8], source: Source) -> Reading {
+    let mut diagnostics = Vec::new();
+    let config = GraphConfig::default();
+    let page = read_page(file, bytes, &config, false, &mut diagnostics);
+    let name = page.title.clone();
+    let graph = Graph {
+        schema_version: SCHEMA_VERSION,
+        name,
+        pages: vec![page],
+        ..Default::default()
+    };
+    Reading {
+        graph,
+        source,
+        diagnostics,
+    }
+}
+
+/// Reads a graph folder: `pages/`, `journals/` (or every page file when neither exists) and
+/// `logseq/config.edn`.
+pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
+    let mut diagnostics = Vec::new();
+    let cfg_path = root.join("logseq").join("config.edn");
+    let config = match std::fs::read(&cfg_path) {
+        Ok(bytes) => match GraphConfig::from_edn(&String::from_utf8_lossy(&bytes)) {
+            Ok(c) => c,
+            Err(e) => {
+                let line = e
+                    .strip_prefix("line ")
+                    .and_then(|r| r.split(':').next())
+                    .and_then(|n| n.parse().ok());
+                diagnostics.push(Diagnostic::warning(
+                    "bad-config",
+                    "logseq/config.edn",
+                    line.unwrap_or(0),
+                    1,
+                    e,
+                ));
+                GraphConfig::default()
+            }
+        },
+        Err(_) => GraphConfig::default(),
+    };
+    let folders: Vec<&str> = ["pages", "journals"]
+        .into_iter()
+        .filter(|f| root.join(f).is_dir())
+        .collect();
+    let mut files: Vec<(String, bool)> = Vec::new();
+    let scan: Vec<(PathBuf, bool)> = if folders.is_empty() {
+        vec![(root.to_path_buf(), false)]
+    } else {
+        folders
+            .iter()
+            .map(|f| (root.join(f), *f == "journals"))
+            .collect()
+    };
+    for (dir, journal) in scan {
+        let walker = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        for entry in walker.filter_entry(|e| !is_skipped_dir(e)) {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let rel = relative(root, e.path());
+                    let ext = e
+                        .path()
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    if matches!(ext.as_str(), "md" | "markdown" | "org")
+                        && !is_hidden(&config, &rel)
+                    {
+                        files.push((rel, journal));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                    let msg = if e.loop_ancestor().is_some() {
+                        "symbolic link loop; not followed".to_string()
+                    } else {
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    };
+                    diagnostics.push(Diagnostic::warning("unreadable", &path, 0, 0, msg));
+                }
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(ReadError::Empty(root.display().to_string()));
+    }
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(rel, journal)| {
+            let mut diags = Vec::new();
+            match std::fs::read(root.join(rel)) {
+                Ok(bytes) => (
+                    Some(read_page(rel, &bytes, &config, *journal, &mut diags)),
+                    diags,
+                ),
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        "unreadable",
+                        rel,
+                        0,
+                        0,
+                        format!("cannot read file: {e}"),
+                    ));
+                    (None, diags)
+                }
+            }
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, diags) in results {
+        diagnostics.extend(diags);
+        pages.extend(page);
+    }
+    let name = std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "notes".to_string());
+    let graph = Graph {
+        schema_version: SCHEMA_VERSION,
+        name,
+        pages,
+        ..Default::default()
+    };
+    let source = Source {
+        root: root.to_path_buf(),
+        display: root.display().to_string(),
+        is_graph: true,
+    };
+    Ok(Reading {
+        graph,
+        source,
+        diagnostics,
+    })
+}
+
+fn is_skipped_dir(e: &walkdir::DirEntry) -> bool {
+    let name = e.file_name().to_string_lossy();
+    e.depth() > 0
+        && e.file_type().is_dir()
+        && (name.starts_with('.')
+            || matches!(
+                name.as_ref(),
+                "logseq" | "assets" | "node_modules" | "bak" | "version-files"
+            ))
+}
+
+fn is_hidden(config: &GraphConfig, rel: &str) -> bool {
+    config
+        .hidden
+        .iter()
+        .any(|h| !h.is_empty() && (rel == h || rel.starts_with(&format!("{h}/"))))
+}
+
+fn relative(root: &Path, p: &Path) -> String {
+    let r = p.strip_prefix(root).unwrap_or(p);
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Decodes bytes as UTF-8; on failure reports the first bad byte and continues lossily.
+fn decode(file: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let col = (at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)) as u32
+                + 1;
+            diags.push(Diagnostic::error(
+                "invalid-utf8",
+                file,
+                line,
+                col,
+                format!("invalid UTF-8 at byte offset {at}; undecodable bytes were replaced with U+FFFD"),
+            ));
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    }
+}
+
+/// Parses one page file.
+pub fn read_page(
+    file: &str,
+    bytes: &[u8],
+    config: &GraphConfig,
+    journal: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
+    let text = decode(file, bytes, diags);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let file_name = file.rsplit('/').next().unwrap_or(file);
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+    let is_org = file_name.to_ascii_lowercase().ends_with(".org");
+    let ctx = inline::InlineCtx {
+        macros: &config.macros,
+    };
+
+    let (blocks, mut properties) = if is_org {
+        org::read_org(text, file, &ctx)
+    } else {
+        read_markdown(text, file, &ctx, diags)
+    };
+
+    let journal_date = if journal {
+        title::journal_date(stem)
+    } else {
+        None
+    };
+    let title = properties
+        .iter()
+        .find(|p| p.key == "title")
+        .map(|p| p.raw.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| {
+            if let Some((y, m, d)) = journal_date {
+                title::format_journal(y, m, d, &config.journal_title_format)
+            } else {
+                title::title_from_file_stem(stem, config.name_format)
+            }
+        });
+    let refs = |key: &str| -> Vec<String> {
+        properties
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| match &p.value {
+                PropValue::Refs(r) => r.clone(),
+                PropValue::Text(t) if !t.is_empty() => vec![t.clone()],
+                _ => Vec::new(),
+            })
+            .unwrap_or_default()
+    };
+    let aliases = refs("alias");
+    let tags = refs("tags");
+    properties.retain(|p| p.key != "title");
+    let roots = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.parent.is_none())
+        .map(|(i, _)| i as u32)
+        .collect();
+    Page {
+        name: page_key(&title),
+        title,
+        file: file.to_string(),
+        kind: if journal_date.is_some() {
+            PageKind::Journal
+        } else {
+            PageKind::Page
+        },
+        format: if is_org {
+            Format::Org
+        } else {
+            Format::Markdown
+        },
+        aliases,
+        tags,
+        properties,
+        blocks,
+        roots,
+    }
+}
+
+fn read_markdown(
+    text: &str,
+    file: &str,
+    ctx: &inline::InlineCtx,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>) {
+    let raw = outline::split_blocks(text);
+    let mut blocks = Vec::with_capacity(raw.len());
+    let mut page_props = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        let built = block::build_block(r, ctx, file, diags);
+        if i == 0 && r.pre_block {
+            page_props.extend(built.page_directives);
+            for p in &built.block.properties {
+                page_props.retain(|q: &crate::ir::Property| q.key != p.key);
+                page_props.push(p.clone());
+            }
+        }
+        blocks.push(built.block);
+    }
+    // Children lists from parents.
+    for i in 0..blocks.len() {
+        if let Some(p) = blocks[i].parent {
+            blocks[p as usize].children.push(i as u32);
+        }
+    }
+    (blocks, page_props)
+}

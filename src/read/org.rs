@@ -1,0 +1,98 @@
+//! A minimal org-mode reader: headlines become blocks and `:PROPERTIES:` drawers give them
+//! properties and `:id:` uuids, so Markdown pages can reference and embed org blocks. Body
+//! text is kept as plain paragraphs; full org syntax is out of scope.
+
+use super::inline::{is_uuid, InlineCtx};
+use super::properties::{make_property, normalize_key};
+use crate::ir::{Block, Inline, Node, Property};
+
+pub fn read_org(text: &str, _file: &str, _ctx: &InlineCtx) -> (Vec<Block>, Vec<Property>) {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut levels: Vec<usize> = Vec::new();
+    let mut page_props = Vec::new();
+    let mut body: Vec<Vec<String>> = Vec::new();
+    let mut in_drawer = false;
+    for (n, line) in text.lines().enumerate() {
+        let stars = line.bytes().take_while(|&b| b == b'*').count();
+        if stars > 0 && line.as_bytes().get(stars) == Some(&b' ') {
+            let level = stars;
+            while levels.last().is_some_and(|&l| l >= level) {
+                levels.pop();
+            }
+            let parent = if levels.is_empty() {
+                None
+            } else {
+                Some(parent_index(&blocks, &levels) as u32)
+            };
+            let depth = levels.len() as u32 + 1;
+            let mut content = line[stars + 1..].to_string();
+            // `**** :PROPERTIES:` opens the new block's drawer on its headline.
+            in_drawer = content.trim().eq_ignore_ascii_case(":PROPERTIES:");
+            if in_drawer {
+                content.clear();
+            }
+            blocks.push(Block {
+                line: n as u32 + 1,
+                depth,
+                parent,
+                content,
+                ..Default::default()
+            });
+            body.push(Vec::new());
+            levels.push(level);
+            continue;
+        }
+        let t = line.trim();
+        if t.eq_ignore_ascii_case(":PROPERTIES:") {
+            in_drawer = true;
+            continue;
+        }
+        if in_drawer {
+            if t.eq_ignore_ascii_case(":END:") {
+                in_drawer = false;
+            } else if let Some((k, v)) = t.strip_prefix(':').and_then(|r| r.split_once(':')) {
+                if let (Some(key), Some(b)) = (normalize_key(k), blocks.last_mut()) {
+                    if key == "id" && is_uuid(v.trim()) {
+                        b.uuid = Some(v.trim().to_ascii_lowercase());
+                    }
+                    b.properties.push(make_property(key, v.trim()));
+                }
+            }
+            continue;
+        }
+        if blocks.is_empty() {
+            if let Some((k, v)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
+                if let Some(key) = normalize_key(k) {
+                    page_props.push(make_property(key, v.trim()));
+                }
+            }
+            continue;
+        }
+        if let Some(b) = body.last_mut() {
+            b.push(line.to_string());
+        }
+    }
+    for (b, lines) in blocks.iter_mut().zip(body) {
+        let mut inlines = vec![Inline::Text {
+            text: b.content.clone(),
+        }];
+        for l in lines.iter().filter(|l| !l.trim().is_empty()) {
+            inlines.push(Inline::SoftBreak);
+            inlines.push(Inline::Text {
+                text: l.trim().to_string(),
+            });
+        }
+        b.body = vec![Node::Paragraph { inlines }];
+    }
+    (blocks, page_props)
+}
+
+/// The most recent block at the level just above the current path's end.
+fn parent_index(blocks: &[Block], levels: &[usize]) -> usize {
+    // Walk back to the last block whose depth equals the path length.
+    let want = levels.len() as u32;
+    (0..blocks.len())
+        .rev()
+        .find(|&i| blocks[i].depth == want)
+        .unwrap_or(0)
+}

@@ -1,0 +1,287 @@
+//! Local images: resolved against the page's folder, confined to the input root, read once,
+//! and measured from their headers.
+
+use crate::diag::Diagnostic;
+use crate::ir::{Asset, Graph, Inline};
+use crate::read::Source;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Larger files are not bundled into outputs.
+const MAX_ASSET_BYTES: u64 = 50 * 1024 * 1024;
+
+enum Lookup {
+    Found(String),
+    Outside,
+    Missing(String),
+    Unusable(String, String),
+}
+
+pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
+    let root = &source.root;
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
+    let mut seen: BTreeMap<String, Lookup> = BTreeMap::new();
+    for page in &mut graph.pages {
+        let dir = page
+            .file
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d)
+            .to_string();
+        let file = page.file.clone();
+        for block in &mut page.blocks {
+            crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| {
+                let Inline::Image {
+                    url, asset, pos, ..
+                } = inline
+                else {
+                    return;
+                };
+                if is_remote(url) {
+                    return;
+                }
+                // Page-relative first; `assets/…` and `/assets/…` also name the graph's assets folder.
+                let page_rel = local_path(&dir, url);
+                let root_rel = url
+                    .trim_start_matches('/')
+                    .starts_with("assets/")
+                    .then(|| local_path("", url.trim_start_matches('/')))
+                    .flatten();
+                let rel = match (page_rel, root_rel) {
+                    (Some(p), Some(r)) if !root.join(&p).exists() => Some(r),
+                    (None, Some(r)) => Some(r),
+                    (p, _) => p,
+                };
+                let Some(rel) = rel else {
+                    diags.push(Diagnostic::warning(
+                        "unsafe-asset-path",
+                        &file,
+                        pos.line,
+                        pos.col,
+                        format!("image '{url}' is outside the graph folder; it is not read"),
+                    ));
+                    return;
+                };
+                let lookup = seen.entry(rel.clone()).or_insert_with(|| {
+                    read_asset(root, canonical_root.as_deref(), &rel, &mut assets)
+                });
+                match lookup {
+                    Lookup::Found(r) => *asset = Some(r.clone()),
+                    Lookup::Outside => diags.push(Diagnostic::warning(
+                        "unsafe-asset-path",
+                        &file,
+                        pos.line,
+                        pos.col,
+                        format!("image '{url}' leads outside the graph folder through a link; it is not read"),
+                    )),
+                    Lookup::Missing(r) => diags.push(Diagnostic::warning(
+                        "missing-asset",
+                        &file,
+                        pos.line,
+                        pos.col,
+                        format!("image file '{r}' does not exist"),
+                    )),
+                    Lookup::Unusable(r, why) => diags.push(Diagnostic::warning(
+                        "bad-asset",
+                        &file,
+                        pos.line,
+                        pos.col,
+                        format!("image file '{r}' {why}; it is not bundled"),
+                    )),
+                }
+            });
+        }
+    }
+    graph.assets = assets;
+}
+
+fn is_remote(url: &str) -> bool {
+    let scheme = url.split_once(':').map(|(s, _)| s);
+    scheme.is_some_and(|s| {
+        s.len() > 1
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    })
+}
+
+/// The graph-relative path an image URL names from a page in `dir`, or None if it leaves the root.
+pub fn local_path(dir: &str, url: &str) -> Option<String> {
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    let url = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
+    if url.starts_with('/') || url.starts_with('\\') || url.contains('\0') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in url.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+fn read_asset(
+    root: &Path,
+    canonical_root: Option<&Path>,
+    rel: &str,
+    assets: &mut BTreeMap<String, Asset>,
+) -> Lookup {
+    let path = root.join(rel);
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return Lookup::Missing(rel.to_string());
+    };
+    if let (Some(croot), Ok(real)) = (canonical_root, std::fs::canonicalize(&path)) {
+        if !real.starts_with(croot) {
+            return Lookup::Outside;
+        }
+    }
+    if !meta.is_file() {
+        return Lookup::Unusable(rel.to_string(), "is not a file".into());
+    }
+    if meta.len() == 0 {
+        return Lookup::Unusable(rel.to_string(), "is empty".into());
+    }
+    if meta.len() > MAX_ASSET_BYTES {
+        return Lookup::Unusable(
+            rel.to_string(),
+            format!("is larger than {} MB", MAX_ASSET_BYTES / 1024 / 1024),
+        );
+    }
+    let data = match std::fs::read(&path) {
+        Ok(d) => d,
+        Err(e) => return Lookup::Unusable(rel.to_string(), format!("cannot be read ({e})")),
+    };
+    let pixels = image_size(&data);
+    if pixels.is_none() && !is_svg(&data) {
+        return Lookup::Unusable(
+            rel.to_string(),
+            "is not a PNG, JPEG, GIF, WebP or SVG image".into(),
+        );
+    }
+    assets.insert(
+        rel.to_string(),
+        Asset {
+            size: meta.len(),
+            pixels,
+            data: Arc::new(data),
+        },
+    );
+    Lookup::Found(rel.to_string())
+}
+
+fn is_svg(d: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&d[..d.len().min(512)]).to_ascii_lowercase();
+    head.contains("<svg")
+}
+
+/// Width and height in pixels from a PNG, GIF, JPEG or WebP header.
+pub fn image_size(d: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |i: usize| Some(u16::from_be_bytes([*d.get(i)?, *d.get(i + 1)?]) as u32);
+    let le16 = |i: usize| Some(u16::from_le_bytes([*d.get(i)?, *d.get(i + 1)?]) as u32);
+    let be32 = |i: usize| {
+        Some(u32::from_be_bytes([
+            *d.get(i)?,
+            *d.get(i + 1)?,
+            *d.get(i + 2)?,
+            *d.get(i + 3)?,
+        ]))
+    };
+    if d.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((be32(16)?, be32(20)?));
+    }
+    if d.starts_with(b"GIF87a") || d.starts_with(b"GIF89a") {
+        return Some((le16(6)?, le16(8)?));
+    }
+    if d.starts_with(b"RIFF") && d.get(8..12) == Some(b"WEBP") {
+        return match d.get(12..16)? {
+            b"VP8 " => Some((le16(26)? & 0x3fff, le16(28)? & 0x3fff)),
+            b"VP8L" => {
+                let b = d.get(21..25)?;
+                let w = 1 + (((b[1] as u32 & 0x3f) << 8) | b[0] as u32);
+                let h = 1
+                    + (((b[3] as u32 & 0xf) << 10)
+                        | ((b[2] as u32) << 2)
+                        | ((b[1] as u32 & 0xc0) >> 6));
+                Some((w, h))
+            }
+            b"VP8X" => {
+                let w = 1
+                    + (d.get(24..27)?
+                        .iter()
+                        .rev()
+                        .fold(0u32, |a, &x| (a << 8) | x as u32));
+                let h = 1
+                    + (d.get(27..30)?
+                        .iter()
+                        .rev()
+                        .fold(0u32, |a, &x| (a << 8) | x as u32));
+                Some((w, h))
+            }
+            _ => None,
+        };
+    }
+    if d.starts_with(&[0xFF, 0xD8]) {
+        let mut i = 2;
+        while i + 9 < d.len() {
+            if d[i] != 0xFF {
+                return None;
+            }
+            let marker = d[i + 1];
+            if marker == 0xFF {
+                i += 1;
+                continue;
+            }
+            let len = be16(i + 2)? as usize;
+            // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+            if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+                return Some((be16(i + 7)?, be16(i + 5)?));
+            }
+            i += 2 + len;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_root() {
+        assert_eq!(
+            local_path("pages", "../assets/a.png").as_deref(),
+            Some("assets/a.png")
+        );
+        assert_eq!(
+            local_path("pages", "../assets/a%20b.png").as_deref(),
+            Some("assets/a b.png")
+        );
+        assert_eq!(local_path("pages", "../../../../etc/passwd"), None);
+        assert_eq!(local_path("pages", "/etc/passwd"), None);
+        assert_eq!(
+            local_path("", "assets/x.png?raw=1").as_deref(),
+            Some("assets/x.png")
+        );
+        assert!(is_remote("https://x.org/a.png"));
+        assert!(is_remote("data:image/png;base64,xx"));
+        assert!(!is_remote("../assets/a.png"));
+    }
+
+    #[test]
+    fn png_and_gif_headers() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&427u32.to_be_bytes());
+        png.extend_from_slice(&634u32.to_be_bytes());
+        assert_eq!(image_size(&png), Some((427, 634)));
+        assert_eq!(image_size(b"GIF89a\x10\x00\x20\x00"), Some((16, 32)));
+        assert_eq!(image_size(b"not an image"), None);
+    }
+}
