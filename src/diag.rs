@@ -42,51 +42,22 @@ impl Diagnostic {
         col: u32,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            file: file.to_string(),
-            line,
-            col,
-            severity,
-            code,
-            message: message.into(),
-        }
+        Diagnostic { file: file.to_string(), line, col, severity, code, message: message.into() }
     }
-    pub fn warning(
-        code: &'static str,
-        file: &str,
-        line: u32,
-        col: u32,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: &'static str, file: &str, line: u32, col: u32, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, file, line, col, message)
     }
-    pub fn error(
-        code: &'static str,
-        file: &str,
-        line: u32,
-        col: u32,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(code: &'static str, file: &str, line: u32, col: u32, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, file, line, col, message)
     }
-    pub fn info(
-        code: &'static str,
-        file: &str,
-        line: u32,
-        col: u32,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn info(code: &'static str, file: &str, line: u32, col: u32, message: impl Into<String>) -> Self {
         Self::new(Severity::Info, code, file, line, col, message)
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}[{}]: {}",
-            self.file, self.line, self.col, self.severity, self.code, self.message
-        )
+        write!(f, "{}:{}:{}: {}[{}]: {}", self.file, self.line, self.col, self.severity, self.code, self.message)
     }
 }
 

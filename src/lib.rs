@@ -32,21 +32,13 @@ pub fn load(input: &Path) -> Result<Loaded, ReadError> {
 
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
-    let read::Reading {
-        mut graph,
-        source,
-        mut diagnostics,
-    } = reading;
+    let read::Reading { mut graph, source, mut diagnostics } = reading;
     diagnostics.extend(resolve::resolve(&mut graph, &source));
     for d in &mut diagnostics {
         d.file = display_path(&source.display, &d.file);
     }
     diag::normalize(&mut diagnostics);
-    Loaded {
-        graph,
-        source,
-        diagnostics,
-    }
+    Loaded { graph, source, diagnostics }
 }
 
 fn display_path(prefix: &str, file: &str) -> String {

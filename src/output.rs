@@ -7,10 +7,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{0}: refusing to overwrite an input file")]
     WouldOverwriteInput(PathBuf),
     #[error("{0}: is a directory; give a file name")]
@@ -18,10 +15,7 @@ pub enum OutputError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
 }
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
@@ -34,27 +28,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".notes-export-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io(&dir))?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".notes-export-").suffix(".tmp").tempfile_in(&dir).map_err(io(&dir))?;
     tmp.write_all(bytes).map_err(io(path))?;
     tmp.as_file().sync_all().map_err(io(path))?;
-    tmp.persist(path).map_err(|e| OutputError::Io {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
+    tmp.persist(path).map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.error })?;
     Ok(())
 }
 
-/// Refuses output paths that are one of the input's files.
+/// Refuses output paths that are an input file, an existing file inside an input folder, or a
+/// new page file inside one (it would be read back as a note next time).
 pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
-    let Ok(out_real) = std::fs::canonicalize(out) else {
-        return Ok(());
+    let exists = out.exists();
+    // Where the output will be: the file itself, or its (existing) parent folder.
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let resolved = if exists {
+        std::fs::canonicalize(out).ok()
+    } else {
+        std::fs::canonicalize(parent).ok().and_then(|p| out.file_name().map(|n| p.join(n)))
     };
+    let Some(out_real) = resolved else { return Ok(()) };
+    let is_page = matches!(out.extension().and_then(|e| e.to_str()), Some("md" | "markdown" | "org"));
     for i in inputs {
-        if std::fs::canonicalize(i).is_ok_and(|r| r == out_real) {
+        let Ok(input_real) = std::fs::canonicalize(i) else { continue };
+        let inside = input_real.is_dir() && out_real.starts_with(&input_real);
+        if out_real == input_real || (inside && (exists || is_page)) {
             return Err(OutputError::WouldOverwriteInput(out.to_path_buf()));
         }
     }

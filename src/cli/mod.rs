@@ -80,11 +80,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(common) => {
             let loaded = crate::load(&common.input)?;
-            let failed = report::print(
-                &loaded.diagnostics,
-                common.message_format,
-                common.deny_warnings,
-            );
+            let failed = report::print(&loaded.diagnostics, common.message_format, common.deny_warnings);
             if !common.quiet {
                 let blocks: usize = loaded.graph.pages.iter().map(|p| p.blocks.len()).sum();
                 eprintln!(
@@ -107,36 +103,23 @@ fn exit(failed: bool) -> ExitCode {
 fn run_export(format: &str, args: ExportArgs, options: Options) -> anyhow::Result<ExitCode> {
     let common = &args.common;
     let loaded = crate::load(&common.input)?;
-    let exporter =
-        export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
+    let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let result = exporter.export(&loaded.graph, &options)?;
     let mut diags = loaded.diagnostics.clone();
     diags.extend(result.diagnostics.iter().cloned());
     crate::diag::normalize(&mut diags);
     let failed = report::print(&diags, common.message_format, common.deny_warnings);
-    let default_out = PathBuf::from(
-        &result
-            .artifacts
-            .first()
-            .map(|a| a.path.clone())
-            .unwrap_or_default(),
-    );
+    let default_out = PathBuf::from(&result.artifacts.first().map(|a| a.path.clone()).unwrap_or_default());
     let out = args.output.clone().unwrap_or(default_out);
-    write_artifacts(&out, &result.artifacts, &[common.input.clone()])?;
+    write_artifacts(&out, &result.artifacts, std::slice::from_ref(&common.input))?;
     if !common.quiet {
         eprintln!("{format}: {} → {}", result.summary, out.display());
     }
-    Ok(exit(
-        failed || diags.iter().any(|d| d.severity == Severity::Error),
-    ))
+    Ok(exit(failed || diags.iter().any(|d| d.severity == Severity::Error)))
 }
 
 /// One artifact goes to `out` itself (or standard output for `-`); several go under `out`.
-fn write_artifacts(
-    out: &Path,
-    artifacts: &[export::Artifact],
-    inputs: &[PathBuf],
-) -> anyhow::Result<()> {
+fn write_artifacts(out: &Path, artifacts: &[export::Artifact], inputs: &[PathBuf]) -> anyhow::Result<()> {
     if out.as_os_str() == "-" {
         use std::io::Write;
         let mut stdout = std::io::stdout().lock();
@@ -160,11 +143,7 @@ fn write_artifacts(
 
 impl ValueEnum for MessageFormat {
     fn value_variants<'a>() -> &'a [Self] {
-        &[
-            MessageFormat::Human,
-            MessageFormat::Json,
-            MessageFormat::Github,
-        ]
+        &[MessageFormat::Human, MessageFormat::Json, MessageFormat::Github]
     }
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
         Some(clap::builder::PossibleValue::new(match self {

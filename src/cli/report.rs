@@ -13,8 +13,7 @@ pub enum MessageFormat {
 pub fn print(diags: &[Diagnostic], format: MessageFormat, deny_warnings: bool) -> bool {
     let mut failed = false;
     for d in diags {
-        failed |=
-            d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning);
+        failed |= d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning);
         match format {
             MessageFormat::Human => eprintln!("{d}"),
             MessageFormat::Json => eprintln!("{}", serde_json::to_string(d).unwrap_or_default()),
@@ -44,18 +43,12 @@ pub fn github(d: &Diagnostic) -> String {
 }
 
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 pub fn counts(diags: &[Diagnostic]) -> String {
     let n = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
-    format!(
-        "{} errors, {} warnings",
-        n(Severity::Error),
-        n(Severity::Warning)
-    )
+    format!("{} errors, {} warnings", n(Severity::Error), n(Severity::Warning))
 }
 
 #[cfg(test)]
@@ -65,9 +58,6 @@ mod tests {
     #[test]
     fn github_annotation_syntax() {
         let d = Diagnostic::warning("dangling-ref", "notes/pages/a,b.md", 3, 7, "50% of\nrefs");
-        assert_eq!(
-            github(&d),
-            "::warning file=notes/pages/a%2Cb.md,line=3,col=7,title=dangling-ref::50%25 of%0Arefs"
-        );
+        assert_eq!(github(&d), "::warning file=notes/pages/a%2Cb.md,line=3,col=7,title=dangling-ref::50%25 of%0Arefs");
     }
 }

@@ -11,17 +11,12 @@ impl Exporter for JsonExporter {
     }
 
     fn export(&self, graph: &Graph, _options: &Options) -> Result<Export, ExportError> {
-        let mut bytes = serde_json::to_vec_pretty(graph).map_err(|e| ExportError::Failed {
-            format: "json",
-            message: e.to_string(),
-        })?;
+        let mut bytes = serde_json::to_vec_pretty(graph)
+            .map_err(|e| ExportError::Failed { format: "json", message: e.to_string() })?;
         bytes.push(b'\n');
         let blocks: usize = graph.pages.iter().map(|p| p.blocks.len()).sum();
         Ok(Export {
-            artifacts: vec![Artifact {
-                path: "graph.json".into(),
-                bytes,
-            }],
+            artifacts: vec![Artifact { path: "graph.json".into(), bytes }],
             diagnostics: Vec::new(),
             summary: format!("{} pages, {} blocks", graph.pages.len(), blocks),
         })

@@ -34,10 +34,7 @@ pub struct Options {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("{format}: {message}")]
-    Failed {
-        format: &'static str,
-        message: String,
-    },
+    Failed { format: &'static str, message: String },
 }
 
 pub trait Exporter: Sync {

@@ -74,11 +74,11 @@ pub struct Page {
     pub file: String,
     pub kind: PageKind,
     pub format: Format,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<Property>,
     /// Every block in document order; `parent`/`children` index into this list.
     pub blocks: Vec<Block>,
@@ -94,12 +94,12 @@ pub struct Block {
     pub depth: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Text before the first bullet (holds the page properties when it has them).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub pre_block: bool,
     /// Heading size 1–6 from `#` marks, or 2 from `heading:: true`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,9 +112,9 @@ pub struct Block {
     pub scheduled: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub collapsed: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<Property>,
     /// The block's source text as Logseq stores it, without its property lines.
     pub content: String,
@@ -270,7 +270,7 @@ pub enum Inline {
         #[serde(skip_serializing_if = "Option::is_none")]
         page: Option<u32>,
         /// Set when expanding this embed would loop; exporters then leave it unexpanded.
-        #[serde(skip_serializing_if = "is_false")]
+        #[serde(default, skip_serializing_if = "is_false")]
         cyclic: bool,
         pos: Pos,
     },

@@ -12,9 +12,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
 fn push_plain(inlines: &[Inline], s: &mut String) {
     for i in inlines {
         match i {
-            Inline::Text { text } | Inline::Code { text } | Inline::Html { html: text } => {
-                s.push_str(text)
-            }
+            Inline::Text { text } | Inline::Code { text } | Inline::Html { html: text } => s.push_str(text),
             Inline::Strong { children }
             | Inline::Emphasis { children }
             | Inline::Strike { children }
@@ -44,26 +42,14 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
 pub fn for_each_inline_mut(nodes: &mut [Node], f: &mut dyn FnMut(&mut Inline)) {
     for n in nodes {
         match n {
-            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
-                visit_inlines_mut(inlines, f)
-            }
-            Node::Quote { children } | Node::Admonition { children, .. } => {
-                for_each_inline_mut(children, f)
-            }
-            Node::List { items, .. } => items
-                .iter_mut()
-                .for_each(|i| for_each_inline_mut(&mut i.children, f)),
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => visit_inlines_mut(inlines, f),
+            Node::Quote { children } | Node::Admonition { children, .. } => for_each_inline_mut(children, f),
+            Node::List { items, .. } => items.iter_mut().for_each(|i| for_each_inline_mut(&mut i.children, f)),
             Node::Table { header, rows } => {
                 header.iter_mut().for_each(|c| visit_inlines_mut(c, f));
-                rows.iter_mut()
-                    .flatten()
-                    .for_each(|c| visit_inlines_mut(c, f));
+                rows.iter_mut().flatten().for_each(|c| visit_inlines_mut(c, f));
             }
-            Node::Code { .. }
-            | Node::Math { .. }
-            | Node::Query { .. }
-            | Node::Rule
-            | Node::Html { .. } => {}
+            Node::Code { .. } | Node::Math { .. } | Node::Query { .. } | Node::Rule | Node::Html { .. } => {}
         }
     }
 }
@@ -77,9 +63,7 @@ fn visit_inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
             | Inline::Strike { children }
             | Inline::Highlight { children }
             | Inline::Link { children, .. } => visit_inlines_mut(children, f),
-            Inline::PageRef { label: Some(l), .. } | Inline::BlockRef { label: Some(l), .. } => {
-                visit_inlines_mut(l, f)
-            }
+            Inline::PageRef { label: Some(l), .. } | Inline::BlockRef { label: Some(l), .. } => visit_inlines_mut(l, f),
             Inline::Cloze { answer, .. } => visit_inlines_mut(answer, f),
             _ => {}
         }
@@ -90,22 +74,14 @@ fn visit_inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
 pub fn for_each_inline(nodes: &[Node], f: &mut dyn FnMut(&Inline)) {
     for n in nodes {
         match n {
-            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
-                visit_inlines(inlines, f)
-            }
-            Node::Quote { children } | Node::Admonition { children, .. } => {
-                for_each_inline(children, f)
-            }
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => visit_inlines(inlines, f),
+            Node::Quote { children } | Node::Admonition { children, .. } => for_each_inline(children, f),
             Node::List { items, .. } => items.iter().for_each(|i| for_each_inline(&i.children, f)),
             Node::Table { header, rows } => {
                 header.iter().for_each(|c| visit_inlines(c, f));
                 rows.iter().flatten().for_each(|c| visit_inlines(c, f));
             }
-            Node::Code { .. }
-            | Node::Math { .. }
-            | Node::Query { .. }
-            | Node::Rule
-            | Node::Html { .. } => {}
+            Node::Code { .. } | Node::Math { .. } | Node::Query { .. } | Node::Rule | Node::Html { .. } => {}
         }
     }
 }
@@ -119,9 +95,7 @@ pub fn visit_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
             | Inline::Strike { children }
             | Inline::Highlight { children }
             | Inline::Link { children, .. } => visit_inlines(children, f),
-            Inline::PageRef { label: Some(l), .. } | Inline::BlockRef { label: Some(l), .. } => {
-                visit_inlines(l, f)
-            }
+            Inline::PageRef { label: Some(l), .. } | Inline::BlockRef { label: Some(l), .. } => visit_inlines(l, f),
             Inline::Cloze { answer, .. } => visit_inlines(answer, f),
             _ => {}
         }
@@ -131,19 +105,16 @@ pub fn visit_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
 impl Block {
     /// The first line's inlines (what a block reference shows).
     pub fn title(&self) -> &[Inline] {
-        for n in &self.body {
-            match n {
-                Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
-                    let end = inlines
-                        .iter()
-                        .position(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak))
-                        .unwrap_or(inlines.len());
-                    return &inlines[..end];
-                }
-                _ => return &[],
+        match self.body.first() {
+            Some(Node::Paragraph { inlines }) | Some(Node::Heading { inlines, .. }) => {
+                let end = inlines
+                    .iter()
+                    .position(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak))
+                    .unwrap_or(inlines.len());
+                &inlines[..end]
             }
+            _ => &[],
         }
-        &[]
     }
 
     /// True when the block has nothing to show (an empty bullet).

@@ -6,19 +6,8 @@ use super::properties::{make_property, normalize_key, split_property_line};
 use crate::diag::Diagnostic;
 use crate::ir::{Block, Property};
 
-const MARKERS: [&str; 11] = [
-    "TODO",
-    "DOING",
-    "WAITING",
-    "WAIT",
-    "DONE",
-    "CANCELED",
-    "CANCELLED",
-    "STARTED",
-    "IN-PROGRESS",
-    "NOW",
-    "LATER",
-];
+const MARKERS: [&str; 11] =
+    ["TODO", "DOING", "WAITING", "WAIT", "DONE", "CANCELED", "CANCELLED", "STARTED", "IN-PROGRESS", "NOW", "LATER"];
 
 /// Splits `## TODO [#A] text` into heading size, marker, priority and the rest.
 fn first_line_parts(text: &str) -> (Option<u8>, Option<String>, Option<String>, usize) {
@@ -32,24 +21,17 @@ fn first_line_parts(text: &str) -> (Option<u8>, Option<String>, Option<String>, 
     }
     let mut marker = None;
     let rest = &text[at..];
-    if let Some(m) = MARKERS.iter().find(|m| {
-        rest.starts_with(*m)
-            && rest
-                .as_bytes()
-                .get(m.len())
-                .is_none_or(|c| *c == b' ' || *c == b'\t')
-    }) {
+    if let Some(m) = MARKERS
+        .iter()
+        .find(|m| rest.starts_with(*m) && rest.as_bytes().get(m.len()).is_none_or(|c| *c == b' ' || *c == b'\t'))
+    {
         marker = Some(m.to_string());
         at = (at + m.len() + 1).min(text.len());
     }
     let mut priority = None;
     let rest = &text[at..];
     let rb = rest.as_bytes();
-    if rb.len() >= 4
-        && rest.starts_with("[#")
-        && rb[3] == b']'
-        && rb.get(4).is_none_or(|c| *c == b' ')
-    {
+    if rb.len() >= 4 && rest.starts_with("[#") && rb[3] == b']' && rb.get(4).is_none_or(|c| *c == b' ') {
         priority = Some((rb[2] as char).to_string());
         at = (at + 5).min(text.len());
     }
@@ -69,26 +51,14 @@ pub struct Built {
     pub page_directives: Vec<Property>,
 }
 
-pub fn build_block(
-    raw: &RawBlock,
-    ctx: &InlineCtx,
-    file: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Built {
-    let mut block = Block {
-        line: raw.line,
-        depth: raw.depth,
-        parent: raw.parent,
-        pre_block: raw.pre_block,
-        ..Default::default()
-    };
+pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, diags: &mut Vec<Diagnostic>) -> Built {
+    let mut block =
+        Block { line: raw.line, depth: raw.depth, parent: raw.parent, pre_block: raw.pre_block, ..Default::default() };
     let mut page_directives = Vec::new();
     for l in &raw.front_matter {
         if let Some((k, v)) = l.text.split_once(':') {
             if let Some(key) = normalize_key(k.trim()) {
-                block
-                    .properties
-                    .push(make_property(key, v.trim().trim_matches('"')));
+                block.properties.push(make_property(key, v.trim().trim_matches('"')));
             }
         }
     }
@@ -116,11 +86,7 @@ pub fn build_block(
                 text = &text[at..];
                 col += at as u32;
                 code.feed(text);
-                body.push(RawLine {
-                    line: l.line,
-                    col,
-                    text,
-                });
+                body.push(RawLine { line: l.line, col, text });
                 continue;
             }
         }
@@ -140,11 +106,7 @@ pub fn build_block(
                 continue;
             }
             if t.eq_ignore_ascii_case(":LOGBOOK:") || t.eq_ignore_ascii_case(":PROPERTIES:") {
-                drawer = Some(if t.eq_ignore_ascii_case(":LOGBOOK:") {
-                    "logbook"
-                } else {
-                    "properties"
-                });
+                drawer = Some(if t.eq_ignore_ascii_case(":LOGBOOK:") { "logbook" } else { "properties" });
                 content.push(text);
                 continue;
             }
@@ -154,9 +116,7 @@ pub fn build_block(
             }
             if raw.pre_block {
                 if let Some((key, value)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
-                    if !key.to_ascii_uppercase().starts_with("BEGIN")
-                        && !key.to_ascii_uppercase().starts_with("END")
-                    {
+                    if !key.to_ascii_uppercase().starts_with("BEGIN") && !key.to_ascii_uppercase().starts_with("END") {
                         if let Some(key) = normalize_key(key) {
                             page_directives.push(make_property(key, value.trim()));
                         }
@@ -177,11 +137,10 @@ pub fn build_block(
             }
         }
         content.push(text);
-        body.push(RawLine {
-            line: l.line,
-            col,
-            text,
-        });
+        body.push(RawLine { line: l.line, col, text });
+    }
+    while content.last().is_some_and(|l| l.trim().is_empty()) {
+        content.pop();
     }
     block.content = content.join("\n");
 
@@ -191,30 +150,16 @@ pub fn build_block(
         if k > 0 {
             text.push('\n');
         }
-        starts.push(LineStart {
-            offset: text.len(),
-            line: l.line,
-            col: l.col,
-        });
+        starts.push(LineStart { offset: text.len(), line: l.line, col: l.col });
         text.push_str(l.text);
     }
     if !text.trim().is_empty() {
         block.body = parse_body(&text, &starts, ctx);
     }
-    Built {
-        block,
-        page_directives,
-    }
+    Built { block, page_directives }
 }
 
-fn add_property(
-    block: &mut Block,
-    key: &str,
-    value: &str,
-    file: &str,
-    l: &RawLine,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLine, diags: &mut Vec<Diagnostic>) {
     let Some(key) = normalize_key(key) else {
         diags.push(Diagnostic::warning(
             "invalid-property",

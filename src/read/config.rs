@@ -28,16 +28,8 @@ impl GraphConfig {
     /// Reads the settings from config.edn text. A graph whose config lacks
     /// `:file/name-format` uses the legacy file-name format, as Logseq does.
     pub fn from_edn(text: &str) -> Result<Self, String> {
-        let value = Parser {
-            s: text.as_bytes(),
-            i: 0,
-            depth: 0,
-        }
-        .parse_top()?;
-        let mut cfg = GraphConfig {
-            name_format: NameFormat::Legacy,
-            ..Default::default()
-        };
+        let value = Parser { s: text.as_bytes(), i: 0, depth: 0 }.parse_top()?;
+        let mut cfg = GraphConfig { name_format: NameFormat::Legacy, ..Default::default() };
         let Edn::Map(entries) = value else {
             return Err("config.edn is not a map".into());
         };
@@ -45,11 +37,7 @@ impl GraphConfig {
             let Edn::Keyword(k) = k else { continue };
             match (k.as_str(), v) {
                 ("file/name-format", Edn::Keyword(f)) => {
-                    cfg.name_format = if f == "triple-lowbar" {
-                        NameFormat::TripleLowbar
-                    } else {
-                        NameFormat::Legacy
-                    }
+                    cfg.name_format = if f == "triple-lowbar" { NameFormat::TripleLowbar } else { NameFormat::Legacy }
                 }
                 ("journal/page-title-format", Edn::Str(f)) => cfg.journal_title_format = f,
                 ("macros", Edn::Map(m)) => {
@@ -62,13 +50,7 @@ impl GraphConfig {
                 ("hidden", Edn::Vector(items)) => {
                     cfg.hidden = items
                         .into_iter()
-                        .filter_map(|i| {
-                            if let Edn::Str(s) = i {
-                                Some(s.trim_matches('/').to_string())
-                            } else {
-                                None
-                            }
-                        })
+                        .filter_map(|i| if let Edn::Str(s) = i { Some(s.trim_matches('/').to_string()) } else { None })
                         .collect()
                 }
                 _ => {}
@@ -104,11 +86,7 @@ impl Parser<'_> {
     }
 
     fn err(&self, what: &str) -> String {
-        let line = self.s[..self.i.min(self.s.len())]
-            .iter()
-            .filter(|&&c| c == b'\n')
-            .count()
-            + 1;
+        let line = self.s[..self.i.min(self.s.len())].iter().filter(|&&c| c == b'\n').count() + 1;
         format!("line {line}: {what}")
     }
 
@@ -157,11 +135,7 @@ impl Parser<'_> {
             }
             b'[' | b'(' => {
                 self.i += 1;
-                Ok(Edn::Vector(self.seq(if c == b'[' {
-                    b']'
-                } else {
-                    b')'
-                })?))
+                Ok(Edn::Vector(self.seq(if c == b'[' { b']' } else { b')' })?))
             }
             b'#' => {
                 self.i += 1;
@@ -253,8 +227,7 @@ impl Parser<'_> {
 
 fn is_number(a: &str) -> bool {
     let b = a.as_bytes();
-    b[0].is_ascii_digit()
-        || (b.len() > 1 && (b[0] == b'-' || b[0] == b'+') && b[1].is_ascii_digit())
+    b[0].is_ascii_digit() || (b.len() > 1 && (b[0] == b'-' || b[0] == b'+') && b[1].is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -281,10 +254,7 @@ mod tests {
 
     #[test]
     fn legacy_when_unset_and_errors_have_lines() {
-        assert_eq!(
-            GraphConfig::from_edn("{}").unwrap().name_format,
-            NameFormat::Legacy
-        );
+        assert_eq!(GraphConfig::from_edn("{}").unwrap().name_format, NameFormat::Legacy);
         let e = GraphConfig::from_edn("{:a\n [1 2}").unwrap_err();
         assert!(e.starts_with("line 2"), "{e}");
     }

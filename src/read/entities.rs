@@ -2,10 +2,7 @@
 //! table covering arrows, Greek, maths and typography; an unknown `\word` loses its backslash.
 
 pub fn lookup(name: &str) -> Option<&'static str> {
-    ENTITIES
-        .binary_search_by(|(k, _)| k.cmp(&name))
-        .ok()
-        .map(|i| ENTITIES[i].1)
+    ENTITIES.binary_search_by(|(k, _)| k.cmp(&name)).ok().map(|i| ENTITIES[i].1)
 }
 
 // Sorted by name (byte order) for binary search; a unit test checks the order.
@@ -150,8 +147,8 @@ static ENTITIES: &[(&str, &str)] = &[
     ("perp", "⊥"),
     ("phi", "φ"),
     ("pi", "π"),
-    ("pm", "±"),
     ("plusmn", "±"),
+    ("pm", "±"),
     ("pound", "£"),
     ("prime", "′"),
     ("prod", "∏"),

@@ -29,14 +29,9 @@ pub struct InlineCtx<'a> {
 }
 
 fn pos_at(lines: &[LineStart], offset: usize) -> Pos {
-    let i = lines
-        .partition_point(|l| l.offset <= offset)
-        .saturating_sub(1);
+    let i = lines.partition_point(|l| l.offset <= offset).saturating_sub(1);
     match lines.get(i) {
-        Some(l) => Pos {
-            line: l.line,
-            col: l.col + (offset - l.offset) as u32 + 1,
-        },
+        Some(l) => Pos { line: l.line, col: l.col + (offset - l.offset) as u32 + 1 },
         None => Pos::default(),
     }
 }
@@ -54,11 +49,7 @@ pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node>
         if is_fence_line(t, fence) {
             fence = !fence;
         }
-        let begin = if fence {
-            None
-        } else {
-            strip_prefix_ci(t, "#+BEGIN_")
-        };
+        let begin = if fence { None } else { strip_prefix_ci(t, "#+BEGIN_") };
         if let Some(rest) = begin {
             let mut words = rest.split_whitespace();
             let name = words.next().unwrap_or("").to_string();
@@ -99,26 +90,11 @@ fn line_offsets(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// `#+BEGIN_NAME options` … `#+END_NAME`: the inner lines lose the first line's indentation.
-fn begin_block(
-    name: &str,
-    options: &str,
-    inner: &[(usize, &str)],
-    lines: &[LineStart],
-    ctx: &InlineCtx,
-) -> Vec<Node> {
-    let indent = inner
-        .iter()
-        .find(|(_, l)| !l.trim().is_empty())
-        .map_or(0, |(_, l)| l.len() - l.trim_start().len());
+fn begin_block(name: &str, options: &str, inner: &[(usize, &str)], lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
+    let indent = inner.iter().find(|(_, l)| !l.trim().is_empty()).map_or(0, |(_, l)| l.len() - l.trim_start().len());
     let body: Vec<&str> = inner
         .iter()
-        .map(|(_, l)| {
-            if l.len() >= indent && l.is_char_boundary(indent) {
-                &l[indent..]
-            } else {
-                l.trim_start()
-            }
-        })
+        .map(|(_, l)| if l.len() >= indent && l.is_char_boundary(indent) { &l[indent..] } else { l.trim_start() })
         .collect();
     let text = body.join("\n");
     let kind = name.to_ascii_lowercase();
@@ -135,11 +111,7 @@ fn begin_block(
             let sub: Vec<LineStart> = inner
                 .iter()
                 .scan(0usize, |acc, (o, l)| {
-                    let s = LineStart {
-                        offset: *acc,
-                        line: pos_at(lines, *o).line,
-                        col: 0,
-                    };
+                    let s = LineStart { offset: *acc, line: pos_at(lines, *o).line, col: 0 };
                     *acc += l.len().saturating_sub(indent) + 1;
                     Some(s)
                 })
@@ -156,26 +128,10 @@ fn begin_block(
 
 /// Parses a single line of inline text (cloze answers, marks, macro expansions).
 pub fn parse_inline(text: &str, ctx: &InlineCtx) -> Vec<Inline> {
-    parse_inline_at(
-        text,
-        0,
-        &[LineStart {
-            offset: 0,
-            line: 0,
-            col: 0,
-        }],
-        ctx,
-        0,
-    )
+    parse_inline_at(text, 0, &[LineStart { offset: 0, line: 0, col: 0 }], ctx, 0)
 }
 
-fn parse_inline_at(
-    text: &str,
-    base: usize,
-    lines: &[LineStart],
-    ctx: &InlineCtx,
-    depth: u32,
-) -> Vec<Inline> {
+fn parse_inline_at(text: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, depth: u32) -> Vec<Inline> {
     let mut out = Vec::new();
     for node in parse_markdown(text, base, lines, ctx, depth) {
         match node {
@@ -206,20 +162,12 @@ fn normalize_indentation(src: &str, base: usize, lines: &[LineStart]) -> (String
         if is_fence {
             fence = !fence;
         }
-        let cut = if keep && !is_fence {
-            0
-        } else {
-            line.len() - t.len()
-        };
+        let cut = if keep && !is_fence { 0 } else { line.len() - t.len() };
         let p = pos_at(lines, base + off + cut);
         if !out.is_empty() {
             out.push('\n');
         }
-        starts.push(LineStart {
-            offset: out.len(),
-            line: p.line,
-            col: p.col.saturating_sub(1),
-        });
+        starts.push(LineStart { offset: out.len(), line: p.line, col: p.col.saturating_sub(1) });
         out.push_str(&line[cut..]);
     }
     (out, starts)
@@ -227,10 +175,7 @@ fn normalize_indentation(src: &str, base: usize, lines: &[LineStart]) -> (String
 
 fn is_list_item(t: &str) -> bool {
     let b = t.as_bytes();
-    if b.len() >= 2
-        && (b[0] == b'+' || b[0] == b'*' || b[0] == b'-')
-        && (b[1] == b' ' || b[1] == b'\t')
-    {
+    if b.len() >= 2 && (b[0] == b'+' || b[0] == b'*' || b[0] == b'-') && (b[1] == b' ' || b[1] == b'\t') {
         return true;
     }
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -241,13 +186,7 @@ fn is_list_item(t: &str) -> bool {
         && b[digits + 1] == b' '
 }
 
-fn parse_markdown(
-    src: &str,
-    base: usize,
-    lines: &[LineStart],
-    ctx: &InlineCtx,
-    depth: u32,
-) -> Vec<Node> {
+fn parse_markdown(src: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, depth: u32) -> Vec<Node> {
     if src.trim().is_empty() {
         return Vec::new();
     }
@@ -262,22 +201,11 @@ fn parse_markdown(
         depth,
     };
     p.run();
-    let Protector {
-        out,
-        slots,
-        anchors,
-        ..
-    } = p;
+    let Protector { out, slots, anchors, .. } = p;
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TABLES);
-    let mut b = Builder {
-        slots: &slots,
-        frames: vec![Frame::Container {
-            kind: CKind::Root,
-            nodes: Vec::new(),
-        }],
-    };
+    let mut b = Builder { slots: &slots, frames: vec![Frame::Container { kind: CKind::Root, nodes: Vec::new() }] };
     for (ev, range) in Parser::new_ext(&out, opts).into_offset_iter() {
         let pos = || pos_at(&starts, map_back(&anchors, range.start));
         b.event(ev, pos);
@@ -329,10 +257,7 @@ struct Protector<'a> {
 }
 
 fn is_special(b: u8) -> bool {
-    matches!(
-        b,
-        b'`' | b'[' | b'(' | b'{' | b'#' | b'$' | b'=' | b'^' | b'\\' | b'h' | 0xEE
-    )
+    matches!(b, b'`' | b'[' | b'(' | b'{' | b'#' | b'$' | b'=' | b'^' | b'\\' | b'h' | 0xEE)
 }
 
 impl Protector<'_> {
@@ -341,10 +266,7 @@ impl Protector<'_> {
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let next = bytes[i..]
-                .iter()
-                .position(|&b| is_special(b))
-                .map_or(bytes.len(), |p| i + p);
+            let next = bytes[i..].iter().position(|&b| is_special(b)).map_or(bytes.len(), |p| i + p);
             self.out.push_str(&s[i..next]);
             i = next;
             if i >= bytes.len() {
@@ -355,11 +277,7 @@ impl Protector<'_> {
     }
 
     fn prev_is_boundary(&self, i: usize) -> bool {
-        i == 0
-            || self.src[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_whitespace())
+        i == 0 || self.src[..i].chars().next_back().is_some_and(|c| c.is_whitespace())
     }
 
     /// Handles the construct at byte `i`; returns where scanning continues.
@@ -380,15 +298,7 @@ impl Protector<'_> {
             b'[' if rest.starts_with("[[") => match matching_brackets(s, i) {
                 Some(end) if end - i > 4 => {
                     let name = s[i + 2..end - 2].to_string();
-                    self.slot(
-                        i,
-                        end,
-                        vec![Inline::PageRef {
-                            name,
-                            label: None,
-                            page: None,
-                        }],
-                    );
+                    self.slot(i, end, vec![Inline::PageRef { name, label: None, page: None }]);
                     end
                 }
                 _ => self.literal(i, 2),
@@ -399,24 +309,13 @@ impl Protector<'_> {
                     if is_uuid(inner) {
                         let pos = self.pos(i);
                         let uuid = inner.to_ascii_lowercase();
-                        self.slot(
-                            i,
-                            i + 4 + close,
-                            vec![Inline::BlockRef {
-                                uuid,
-                                label: None,
-                                target: None,
-                                pos,
-                            }],
-                        );
+                        self.slot(i, i + 4 + close, vec![Inline::BlockRef { uuid, label: None, target: None, pos }]);
                         return i + 4 + close;
                     }
                 }
                 self.literal(i, 1)
             }
-            b'{' if rest.starts_with("{{") => {
-                self.macro_at(i).unwrap_or_else(|| self.literal(i, 2))
-            }
+            b'{' if rest.starts_with("{{") => self.macro_at(i).unwrap_or_else(|| self.literal(i, 2)),
             b'{' if rest.starts_with("{:") && self.out.ends_with(')') => {
                 if let Some(close) = rest.find('}').filter(|&c| !rest[..c].contains('\n')) {
                     let raw = &rest[..=close];
@@ -427,36 +326,23 @@ impl Protector<'_> {
                             d.parse().ok()
                         })
                     };
-                    let slot = Slot::Attrs {
-                        raw: raw.to_string(),
-                        width: num(":width"),
-                        height: num(":height"),
-                    };
+                    let slot = Slot::Attrs { raw: raw.to_string(), width: num(":width"), height: num(":height") };
                     self.push_slot(i, i + close + 1, slot);
                     return i + close + 1;
                 }
                 self.literal(i, 1)
             }
             b'#' => self.tag_at(i).unwrap_or_else(|| self.literal(i, 1)),
-            b'$' => self
-                .math_at(i)
-                .unwrap_or_else(|| self.literal(i, if rest.starts_with("$$") { 2 } else { 1 })),
-            b'=' | b'^' if b.get(1) == Some(&b[0]) => {
-                self.mark_at(i).unwrap_or_else(|| self.literal(i, 2))
-            }
+            b'$' => self.math_at(i).unwrap_or_else(|| self.literal(i, if rest.starts_with("$$") { 2 } else { 1 })),
+            b'=' | b'^' if b.get(1) == Some(&b[0]) => self.mark_at(i).unwrap_or_else(|| self.literal(i, 2)),
             b'\\' => self.backslash_at(i),
-            b'h' if (rest.starts_with("https://") || rest.starts_with("http://"))
-                && self.prev_is_boundary(i) =>
-            {
+            b'h' if (rest.starts_with("https://") || rest.starts_with("http://")) && self.prev_is_boundary(i) => {
                 let end = url_end(rest);
                 let url = rest[..end].to_string();
                 self.slot(
                     i,
                     i + end,
-                    vec![Inline::Link {
-                        url: url.clone(),
-                        children: vec![Inline::Text { text: url }],
-                    }],
+                    vec![Inline::Link { url: url.clone(), children: vec![Inline::Text { text: url }] }],
                 );
                 i + end
             }
@@ -494,15 +380,10 @@ impl Protector<'_> {
 
     fn nested(&self, text: &str, at: usize) -> Vec<Inline> {
         if self.depth >= MAX_DEPTH {
-            return vec![Inline::Text {
-                text: text.to_string(),
-            }];
+            return vec![Inline::Text { text: text.to_string() }];
         }
-        let shifted: Vec<LineStart> = vec![LineStart {
-            offset: 0,
-            line: self.pos(at).line,
-            col: self.pos(at).col.saturating_sub(1),
-        }];
+        let shifted: Vec<LineStart> =
+            vec![LineStart { offset: 0, line: self.pos(at).line, col: self.pos(at).col.saturating_sub(1) }];
         parse_inline_at(text, 0, &shifted, self.ctx, self.depth + 1)
     }
 
@@ -526,15 +407,7 @@ impl Protector<'_> {
                 None => (body, None),
             };
             let answer = self.nested(answer, i);
-            self.slot(
-                i,
-                end,
-                vec![Inline::Cloze {
-                    number: Some(n),
-                    answer,
-                    hint,
-                }],
-            );
+            self.slot(i, end, vec![Inline::Cloze { number: Some(n), answer, hint }]);
             return Some(end);
         }
         let (name, args_str) = match inner.find(char::is_whitespace) {
@@ -548,45 +421,23 @@ impl Protector<'_> {
         let inlines = match lname.as_str() {
             "cloze" => {
                 let (answer, hint) = match args_str.rfind("\\\\") {
-                    Some(k) => (
-                        args_str[..k].trim(),
-                        Some(args_str[k + 2..].trim().to_string()),
-                    ),
+                    Some(k) => (args_str[..k].trim(), Some(args_str[k + 2..].trim().to_string())),
                     None => (args_str, None),
                 };
-                vec![Inline::Cloze {
-                    number: None,
-                    answer: self.nested(answer, i),
-                    hint,
-                }]
+                vec![Inline::Cloze { number: None, answer: self.nested(answer, i), hint }]
             }
             "embed" => {
                 let a = args_str.trim();
-                let target = if let Some(p) =
-                    a.strip_prefix("[[").and_then(|x| x.strip_suffix("]]"))
-                {
-                    Some(EmbedTarget::Page {
-                        name: p.to_string(),
-                    })
-                } else if let Some(u) = a.strip_prefix("((").and_then(|x| x.strip_suffix("))")) {
-                    Some(EmbedTarget::Block {
-                        uuid: u.trim().to_ascii_lowercase(),
-                    })
+                let target = if let Some(p) = a.strip_prefix("[[").and_then(|x| x.strip_suffix("]]")) {
+                    Some(EmbedTarget::Page { name: p.to_string() })
                 } else {
-                    None
+                    a.strip_prefix("((")
+                        .and_then(|x| x.strip_suffix("))"))
+                        .map(|u| EmbedTarget::Block { uuid: u.trim().to_ascii_lowercase() })
                 };
                 match target {
-                    Some(target) => vec![Inline::Embed {
-                        target,
-                        block: None,
-                        page: None,
-                        cyclic: false,
-                        pos,
-                    }],
-                    None => vec![Inline::Macro {
-                        name: lname.clone(),
-                        args: split_args(args_str),
-                    }],
+                    Some(target) => vec![Inline::Embed { target, block: None, page: None, cyclic: false, pos }],
+                    None => vec![Inline::Macro { name: lname.clone(), args: split_args(args_str) }],
                 }
             }
             _ => {
@@ -599,10 +450,7 @@ impl Protector<'_> {
                         }
                         self.nested(&expanded, i)
                     }
-                    _ => vec![Inline::Macro {
-                        name: name.to_string(),
-                        args,
-                    }],
+                    _ => vec![Inline::Macro { name: name.to_string(), args }],
                 }
             }
         };
@@ -612,11 +460,7 @@ impl Protector<'_> {
 
     fn tag_at(&mut self, i: usize) -> Option<usize> {
         let s = self.src;
-        let prev_ok = i == 0
-            || s[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_whitespace() || c == '(' || c == ',');
+        let prev_ok = i == 0 || s[..i].chars().next_back().is_some_and(|c| c.is_whitespace() || c == '(' || c == ',');
         if !prev_ok {
             return None;
         }
@@ -670,21 +514,11 @@ impl Protector<'_> {
         let close = r[..line_end].find('$')?;
         let tex = &r[..close];
         let last = tex.chars().next_back()?;
-        if last.is_whitespace()
-            || "([{".contains(last)
-            || r[close + 1..].starts_with(|c: char| c.is_ascii_digit())
-        {
+        if last.is_whitespace() || "([{".contains(last) || r[close + 1..].starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
         let tex = tex.to_string();
-        self.slot(
-            i,
-            i + 2 + close,
-            vec![Inline::Math {
-                tex,
-                display: false,
-            }],
-        );
+        self.slot(i, i + 2 + close, vec![Inline::Math { tex, display: false }]);
         Some(i + 2 + close)
     }
 
@@ -790,13 +624,15 @@ fn split_args(s: &str) -> Vec<String> {
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
-        && b.iter().enumerate().all(|(k, c)| {
-            if matches!(k, 8 | 13 | 18 | 23) {
-                *c == b'-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
+        && b.iter().enumerate().all(
+            |(k, c)| {
+                if matches!(k, 8 | 13 | 18 | 23) {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_hexdigit()
+                }
+            },
+        )
 }
 
 /// End of a `[[…]]` starting at `i` (nesting allowed, one line), exclusive.
@@ -843,13 +679,10 @@ fn find_backtick_run(s: &str, from: usize, n: usize) -> Option<usize> {
 }
 
 fn url_end(s: &str) -> usize {
-    let mut end = s
-        .find(|c: char| c.is_whitespace() || "<>\"`".contains(c) || c == OPEN)
-        .unwrap_or(s.len());
+    let mut end = s.find(|c: char| c.is_whitespace() || "<>\"`".contains(c) || c == OPEN).unwrap_or(s.len());
     while end > 0 {
         let last = s[..end].chars().next_back().unwrap_or(' ');
-        let unbalanced =
-            last == ')' && s[..end].matches('(').count() < s[..end].matches(')').count();
+        let unbalanced = last == ')' && s[..end].matches('(').count() < s[..end].matches(')').count();
         if ".,;:!?'*_]".contains(last) || unbalanced {
             end -= last.len_utf8();
         } else {
@@ -880,27 +713,11 @@ enum IKind {
 }
 
 enum Frame {
-    Container {
-        kind: CKind,
-        nodes: Vec<Node>,
-    },
-    List {
-        ordered: bool,
-        items: Vec<ListItem>,
-    },
-    Inlines {
-        kind: IKind,
-        inlines: Vec<Inline>,
-    },
-    Table {
-        header: Vec<Vec<Inline>>,
-        rows: Vec<Vec<Vec<Inline>>>,
-        row: Vec<Vec<Inline>>,
-    },
-    Code {
-        lang: Option<String>,
-        text: String,
-    },
+    Container { kind: CKind, nodes: Vec<Node> },
+    List { ordered: bool, items: Vec<ListItem> },
+    Inlines { kind: IKind, inlines: Vec<Inline> },
+    Table { header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>> },
+    Code { lang: Option<String>, text: String },
     Html(String),
 }
 
@@ -919,10 +736,7 @@ impl Builder<'_> {
         while let Some(k) = rest.find(OPEN) {
             out.push_str(&rest[..k]);
             let after = &rest[k + OPEN.len_utf8()..];
-            match after
-                .find(CLOSE)
-                .and_then(|e| after[..e].parse::<usize>().ok().map(|n| (n, e)))
-            {
+            match after.find(CLOSE).and_then(|e| after[..e].parse::<usize>().ok().map(|n| (n, e))) {
                 Some((n, e)) if n < self.slots.len() => {
                     out.push_str(self.slots[n].raw());
                     rest = &after[e + CLOSE.len_utf8()..];
@@ -939,21 +753,12 @@ impl Builder<'_> {
 
     fn ensure_inline(&mut self) {
         if matches!(self.frames.last(), Some(Frame::Container { .. })) {
-            self.frames.push(Frame::Inlines {
-                kind: IKind::Paragraph { implicit: true },
-                inlines: Vec::new(),
-            });
+            self.frames.push(Frame::Inlines { kind: IKind::Paragraph { implicit: true }, inlines: Vec::new() });
         }
     }
 
     fn close_implicit(&mut self) {
-        if matches!(
-            self.frames.last(),
-            Some(Frame::Inlines {
-                kind: IKind::Paragraph { implicit: true },
-                ..
-            })
-        ) {
+        if matches!(self.frames.last(), Some(Frame::Inlines { kind: IKind::Paragraph { implicit: true }, .. })) {
             self.pop();
         }
     }
@@ -980,10 +785,7 @@ impl Builder<'_> {
     }
 
     fn text(&mut self, t: &str) {
-        if matches!(
-            self.frames.last(),
-            Some(Frame::Code { .. }) | Some(Frame::Html(_))
-        ) {
+        if matches!(self.frames.last(), Some(Frame::Code { .. }) | Some(Frame::Html(_))) {
             let r = self.restore(t);
             if let Some(Frame::Code { text, .. } | Frame::Html(text)) = self.frames.last_mut() {
                 text.push_str(&r);
@@ -994,14 +796,10 @@ impl Builder<'_> {
         let mut rest = t;
         while let Some(k) = rest.find(OPEN) {
             if k > 0 {
-                self.push_inline(Inline::Text {
-                    text: rest[..k].to_string(),
-                });
+                self.push_inline(Inline::Text { text: rest[..k].to_string() });
             }
             let after = &rest[k + OPEN.len_utf8()..];
-            let parsed = after
-                .find(CLOSE)
-                .and_then(|e| after[..e].parse::<usize>().ok().map(|n| (n, e)));
+            let parsed = after.find(CLOSE).and_then(|e| after[..e].parse::<usize>().ok().map(|n| (n, e)));
             match parsed {
                 Some((n, e)) if n < self.slots.len() => {
                     rest = &after[e + CLOSE.len_utf8()..];
@@ -1013,12 +811,7 @@ impl Builder<'_> {
                         }
                         Slot::Attrs { raw, width, height } => {
                             let last = self.inlines_mut().and_then(|v| v.last_mut());
-                            if let Some(Inline::Image {
-                                width: w,
-                                height: h,
-                                ..
-                            }) = last
-                            {
+                            if let Some(Inline::Image { width: w, height: h, .. }) = last {
                                 *w = *width;
                                 *h = *height;
                             } else {
@@ -1029,17 +822,13 @@ impl Builder<'_> {
                     }
                 }
                 _ => {
-                    self.push_inline(Inline::Text {
-                        text: OPEN.to_string(),
-                    });
+                    self.push_inline(Inline::Text { text: OPEN.to_string() });
                     rest = after;
                 }
             }
         }
         if !rest.is_empty() {
-            self.push_inline(Inline::Text {
-                text: rest.to_string(),
-            });
+            self.push_inline(Inline::Text { text: rest.to_string() });
         }
     }
 
@@ -1077,37 +866,23 @@ impl Builder<'_> {
         let frame = match tag {
             Tag::Paragraph => {
                 self.close_implicit();
-                Frame::Inlines {
-                    kind: IKind::Paragraph { implicit: false },
-                    inlines: Vec::new(),
-                }
+                Frame::Inlines { kind: IKind::Paragraph { implicit: false }, inlines: Vec::new() }
             }
             Tag::Heading { level, .. } => {
                 self.close_implicit();
-                Frame::Inlines {
-                    kind: IKind::Heading(heading_level(level)),
-                    inlines: Vec::new(),
-                }
+                Frame::Inlines { kind: IKind::Heading(heading_level(level)), inlines: Vec::new() }
             }
             Tag::BlockQuote(_) => {
                 self.close_implicit();
-                Frame::Container {
-                    kind: CKind::Quote,
-                    nodes: Vec::new(),
-                }
+                Frame::Container { kind: CKind::Quote, nodes: Vec::new() }
             }
             Tag::CodeBlock(kind) => {
                 self.close_implicit();
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().map(|l| self.restore(l))
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(|l| self.restore(l)),
                     CodeBlockKind::Indented => None,
                 };
-                Frame::Code {
-                    lang,
-                    text: String::new(),
-                }
+                Frame::Code { lang, text: String::new() }
             }
             Tag::HtmlBlock => {
                 self.close_implicit();
@@ -1115,28 +890,15 @@ impl Builder<'_> {
             }
             Tag::List(start) => {
                 self.close_implicit();
-                Frame::List {
-                    ordered: start.is_some(),
-                    items: Vec::new(),
-                }
+                Frame::List { ordered: start.is_some(), items: Vec::new() }
             }
-            Tag::Item => Frame::Container {
-                kind: CKind::Item,
-                nodes: Vec::new(),
-            },
+            Tag::Item => Frame::Container { kind: CKind::Item, nodes: Vec::new() },
             Tag::Table(_) => {
                 self.close_implicit();
-                Frame::Table {
-                    header: Vec::new(),
-                    rows: Vec::new(),
-                    row: Vec::new(),
-                }
+                Frame::Table { header: Vec::new(), rows: Vec::new(), row: Vec::new() }
             }
             Tag::TableHead | Tag::TableRow => return,
-            Tag::TableCell => Frame::Inlines {
-                kind: IKind::Cell,
-                inlines: Vec::new(),
-            },
+            Tag::TableCell => Frame::Inlines { kind: IKind::Cell, inlines: Vec::new() },
             Tag::Emphasis => self.inline_frame(IKind::Emphasis),
             Tag::Strong => self.inline_frame(IKind::Strong),
             Tag::Strikethrough => self.inline_frame(IKind::Strike),
@@ -1153,10 +915,7 @@ impl Builder<'_> {
 
     fn inline_frame(&mut self, kind: IKind) -> Frame {
         self.ensure_inline();
-        Frame::Inlines {
-            kind,
-            inlines: Vec::new(),
-        }
+        Frame::Inlines { kind, inlines: Vec::new() }
     }
 
     fn end(&mut self, tag: TagEnd) {
@@ -1192,29 +951,14 @@ impl Builder<'_> {
             return;
         }
         match frame {
-            Frame::Container {
-                kind: CKind::Root,
-                nodes,
-            } => {
-                self.frames.push(Frame::Container {
-                    kind: CKind::Root,
-                    nodes,
-                });
+            Frame::Container { kind: CKind::Root, nodes } => {
+                self.frames.push(Frame::Container { kind: CKind::Root, nodes });
             }
-            Frame::Container {
-                kind: CKind::Quote,
-                nodes,
-            } => self.push_node(Node::Quote { children: nodes }),
-            Frame::Container {
-                kind: CKind::Item,
-                nodes,
-            } => {
+            Frame::Container { kind: CKind::Quote, nodes } => self.push_node(Node::Quote { children: nodes }),
+            Frame::Container { kind: CKind::Item, nodes } => {
                 self.close_implicit();
                 if let Some(Frame::List { items, .. }) = self.frames.last_mut() {
-                    items.push(ListItem {
-                        checked: None,
-                        children: nodes,
-                    });
+                    items.push(ListItem { checked: None, children: nodes });
                 }
             }
             Frame::List { ordered, items } => self.push_node(Node::List { ordered, items }),
@@ -1245,22 +989,12 @@ impl Builder<'_> {
                 IKind::Strike => self.attach(Inline::Strike { children: inlines }),
                 IKind::Image(url, pos) => {
                     let alt = crate::ir::plain_text(&inlines);
-                    self.attach(Inline::Image {
-                        url,
-                        alt,
-                        width: None,
-                        height: None,
-                        asset: None,
-                        pos,
-                    })
+                    self.attach(Inline::Image { url, alt, width: None, height: None, asset: None, pos })
                 }
                 IKind::Link(url) => {
-                    let inline =
-                        self.labelled_ref(&url, &inlines)
-                            .unwrap_or_else(|| Inline::Link {
-                                url: self.restore(&url),
-                                children: inlines,
-                            });
+                    let inline = self
+                        .labelled_ref(&url, &inlines)
+                        .unwrap_or_else(|| Inline::Link { url: self.restore(&url), children: inlines });
                     self.attach(inline)
                 }
             },
@@ -1274,17 +1008,12 @@ impl Builder<'_> {
             return None;
         };
         match inlines.as_slice() {
-            [Inline::BlockRef { uuid, pos, .. }] => Some(Inline::BlockRef {
-                uuid: uuid.clone(),
-                label: Some(label.to_vec()),
-                target: None,
-                pos: *pos,
-            }),
-            [Inline::PageRef { name, .. }] => Some(Inline::PageRef {
-                name: name.clone(),
-                label: Some(label.to_vec()),
-                page: None,
-            }),
+            [Inline::BlockRef { uuid, pos, .. }] => {
+                Some(Inline::BlockRef { uuid: uuid.clone(), label: Some(label.to_vec()), target: None, pos: *pos })
+            }
+            [Inline::PageRef { name, .. }] => {
+                Some(Inline::PageRef { name: name.clone(), label: Some(label.to_vec()), page: None })
+            }
             _ => None,
         }
     }

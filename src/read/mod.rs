@@ -38,10 +38,7 @@ pub struct Reading {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("{0}: no Logseq pages found (expected .md or .org files, or a pages/ folder)")]
     Empty(String),
 }
@@ -51,53 +48,32 @@ pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
     let display = input.display().to_string();
     if display == "-" {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|source| {
-            ReadError::Io {
-                path: "<stdin>".into(),
-                source,
-            }
-        })?;
-        let source = Source {
-            root: std::env::current_dir().unwrap_or_default(),
-            display: String::new(),
-            is_graph: false,
-        };
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|source| ReadError::Io { path: "<stdin>".into(), source })?;
+        let source =
+            Source { root: std::env::current_dir().unwrap_or_default(), display: String::new(), is_graph: false };
         return Ok(read_single("<stdin>", &bytes, source));
     }
-    let meta = std::fs::metadata(input).map_err(|source| ReadError::Io {
-        path: display.clone(),
-        source,
-    })?;
+    let meta = std::fs::metadata(input).map_err(|source| ReadError::Io { path: display.clone(), source })?;
     if meta.is_dir() {
         read_graph(input)
     } else {
-        let bytes = std::fs::read(input).map_err(|source| ReadError::Io {
-            path: display.clone(),
-            source,
-        })?;
-        let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
-        let root = if root.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            root
+        let bytes = std::fs::read(input).map_err(|source| ReadError::Io { path: display.clone(), source })?;
+        let parent = input.parent().map(Path::to_path_buf).unwrap_or_default();
+        let parent = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent };
+        let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // A page inside a graph's pages/ or journals/ folder is read relative to the graph, so
+        // its `../assets/` images are found and its folder keeps its meaning.
+        let folder = parent.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let (root, file) = match parent.parent() {
+            Some(g) if folder == "pages" || folder == "journals" => {
+                let g = if g.as_os_str().is_empty() { PathBuf::from(".") } else { g.to_path_buf() };
+                (g, format!("{folder}/{name}"))
+            }
+            _ => (parent, name),
         };
-        let name = input
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let display = input
-            .parent()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        Ok(read_single(
-            &name,
-            &bytes,
-            Source {
-                root,
-                display,
-                is_graph: false,
-            },
-        ))
+        let display = if root == Path::new(".") { String::new() } else { root.display().to_string() };
+        Ok(read_single(&file, &bytes, Source { root, display, is_graph: false }))
     }
 }
 
@@ -107,17 +83,8 @@ pub fn read_single(file: &str, bytes: &[u8], source: Source) -> Reading {
     let config = GraphConfig::default();
     let page = read_page(file, bytes, &config, false, &mut diagnostics);
     let name = page.title.clone();
-    let graph = Graph {
-        schema_version: SCHEMA_VERSION,
-        name,
-        pages: vec![page],
-        ..Default::default()
-    };
-    Reading {
-        graph,
-        source,
-        diagnostics,
-    }
+    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages: vec![page], ..Default::default() };
+    Reading { graph, source, diagnostics }
 }
 
 /// Reads a graph folder: `pages/`, `journals/` (or every page file when neither exists) and
@@ -129,53 +96,28 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
         Ok(bytes) => match GraphConfig::from_edn(&String::from_utf8_lossy(&bytes)) {
             Ok(c) => c,
             Err(e) => {
-                let line = e
-                    .strip_prefix("line ")
-                    .and_then(|r| r.split(':').next())
-                    .and_then(|n| n.parse().ok());
-                diagnostics.push(Diagnostic::warning(
-                    "bad-config",
-                    "logseq/config.edn",
-                    line.unwrap_or(0),
-                    1,
-                    e,
-                ));
+                let line = e.strip_prefix("line ").and_then(|r| r.split(':').next()).and_then(|n| n.parse().ok());
+                diagnostics.push(Diagnostic::warning("bad-config", "logseq/config.edn", line.unwrap_or(0), 1, e));
                 GraphConfig::default()
             }
         },
         Err(_) => GraphConfig::default(),
     };
-    let folders: Vec<&str> = ["pages", "journals"]
-        .into_iter()
-        .filter(|f| root.join(f).is_dir())
-        .collect();
+    let folders: Vec<&str> = ["pages", "journals"].into_iter().filter(|f| root.join(f).is_dir()).collect();
     let mut files: Vec<(String, bool)> = Vec::new();
     let scan: Vec<(PathBuf, bool)> = if folders.is_empty() {
         vec![(root.to_path_buf(), false)]
     } else {
-        folders
-            .iter()
-            .map(|f| (root.join(f), *f == "journals"))
-            .collect()
+        folders.iter().map(|f| (root.join(f), *f == "journals")).collect()
     };
     for (dir, journal) in scan {
-        let walker = walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter();
+        let walker = walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter();
         for entry in walker.filter_entry(|e| !is_skipped_dir(e)) {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let rel = relative(root, e.path());
-                    let ext = e
-                        .path()
-                        .extension()
-                        .and_then(|x| x.to_str())
-                        .unwrap_or("")
-                        .to_ascii_lowercase();
-                    if matches!(ext.as_str(), "md" | "markdown" | "org")
-                        && !is_hidden(&config, &rel)
-                    {
+                    let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("").to_ascii_lowercase();
+                    if matches!(ext.as_str(), "md" | "markdown" | "org") && !is_hidden(&config, &rel) {
                         files.push((rel, journal));
                     }
                 }
@@ -185,8 +127,7 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
                     let msg = if e.loop_ancestor().is_some() {
                         "symbolic link loop; not followed".to_string()
                     } else {
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                        e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
                     };
                     diagnostics.push(Diagnostic::warning("unreadable", &path, 0, 0, msg));
                 }
@@ -202,18 +143,9 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
         .map(|(rel, journal)| {
             let mut diags = Vec::new();
             match std::fs::read(root.join(rel)) {
-                Ok(bytes) => (
-                    Some(read_page(rel, &bytes, &config, *journal, &mut diags)),
-                    diags,
-                ),
+                Ok(bytes) => (Some(read_page(rel, &bytes, &config, *journal, &mut diags)), diags),
                 Err(e) => {
-                    diags.push(Diagnostic::error(
-                        "unreadable",
-                        rel,
-                        0,
-                        0,
-                        format!("cannot read file: {e}"),
-                    ));
+                    diags.push(Diagnostic::error("unreadable", rel, 0, 0, format!("cannot read file: {e}")));
                     (None, diags)
                 }
             }
@@ -228,22 +160,9 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "notes".to_string());
-    let graph = Graph {
-        schema_version: SCHEMA_VERSION,
-        name,
-        pages,
-        ..Default::default()
-    };
-    let source = Source {
-        root: root.to_path_buf(),
-        display: root.display().to_string(),
-        is_graph: true,
-    };
-    Ok(Reading {
-        graph,
-        source,
-        diagnostics,
-    })
+    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
+    let source = Source { root: root.to_path_buf(), display: root.display().to_string(), is_graph: true };
+    Ok(Reading { graph, source, diagnostics })
 }
 
 fn is_skipped_dir(e: &walkdir::DirEntry) -> bool {
@@ -251,25 +170,16 @@ fn is_skipped_dir(e: &walkdir::DirEntry) -> bool {
     e.depth() > 0
         && e.file_type().is_dir()
         && (name.starts_with('.')
-            || matches!(
-                name.as_ref(),
-                "logseq" | "assets" | "node_modules" | "bak" | "version-files"
-            ))
+            || matches!(name.as_ref(), "logseq" | "assets" | "node_modules" | "bak" | "version-files"))
 }
 
 fn is_hidden(config: &GraphConfig, rel: &str) -> bool {
-    config
-        .hidden
-        .iter()
-        .any(|h| !h.is_empty() && (rel == h || rel.starts_with(&format!("{h}/"))))
+    config.hidden.iter().any(|h| !h.is_empty() && (rel == h || rel.starts_with(&format!("{h}/"))))
 }
 
 fn relative(root: &Path, p: &Path) -> String {
     let r = p.strip_prefix(root).unwrap_or(p);
-    r.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Decodes bytes as UTF-8; on failure reports the first bad byte and continues lossily.
@@ -279,12 +189,7 @@ fn decode(file: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
         Err(e) => {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let col = (at
-                - bytes[..at]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |p| p + 1)) as u32
-                + 1;
+            let col = (at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)) as u32 + 1;
             diags.push(Diagnostic::error(
                 "invalid-utf8",
                 file,
@@ -298,33 +203,18 @@ fn decode(file: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
 }
 
 /// Parses one page file.
-pub fn read_page(
-    file: &str,
-    bytes: &[u8],
-    config: &GraphConfig,
-    journal: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Page {
+pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, diags: &mut Vec<Diagnostic>) -> Page {
     let text = decode(file, bytes, diags);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let file_name = file.rsplit('/').next().unwrap_or(file);
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
     let is_org = file_name.to_ascii_lowercase().ends_with(".org");
-    let ctx = inline::InlineCtx {
-        macros: &config.macros,
-    };
+    let ctx = inline::InlineCtx { macros: &config.macros };
 
-    let (blocks, mut properties) = if is_org {
-        org::read_org(text, file, &ctx)
-    } else {
-        read_markdown(text, file, &ctx, diags)
-    };
+    let (blocks, mut properties) =
+        if is_org { org::read_org(text, file, &ctx) } else { read_markdown(text, file, &ctx, diags) };
 
-    let journal_date = if journal {
-        title::journal_date(stem)
-    } else {
-        None
-    };
+    let journal_date = if journal { title::journal_date(stem) } else { None };
     let title = properties
         .iter()
         .find(|p| p.key == "title")
@@ -351,26 +241,13 @@ pub fn read_page(
     let aliases = refs("alias");
     let tags = refs("tags");
     properties.retain(|p| p.key != "title");
-    let roots = blocks
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.parent.is_none())
-        .map(|(i, _)| i as u32)
-        .collect();
+    let roots = blocks.iter().enumerate().filter(|(_, b)| b.parent.is_none()).map(|(i, _)| i as u32).collect();
     Page {
         name: page_key(&title),
         title,
         file: file.to_string(),
-        kind: if journal_date.is_some() {
-            PageKind::Journal
-        } else {
-            PageKind::Page
-        },
-        format: if is_org {
-            Format::Org
-        } else {
-            Format::Markdown
-        },
+        kind: if journal_date.is_some() { PageKind::Journal } else { PageKind::Page },
+        format: if is_org { Format::Org } else { Format::Markdown },
         aliases,
         tags,
         properties,

@@ -19,11 +19,7 @@ pub fn read_org(text: &str, _file: &str, _ctx: &InlineCtx) -> (Vec<Block>, Vec<P
             while levels.last().is_some_and(|&l| l >= level) {
                 levels.pop();
             }
-            let parent = if levels.is_empty() {
-                None
-            } else {
-                Some(parent_index(&blocks, &levels) as u32)
-            };
+            let parent = if levels.is_empty() { None } else { Some(parent_index(&blocks, &levels) as u32) };
             let depth = levels.len() as u32 + 1;
             let mut content = line[stars + 1..].to_string();
             // `**** :PROPERTIES:` opens the new block's drawer on its headline.
@@ -31,13 +27,7 @@ pub fn read_org(text: &str, _file: &str, _ctx: &InlineCtx) -> (Vec<Block>, Vec<P
             if in_drawer {
                 content.clear();
             }
-            blocks.push(Block {
-                line: n as u32 + 1,
-                depth,
-                parent,
-                content,
-                ..Default::default()
-            });
+            blocks.push(Block { line: n as u32 + 1, depth, parent, content, ..Default::default() });
             body.push(Vec::new());
             levels.push(level);
             continue;
@@ -73,14 +63,10 @@ pub fn read_org(text: &str, _file: &str, _ctx: &InlineCtx) -> (Vec<Block>, Vec<P
         }
     }
     for (b, lines) in blocks.iter_mut().zip(body) {
-        let mut inlines = vec![Inline::Text {
-            text: b.content.clone(),
-        }];
+        let mut inlines = vec![Inline::Text { text: b.content.clone() }];
         for l in lines.iter().filter(|l| !l.trim().is_empty()) {
             inlines.push(Inline::SoftBreak);
-            inlines.push(Inline::Text {
-                text: l.trim().to_string(),
-            });
+            inlines.push(Inline::Text { text: l.trim().to_string() });
         }
         b.body = vec![Node::Paragraph { inlines }];
     }
@@ -91,8 +77,5 @@ pub fn read_org(text: &str, _file: &str, _ctx: &InlineCtx) -> (Vec<Block>, Vec<P
 fn parent_index(blocks: &[Block], levels: &[usize]) -> usize {
     // Walk back to the last block whose depth equals the path length.
     let want = levels.len() as u32;
-    (0..blocks.len())
-        .rev()
-        .find(|&i| blocks[i].depth == want)
-        .unwrap_or(0)
+    (0..blocks.len()).rev().find(|&i| blocks[i].depth == want).unwrap_or(0)
 }

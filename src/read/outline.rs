@@ -41,26 +41,18 @@ fn classify(line: &str) -> Option<BlockStart> {
     let indent = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
     match b.get(indent) {
         Some(b'-') => match b.get(indent + 1) {
-            None => Some(BlockStart {
-                bare_heading: false,
-                indent,
-                text_start: indent + 1,
-            }),
-            Some(c) if c.is_ascii_whitespace() => Some(BlockStart {
-                bare_heading: false,
-                indent,
-                text_start: indent + 2,
-            }),
+            None => Some(BlockStart { bare_heading: false, indent, text_start: indent + 1 }),
+            Some(c) if c.is_ascii_whitespace() => {
+                Some(BlockStart { bare_heading: false, indent, text_start: indent + 2 })
+            }
             _ => None,
         },
         Some(b'#') => {
             let hashes = b[indent..].iter().take_while(|&&c| c == b'#').count();
             match b.get(indent + hashes) {
-                None | Some(b' ') | Some(b'\t') if hashes <= 6 => Some(BlockStart {
-                    bare_heading: true,
-                    indent: 0,
-                    text_start: indent,
-                }),
+                None | Some(b' ') | Some(b'\t') if hashes <= 6 => {
+                    Some(BlockStart { bare_heading: true, indent: 0, text_start: indent })
+                }
                 _ => None,
             }
         }
@@ -118,9 +110,7 @@ pub fn is_fence_line(trimmed: &str, inside: bool) -> bool {
 }
 
 pub fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    if s.len() >= prefix.len()
-        && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-    {
+    if s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()) {
         Some(&s[prefix.len()..])
     } else {
         None
@@ -140,11 +130,8 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
         depth: 1,
         parent: None,
     };
-    let mut lines = text
-        .split('\n')
-        .enumerate()
-        .map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l)))
-        .peekable();
+    let mut lines =
+        text.split('\n').enumerate().map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l))).peekable();
 
     // YAML front matter: only at the very start, closed by another `---`.
     if text.starts_with("---") && lines.peek().is_some_and(|(_, l)| l.trim_end() == "---") {
@@ -155,11 +142,7 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
                 if l.trim_end() == "---" {
                     break;
                 }
-                pre.front_matter.push(RawLine {
-                    line: n,
-                    col: 0,
-                    text: l,
-                });
+                pre.front_matter.push(RawLine { line: n, col: 0, text: l });
             }
         }
     }
@@ -169,11 +152,7 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
     for (n, line) in lines {
         let start = if code.in_code() { None } else { classify(line) };
         match start {
-            Some(BlockStart {
-                bare_heading: bare,
-                indent,
-                text_start,
-            }) => {
+            Some(BlockStart { bare_heading: bare, indent, text_start }) => {
                 let start = text_start.min(line.len());
                 let first = &line[start..];
                 if let Some((_, b)) = current.take() {
@@ -189,11 +168,7 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
                         pre_block: false,
                         bare_heading: bare,
                         front_matter: Vec::new(),
-                        lines: vec![RawLine {
-                            line: n,
-                            col: start as u32,
-                            text: first,
-                        }],
+                        lines: vec![RawLine { line: n, col: start as u32, text: first }],
                         depth: 1,
                         parent: None,
                     },
@@ -210,17 +185,9 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
                         } else {
                             remove_indentation(line, strip)
                         };
-                        b.lines.push(RawLine {
-                            line: n,
-                            col: col as u32,
-                            text: t,
-                        });
+                        b.lines.push(RawLine { line: n, col: col as u32, text: t });
                     }
-                    None => pre.lines.push(RawLine {
-                        line: n,
-                        col: 0,
-                        text: line,
-                    }),
+                    None => pre.lines.push(RawLine { line: n, col: 0, text: line }),
                 }
             }
         }
@@ -228,8 +195,7 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
     if let Some((_, b)) = current.take() {
         blocks.push(b);
     }
-    let has_pre =
-        !pre.front_matter.is_empty() || pre.lines.iter().any(|l| !l.text.trim().is_empty());
+    let has_pre = !pre.front_matter.is_empty() || pre.lines.iter().any(|l| !l.text.trim().is_empty());
     if has_pre {
         while pre.lines.last().is_some_and(|l| l.text.trim().is_empty()) {
             pre.lines.pop();

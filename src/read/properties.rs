@@ -27,21 +27,8 @@ pub fn normalize_key(key: &str) -> Option<String> {
     if key.starts_with('#') || key.contains(['"', '^', '(', ')', '{', '}', '|', '[', ']']) {
         return None;
     }
-    let k: String = key
-        .chars()
-        .map(|c| {
-            if c == '_' || c == ' ' {
-                '-'
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect();
-    Some(if k == "custom-id" {
-        "id".to_string()
-    } else {
-        k
-    })
+    let k: String = key.chars().map(|c| if c == '_' || c == ' ' { '-' } else { c.to_ascii_lowercase() }).collect();
+    Some(if k == "custom-id" { "id".to_string() } else { k })
 }
 
 /// Keys whose comma-separated values are page references.
@@ -55,11 +42,7 @@ pub fn parse_value(key: &str, raw: &str) -> PropValue {
         return PropValue::Text(v.to_string());
     }
     if comma_refs(key) {
-        let refs: Vec<String> = v
-            .split([',', '，'])
-            .map(|s| strip_ref(s.trim()))
-            .filter(|s| !s.is_empty())
-            .collect();
+        let refs: Vec<String> = v.split([',', '，']).map(|s| strip_ref(s.trim())).filter(|s| !s.is_empty()).collect();
         return PropValue::Refs(refs);
     }
     let refs = inline_refs(v);
@@ -78,20 +61,13 @@ pub fn parse_value(key: &str, raw: &str) -> PropValue {
 
 pub fn make_property(key: String, raw: &str) -> Property {
     let value = parse_value(&key, raw);
-    Property {
-        key,
-        raw: raw.to_string(),
-        value,
-    }
+    Property { key, raw: raw.to_string(), value }
 }
 
 /// `[[a]]` → `a`, `#b` → `b`, `#[[c d]]` → `c d`, anything else unchanged.
 fn strip_ref(s: &str) -> String {
     let s = s.strip_prefix('#').unwrap_or(s);
-    let s = s
-        .strip_prefix("[[")
-        .and_then(|x| x.strip_suffix("]]"))
-        .unwrap_or(s);
+    let s = s.strip_prefix("[[").and_then(|x| x.strip_suffix("]]")).unwrap_or(s);
     s.to_string()
 }
 
@@ -125,10 +101,7 @@ mod tests {
     #[test]
     fn property_lines() {
         assert_eq!(split_property_line("id:: 123"), Some(("id", "123")));
-        assert_eq!(
-            split_property_line("\t  a.b.c:: def"),
-            Some(("a.b.c", "def"))
-        );
+        assert_eq!(split_property_line("\t  a.b.c:: def"), Some(("a.b.c", "def")));
         assert_eq!(split_property_line("a-b-c::"), Some(("a-b-c", "")));
         assert_eq!(split_property_line("key::value"), None);
         assert_eq!(split_property_line("two words:: x"), None);
@@ -139,18 +112,9 @@ mod tests {
     fn values_are_typed() {
         assert_eq!(parse_value("public", "true"), PropValue::Bool(true));
         assert_eq!(parse_value("n", "42"), PropValue::Int(42));
-        assert_eq!(
-            parse_value("type", "[[Feature]]"),
-            PropValue::Refs(vec!["Feature".into()])
-        );
-        assert_eq!(
-            parse_value("tags", "a, [[b c]], #d"),
-            PropValue::Refs(vec!["a".into(), "b c".into(), "d".into()])
-        );
-        assert_eq!(
-            parse_value("q", "\"[[x]]\""),
-            PropValue::Text("\"[[x]]\"".into())
-        );
+        assert_eq!(parse_value("type", "[[Feature]]"), PropValue::Refs(vec!["Feature".into()]));
+        assert_eq!(parse_value("tags", "a, [[b c]], #d"), PropValue::Refs(vec!["a".into(), "b c".into(), "d".into()]));
+        assert_eq!(parse_value("q", "\"[[x]]\""), PropValue::Text("\"[[x]]\"".into()));
         assert_eq!(normalize_key("Custom_ID").as_deref(), Some("id"));
         assert_eq!(normalize_key("bad(key)"), None);
     }

@@ -31,10 +31,7 @@ pub fn title_from_file_stem(stem: &str, format: NameFormat) -> String {
             }
         }
     };
-    percent_decode_str(&raw)
-        .decode_utf8()
-        .map(|c| c.into_owned())
-        .unwrap_or(raw)
+    percent_decode_str(&raw).decode_utf8().map(|c| c.into_owned()).unwrap_or(raw)
 }
 
 /// The case-folded name used for lookups.
@@ -56,15 +53,7 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// Parses a journal file stem `yyyy_MM_dd`.
 pub fn journal_date(stem: &str) -> Option<(i32, u32, u32)> {
@@ -82,8 +71,7 @@ pub fn journal_date(stem: &str) -> Option<(i32, u32, u32)> {
 fn weekday(y: i32, m: u32, d: u32) -> usize {
     const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
     let y = if m < 3 { y - 1 } else { y };
-    let sunday0 =
-        (y + y / 4 - y / 100 + y / 400 + T[m as usize - 1] + d as i32).rem_euclid(7) as usize;
+    let sunday0 = (y + y / 4 - y / 100 + y / 400 + T[m as usize - 1] + d as i32).rem_euclid(7) as usize;
     (sunday0 + 6) % 7
 }
 
@@ -139,14 +127,8 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(
-            title_from_file_stem("a___b___c", NameFormat::TripleLowbar),
-            "a/b/c"
-        );
-        assert_eq!(
-            title_from_file_stem("What%3F", NameFormat::TripleLowbar),
-            "What?"
-        );
+        assert_eq!(title_from_file_stem("a___b___c", NameFormat::TripleLowbar), "a/b/c");
+        assert_eq!(title_from_file_stem("What%3F", NameFormat::TripleLowbar), "What?");
         assert_eq!(title_from_file_stem("a.b", NameFormat::Legacy), "a/b");
         assert_eq!(title_from_file_stem("x%2Fy", NameFormat::Legacy), "x/y");
         assert_eq!(title_from_file_stem("a.b", NameFormat::TripleLowbar), "a.b");
@@ -156,10 +138,7 @@ mod tests {
     fn journals() {
         let (y, m, d) = journal_date("2024_01_05").unwrap();
         assert_eq!(format_journal(y, m, d, "MMM do, yyyy"), "Jan 5th, 2024");
-        assert_eq!(
-            format_journal(2021, 7, 22, "EEEE, MMMM dd yyyy"),
-            "Thursday, July 22 2021"
-        );
+        assert_eq!(format_journal(2021, 7, 22, "EEEE, MMMM dd yyyy"), "Thursday, July 22 2021");
         assert_eq!(format_journal(2024, 1, 12, "yyyy-MM-dd"), "2024-01-12");
         assert_eq!(ordinal(11), "11th");
         assert_eq!(ordinal(22), "22nd");

@@ -24,18 +24,11 @@ pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
     let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
     let mut seen: BTreeMap<String, Lookup> = BTreeMap::new();
     for page in &mut graph.pages {
-        let dir = page
-            .file
-            .rsplit_once('/')
-            .map_or("", |(d, _)| d)
-            .to_string();
+        let dir = page.file.rsplit_once('/').map_or("", |(d, _)| d).to_string();
         let file = page.file.clone();
         for block in &mut page.blocks {
             crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| {
-                let Inline::Image {
-                    url, asset, pos, ..
-                } = inline
-                else {
+                let Inline::Image { url, asset, pos, .. } = inline else {
                     return;
                 };
                 if is_remote(url) {
@@ -63,9 +56,9 @@ pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
                     ));
                     return;
                 };
-                let lookup = seen.entry(rel.clone()).or_insert_with(|| {
-                    read_asset(root, canonical_root.as_deref(), &rel, &mut assets)
-                });
+                let lookup = seen
+                    .entry(rel.clone())
+                    .or_insert_with(|| read_asset(root, canonical_root.as_deref(), &rel, &mut assets));
                 match lookup {
                     Lookup::Found(r) => *asset = Some(r.clone()),
                     Lookup::Outside => diags.push(Diagnostic::warning(
@@ -98,11 +91,7 @@ pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
 
 fn is_remote(url: &str) -> bool {
     let scheme = url.split_once(':').map(|(s, _)| s);
-    scheme.is_some_and(|s| {
-        s.len() > 1
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-    })
+    scheme.is_some_and(|s| s.len() > 1 && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
 }
 
 /// The graph-relative path an image URL names from a page in `dir`, or None if it leaves the root.
@@ -128,12 +117,7 @@ pub fn local_path(dir: &str, url: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn read_asset(
-    root: &Path,
-    canonical_root: Option<&Path>,
-    rel: &str,
-    assets: &mut BTreeMap<String, Asset>,
-) -> Lookup {
+fn read_asset(root: &Path, canonical_root: Option<&Path>, rel: &str, assets: &mut BTreeMap<String, Asset>) -> Lookup {
     let path = root.join(rel);
     let Ok(meta) = std::fs::metadata(&path) else {
         return Lookup::Missing(rel.to_string());
@@ -150,10 +134,7 @@ fn read_asset(
         return Lookup::Unusable(rel.to_string(), "is empty".into());
     }
     if meta.len() > MAX_ASSET_BYTES {
-        return Lookup::Unusable(
-            rel.to_string(),
-            format!("is larger than {} MB", MAX_ASSET_BYTES / 1024 / 1024),
-        );
+        return Lookup::Unusable(rel.to_string(), format!("is larger than {} MB", MAX_ASSET_BYTES / 1024 / 1024));
     }
     let data = match std::fs::read(&path) {
         Ok(d) => d,
@@ -161,19 +142,9 @@ fn read_asset(
     };
     let pixels = image_size(&data);
     if pixels.is_none() && !is_svg(&data) {
-        return Lookup::Unusable(
-            rel.to_string(),
-            "is not a PNG, JPEG, GIF, WebP or SVG image".into(),
-        );
+        return Lookup::Unusable(rel.to_string(), "is not a PNG, JPEG, GIF, WebP or SVG image".into());
     }
-    assets.insert(
-        rel.to_string(),
-        Asset {
-            size: meta.len(),
-            pixels,
-            data: Arc::new(data),
-        },
-    );
+    assets.insert(rel.to_string(), Asset { size: meta.len(), pixels, data: Arc::new(data) });
     Lookup::Found(rel.to_string())
 }
 
@@ -186,14 +157,7 @@ fn is_svg(d: &[u8]) -> bool {
 pub fn image_size(d: &[u8]) -> Option<(u32, u32)> {
     let be16 = |i: usize| Some(u16::from_be_bytes([*d.get(i)?, *d.get(i + 1)?]) as u32);
     let le16 = |i: usize| Some(u16::from_le_bytes([*d.get(i)?, *d.get(i + 1)?]) as u32);
-    let be32 = |i: usize| {
-        Some(u32::from_be_bytes([
-            *d.get(i)?,
-            *d.get(i + 1)?,
-            *d.get(i + 2)?,
-            *d.get(i + 3)?,
-        ]))
-    };
+    let be32 = |i: usize| Some(u32::from_be_bytes([*d.get(i)?, *d.get(i + 1)?, *d.get(i + 2)?, *d.get(i + 3)?]));
     if d.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Some((be32(16)?, be32(20)?));
     }
@@ -206,23 +170,12 @@ pub fn image_size(d: &[u8]) -> Option<(u32, u32)> {
             b"VP8L" => {
                 let b = d.get(21..25)?;
                 let w = 1 + (((b[1] as u32 & 0x3f) << 8) | b[0] as u32);
-                let h = 1
-                    + (((b[3] as u32 & 0xf) << 10)
-                        | ((b[2] as u32) << 2)
-                        | ((b[1] as u32 & 0xc0) >> 6));
+                let h = 1 + (((b[3] as u32 & 0xf) << 10) | ((b[2] as u32) << 2) | ((b[1] as u32 & 0xc0) >> 6));
                 Some((w, h))
             }
             b"VP8X" => {
-                let w = 1
-                    + (d.get(24..27)?
-                        .iter()
-                        .rev()
-                        .fold(0u32, |a, &x| (a << 8) | x as u32));
-                let h = 1
-                    + (d.get(27..30)?
-                        .iter()
-                        .rev()
-                        .fold(0u32, |a, &x| (a << 8) | x as u32));
+                let w = 1 + (d.get(24..27)?.iter().rev().fold(0u32, |a, &x| (a << 8) | x as u32));
+                let h = 1 + (d.get(27..30)?.iter().rev().fold(0u32, |a, &x| (a << 8) | x as u32));
                 Some((w, h))
             }
             _ => None,
@@ -256,20 +209,11 @@ mod tests {
 
     #[test]
     fn paths_stay_inside_the_root() {
-        assert_eq!(
-            local_path("pages", "../assets/a.png").as_deref(),
-            Some("assets/a.png")
-        );
-        assert_eq!(
-            local_path("pages", "../assets/a%20b.png").as_deref(),
-            Some("assets/a b.png")
-        );
+        assert_eq!(local_path("pages", "../assets/a.png").as_deref(), Some("assets/a.png"));
+        assert_eq!(local_path("pages", "../assets/a%20b.png").as_deref(), Some("assets/a b.png"));
         assert_eq!(local_path("pages", "../../../../etc/passwd"), None);
         assert_eq!(local_path("pages", "/etc/passwd"), None);
-        assert_eq!(
-            local_path("", "assets/x.png?raw=1").as_deref(),
-            Some("assets/x.png")
-        );
+        assert_eq!(local_path("", "assets/x.png?raw=1").as_deref(), Some("assets/x.png"));
         assert!(is_remote("https://x.org/a.png"));
         assert!(is_remote("data:image/png;base64,xx"));
         assert!(!is_remote("../assets/a.png"));

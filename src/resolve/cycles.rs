@@ -13,21 +13,12 @@ pub fn mark(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         for (bi, block) in page.blocks.iter().enumerate() {
             let mut targets = Vec::new();
             crate::ir::for_each_inline(&block.body, &mut |i| {
-                if let Inline::Embed {
-                    block: b, page: p, ..
-                } = i
-                {
+                if let Inline::Embed { block: b, page: p, .. } = i {
                     targets.push(expansion(graph, *b, *p));
                 }
             });
             if !targets.is_empty() {
-                embeds.insert(
-                    BlockAddr {
-                        page: pi as u32,
-                        block: bi as u32,
-                    },
-                    targets,
-                );
+                embeds.insert(BlockAddr { page: pi as u32, block: bi as u32 }, targets);
             }
         }
     }
@@ -63,35 +54,18 @@ pub fn mark(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
 fn expansion(graph: &Graph, block: Option<BlockAddr>, page: Option<u32>) -> Vec<BlockAddr> {
     if let Some(b) = block {
         let p = &graph.pages[b.page as usize];
-        return p
-            .subtree(b.block)
-            .into_iter()
-            .map(|i| BlockAddr {
-                page: b.page,
-                block: i,
-            })
-            .collect();
+        return p.subtree(b.block).into_iter().map(|i| BlockAddr { page: b.page, block: i }).collect();
     }
     if let Some(p) = page {
-        return (0..graph.pages[p as usize].blocks.len() as u32)
-            .map(|i| BlockAddr { page: p, block: i })
-            .collect();
+        return (0..graph.pages[p as usize].blocks.len() as u32).map(|i| BlockAddr { page: p, block: i }).collect();
     }
     Vec::new()
 }
 
 /// Whether expanding `start` eventually expands `goal` again.
-fn reaches(
-    embeds: &HashMap<BlockAddr, Vec<Vec<BlockAddr>>>,
-    start: &[BlockAddr],
-    goal: BlockAddr,
-) -> bool {
+fn reaches(embeds: &HashMap<BlockAddr, Vec<Vec<BlockAddr>>>, start: &[BlockAddr], goal: BlockAddr) -> bool {
     let mut seen: HashSet<BlockAddr> = HashSet::new();
-    let mut stack: Vec<BlockAddr> = start
-        .iter()
-        .copied()
-        .filter(|b| embeds.contains_key(b))
-        .collect();
+    let mut stack: Vec<BlockAddr> = start.iter().copied().filter(|b| embeds.contains_key(b)).collect();
     while let Some(b) = stack.pop() {
         if b == goal {
             return true;
@@ -111,13 +85,7 @@ fn ref_cycles(graph: &Graph, diags: &mut Vec<Diagnostic>) {
     let title_refs = |addr: BlockAddr| -> Vec<(BlockAddr, crate::ir::Pos)> {
         let mut out = Vec::new();
         crate::ir::visit_inlines(graph.block(addr).title(), &mut |i| {
-            if let Inline::BlockRef {
-                target: Some(t),
-                label: None,
-                pos,
-                ..
-            } = i
-            {
+            if let Inline::BlockRef { target: Some(t), label: None, pos, .. } = i {
                 out.push((*t, *pos));
             }
         });
@@ -125,10 +93,7 @@ fn ref_cycles(graph: &Graph, diags: &mut Vec<Diagnostic>) {
     };
     for (pi, page) in graph.pages.iter().enumerate() {
         for bi in 0..page.blocks.len() {
-            let start = BlockAddr {
-                page: pi as u32,
-                block: bi as u32,
-            };
+            let start = BlockAddr { page: pi as u32, block: bi as u32 };
             for (first, pos) in title_refs(start) {
                 let mut seen = HashSet::new();
                 let mut stack = vec![first];

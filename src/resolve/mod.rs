@@ -30,10 +30,7 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
                 &page.file,
                 1,
                 1,
-                format!(
-                    "page '{}' is also defined by {}; references go to that file",
-                    page.title, first.file
-                ),
+                format!("page '{}' is also defined by {}; references go to that file", page.title, first.file),
             ));
             continue;
         }
@@ -41,27 +38,23 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     }
     for (pi, page) in graph.pages.iter().enumerate() {
         for alias in &page.aliases {
-            graph
-                .index
-                .pages
-                .entry(page_key(alias))
-                .or_insert(pi as u32);
+            graph.index.pages.entry(page_key(alias)).or_insert(pi as u32);
         }
     }
     for (pi, page) in graph.pages.iter_mut().enumerate() {
         for (bi, block) in page.blocks.iter_mut().enumerate() {
             let Some(uuid) = &block.uuid else { continue };
-            let addr = BlockAddr {
-                page: pi as u32,
-                block: bi as u32,
-            };
+            let addr = BlockAddr { page: pi as u32, block: bi as u32 };
             if let Some(first) = graph.index.blocks.get(uuid) {
                 diags.push(Diagnostic::warning(
                     "duplicate-id",
                     &page.file,
                     block.line,
                     1,
-                    format!("block id {uuid} is already used (page #{}, block #{}); this block's id is ignored", first.page, first.block),
+                    format!(
+                        "block id {uuid} is already used (page #{}, block #{}); this block's id is ignored",
+                        first.page, first.block
+                    ),
                 ));
                 block.uuid = None;
                 continue;
@@ -80,9 +73,7 @@ fn link(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
                 Inline::PageRef { name, page, .. } | Inline::Tag { name, page } => {
                     *page = index.pages.get(&page_key(name)).copied();
                 }
-                Inline::BlockRef {
-                    uuid, target, pos, ..
-                } => {
+                Inline::BlockRef { uuid, target, pos, .. } => {
                     *target = index.blocks.get(uuid.as_str()).copied();
                     if target.is_none() {
                         diags.push(Diagnostic::warning(
@@ -94,13 +85,7 @@ fn link(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
                         ));
                     }
                 }
-                Inline::Embed {
-                    target,
-                    block,
-                    page,
-                    pos,
-                    ..
-                } => match target {
+                Inline::Embed { target, block, page, pos, .. } => match target {
                     EmbedTarget::Block { uuid } => {
                         *block = index.blocks.get(uuid.as_str()).copied();
                         if block.is_none() {

@@ -26,20 +26,10 @@ impl Report {
 
 pub fn run(graph_dir: &Path, reference: &Path) -> Result<Report, String> {
     let loaded = notes_export::load(graph_dir).map_err(|e| e.to_string())?;
-    let pages: BTreeMap<&str, &Page> = loaded
-        .graph
-        .pages
-        .iter()
-        .filter(|p| p.format == Format::Markdown)
-        .map(|p| (p.file.as_str(), p))
-        .collect();
-    let text =
-        std::fs::read_to_string(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
-    let mut report = Report {
-        total: 0,
-        matched: 0,
-        differing: Vec::new(),
-    };
+    let pages: BTreeMap<&str, &Page> =
+        loaded.graph.pages.iter().filter(|p| p.format == Format::Markdown).map(|p| (p.file.as_str(), p)).collect();
+    let text = std::fs::read_to_string(reference).map_err(|e| format!("{}: {e}", reference.display()))?;
+    let mut report = Report { total: 0, matched: 0, differing: Vec::new() };
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let want: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
         let file = want["file"].as_str().unwrap_or_default().to_string();
@@ -58,18 +48,11 @@ pub fn run(graph_dir: &Path, reference: &Path) -> Result<Report, String> {
 
 fn compare(page: &Page, want: &Value) -> Option<String> {
     if want["page"].as_str() != Some(page.title.as_str()) {
-        return Some(format!(
-            "title: want {:?}, got {:?}",
-            want["page"], page.title
-        ));
+        return Some(format!("title: want {:?}, got {:?}", want["page"], page.title));
     }
     let blocks = want["blocks"].as_array()?;
     if blocks.len() != page.blocks.len() {
-        return Some(format!(
-            "block count: want {}, got {}",
-            blocks.len(),
-            page.blocks.len()
-        ));
+        return Some(format!("block count: want {}, got {}", blocks.len(), page.blocks.len()));
     }
     for (i, (w, b)) in blocks.iter().zip(&page.blocks).enumerate() {
         let parent = w["parent"].as_i64().unwrap_or(-1);
@@ -102,14 +85,7 @@ fn compare(page: &Page, want: &Value) -> Option<String> {
         let want_props: Map<String, Value> = want_props
             .iter()
             .map(|(k, v)| {
-                (
-                    k.clone(),
-                    if let Value::String(s) = v {
-                        Value::String(s.trim().to_string())
-                    } else {
-                        v.clone()
-                    },
-                )
+                (k.clone(), if let Value::String(s) = v { Value::String(s.trim().to_string()) } else { v.clone() })
             })
             .collect();
         if want_props != got_props {
@@ -133,9 +109,7 @@ fn strip_properties(content: &str) -> String {
         .filter(|l| {
             let in_code = code.in_code();
             code.feed(l);
-            in_code
-                || code.in_code()
-                || notes_export::read::properties::split_property_line(l).is_none()
+            in_code || code.in_code() || notes_export::read::properties::split_property_line(l).is_none()
         })
         .collect();
     kept.join("\n").trim().to_string()

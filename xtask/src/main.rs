@@ -6,10 +6,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn main() -> Result<()> {
@@ -18,8 +15,14 @@ fn main() -> Result<()> {
     match task {
         "conformance" => conformance_cmd(&args[1..]),
         "schema" => schema_cmd(),
+        "bless" => bless_cmd(),
+        "lint" => lint_cmd(),
+        "test" => test_cmd(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  conformance [GRAPH REFERENCE.jsonl]  compare the reader with Logseq's parser\n  schema                               regenerate schema/graph.schema.json");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  conformance [GRAPH REFERENCE.jsonl]  compare the reader with Logseq's parser\n  schema                               regenerate schema/graph.schema.json
+  bless                                regenerate the schema and every golden file
+  lint                                 cargo fmt --check and clippy -D warnings
+  test [--no-lint]                     lint, cargo tests, then the real-consumer checks");
             if task == "help" {
                 Ok(())
             } else {
@@ -30,24 +33,14 @@ fn main() -> Result<()> {
 }
 
 fn conformance_cmd(args: &[String]) -> Result<()> {
-    let graph = args
-        .first()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("fixtures/corpus/logseq-docs"));
-    let reference = args
-        .get(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("fixtures/corpus/logseq-docs.blocks.jsonl"));
+    let graph = args.first().map(PathBuf::from).unwrap_or_else(|| root().join("fixtures/corpus/logseq-docs"));
+    let reference =
+        args.get(1).map(PathBuf::from).unwrap_or_else(|| root().join("fixtures/corpus/logseq-docs.blocks.jsonl"));
     let report = conformance::run(&graph, &reference).map_err(anyhow::Error::msg)?;
     for (file, diff) in &report.differing {
         println!("DIFF {file}: {diff}");
     }
-    println!(
-        "tree-match: {}/{} pages ({:.1}%)",
-        report.matched,
-        report.total,
-        report.percent()
-    );
+    println!("tree-match: {}/{} pages ({:.1}%)", report.matched, report.total, report.percent());
     Ok(())
 }
 
@@ -57,4 +50,81 @@ fn schema_cmd() -> Result<()> {
     std::fs::write(&path, notes_export::export::json::schema())?;
     println!("wrote {}", path.display());
     Ok(())
+}
+
+fn cargo() -> std::process::Command {
+    let mut c = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn status(mut c: std::process::Command) -> Result<()> {
+    let s = c.status().with_context(|| format!("running {c:?}"))?;
+    if !s.success() {
+        bail!("{c:?} failed ({s})");
+    }
+    Ok(())
+}
+
+fn bless_cmd() -> Result<()> {
+    schema_cmd()?;
+    let mut c = cargo();
+    c.args(["test", "--quiet", "--test", "golden"]).env("UPDATE_GOLDEN", "1");
+    status(c)?;
+    println!("goldens rewritten: review them with `git diff tests/golden`");
+    Ok(())
+}
+
+fn lint_cmd() -> Result<()> {
+    let mut c = cargo();
+    c.args(["fmt", "--all", "--check"]);
+    status(c)?;
+    let mut c = cargo();
+    c.args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    status(c)
+}
+
+/// Lint, the Rust tests, then the checks that feed real consumers (Anki, JSON Schema,
+/// python-docx, an OOXML schema check) with the outputs, from a venv this task maintains.
+fn test_cmd(args: &[String]) -> Result<()> {
+    if !args.iter().any(|a| a == "--no-lint") {
+        lint_cmd()?;
+    }
+    let mut c = cargo();
+    c.args(["test", "--workspace"]);
+    status(c)?;
+    let mut c = cargo();
+    c.args(["build", "--quiet", "--bin", "notes-export"]);
+    status(c)?;
+    let python = consumer_venv()?;
+    let mut c = std::process::Command::new(python);
+    c.current_dir(root())
+        .args(["-m", "pytest", "-q", "tests/consumers"])
+        .env("NOTES_EXPORT_BIN", root().join("target/debug/notes-export"));
+    status(c)
+}
+
+/// `target/consumer-venv`, created and refreshed when requirements.txt changes.
+fn consumer_venv() -> Result<PathBuf> {
+    let venv = root().join("target/consumer-venv");
+    let python = venv.join("bin/python");
+    let req = root().join("tests/consumers/requirements.txt");
+    let wanted = std::fs::read_to_string(&req)?;
+    let stamp = venv.join("requirements.installed");
+    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(python);
+    }
+    let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    status({
+        let mut c = std::process::Command::new(&host);
+        c.args(["-m", "venv", "--clear"]).arg(&venv);
+        c
+    })?;
+    status({
+        let mut c = std::process::Command::new(&python);
+        c.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&req);
+        c
+    })?;
+    std::fs::write(&stamp, wanted)?;
+    Ok(python)
 }

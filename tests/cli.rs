@@ -1,0 +1,215 @@
+//! The binary end to end: the seed graph's IR, exit codes, and bad input.
+
+mod common;
+
+use common::{run, stderr, tempdir};
+use serde_json::Value;
+use std::path::Path;
+
+fn json_of(input: &str) -> Value {
+    let dir = tempdir();
+    let out = dir.path().join("graph.json");
+    let o = run(&["json", input, "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap()
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let own = m.get("text").and_then(Value::as_str).unwrap_or("").to_string();
+            own + &m.values().map(text_of).collect::<String>()
+        }
+        Value::Array(a) => a.iter().map(text_of).collect(),
+        _ => String::new(),
+    }
+}
+
+#[test]
+fn seed_graph_ir() {
+    let g = json_of("fixtures/seed");
+    assert_eq!(g["schema_version"], 1);
+    let blocks = g["pages"][0]["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 44);
+    let at = |d: u64| blocks.iter().filter(|b| b["depth"] == d).count();
+    assert_eq!((at(1), at(2), at(3)), (6, 32, 6));
+    assert_eq!(blocks[0]["content"], "### How AWS started", "the heading line without a bullet is block 0");
+    assert_eq!(blocks[0]["heading"], 3);
+    let empty: Vec<&Value> = blocks.iter().filter(|b| b["body"].as_array().unwrap().is_empty()).collect();
+    assert_eq!(empty.len(), 1, "the one empty grandchild is kept");
+    assert_eq!(empty[0]["depth"], 3);
+
+    // The block ref resolves to the block that carries the id.
+    let ref_block = blocks.iter().find(|b| b["content"].as_str().unwrap().starts_with("((691ba190")).unwrap();
+    let r = &ref_block["body"][0]["inlines"][0];
+    assert_eq!(r["type"], "block_ref");
+    let target = &blocks[r["target"]["block"].as_u64().unwrap() as usize];
+    assert!(text_of(&target["body"]).starts_with("Wanted to create a shared infrastructure"));
+
+    let image = blocks.iter().find_map(|b| {
+        let i = &b["body"][0]["inlines"][0];
+        (i["type"] == "image").then(|| i.clone())
+    });
+    let image = image.unwrap();
+    assert_eq!((image["height"].as_u64(), image["width"].as_u64()), (Some(634), Some(427)));
+    assert_eq!(image["asset"], "assets/18819_1763418886073_0.jpeg");
+    assert_eq!(g["assets"]["assets/18819_1763418886073_0.jpeg"]["pixels"], serde_json::json!([427, 634]));
+
+    let all = text_of(&g);
+    assert!(all.contains("strong demand → Developers"), "\\rarr reads as →");
+    let money = blocks.iter().find(|b| b["content"].as_str().unwrap().contains("$100B+")).unwrap();
+    assert!(!money.to_string().contains("\"math\""), "$100B+ is not math");
+    assert!(text_of(&money["body"]).contains("$100B+ annual revenue"));
+}
+
+#[test]
+fn stdin_and_single_file_inputs() {
+    let o = common::bin()
+        .args(["json", "-", "-o", "-"])
+        .stdin(std::fs::File::open(common::root().join("fixtures/seed/pages/AWS.md")).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let g: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(g["pages"][0]["blocks"].as_array().unwrap().len(), 44);
+
+    // A page inside a graph's pages/ folder still finds the graph's assets.
+    let g = json_of("fixtures/seed/pages/AWS.md");
+    assert_eq!(g["pages"][0]["title"], "AWS");
+    assert!(g["assets"]["assets/18819_1763418886073_0.jpeg"].is_object());
+}
+
+#[test]
+fn check_exit_codes() {
+    let ok = run(&["check", "fixtures/seed", "--deny-warnings"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let warned = run(&["check", "fixtures/cases/refs"]);
+    assert_eq!(warned.status.code(), Some(0));
+    assert!(stderr(&warned).contains("fixtures/cases/refs/pages/Refs.md:5:12: warning[dangling-ref]"));
+    let denied = run(&["check", "fixtures/cases/refs", "--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1));
+    let usage = run(&["check"]);
+    assert_eq!(usage.status.code(), Some(2));
+    let missing = run(&["check", "no/such/graph"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no/such/graph"));
+}
+
+#[test]
+fn github_message_format() {
+    let o = run(&["check", "fixtures/cases/refs", "--message-format", "github"]);
+    let s = stderr(&o);
+    assert!(
+        s.lines().any(|l| l
+            == "::warning file=fixtures/cases/refs/pages/Refs.md,line=5,col=12,title=dangling-ref::block reference ((99999999-2222-4333-8444-555555555555)) points at no block in the graph"),
+        "{s}"
+    );
+}
+
+#[test]
+fn help_shows_examples() {
+    for cmd in ["json", "check"] {
+        let o = run(&[cmd, "--help"]);
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Example:"), "{cmd} --help has an example");
+    }
+}
+
+/// Writes a one-page graph with `content` and returns (dir, check output).
+fn check_page(name: &str, content: &[u8]) -> (tempfile::TempDir, std::process::Output) {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+    std::fs::write(dir.path().join("pages").join(name), content).unwrap();
+    std::fs::write(dir.path().join("pages/ok.md"), "- fine\n").unwrap();
+    let o = common::bin().args(["check", "."]).current_dir(dir.path()).output().unwrap();
+    (dir, o)
+}
+
+fn no_panic(o: &std::process::Output) {
+    assert!(!stderr(o).contains("panicked"), "{}", stderr(o));
+    assert!(o.status.code().is_some_and(|c| c <= 2), "exit {:?}", o.status);
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_file_and_line() {
+    let (_d, o) = check_page("bad.md", b"- fine\n- bad \xff\xfe byte\n");
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("pages/bad.md:2:7: error[invalid-utf8]: invalid UTF-8 at byte offset 13"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("checked 2 pages"), "the rest of the graph still converts");
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let mut s = String::new();
+    for d in 0..10_000 {
+        s.push_str(&"\t".repeat(d));
+        s.push_str("- level\n");
+    }
+    let (dir, o) = check_page("deep.md", s.as_bytes());
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = dir.path().join("g.json");
+    let j = common::bin().args(["json", ".", "-o"]).arg(&out).current_dir(dir.path()).output().unwrap();
+    no_panic(&j);
+    let g: Value = serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
+    let page = g["pages"].as_array().unwrap().iter().find(|p| p["title"] == "deep").unwrap();
+    assert_eq!(page["blocks"][9999]["depth"], 10_000);
+}
+
+#[test]
+fn huge_line_is_read() {
+    let mut s = b"- ".to_vec();
+    s.extend(std::iter::repeat_n(b'x', 5 * 1024 * 1024));
+    s.extend(b" [[link]] ((11111111-2222-4333-8444-555555555555))\n");
+    let (_d, o) = check_page("long.md", &s);
+    no_panic(&o);
+    assert!(stderr(&o).contains("pages/long.md:1:5242893: warning[dangling-ref]"), "{}", stderr(&o));
+}
+
+#[test]
+fn unreadable_file_is_reported() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+    std::fs::write(dir.path().join("pages/ok.md"), "- fine\n").unwrap();
+    std::os::unix::fs::symlink("/nonexistent/target.md", dir.path().join("pages/broken.md")).unwrap();
+    let o = common::bin().args(["check", "."]).current_dir(dir.path()).output().unwrap();
+    no_panic(&o);
+    assert!(stderr(&o).contains("pages/broken.md"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unreadable"), "{}", stderr(&o));
+}
+
+#[test]
+fn ref_cycle_is_reported_with_file_and_line() {
+    let page = "- A ((bbbbbbbb-2222-4333-8444-555555555555))\n  id:: aaaaaaaa-2222-4333-8444-555555555555\n- B ((aaaaaaaa-2222-4333-8444-555555555555))\n  id:: bbbbbbbb-2222-4333-8444-555555555555\n- self {{embed ((cccccccc-2222-4333-8444-555555555555))}}\n  id:: cccccccc-2222-4333-8444-555555555555\n";
+    let (_d, o) = check_page("cycle.md", page.as_bytes());
+    no_panic(&o);
+    let s = stderr(&o);
+    assert!(s.contains("pages/cycle.md:1:5: warning[ref-cycle]"), "{s}");
+    assert!(s.contains("pages/cycle.md:3:5: warning[ref-cycle]"), "{s}");
+    assert!(s.contains("pages/cycle.md:5:8: warning[embed-cycle]"), "{s}");
+}
+
+#[test]
+fn output_is_atomic_and_never_an_input() {
+    let dir = tempdir();
+    let out = dir.path().join("graph.json");
+    assert!(run(&["json", "fixtures/seed", "-o", out.to_str().unwrap()]).status.success());
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("graph.json")], "no temporary file left behind");
+
+    let graph = dir.path().join("g");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    let page = graph.join("pages/p.md");
+    std::fs::write(&page, "- keep me\n").unwrap();
+    let o = run(&["json", graph.to_str().unwrap(), "-o", page.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("refusing to overwrite an input file"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "- keep me\n");
+    let o = run(&["json", "fixtures/seed", "-o", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "an existing directory is not a file name");
+    assert!(Path::new(&out).exists());
+}
