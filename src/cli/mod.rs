@@ -4,7 +4,7 @@
 mod report;
 
 use crate::diag::Severity;
-use crate::export::{self, Options};
+use crate::export::{self, anki::CardMode, Options};
 use crate::output;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use report::MessageFormat;
@@ -29,6 +29,11 @@ enum Command {
         after_help = "Example:\n  notes-export json my-graph -o graph.json\n  cat page.md | notes-export json - -o -"
     )]
     Json(ExportArgs),
+    /// Write an Anki deck (.apkg) that Anki imports without add-ons
+    #[command(
+        after_help = "Example:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged"
+    )]
+    Anki(AnkiArgs),
     /// Parse and resolve, report problems, write nothing
     #[command(after_help = "Example:\n  notes-export check my-graph --deny-warnings")]
     Check(CommonArgs),
@@ -56,6 +61,36 @@ struct ExportArgs {
     /// Output file (- for standard output)
     #[arg(short, long)]
     output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct AnkiArgs {
+    #[command(flatten)]
+    export: ExportArgs,
+    /// Top deck name (default: the graph folder's name, or the page title)
+    #[arg(long)]
+    deck: Option<String>,
+    /// Which blocks become cards: auto (tagged and cloze cards if any, else outline),
+    /// tagged (#card and {{cloze}} only), outline (every block with children)
+    #[arg(long, value_enum, default_value_t = Cards::Auto)]
+    cards: Cards,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Cards {
+    Auto,
+    Tagged,
+    Outline,
+}
+
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for dates written into outputs.
+fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => Ok(Some(
+            v.trim().parse().map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds"))?,
+        )),
+        _ => Ok(None),
+    }
 }
 
 /// Runs the CLI on the given arguments.
@@ -92,8 +127,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit(failed))
         }
-        Command::Json(args) => run_export("json", args, Options::default()),
+        Command::Json(args) => run_export("json", args, base_options()?),
+        Command::Anki(args) => {
+            let mut options = base_options()?;
+            options.anki.deck = args.deck;
+            options.anki.cards = match args.cards {
+                Cards::Auto => CardMode::Auto,
+                Cards::Tagged => CardMode::Tagged,
+                Cards::Outline => CardMode::Outline,
+            };
+            // The previous deck at the output path keeps unchanged notes' times (see README).
+            if let Some(out) = &args.export.output {
+                if let Ok(bytes) = std::fs::read(out) {
+                    match crate::export::anki::previous_notes(&bytes) {
+                        Ok(prev) => options.anki.previous = prev,
+                        Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", out.display()),
+                    }
+                }
+            }
+            run_export("anki", args.export, options)
+        }
     }
+}
+
+fn base_options() -> anyhow::Result<Options> {
+    Ok(Options { timestamp: source_date_epoch()?, ..Default::default() })
 }
 
 fn exit(failed: bool) -> ExitCode {

@@ -1,6 +1,7 @@
 //! Exporters: pure functions from the resolved IR to files in memory. Each format is one
 //! module registered in [`registry`]; none imports another exporter or the reader.
 
+pub mod anki;
 pub mod json;
 
 use crate::diag::Diagnostic;
@@ -29,6 +30,7 @@ pub struct Export {
 pub struct Options {
     /// Seconds since the epoch written wherever a format stores a date (`SOURCE_DATE_EPOCH`).
     pub timestamp: Option<i64>,
+    pub anki: anki::AnkiOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +47,7 @@ pub trait Exporter: Sync {
 
 /// Every exporter, by name.
 pub fn registry() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::JsonExporter)]
+    vec![Box::new(json::JsonExporter), Box::new(anki::AnkiExporter)]
 }
 
 pub fn by_name(name: &str) -> Option<Box<dyn Exporter>> {

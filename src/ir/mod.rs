@@ -84,6 +84,10 @@ pub struct Page {
     pub blocks: Vec<Block>,
     /// Indices of the top-level blocks.
     pub roots: Vec<u32>,
+    /// Modification time of the source file (seconds since the epoch), when known. Not part
+    /// of the JSON: it differs between checkouts of the same notes.
+    #[serde(skip)]
+    pub mtime: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]

@@ -297,8 +297,19 @@ impl Protector<'_> {
             }
             b'[' if rest.starts_with("[[") => match matching_brackets(s, i) {
                 Some(end) if end - i > 4 => {
-                    let name = s[i + 2..end - 2].to_string();
-                    self.slot(i, end, vec![Inline::PageRef { name, label: None, page: None }]);
+                    let name = &s[i + 2..end - 2];
+                    let inline = match name.split_once("][") {
+                        // Org-style `[[url][label]]`, which mldoc also reads in Markdown.
+                        Some((url, label)) if !url.contains("[[") => org_link(url, label),
+                        _ => Inline::PageRef { name: name.to_string(), label: None, page: None },
+                    };
+                    let inline = match inline {
+                        Inline::Image { url, alt, .. } => {
+                            Inline::Image { url, alt, width: None, height: None, asset: None, pos: self.pos(i) }
+                        }
+                        other => other,
+                    };
+                    self.slot(i, end, vec![inline]);
                     end
                 }
                 _ => self.literal(i, 2),
@@ -316,7 +327,7 @@ impl Protector<'_> {
                 self.literal(i, 1)
             }
             b'{' if rest.starts_with("{{") => self.macro_at(i).unwrap_or_else(|| self.literal(i, 2)),
-            b'{' if rest.starts_with("{:") && self.out.ends_with(')') => {
+            b'{' if rest.starts_with("{:") && (self.out.ends_with(')') || self.out.ends_with(CLOSE)) => {
                 if let Some(close) = rest.find('}').filter(|&c| !rest[..c].contains('\n')) {
                     let raw = &rest[..=close];
                     let num = |key: &str| {
@@ -574,6 +585,24 @@ impl Protector<'_> {
     }
 }
 
+/// `[[url][label]]`: an image when the URL names one, else a link.
+fn org_link(url: &str, label: &str) -> Inline {
+    let lower = url.to_ascii_lowercase();
+    let is_image = [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"].iter().any(|e| lower.ends_with(e));
+    if is_image {
+        Inline::Image {
+            url: url.to_string(),
+            alt: label.to_string(),
+            width: None,
+            height: None,
+            asset: None,
+            pos: Pos::default(),
+        }
+    } else {
+        Inline::Link { url: url.to_string(), children: vec![Inline::Text { text: label.to_string() }] }
+    }
+}
+
 fn anki_cloze_number(inner: &str) -> Option<u32> {
     let r = inner.strip_prefix('c')?;
     let d = r.bytes().take_while(|b| b.is_ascii_digit()).count();
@@ -814,10 +843,9 @@ impl Builder<'_> {
                             if let Some(Inline::Image { width: w, height: h, .. }) = last {
                                 *w = *width;
                                 *h = *height;
-                            } else {
-                                let raw = raw.clone();
-                                self.push_inline(Inline::Text { text: raw });
                             }
+                            // A size map after anything but an image means nothing: dropped.
+                            let _ = raw;
                         }
                     }
                 }

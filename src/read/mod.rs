@@ -73,7 +73,9 @@ pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
             _ => (parent, name),
         };
         let display = if root == Path::new(".") { String::new() } else { root.display().to_string() };
-        Ok(read_single(&file, &bytes, Source { root, display, is_graph: false }))
+        let mut reading = read_single(&file, &bytes, Source { root, display, is_graph: false });
+        reading.graph.pages[0].mtime = mtime(input);
+        Ok(reading)
     }
 }
 
@@ -143,7 +145,11 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
         .map(|(rel, journal)| {
             let mut diags = Vec::new();
             match std::fs::read(root.join(rel)) {
-                Ok(bytes) => (Some(read_page(rel, &bytes, &config, *journal, &mut diags)), diags),
+                Ok(bytes) => {
+                    let mut page = read_page(rel, &bytes, &config, *journal, &mut diags);
+                    page.mtime = mtime(&root.join(rel));
+                    (Some(page), diags)
+                }
                 Err(e) => {
                     diags.push(Diagnostic::error("unreadable", rel, 0, 0, format!("cannot read file: {e}")));
                     (None, diags)
@@ -163,6 +169,11 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display: root.display().to_string(), is_graph: true };
     Ok(Reading { graph, source, diagnostics })
+}
+
+fn mtime(path: &Path) -> Option<i64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64)
 }
 
 fn is_skipped_dir(e: &walkdir::DirEntry) -> bool {
@@ -253,6 +264,7 @@ pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, 
         properties,
         blocks,
         roots,
+        mtime: None,
     }
 }
 

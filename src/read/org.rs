@@ -2,11 +2,11 @@
 //! properties and `:id:` uuids, so Markdown pages can reference and embed org blocks. Body
 //! text is kept as plain paragraphs; full org syntax is out of scope.
 
-use super::inline::{is_uuid, InlineCtx};
+use super::inline::{is_uuid, parse_inline, InlineCtx};
 use super::properties::{make_property, normalize_key};
 use crate::ir::{Block, Inline, Node, Property};
 
-pub fn read_org(text: &str, _file: &str, _ctx: &InlineCtx) -> (Vec<Block>, Vec<Property>) {
+pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Property>) {
     let mut blocks: Vec<Block> = Vec::new();
     let mut levels: Vec<usize> = Vec::new();
     let mut page_props = Vec::new();
@@ -63,14 +63,39 @@ pub fn read_org(text: &str, _file: &str, _ctx: &InlineCtx) -> (Vec<Block>, Vec<P
         }
     }
     for (b, lines) in blocks.iter_mut().zip(body) {
-        let mut inlines = vec![Inline::Text { text: b.content.clone() }];
+        let mut inlines = parse_inline(&org_code_to_markdown(&b.content), ctx);
         for l in lines.iter().filter(|l| !l.trim().is_empty()) {
             inlines.push(Inline::SoftBreak);
-            inlines.push(Inline::Text { text: l.trim().to_string() });
+            inlines.extend(parse_inline(&org_code_to_markdown(l.trim()), ctx));
         }
         b.body = vec![Node::Paragraph { inlines }];
     }
     (blocks, page_props)
+}
+
+/// Org `~code~` and `=verbatim=` become Markdown code spans for the inline parser.
+fn org_code_to_markdown(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let chars: Vec<char> = line.chars().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        let boundary = k == 0 || chars[k - 1].is_whitespace() || "([{\"'".contains(chars[k - 1]);
+        if (c == '~' || c == '=') && boundary && chars.get(k + 1).is_some_and(|n| !n.is_whitespace()) {
+            if let Some(len) = chars[k + 1..].iter().position(|&x| x == c) {
+                if len > 0 {
+                    out.push('`');
+                    out.extend(&chars[k + 1..k + 1 + len]);
+                    out.push('`');
+                    k += len + 2;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        k += 1;
+    }
+    out
 }
 
 /// The most recent block at the level just above the current path's end.

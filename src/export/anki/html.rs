@@ -1,0 +1,381 @@
+//! IR → the safe HTML Anki shows in a field. Every piece of user text is escaped; only the
+//! markup written here reaches the field. Refs are resolved, embeds expanded, math turned into
+//! MathJax delimiters, images pointed at bundled media.
+
+use crate::ir::{BlockAddr, Graph, Inline, Node};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// How deep refs and embeds are followed inside one field.
+const MAX_NESTING: usize = 6;
+
+pub struct Renderer<'a> {
+    pub graph: &'a Graph,
+    /// Graph-relative asset path → flat media file name.
+    pub media: &'a BTreeMap<String, String>,
+    /// Inside a cloze note's Text: clozes become `{{cN::…}}` with these numbers, in order.
+    pub cloze_numbers: Option<Vec<u32>>,
+    cloze_index: usize,
+    /// Blocks being expanded (refs and embeds), to stop loops.
+    stack: Vec<BlockAddr>,
+    /// Media actually referenced by what was rendered.
+    pub used_media: Vec<String>,
+}
+
+/// Escapes text for an element's content.
+pub fn escape(s: &str) -> String {
+    escape_with(s, false)
+}
+
+/// Escapes text for an attribute value in double quotes.
+pub fn escape_attr(s: &str) -> String {
+    escape_with(s, true)
+}
+
+fn escape_with(s: &str, attr: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attr => out.push_str("&quot;"),
+            '\'' if attr => out.push_str("&#39;"),
+            // Control characters are not allowed in XML-ish HTML fields.
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Anki's cloze syntax must not see `{{`/`}}`/`::` coming from user text inside a cloze.
+fn escape_cloze_text(s: &str) -> String {
+    escape(s).replace("}}", "}&#8203;}").replace("::", ":&#8203;:")
+}
+
+fn safe_url(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let ok = ["http://", "https://", "mailto:", "logseq://", "zotero://"].iter().any(|p| lower.starts_with(p));
+    ok.then(|| escape_attr(url.trim()))
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(graph: &'a Graph, media: &'a BTreeMap<String, String>) -> Self {
+        Renderer { graph, media, cloze_numbers: None, cloze_index: 0, stack: Vec::new(), used_media: Vec::new() }
+    }
+
+    /// A block's own content (not its children).
+    pub fn block(&mut self, addr: BlockAddr) -> String {
+        let block = self.graph.block(addr);
+        self.stack.push(addr);
+        let mut out = String::new();
+        let many = block.body.len() > 1;
+        for n in &block.body {
+            if many && matches!(n, Node::Paragraph { .. } | Node::Heading { .. }) {
+                out.push_str("<div>");
+                self.node(n, &mut out);
+                out.push_str("</div>");
+            } else {
+                self.node(n, &mut out);
+            }
+        }
+        self.stack.pop();
+        out
+    }
+
+    /// A block's own content with some inlines (card markers) dropped.
+    pub fn block_without(&mut self, addr: BlockAddr, drop: &dyn Fn(&Inline) -> bool) -> String {
+        let graph_block = self.graph.block(addr);
+        let mut out = String::new();
+        self.stack.push(addr);
+        let many = graph_block.body.len() > 1;
+        for n in &graph_block.body {
+            let n = filter_node(n, drop);
+            if many {
+                out.push_str("<div>");
+            }
+            self.node(&n, &mut out);
+            if many {
+                out.push_str("</div>");
+            }
+        }
+        self.stack.pop();
+        out.trim().to_string()
+    }
+
+    /// The children of a block as a nested list (empty blocks without children skipped).
+    pub fn children(&mut self, addr: BlockAddr) -> String {
+        let page = &self.graph.pages[addr.page as usize];
+        let kids: Vec<u32> = page.blocks[addr.block as usize].children.clone();
+        self.list(addr.page, &kids)
+    }
+
+    fn list(&mut self, page: u32, blocks: &[u32]) -> String {
+        let p = &self.graph.pages[page as usize];
+        let visible: Vec<u32> = blocks
+            .iter()
+            .copied()
+            .filter(|&b| {
+                let blk = &p.blocks[b as usize];
+                let blank = blk.is_empty() && blk.children.is_empty();
+                let properties_only = blk.pre_block && blk.body.is_empty();
+                !(blank || properties_only)
+            })
+            .collect();
+        if visible.is_empty() || self.stack.len() > MAX_NESTING * 4 {
+            return String::new();
+        }
+        let mut out = String::from("<ul>");
+        for b in visible {
+            let addr = BlockAddr { page, block: b };
+            out.push_str("<li>");
+            out.push_str(&self.block(addr));
+            self.stack.push(addr);
+            let kids = self.children(addr);
+            self.stack.pop();
+            out.push_str(&kids);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+        out
+    }
+
+    fn node(&mut self, n: &Node, out: &mut String) {
+        match n {
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => self.inlines(inlines, out),
+            Node::Code { text, .. } => {
+                let _ = write!(out, "<pre><code>{}</code></pre>", escape(text));
+            }
+            Node::Math { tex } => {
+                let _ = write!(out, "\\[{}\\]", escape(tex));
+            }
+            Node::Quote { children } => {
+                out.push_str("<blockquote>");
+                children.iter().for_each(|c| self.node(c, out));
+                out.push_str("</blockquote>");
+            }
+            Node::Admonition { kind, children } => {
+                let label = admonition_label(kind);
+                let _ = write!(out, "<div class=\"admonition {}\"><b>{}</b> ", escape_attr(kind), escape(&label));
+                children.iter().for_each(|c| self.node(c, out));
+                out.push_str("</div>");
+            }
+            Node::Query { .. } => {}
+            Node::List { ordered, items } => {
+                let tag = if *ordered { "ol" } else { "ul" };
+                let _ = write!(out, "<{tag}>");
+                for item in items {
+                    out.push_str("<li>");
+                    item.children.iter().for_each(|c| self.node(c, out));
+                    out.push_str("</li>");
+                }
+                let _ = write!(out, "</{tag}>");
+            }
+            Node::Table { header, rows } => {
+                out.push_str("<table><thead><tr>");
+                for c in header {
+                    out.push_str("<th>");
+                    self.inlines(c, out);
+                    out.push_str("</th>");
+                }
+                out.push_str("</tr></thead><tbody>");
+                for r in rows {
+                    out.push_str("<tr>");
+                    for c in r {
+                        out.push_str("<td>");
+                        self.inlines(c, out);
+                        out.push_str("</td>");
+                    }
+                    out.push_str("</tr>");
+                }
+                out.push_str("</tbody></table>");
+            }
+            Node::Rule => out.push_str("<hr>"),
+            Node::Html { html } => out.push_str(&escape(html)),
+        }
+    }
+
+    pub fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
+        for i in inlines {
+            self.inline(i, out);
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, children: &[Inline], out: &mut String) {
+        let _ = write!(out, "<{tag}>");
+        self.inlines(children, out);
+        let _ = write!(out, "</{tag}>");
+    }
+
+    fn inline(&mut self, i: &Inline, out: &mut String) {
+        match i {
+            Inline::Text { text } => out.push_str(&escape(text)),
+            Inline::Code { text } => {
+                let _ = write!(out, "<code>{}</code>", escape(text));
+            }
+            Inline::Strong { children } => self.wrap("b", children, out),
+            Inline::Emphasis { children } => self.wrap("i", children, out),
+            Inline::Strike { children } => self.wrap("s", children, out),
+            Inline::Highlight { children } => self.wrap("mark", children, out),
+            Inline::Link { url, children } => match safe_url(url) {
+                Some(href) => {
+                    let _ = write!(out, "<a href=\"{href}\">");
+                    self.inlines(children, out);
+                    out.push_str("</a>");
+                }
+                None => self.inlines(children, out),
+            },
+            Inline::Image { url, alt, width, asset, .. } => {
+                let media = asset.as_ref().and_then(|a| self.media.get(a));
+                let style = width.map(|w| format!(" style=\"max-width:min({w}px,100%)\"")).unwrap_or_default();
+                if let Some(name) = media {
+                    let _ = write!(out, "<img src=\"{}\" alt=\"{}\"{style}>", escape_attr(name), escape_attr(alt));
+                    self.used_media.push(name.clone());
+                } else if let Some(src) = safe_url(url).filter(|_| url.starts_with("http")) {
+                    let _ = write!(out, "<img src=\"{src}\" alt=\"{}\"{style}>", escape_attr(alt));
+                } else {
+                    let _ = write!(
+                        out,
+                        "<span class=\"missing\">[missing image: {}]</span>",
+                        escape(if alt.is_empty() { url } else { alt })
+                    );
+                }
+            }
+            Inline::PageRef { name, label, .. } => match label {
+                Some(l) => self.inlines(l, out),
+                None => {
+                    let _ = write!(out, "<span class=\"ref\">{}</span>", escape(name));
+                }
+            },
+            Inline::Tag { .. } => {}
+            Inline::BlockRef { label: Some(l), .. } => self.inlines(l, out),
+            Inline::BlockRef { target, .. } => match target {
+                Some(t) if !self.stack.contains(t) && self.stack.len() < MAX_NESTING * 4 => {
+                    self.stack.push(*t);
+                    let title = self.graph.block(*t).title().to_vec();
+                    self.inlines(&title, out);
+                    self.stack.pop();
+                }
+                Some(_) => out.push_str("<span class=\"missing\">[circular reference]</span>"),
+                None => out.push_str("<span class=\"missing\">[missing reference]</span>"),
+            },
+            Inline::Embed { block, page, cyclic, .. } => {
+                if *cyclic || self.stack.len() > MAX_NESTING * 4 {
+                    out.push_str("<span class=\"missing\">[embed cycle]</span>");
+                } else if let Some(b) = block {
+                    if self.stack.contains(b) {
+                        out.push_str("<span class=\"missing\">[embed cycle]</span>");
+                    } else {
+                        out.push_str(&self.list(b.page, &[b.block]));
+                    }
+                } else if let Some(p) = page {
+                    let roots = self.graph.pages[*p as usize].roots.clone();
+                    out.push_str(&self.list(*p, &roots));
+                } else {
+                    out.push_str("<span class=\"missing\">[missing embed]</span>");
+                }
+            }
+            Inline::Cloze { number, answer, hint } => match &self.cloze_numbers {
+                Some(numbers) => {
+                    let n = numbers.get(self.cloze_index).copied().or(*number).unwrap_or(1);
+                    self.cloze_index += 1;
+                    let mut inner = String::new();
+                    self.inlines(answer, &mut inner);
+                    let inner = inner.replace("}}", "}&#8203;}").replace("::", ":&#8203;:");
+                    let _ = write!(out, "{{{{c{n}::{inner}");
+                    if let Some(h) = hint.as_ref().filter(|h| !h.is_empty()) {
+                        let _ = write!(out, "::{}", escape_cloze_text(h));
+                    }
+                    out.push_str("}}");
+                }
+                None => self.inlines(answer, out),
+            },
+            Inline::Macro { name, args } => match name.as_str() {
+                "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter" => {
+                    if let Some(href) = args.first().and_then(|a| safe_url(a)) {
+                        let _ = write!(out, "<a href=\"{href}\">{href}</a>");
+                    }
+                }
+                _ => {}
+            },
+            Inline::Math { tex, display } => {
+                let (open, close) = if *display { ("\\[", "\\]") } else { ("\\(", "\\)") };
+                let _ = write!(out, "{open}{}{close}", escape(tex));
+            }
+            Inline::Html { html } => out.push_str(&escape(html)),
+            Inline::SoftBreak | Inline::HardBreak => out.push_str("<br>"),
+        }
+    }
+}
+
+pub fn admonition_label(kind: &str) -> String {
+    let mut c = kind.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// A copy of the node without the inlines `drop` selects (at any depth).
+fn filter_node(n: &Node, drop: &dyn Fn(&Inline) -> bool) -> Node {
+    let f = |v: &Vec<Inline>| filter_inlines(v, drop);
+    match n {
+        Node::Paragraph { inlines } => Node::Paragraph { inlines: f(inlines) },
+        Node::Heading { level, inlines } => Node::Heading { level: *level, inlines: f(inlines) },
+        other => other.clone(),
+    }
+}
+
+fn filter_inlines(v: &[Inline], drop: &dyn Fn(&Inline) -> bool) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for i in v.iter().filter(|i| !drop(i)) {
+        // Where a marker stood, two spaces meet: keep one.
+        if let (Some(Inline::Text { text: prev }), Inline::Text { text }) = (out.last_mut(), i) {
+            if prev.ends_with(' ') {
+                prev.push_str(text.trim_start_matches(' '));
+            } else {
+                prev.push_str(text);
+            }
+            continue;
+        }
+        out.push(i.clone());
+    }
+    // A marker on its own line leaves a break and trailing space behind.
+    while let Some(last) = out.last_mut() {
+        match last {
+            Inline::SoftBreak | Inline::HardBreak => {
+                out.pop();
+            }
+            Inline::Text { text } if text.trim_end().is_empty() => {
+                out.pop();
+            }
+            Inline::Text { text } => {
+                let t = text.trim_end().to_string();
+                *text = t;
+                break;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// Text without tags, for Anki's sort field and checksum.
+pub fn strip_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}

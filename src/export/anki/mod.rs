@@ -1,0 +1,492 @@
+//! Anki decks: which blocks become notes, their fields, decks, tags and stable identities,
+//! written as a legacy `.apkg` that every Anki version imports.
+
+mod html;
+mod notetypes;
+mod package;
+
+use super::{Artifact, Export, ExportError, Exporter, Options};
+use crate::diag::Diagnostic;
+use crate::ir::{BlockAddr, Graph, Inline, Page, PropValue};
+use html::{escape, Renderer};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Which blocks become notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CardMode {
+    /// Tagged and cloze cards when the notes have any, otherwise outline cards.
+    #[default]
+    Auto,
+    /// Only blocks tagged `#card` and blocks with clozes.
+    Tagged,
+    /// Every block with children (front = block, back = children), plus clozes.
+    Outline,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AnkiOptions {
+    /// Top deck name; default: the graph folder's name (or the page title for one file).
+    pub deck: Option<String>,
+    pub cards: CardMode,
+    /// Notes of the previous build of this deck (guid → modification time and content), so
+    /// unchanged notes keep their time and edited ones get a newer one. See [`previous_notes`].
+    pub previous: HashMap<String, PreviousNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousNote {
+    pub modified: i64,
+    /// Fields joined with U+001F, then a U+001E and the tags.
+    pub content: String,
+}
+
+/// Reads the notes of an earlier `.apkg` written by this exporter.
+pub fn previous_notes(apkg: &[u8]) -> Result<HashMap<String, PreviousNote>, String> {
+    package::read_notes(apkg)
+}
+
+pub struct AnkiExporter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Basic,
+    Reversed,
+    Cloze,
+}
+
+/// Used when no modification time is known (standard input) and none is given.
+const FALLBACK_MOD: i64 = 1_700_000_000;
+
+impl Exporter for AnkiExporter {
+    fn name(&self) -> &'static str {
+        "anki"
+    }
+
+    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
+        let opts = &options.anki;
+        let (selected, mode_used) = select(graph, opts.cards);
+        let media_names = media_names(graph);
+        let top = opts.deck.clone().unwrap_or_else(|| graph.name.clone());
+        let top = deck_path(&top);
+        let mut decks: BTreeMap<String, i64> = BTreeMap::new();
+        let mut notes = Vec::new();
+        let mut used_media: BTreeSet<String> = BTreeSet::new();
+        let mut diagnostics = Vec::new();
+        let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
+        let mut skipped = 0;
+        for (addr, kind) in selected {
+            let page = &graph.pages[addr.page as usize];
+            let block = graph.block(addr);
+            let mut r = Renderer::new(graph, &media_names);
+            let fields = match kind {
+                Kind::Cloze => {
+                    r.cloze_numbers = Some(cloze_numbers(block));
+                    let text = r.block_without(addr, &|i| is_marker(i, "card"));
+                    r.cloze_numbers = None;
+                    vec![text, r.children(addr)]
+                }
+                Kind::Basic | Kind::Reversed => {
+                    let front = r.block_without(addr, &|i| is_marker(i, "card") || is_marker(i, "reversed"));
+                    vec![front, r.children(addr)]
+                }
+            };
+            if html::strip_html(&fields[0]).is_empty() && !fields[0].contains("<img") {
+                skipped += 1;
+                diagnostics.push(Diagnostic::info(
+                    "empty-card",
+                    &page.file,
+                    block.line,
+                    1,
+                    "card has an empty front; skipped",
+                ));
+                continue;
+            }
+            used_media.extend(r.used_media.iter().cloned());
+            let mut fields = fields;
+            fields.push(context(graph, addr));
+            fields.push(source(graph, addr));
+
+            let deck_name = deck_for(graph, addr, &top);
+            let next_id = deck_id(&deck_name);
+            let deck = *decks.entry(deck_name).or_insert(next_id);
+            let guid = guid(page, addr);
+            let note_id = stable_id(&guid, "note");
+            let (model, ords): (i64, Vec<i64>) = match kind {
+                Kind::Basic => (notetypes::BASIC_ID, vec![0]),
+                Kind::Reversed => (notetypes::REVERSED_ID, if fields[1].is_empty() { vec![0] } else { vec![0, 1] }),
+                Kind::Cloze => {
+                    let mut n: Vec<i64> = cloze_numbers(block).into_iter().map(|n| n as i64 - 1).collect();
+                    n.sort();
+                    n.dedup();
+                    (notetypes::CLOZE_ID, n)
+                }
+            };
+            let cards = ords
+                .into_iter()
+                .map(|ord| package::Card { id: stable_id(&guid, &format!("card{ord}")), ord, deck })
+                .collect();
+            let tags = tags(graph, addr);
+            let content = format!("{}\x1e{}", fields.join("\x1f"), tags.join(" "));
+            let base = note_mod(page, options.timestamp);
+            let modified = match opts.previous.get(&guid) {
+                Some(prev) if prev.content == content => prev.modified,
+                Some(prev) => base.max(prev.modified + 1),
+                None => base,
+            };
+            *counts.entry(kind).or_default() += 1;
+            notes.push(package::Note { id: note_id, guid, model, modified, tags, fields, cards });
+        }
+        dedupe_ids(&mut notes);
+
+        let media: Vec<package::Media> = media_names
+            .iter()
+            .filter(|(_, name)| used_media.contains(*name))
+            .filter_map(|(path, name)| {
+                graph.assets.get(path).map(|a| package::Media { name: name.clone(), data: a.data.clone() })
+            })
+            .collect();
+        let deck_list: Vec<package::Deck> = decks.into_iter().map(|(name, id)| package::Deck { id, name }).collect();
+        let created = options.timestamp.unwrap_or(FALLBACK_MOD);
+        let bytes = package::write(&deck_list, &notes, &media, created)
+            .map_err(|message| ExportError::Failed { format: "anki", message })?;
+        let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
+        let n = |k: Kind| counts.get(&k).copied().unwrap_or(0);
+        let mut summary = format!(
+            "{} notes ({} basic, {} reversed, {} cloze), {} cards, {} media, {} decks, {} skipped",
+            notes.len(),
+            n(Kind::Basic),
+            n(Kind::Reversed),
+            n(Kind::Cloze),
+            cards,
+            media.len(),
+            deck_list.len(),
+            skipped
+        );
+        if opts.cards == CardMode::Auto && mode_used == CardMode::Outline {
+            summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
+        }
+        let file = format!("{}.apkg", safe_file_stem(&top.replace("::", " - ")));
+        Ok(Export { artifacts: vec![Artifact { path: file.into(), bytes }], diagnostics, summary })
+    }
+}
+
+fn is_marker(i: &Inline, name: &str) -> bool {
+    match i {
+        Inline::Tag { name: n, .. } | Inline::PageRef { name: n, label: None, .. } => n.eq_ignore_ascii_case(name),
+        _ => false,
+    }
+}
+
+fn has_inline(graph: &Graph, addr: BlockAddr, f: &dyn Fn(&Inline) -> bool) -> bool {
+    let mut found = false;
+    crate::ir::for_each_inline(&graph.block(addr).body, &mut |i| found |= f(i));
+    found
+}
+
+/// The blocks that become notes, in document order, and the mode actually used.
+fn select(graph: &Graph, mode: CardMode) -> (Vec<(BlockAddr, Kind)>, CardMode) {
+    let addrs =
+        || {
+            graph.pages.iter().enumerate().flat_map(|(p, page)| {
+                (0..page.blocks.len() as u32).map(move |b| BlockAddr { page: p as u32, block: b })
+            })
+        };
+    let is_cloze = |a: BlockAddr| has_inline(graph, a, &|i| matches!(i, Inline::Cloze { .. }));
+    let is_tagged = |a: BlockAddr| has_inline(graph, a, &|i| is_marker(i, "card"));
+    let mode = match mode {
+        CardMode::Auto if addrs().any(|a| is_cloze(a) || is_tagged(a)) => CardMode::Tagged,
+        CardMode::Auto => CardMode::Outline,
+        m => m,
+    };
+    let mut out = Vec::new();
+    for a in addrs() {
+        let block = graph.block(a);
+        if block.pre_block {
+            continue;
+        }
+        if is_cloze(a) {
+            out.push((a, Kind::Cloze));
+        } else if is_tagged(a) {
+            out.push((a, if is_reversed(graph, a) { Kind::Reversed } else { Kind::Basic }));
+        } else if mode == CardMode::Outline && !block.is_empty() && has_visible_children(graph, a) {
+            out.push((a, Kind::Basic));
+        }
+    }
+    (out, mode)
+}
+
+fn is_reversed(graph: &Graph, a: BlockAddr) -> bool {
+    has_inline(graph, a, &|i| is_marker(i, "reversed"))
+        || graph
+            .block(a)
+            .properties
+            .iter()
+            .any(|p| p.key == "card-direction" && p.raw.trim().eq_ignore_ascii_case("reversed"))
+}
+
+fn has_visible_children(graph: &Graph, a: BlockAddr) -> bool {
+    let page = &graph.pages[a.page as usize];
+    page.blocks[a.block as usize].children.iter().any(|&c| {
+        let b = &page.blocks[c as usize];
+        !b.is_empty() || !b.children.is_empty()
+    })
+}
+
+/// Logseq clozes are numbered 1, 2, … in order, skipping numbers written explicitly.
+fn cloze_numbers(block: &crate::ir::Block) -> Vec<u32> {
+    let mut explicit = HashSet::new();
+    let mut order = Vec::new();
+    crate::ir::for_each_inline(&block.body, &mut |i| {
+        if let Inline::Cloze { number, .. } = i {
+            order.push(*number);
+            if let Some(n) = number {
+                explicit.insert(*n);
+            }
+        }
+    });
+    let mut next = 1;
+    order
+        .into_iter()
+        .map(|n| {
+            n.unwrap_or_else(|| {
+                while explicit.contains(&next) {
+                    next += 1;
+                }
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+/// Page › ancestor › ancestor, as plain escaped text.
+fn context(graph: &Graph, a: BlockAddr) -> String {
+    let page = &graph.pages[a.page as usize];
+    let mut parts = vec![escape(&page.title)];
+    for anc in page.ancestors(a.block) {
+        let t = crate::ir::plain_text(page.blocks[anc as usize].title());
+        let t = t.trim();
+        if !t.is_empty() {
+            parts.push(escape(&truncate(t, 60)));
+        }
+    }
+    parts.join(" › ")
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
+/// Page title, file:line, and a link that opens the block in Logseq when it has an id.
+fn source(graph: &Graph, a: BlockAddr) -> String {
+    let page = &graph.pages[a.page as usize];
+    let block = graph.block(a);
+    let place = format!("{} · {}:{}", escape(&page.title), escape(&page.file), block.line);
+    match &block.uuid {
+        Some(uuid) => format!(
+            "<a href=\"logseq://graph/{}?block-id={}\">{place}</a>",
+            percent_encoding::utf8_percent_encode(&graph.name, percent_encoding::NON_ALPHANUMERIC),
+            escape(uuid)
+        ),
+        None => place,
+    }
+}
+
+/// `a/b` namespaces and spaces → Anki's `a::b` and `_`.
+fn anki_tag(t: &str) -> String {
+    t.trim().split('/').map(|s| s.trim().replace(char::is_whitespace, "_")).collect::<Vec<_>>().join("::")
+}
+
+fn tags(graph: &Graph, a: BlockAddr) -> Vec<String> {
+    let page = &graph.pages[a.page as usize];
+    let mut out: BTreeSet<String> = page.tags.iter().map(|t| anki_tag(t)).collect();
+    crate::ir::for_each_inline(&graph.block(a).body, &mut |i| {
+        if let Inline::Tag { name, .. } = i {
+            if !name.eq_ignore_ascii_case("card") && !name.eq_ignore_ascii_case("reversed") {
+                out.insert(anki_tag(name));
+            }
+        }
+    });
+    for p in &graph.block(a).properties {
+        if let (true, PropValue::Refs(r)) = (p.key == "tags", &p.value) {
+            out.extend(r.iter().map(|t| anki_tag(t)));
+        }
+    }
+    out.into_iter().filter(|t| !t.is_empty()).collect()
+}
+
+fn deck_path(name: &str) -> String {
+    name.split(['/'])
+        .flat_map(|s| s.split("::"))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+/// `Top::Page` (namespaces nested); a `deck::` property on the block, an ancestor or the page wins.
+fn deck_for(graph: &Graph, a: BlockAddr, top: &str) -> String {
+    let page = &graph.pages[a.page as usize];
+    let mut chain = page.ancestors(a.block);
+    chain.push(a.block);
+    for b in chain.iter().rev() {
+        if let Some(p) = page.blocks[*b as usize].properties.iter().find(|p| p.key == "deck") {
+            return deck_path(p.raw.trim_matches(['[', ']']));
+        }
+    }
+    if let Some(p) = page.property("deck") {
+        return deck_path(p.raw.trim_matches(['[', ']']));
+    }
+    let sub = deck_path(&page.title);
+    if top.is_empty() {
+        sub
+    } else if sub.is_empty() || graph.pages.len() == 1 && top == sub {
+        top.to_string()
+    } else {
+        format!("{top}::{sub}")
+    }
+}
+
+fn hash64(s: &str) -> u64 {
+    use sha1::{Digest, Sha1};
+    let d = Sha1::digest(s.as_bytes());
+    u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// Ids look like millisecond timestamps between 2017 and 2020, so Anki keeps them.
+fn stable_id(key: &str, salt: &str) -> i64 {
+    1_500_000_000_000 + (hash64(&format!("{salt}:{key}")) % 100_000_000_000) as i64
+}
+
+fn deck_id(name: &str) -> i64 {
+    stable_id(name, "deck")
+}
+
+/// Note guid: from the block's `id::` when it has one, else from the page and the block's
+/// position among its siblings, so editing text never changes it.
+fn guid(page: &Page, a: BlockAddr) -> String {
+    let block = &page.blocks[a.block as usize];
+    let key = match &block.uuid {
+        Some(u) => format!("uuid:{u}"),
+        None => {
+            let mut path = Vec::new();
+            let mut cur = a.block;
+            loop {
+                let parent = page.blocks[cur as usize].parent;
+                let siblings = match parent {
+                    Some(p) => &page.blocks[p as usize].children,
+                    None => &page.roots,
+                };
+                path.push(siblings.iter().position(|&s| s == cur).unwrap_or(0).to_string());
+                match parent {
+                    Some(p) => cur = p,
+                    None => break,
+                }
+            }
+            path.reverse();
+            format!("page:{}/{}", page.name, path.join("."))
+        }
+    };
+    base91(hash64(&format!("notes-export:{key}")))
+}
+
+fn base91(mut n: u64) -> String {
+    const TABLE: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~";
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(TABLE[(n % 91) as usize]);
+        n /= 91;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A note's modification time: its source file's, clamped to `SOURCE_DATE_EPOCH` when given.
+fn note_mod(page: &Page, timestamp: Option<i64>) -> i64 {
+    match (page.mtime, timestamp) {
+        (Some(m), Some(t)) => m.min(t),
+        (Some(m), None) => m,
+        (None, Some(t)) => t,
+        (None, None) => FALLBACK_MOD,
+    }
+}
+
+/// Resolves the (unlikely) id collisions deterministically.
+fn dedupe_ids(notes: &mut [package::Note]) {
+    let mut seen = HashSet::new();
+    let mut cards = HashSet::new();
+    for n in notes.iter_mut() {
+        while !seen.insert(n.id) {
+            n.id += 1;
+        }
+        for c in &mut n.cards {
+            while !cards.insert(c.id) {
+                c.id += 1;
+            }
+        }
+    }
+}
+
+/// Flat, unique media names: the file name without characters Anki strips, made unique.
+fn media_names(graph: &Graph) -> BTreeMap<String, String> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut out = BTreeMap::new();
+    for path in graph.assets.keys() {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        let clean: String = file.chars().filter(|c| !"[]<>:\"/?*^\\|".contains(*c) && !c.is_control()).collect();
+        let clean = if clean.trim_matches('.').is_empty() { "image".to_string() } else { clean };
+        let mut name = clean.clone();
+        let mut k = 1;
+        while !used.insert(name.to_lowercase()) {
+            name = match clean.rsplit_once('.') {
+                Some((stem, ext)) => format!("{stem}-{k}.{ext}"),
+                None => format!("{clean}-{k}"),
+            };
+            k += 1;
+        }
+        out.insert(path.clone(), name);
+    }
+    out
+}
+
+fn safe_file_stem(s: &str) -> String {
+    let t: String = s.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
+    let t = t.trim().trim_matches('.').to_string();
+    if t.is_empty() {
+        "deck".into()
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_decks() {
+        assert_eq!(anki_tag("course/week 1"), "course::week_1");
+        assert_eq!(deck_path("Biology/Cells"), "Biology::Cells");
+        assert_eq!(deck_path(" a :: b "), "a::b");
+    }
+
+    #[test]
+    fn ids_are_stable_and_in_range() {
+        let a = stable_id("x", "note");
+        assert_eq!(a, stable_id("x", "note"));
+        assert_ne!(a, stable_id("y", "note"));
+        assert!((1_500_000_000_000..1_600_000_000_000).contains(&a));
+        assert_eq!(base91(0), "");
+        assert_eq!(base91(91), "ba");
+    }
+
+    #[test]
+    fn checksum_matches_anki() {
+        // sha1("Front") = dd19f988…
+        assert_eq!(package::checksum("Front"), 0xdd19f988);
+    }
+}

@@ -1,0 +1,192 @@
+//! The legacy `.apkg` layout every Anki reads: `collection.anki2` (SQLite, schema 11), a
+//! `media` JSON map and media files stored as `0`, `1`, …; zipped with fixed timestamps.
+
+use super::notetypes;
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+use std::io::Write;
+
+pub struct Deck {
+    pub id: i64,
+    pub name: String,
+}
+
+pub struct Card {
+    pub id: i64,
+    pub ord: i64,
+    pub deck: i64,
+}
+
+pub struct Note {
+    pub id: i64,
+    pub guid: String,
+    pub model: i64,
+    pub modified: i64,
+    pub tags: Vec<String>,
+    pub fields: Vec<String>,
+    pub cards: Vec<Card>,
+}
+
+pub struct Media {
+    pub name: String,
+    pub data: std::sync::Arc<Vec<u8>>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
+  ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
+  models text not null, decks text not null, dconf text not null, tags text not null);
+CREATE TABLE notes (id integer primary key, guid text not null, mid integer not null, mod integer not null,
+  usn integer not null, tags text not null, flds text not null, sfld integer not null, csum integer not null,
+  flags integer not null, data text not null);
+CREATE TABLE cards (id integer primary key, nid integer not null, did integer not null, ord integer not null,
+  mod integer not null, usn integer not null, type integer not null, queue integer not null, due integer not null,
+  ivl integer not null, factor integer not null, reps integer not null, lapses integer not null, left integer not null,
+  odue integer not null, odid integer not null, flags integer not null, data text not null);
+CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null,
+  ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null, type integer not null);
+CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
+CREATE INDEX ix_notes_usn on notes (usn);
+CREATE INDEX ix_cards_usn on cards (usn);
+CREATE INDEX ix_revlog_usn on revlog (usn);
+CREATE INDEX ix_cards_nid on cards (nid);
+CREATE INDEX ix_cards_sched on cards (did, queue, due);
+CREATE INDEX ix_revlog_cid on revlog (cid);
+CREATE INDEX ix_notes_csum on notes (csum);
+";
+
+fn deck_json(d: &Deck) -> Value {
+    json!({
+        "id": d.id, "name": d.name, "mod": 0, "usn": -1, "collapsed": false, "browserCollapsed": false,
+        "dyn": 0, "conf": 1, "desc": "", "extendNew": 0, "extendRev": 0,
+        "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0], "timeToday": [0, 0],
+    })
+}
+
+fn deck_preset() -> Value {
+    json!({"1": {
+        "id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": true, "timer": 0,
+        "replayq": true, "dyn": false,
+        "new": {"bury": true, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20, "separate": true},
+        "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0},
+        "rev": {"bury": true, "ease4": 1.3, "fuzz": 0.05, "ivlFct": 1.0, "maxIvl": 36500, "minSpace": 1, "perDay": 200, "hardFactor": 1.2},
+    }})
+}
+
+/// First 8 hex digits of the SHA-1 of the sort field, as Anki computes `csum`.
+pub fn checksum(text: &str) -> i64 {
+    use sha1::{Digest, Sha1};
+    let d = Sha1::digest(text.as_bytes());
+    u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as i64
+}
+
+/// Builds the collection and zips the package. `created` (seconds) dates the collection.
+pub fn write(decks: &[Deck], notes: &[Note], media: &[Media], created: i64) -> Result<Vec<u8>, String> {
+    let err = |e: rusqlite::Error| e.to_string();
+    let tmp =
+        tempfile::Builder::new().prefix("notes-export-").suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
+    {
+        let mut db = Connection::open(tmp.path()).map_err(err)?;
+        // A fresh file, written in one transaction: no journal files, deterministic pages.
+        db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;")
+            .map_err(err)?;
+        db.execute_batch(SCHEMA).map_err(err)?;
+        let tx = db.transaction().map_err(err)?;
+        let default_deck = Deck { id: 1, name: "Default".into() };
+        let mut deck_map = serde_json::Map::new();
+        for d in std::iter::once(&default_deck).chain(decks) {
+            deck_map.insert(d.id.to_string(), deck_json(d));
+        }
+        let first_deck = decks.first().map_or(1, |d| d.id);
+        let conf = json!({
+            "activeDecks": [first_deck], "curDeck": first_deck, "newSpread": 0, "collapseTime": 1200,
+            "timeLim": 0, "estTimes": true, "dueCounts": true, "curModel": notetypes::BASIC_ID.to_string(),
+            "nextPos": 1, "sortType": "noteFld", "sortBackwards": false, "addToCur": true,
+        });
+        tx.execute(
+            "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+            params![
+                created,
+                created * 1000,
+                conf.to_string(),
+                notetypes::models(first_deck).to_string(),
+                Value::Object(deck_map).to_string(),
+                deck_preset().to_string()
+            ],
+        )
+        .map_err(err)?;
+        {
+            let mut ins_note =
+                tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')").map_err(err)?;
+            let mut ins_card = tx
+                .prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")
+                .map_err(err)?;
+            for (pos, n) in notes.iter().enumerate() {
+                let tags = if n.tags.is_empty() { String::new() } else { format!(" {} ", n.tags.join(" ")) };
+                let sort = super::html::strip_html(&n.fields[0]);
+                ins_note
+                    .execute(params![
+                        n.id,
+                        n.guid,
+                        n.model,
+                        n.modified,
+                        tags,
+                        n.fields.join("\x1f"),
+                        sort,
+                        checksum(&sort)
+                    ])
+                    .map_err(err)?;
+                for c in &n.cards {
+                    ins_card.execute(params![c.id, n.id, c.deck, c.ord, n.modified, pos as i64 + 1]).map_err(err)?;
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        db.close().map_err(|(_, e)| err(e))?;
+    }
+    let collection = std::fs::read(tmp.path()).map_err(|e| e.to_string())?;
+
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let stored = deflated.compression_method(zip::CompressionMethod::Stored);
+    let zerr = |e: zip::result::ZipError| e.to_string();
+    zip.start_file("collection.anki2", deflated).map_err(zerr)?;
+    zip.write_all(&collection).map_err(|e| e.to_string())?;
+    let map: serde_json::Map<String, Value> =
+        media.iter().enumerate().map(|(i, m)| (i.to_string(), Value::String(m.name.clone()))).collect();
+    zip.start_file("media", deflated).map_err(zerr)?;
+    zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(|e| e.to_string())?;
+    for (i, m) in media.iter().enumerate() {
+        zip.start_file(i.to_string(), stored).map_err(zerr)?;
+        zip.write_all(&m.data).map_err(|e| e.to_string())?;
+    }
+    let cursor = zip.finish().map_err(zerr)?;
+    Ok(cursor.into_inner())
+}
+
+/// Notes of an `.apkg` (guid → mod and content), read back from its collection.
+pub fn read_notes(apkg: &[u8]) -> Result<std::collections::HashMap<String, super::PreviousNote>, String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(apkg)).map_err(|e| e.to_string())?;
+    let mut entry = archive.by_name("collection.anki2").map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    let mut tmp = tempfile::Builder::new().suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
+    tmp.write_all(&bytes).map_err(|e| e.to_string())?;
+    let db = Connection::open_with_flags(tmp.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| e.to_string())?;
+    let mut stmt = db.prepare("SELECT guid, mod, flds, tags FROM notes").map_err(|e| e.to_string())?;
+    let rows = stmt
+        .query_map([], |r| {
+            let tags: String = r.get(3)?;
+            let tags = tags.split_whitespace().collect::<Vec<_>>().join(" ");
+            Ok((
+                r.get::<_, String>(0)?,
+                super::PreviousNote { modified: r.get(1)?, content: format!("{}\x1e{tags}", r.get::<_, String>(2)?) },
+            ))
+        })
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+}
