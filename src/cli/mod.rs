@@ -4,7 +4,7 @@
 mod report;
 
 use crate::diag::Severity;
-use crate::export::{self, anki::CardMode, Options};
+use crate::export::{self, anki::CardMode, markdown::LinkStyle, Options};
 use crate::output;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use report::MessageFormat;
@@ -34,6 +34,11 @@ enum Command {
         after_help = "Example:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged"
     )]
     Anki(AnkiArgs),
+    /// Write plain Markdown with every reference resolved (a folder for a graph)
+    #[command(
+        after_help = "Example:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -"
+    )]
+    Md(MdArgs),
     /// Parse and resolve, report problems, write nothing
     #[command(after_help = "Example:\n  notes-export check my-graph --deny-warnings")]
     Check(CommonArgs),
@@ -74,6 +79,25 @@ struct AnkiArgs {
     /// tagged (#card and {{cloze}} only), outline (every block with children)
     #[arg(long, value_enum, default_value_t = Cards::Auto)]
     cards: Cards,
+}
+
+#[derive(Args, Debug)]
+struct MdArgs {
+    #[command(flatten)]
+    export: ExportArgs,
+    /// How page references are written
+    #[arg(long, value_enum, default_value_t = Links::Relative)]
+    links: Links,
+    /// Page properties as YAML front matter (for static-site generators)
+    #[arg(long)]
+    front_matter: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Links {
+    Relative,
+    Plain,
+    Wiki,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -128,6 +152,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit(failed))
         }
         Command::Json(args) => run_export("json", args, base_options()?),
+        Command::Md(args) => {
+            let mut options = base_options()?;
+            options.markdown.front_matter = args.front_matter;
+            options.markdown.links = match args.links {
+                Links::Relative => LinkStyle::Relative,
+                Links::Plain => LinkStyle::Plain,
+                Links::Wiki => LinkStyle::Wiki,
+            };
+            run_export("md", args.export, options)
+        }
         Command::Anki(args) => {
             let mut options = base_options()?;
             options.anki.deck = args.deck;
@@ -167,7 +201,10 @@ fn run_export(format: &str, args: ExportArgs, options: Options) -> anyhow::Resul
     diags.extend(result.diagnostics.iter().cloned());
     crate::diag::normalize(&mut diags);
     let failed = report::print(&diags, common.message_format, common.deny_warnings);
-    let default_out = PathBuf::from(&result.artifacts.first().map(|a| a.path.clone()).unwrap_or_default());
+    let default_out = match result.artifacts.as_slice() {
+        [single] => single.path.clone(),
+        _ => PathBuf::from(format!("{format}-out")),
+    };
     let out = args.output.clone().unwrap_or(default_out);
     write_artifacts(&out, &result.artifacts, std::slice::from_ref(&common.input))?;
     if !common.quiet {
@@ -176,27 +213,48 @@ fn run_export(format: &str, args: ExportArgs, options: Options) -> anyhow::Resul
     Ok(exit(failed || diags.iter().any(|d| d.severity == Severity::Error)))
 }
 
-/// One artifact goes to `out` itself (or standard output for `-`); several go under `out`.
+/// Where artifacts go: one artifact to `out` itself; a main file plus its assets to `out`
+/// (when `out` names a file of the main file's type) with the assets beside it; otherwise a
+/// tree under the folder `out`. `-` prints the text files.
 fn write_artifacts(out: &Path, artifacts: &[export::Artifact], inputs: &[PathBuf]) -> anyhow::Result<()> {
     if out.as_os_str() == "-" {
         use std::io::Write;
         let mut stdout = std::io::stdout().lock();
-        for a in artifacts {
+        let texts: Vec<&export::Artifact> = artifacts.iter().filter(|a| is_text(a)).collect();
+        for (k, a) in texts.iter().enumerate() {
+            if k > 0 {
+                stdout.write_all(b"\n")?;
+            }
             stdout.write_all(&a.bytes)?;
         }
         return Ok(());
     }
+    let ext = |p: &Path| p.extension().map(|e| e.to_ascii_lowercase());
+    let main_ext = artifacts.first().and_then(|a| ext(&a.path));
+    let mains = artifacts.iter().filter(|a| ext(&a.path) == main_ext).count();
+    let mut plan: Vec<(PathBuf, &[u8])> = Vec::new();
     if let [single] = artifacts {
-        output::check_not_input(out, inputs)?;
-        output::write_atomic(out, &single.bytes)?;
-        return Ok(());
+        plan.push((out.to_path_buf(), &single.bytes));
+    } else if !out.is_dir() && ext(out).is_some() && ext(out) == main_ext {
+        anyhow::ensure!(mains == 1, "{}: the input gives {mains} files; -o must name a folder", out.display());
+        let dir = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        plan.push((out.to_path_buf(), &artifacts[0].bytes));
+        plan.extend(artifacts[1..].iter().map(|a| (dir.join(&a.path), a.bytes.as_slice())));
+    } else {
+        plan.extend(artifacts.iter().map(|a| (out.join(&a.path), a.bytes.as_slice())));
     }
-    for a in artifacts {
-        let path = out.join(&a.path);
-        output::check_not_input(&path, inputs)?;
-        output::write_atomic(&path, &a.bytes)?;
+    // Check every target before writing anything.
+    for (path, _) in &plan {
+        output::check_not_input(path, inputs)?;
+    }
+    for (path, bytes) in plan {
+        output::write_atomic(&path, bytes)?;
     }
     Ok(())
+}
+
+fn is_text(a: &export::Artifact) -> bool {
+    matches!(a.path.extension().and_then(|e| e.to_str()), Some("md" | "json" | "txt"))
 }
 
 impl ValueEnum for MessageFormat {

@@ -3,6 +3,7 @@
 
 pub mod anki;
 pub mod json;
+pub mod markdown;
 
 use crate::diag::Diagnostic;
 use crate::ir::Graph;
@@ -31,6 +32,7 @@ pub struct Options {
     /// Seconds since the epoch written wherever a format stores a date (`SOURCE_DATE_EPOCH`).
     pub timestamp: Option<i64>,
     pub anki: anki::AnkiOptions,
+    pub markdown: markdown::MarkdownOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +49,7 @@ pub trait Exporter: Sync {
 
 /// Every exporter, by name.
 pub fn registry() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::JsonExporter), Box::new(anki::AnkiExporter)]
+    vec![Box::new(json::JsonExporter), Box::new(anki::AnkiExporter), Box::new(markdown::MarkdownExporter)]
 }
 
 pub fn by_name(name: &str) -> Option<Box<dyn Exporter>> {

@@ -128,7 +128,32 @@ fn begin_block(name: &str, options: &str, inner: &[(usize, &str)], lines: &[Line
 
 /// Parses a single line of inline text (cloze answers, marks, macro expansions).
 pub fn parse_inline(text: &str, ctx: &InlineCtx) -> Vec<Inline> {
-    parse_inline_at(text, 0, &[LineStart { offset: 0, line: 0, col: 0 }], ctx, 0)
+    let text = escape_block_start(text);
+    parse_inline_at(&text, 0, &[LineStart { offset: 0, line: 0, col: 0 }], ctx, 0)
+}
+
+/// A backslash before a leading list, quote or heading marker keeps one line of text inline.
+fn escape_block_start(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = text.trim_start();
+    let b = t.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && matches!(b.get(digits), Some(b'.') | Some(b')')) {
+        return format!("{}\\{}", &t[..digits], &t[digits..]).into();
+    }
+    let spaced = b.get(1).is_none_or(|c| *c == b' ' || *c == b'\t');
+    match b.first() {
+        Some(b'>') => format!("\\{t}").into(),
+        Some(b'-' | b'+' | b'*') if spaced => format!("\\{t}").into(),
+        Some(b'#') if b.iter().take_while(|&&c| c == b'#').count() <= 6 => {
+            let n = b.iter().take_while(|&&c| c == b'#').count();
+            if b.get(n).is_none_or(|c| *c == b' ') {
+                format!("\\{t}").into()
+            } else {
+                text.into()
+            }
+        }
+        _ => text.into(),
+    }
 }
 
 fn parse_inline_at(text: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, depth: u32) -> Vec<Inline> {
@@ -1082,5 +1107,23 @@ fn heading_level(l: HeadingLevel) -> u8 {
         HeadingLevel::H4 => 4,
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inl(s: &str) -> Vec<Inline> {
+        parse_inline(s, &InlineCtx { macros: &HashMap::new() })
+    }
+
+    #[test]
+    fn single_lines_stay_inline() {
+        assert_eq!(crate::ir::plain_text(&inl("3. Time tracker")), "3. Time tracker");
+        assert_eq!(crate::ir::plain_text(&inl("- not a list")), "- not a list");
+        assert_eq!(crate::ir::plain_text(&inl("# not a heading")), "# not a heading");
+        assert!(matches!(inl("*italic* start")[0], Inline::Emphasis { .. }));
+        assert!(matches!(inl("#tag start")[0], Inline::Tag { .. }));
     }
 }

@@ -65,7 +65,9 @@ pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Pr
     for (b, lines) in blocks.iter_mut().zip(body) {
         let mut inlines = parse_inline(&org_code_to_markdown(&b.content), ctx);
         for l in lines.iter().filter(|l| !l.trim().is_empty()) {
-            inlines.push(Inline::SoftBreak);
+            if !inlines.is_empty() {
+                inlines.push(Inline::SoftBreak);
+            }
             inlines.extend(parse_inline(&org_code_to_markdown(l.trim()), ctx));
         }
         b.body = vec![Node::Paragraph { inlines }];

@@ -1,0 +1,568 @@
+//! Plain CommonMark: one file per page, top-level heading blocks as headings, other blocks as
+//! space-indented nested lists, every reference resolved, referenced assets copied.
+
+mod paths;
+
+use super::{Artifact, Export, ExportError, Exporter, Options};
+use crate::diag::Diagnostic;
+use crate::ir::{BlockAddr, Graph, Inline, Node, Page, PropValue};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// How page references are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkStyle {
+    /// `[Page](relative/path.md)` when the page is exported, else its name.
+    #[default]
+    Relative,
+    /// The page name as text.
+    Plain,
+    /// `[[Page]]`, for wiki-style tools.
+    Wiki,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownOptions {
+    pub links: LinkStyle,
+    /// Page properties as YAML front matter.
+    pub front_matter: bool,
+}
+
+pub struct MarkdownExporter;
+
+/// How deep embeds are expanded inside one another.
+const MAX_EMBED_DEPTH: usize = 6;
+
+impl Exporter for MarkdownExporter {
+    fn name(&self) -> &'static str {
+        "md"
+    }
+
+    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
+        let paths = paths::page_paths(graph);
+        let mut artifacts = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut assets = BTreeSet::new();
+        for (pi, page) in graph.pages.iter().enumerate() {
+            let mut w = Writer {
+                graph,
+                paths: &paths,
+                here: &paths[pi],
+                opts: &options.markdown,
+                out: String::new(),
+                stack: Vec::new(),
+                assets: &mut assets,
+                diags: &mut diagnostics,
+                file: &page.file,
+            };
+            w.page(pi as u32, page);
+            if !w.out.ends_with('\n') {
+                w.out.push('\n');
+            }
+            artifacts.push(Artifact { path: paths[pi].clone().into(), bytes: w.out.into_bytes() });
+        }
+        for a in &assets {
+            if let Some(asset) = graph.assets.get(a) {
+                artifacts.push(Artifact { path: asset_out(a).into(), bytes: asset.data.as_ref().clone() });
+            }
+        }
+        let summary = format!("{} pages, {} assets", graph.pages.len(), assets.len());
+        Ok(Export { artifacts, diagnostics, summary })
+    }
+}
+
+/// Where an asset is copied: under `assets/`, keeping its path below the graph's assets folder.
+fn asset_out(rel: &str) -> String {
+    let inner = rel.strip_prefix("assets/").unwrap_or(rel);
+    format!("assets/{}", inner.split('/').map(paths::safe_segment).collect::<Vec<_>>().join("/"))
+}
+
+struct Writer<'a> {
+    graph: &'a Graph,
+    paths: &'a [String],
+    here: &'a str,
+    opts: &'a MarkdownOptions,
+    out: String,
+    /// Blocks being expanded through embeds, to stop loops.
+    stack: Vec<BlockAddr>,
+    assets: &'a mut BTreeSet<String>,
+    diags: &'a mut Vec<Diagnostic>,
+    file: &'a str,
+}
+
+fn yaml_scalar(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " "))
+}
+
+impl Writer<'_> {
+    fn page(&mut self, pi: u32, page: &Page) {
+        if self.opts.front_matter {
+            self.front_matter(page);
+        }
+        let mut first = true;
+        for &root in &page.roots {
+            let b = &page.blocks[root as usize];
+            if b.pre_block && b.body.is_empty() && b.children.is_empty() {
+                continue;
+            }
+            let addr = BlockAddr { page: pi, block: root };
+            if b.heading.is_some() && !b.pre_block {
+                if !first {
+                    self.out.push('\n');
+                }
+                let level = b.heading.unwrap_or(2).clamp(1, 6) as usize;
+                let mut text = String::new();
+                self.block_inline_text(addr, &mut text);
+                let _ = writeln!(self.out, "{} {}", "#".repeat(level), text.replace('\n', " ").trim());
+                let kids = b.children.clone();
+                if !kids.is_empty() {
+                    self.out.push('\n');
+                    self.items(pi, &kids, 0);
+                }
+            } else if b.pre_block {
+                if !first {
+                    self.out.push('\n');
+                }
+                let body = self.body(addr, 0);
+                self.out.push_str(&body);
+                self.out.push('\n');
+            } else {
+                if !first && !self.out.ends_with("\n") {
+                    self.out.push('\n');
+                }
+                if !first && self.last_was_heading_or_para() {
+                    self.out.push('\n');
+                }
+                self.items(pi, &[root], 0);
+            }
+            first = false;
+        }
+    }
+
+    fn last_was_heading_or_para(&self) -> bool {
+        let last = self.out.trim_end().lines().last().unwrap_or("");
+        !last.trim_start().starts_with("- ") && !last.trim_start().starts_with("-") && !last.is_empty()
+    }
+
+    fn front_matter(&mut self, page: &Page) {
+        self.out.push_str("---\n");
+        let _ = writeln!(self.out, "title: {}", yaml_scalar(&page.title));
+        for (key, list) in [("aliases", &page.aliases), ("tags", &page.tags)] {
+            if !list.is_empty() {
+                let items: Vec<String> = list.iter().map(|s| yaml_scalar(s)).collect();
+                let _ = writeln!(self.out, "{key}: [{}]", items.join(", "));
+            }
+        }
+        for p in &page.properties {
+            if matches!(p.key.as_str(), "alias" | "tags" | "title" | "id" | "collapsed") {
+                continue;
+            }
+            let v = match &p.value {
+                PropValue::Bool(b) => b.to_string(),
+                PropValue::Int(i) => i.to_string(),
+                PropValue::Text(t) => yaml_scalar(t),
+                PropValue::Refs(r) => format!("[{}]", r.iter().map(|s| yaml_scalar(s)).collect::<Vec<_>>().join(", ")),
+            };
+            let _ = writeln!(self.out, "{}: {v}", yaml_scalar(&p.key));
+        }
+        self.out.push_str("---\n\n");
+    }
+
+    /// Blocks as `- ` list items at `indent` spaces, each followed by its children.
+    fn items(&mut self, page: u32, blocks: &[u32], indent: usize) {
+        let p = &self.graph.pages[page as usize];
+        for &b in blocks {
+            let blk = &p.blocks[b as usize];
+            let addr = BlockAddr { page, block: b };
+            if blk.pre_block && blk.body.is_empty() && blk.children.is_empty() {
+                continue;
+            }
+            self.stack.push(addr);
+            let (embeds, body) = self.block_and_embeds(addr, indent + 2);
+            self.stack.pop();
+            if body.trim().is_empty() && embeds.is_empty() && blk.children.is_empty() {
+                continue;
+            }
+            let pad = " ".repeat(indent);
+            let marker = match blk.marker.as_deref() {
+                Some("DONE") => "[x] ",
+                Some("CANCELED") | Some("CANCELLED") => "[x] ~~canceled~~ ",
+                Some(_) => "[ ] ",
+                None => "",
+            };
+            let _ = write!(self.out, "{pad}- {marker}");
+            // Lines after the first are indented to the item's content column; an item must
+            // not start with a blank line (CommonMark would end it there).
+            let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
+            self.out.push_str(body);
+            self.out.push('\n');
+            self.stack.push(addr);
+            for e in embeds {
+                self.embed(e, indent + 2);
+            }
+            let kids = blk.children.clone();
+            self.items(page, &kids, indent + 2);
+            self.stack.pop();
+        }
+    }
+
+    fn embed(&mut self, target: EmbedRef, indent: usize) {
+        if self.stack.len() > MAX_EMBED_DEPTH * 4 {
+            return;
+        }
+        match target {
+            EmbedRef::Block(b) if !self.stack.contains(&b) => self.items(b.page, &[b.block], indent),
+            EmbedRef::Page(p) => {
+                let roots = self.graph.pages[p as usize].roots.clone();
+                self.items(p, &roots, indent);
+            }
+            _ => {}
+        }
+    }
+
+    /// The block's Markdown (continuation lines indented by `indent`), and the embeds it holds.
+    fn block_and_embeds(&mut self, addr: BlockAddr, indent: usize) -> (Vec<EmbedRef>, String) {
+        let block = self.graph.block(addr);
+        let mut embeds = Vec::new();
+        crate::ir::for_each_inline(&block.body, &mut |i| {
+            if let Inline::Embed { block: b, page: p, cyclic: false, .. } = i {
+                if let Some(b) = b {
+                    embeds.push(EmbedRef::Block(*b));
+                } else if let Some(p) = p {
+                    embeds.push(EmbedRef::Page(*p));
+                }
+            }
+        });
+        (embeds, self.body(addr, indent))
+    }
+
+    fn block_inline_text(&mut self, addr: BlockAddr, out: &mut String) {
+        let block = self.graph.block(addr);
+        for (k, n) in block.body.iter().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            if let Node::Paragraph { inlines } | Node::Heading { inlines, .. } = n {
+                self.inlines(inlines, out);
+            }
+        }
+    }
+
+    /// A block's body nodes as Markdown; lines after the first get `indent` spaces.
+    fn body(&mut self, addr: BlockAddr, indent: usize) -> String {
+        let block = self.graph.block(addr);
+        let mut parts: Vec<String> = Vec::new();
+        let line = block.line;
+        for n in &block.body {
+            let mut s = String::new();
+            self.node(n, &mut s, line);
+            if !s.trim().is_empty() {
+                parts.push(s.trim_end().to_string());
+            }
+        }
+        let text = parts.join("\n\n");
+        indent_after_first(&text, indent)
+    }
+
+    fn node(&mut self, n: &Node, out: &mut String, line: u32) {
+        match n {
+            Node::Paragraph { inlines } => self.inlines(inlines, out),
+            Node::Heading { level, inlines } => {
+                let _ = write!(out, "{} ", "#".repeat((*level).clamp(1, 6) as usize));
+                self.inlines(inlines, out);
+            }
+            Node::Code { lang, text } => {
+                let fence = fence_for(text);
+                let _ = write!(out, "{fence}{}\n{text}\n{fence}", lang.as_deref().unwrap_or(""));
+            }
+            Node::Math { tex } => {
+                let _ = write!(out, "$$\n{tex}\n$$");
+            }
+            Node::Quote { children } => {
+                let inner = self.nodes(children, line);
+                out.push_str(&quote(&inner));
+            }
+            Node::Admonition { kind, children } => {
+                let mut label = kind.clone();
+                if let Some(f) = label.get_mut(0..1) {
+                    f.make_ascii_uppercase();
+                }
+                let inner = self.nodes(children, line);
+                out.push_str(&quote(&format!("**{label}**\n\n{inner}")));
+            }
+            Node::Query { .. } => {
+                self.diags.push(Diagnostic::info("query-dropped", self.file, line, 1, "query blocks are not exported"));
+            }
+            Node::List { ordered, items } => {
+                for (k, item) in items.iter().enumerate() {
+                    let marker = if *ordered { format!("{}. ", k + 1) } else { "- ".to_string() };
+                    let inner = self.nodes(&item.children, line);
+                    if k > 0 {
+                        out.push('\n');
+                    }
+                    out.push_str(&marker);
+                    out.push_str(&indent_after_first(&inner, marker.len()));
+                }
+            }
+            Node::Table { header, rows } => {
+                let cell = |w: &mut Self, c: &[Inline]| {
+                    let mut s = String::new();
+                    w.inlines(c, &mut s);
+                    s.replace('|', "\\|").replace('\n', " ")
+                };
+                let head: Vec<String> = header.iter().map(|c| cell(self, c)).collect();
+                let _ = writeln!(out, "| {} |", head.join(" | "));
+                let _ = write!(out, "|{}", "---|".repeat(head.len().max(1)));
+                for r in rows {
+                    let cells: Vec<String> = r.iter().map(|c| cell(self, c)).collect();
+                    let _ = write!(out, "\n| {} |", cells.join(" | "));
+                }
+            }
+            Node::Rule => out.push_str("---"),
+            Node::Html { html } => out.push_str(&escape_text(html)),
+        }
+    }
+
+    fn nodes(&mut self, nodes: &[Node], line: u32) -> String {
+        let mut parts = Vec::new();
+        for n in nodes {
+            let mut s = String::new();
+            self.node(n, &mut s, line);
+            parts.push(s);
+        }
+        parts.join("\n\n")
+    }
+
+    fn page_link(&self, page: Option<u32>, name: &str, label: Option<String>) -> String {
+        let shown = label.unwrap_or_else(|| escape_text(name));
+        match (self.opts.links, page) {
+            (LinkStyle::Wiki, _) => format!("[[{}]]", name),
+            (LinkStyle::Relative, Some(p)) => {
+                let target = paths::relative(self.here, &self.paths[p as usize]);
+                format!("[{shown}]({})", paths::link_target(&target))
+            }
+            _ => shown,
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
+        for i in inlines {
+            self.inline(i, out);
+        }
+    }
+
+    fn wrapped(&mut self, mark: &str, children: &[Inline], out: &mut String) {
+        let mut inner = String::new();
+        self.inlines(children, &mut inner);
+        let trimmed = inner.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        // Emphasis must not start or end with a space in CommonMark.
+        let lead = &inner[..inner.len() - inner.trim_start().len()];
+        let trail = &inner[inner.trim_end().len()..];
+        let _ = write!(out, "{lead}{mark}{trimmed}{mark}{trail}");
+    }
+
+    fn inline(&mut self, i: &Inline, out: &mut String) {
+        match i {
+            Inline::Text { text } => out.push_str(&escape_text(text)),
+            Inline::Code { text } => out.push_str(&code_span(text)),
+            Inline::Strong { children } => self.wrapped("**", children, out),
+            Inline::Emphasis { children } => self.wrapped("*", children, out),
+            Inline::Strike { children } => self.wrapped("~~", children, out),
+            Inline::Highlight { children } => {
+                out.push_str("<mark>");
+                self.inlines(children, out);
+                out.push_str("</mark>");
+            }
+            Inline::Link { url, children } => {
+                let mut label = String::new();
+                self.inlines(children, &mut label);
+                match external_url(url) {
+                    Some(u) => {
+                        let shown = if label.trim().is_empty() { escape_text(&u) } else { label };
+                        let _ = write!(out, "[{shown}]({})", paths::link_target(&u));
+                    }
+                    // A local path outside the exported pages would be a broken link.
+                    None => out.push_str(&label),
+                }
+            }
+            Inline::Image { url, alt, asset, .. } => match asset {
+                Some(a) => {
+                    self.assets.insert(a.clone());
+                    let target = paths::relative(self.here, &asset_out(a));
+                    let _ = write!(out, "![{}]({})", escape_text(alt), paths::link_target(&target));
+                }
+                None if url.contains("://") => {
+                    let _ = write!(out, "![{}]({})", escape_text(alt), paths::link_target(url));
+                }
+                None => {
+                    let what = if alt.is_empty() { url } else { alt };
+                    let _ = write!(out, "*\\[missing image: {}\\]*", escape_text(what));
+                }
+            },
+            Inline::PageRef { name, label, page } => {
+                let label = label.as_ref().map(|l| {
+                    let mut s = String::new();
+                    self.inlines(l, &mut s);
+                    s
+                });
+                out.push_str(&self.page_link(*page, name, label));
+            }
+            Inline::Tag { name, page } => {
+                let link = match self.opts.links {
+                    LinkStyle::Wiki => format!("#[[{name}]]"),
+                    _ => self.page_link(*page, name, Some(format!("#{}", escape_text(name)))),
+                };
+                out.push_str(&link);
+            }
+            Inline::BlockRef { label: Some(l), .. } => self.inlines(l, out),
+            Inline::BlockRef { target, .. } => match target {
+                Some(t) if !self.stack.contains(t) && self.stack.len() < MAX_EMBED_DEPTH * 4 => {
+                    self.stack.push(*t);
+                    let title = self.graph.block(*t).title().to_vec();
+                    self.inlines(&title, out);
+                    self.stack.pop();
+                }
+                Some(_) => out.push_str("*\\[circular reference\\]*"),
+                None => out.push_str("*\\[missing reference\\]*"),
+            },
+            // Embeds are written as nested list items after the block's own text.
+            Inline::Embed { cyclic: true, .. } => out.push_str("*\\[embed cycle\\]*"),
+            Inline::Embed { .. } => {}
+            Inline::Cloze { answer, .. } => self.inlines(answer, out),
+            Inline::Macro { name, args } => match name.as_str() {
+                "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter" => {
+                    if let Some(url) = args.first().map(|a| video_url(name, a)) {
+                        let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
+                    }
+                }
+                _ => self.diags.push(Diagnostic::info(
+                    "macro-dropped",
+                    self.file,
+                    0,
+                    0,
+                    format!("{{{{{name}}}}} is not exported"),
+                )),
+            },
+            Inline::Math { tex, display } => {
+                let d = if *display { "$$" } else { "$" };
+                let _ = write!(out, "{d}{tex}{d}");
+            }
+            Inline::Html { html } => out.push_str(&escape_text(html)),
+            Inline::SoftBreak => out.push('\n'),
+            Inline::HardBreak => out.push_str("\\\n"),
+        }
+    }
+}
+
+/// Links that leave the export: web and mail addresses (bare e-mail autolinks get `mailto:`).
+fn external_url(url: &str) -> Option<String> {
+    let u = url.trim();
+    let scheme = u
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| s.len() > 1 && s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
+    if scheme.is_some() || u.starts_with('#') {
+        Some(u.to_string())
+    } else if u.contains('@') && !u.contains('/') {
+        Some(format!("mailto:{u}"))
+    } else {
+        None
+    }
+}
+
+/// `{{youtube ID}}` and friends also take a bare video id.
+pub fn video_url(name: &str, arg: &str) -> String {
+    let a = arg.trim();
+    if a.contains("://") {
+        return a.to_string();
+    }
+    match name {
+        "youtube" => format!("https://www.youtube.com/watch?v={a}"),
+        "vimeo" => format!("https://vimeo.com/{a}"),
+        "bilibili" => format!("https://www.bilibili.com/video/{a}"),
+        _ => a.to_string(),
+    }
+}
+
+enum EmbedRef {
+    Block(BlockAddr),
+    Page(u32),
+}
+
+fn indent_after_first(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::with_capacity(text.len());
+    for (k, line) in text.split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(&pad);
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn quote(text: &str) -> String {
+    text.split('\n')
+        .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.starts_with(' ') && text.ends_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// Escapes what CommonMark would read as markup in plain text.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut at_line_start = true;
+    let chars: Vec<char> = s.chars().collect();
+    for (k, &c) in chars.iter().enumerate() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' | '+' | '-' | '=' if at_line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if at_line_start_digits(&chars, k) => {
+                out.push('\\');
+                out.push(c);
+            }
+            '$' => out.push_str("\\$"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+        at_line_start = c == '\n' || (at_line_start && c == ' ');
+    }
+    out
+}
+
+/// `1.` at the start of a line would begin an ordered list.
+fn at_line_start_digits(chars: &[char], k: usize) -> bool {
+    let mut j = k;
+    while j > 0 && chars[j - 1].is_ascii_digit() {
+        j -= 1;
+    }
+    j < k && (j == 0 || chars[j - 1] == '\n')
+}

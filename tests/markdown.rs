@@ -1,0 +1,242 @@
+//! The Markdown exporter: goldens, references resolved, links that work, and a round trip
+//! through a CommonMark parser that must see the same headings and list nesting as the IR.
+
+mod common;
+
+use notes_export::export::{self, Artifact, Options};
+use notes_export::ir::{Graph, Inline, Node};
+use pulldown_cmark::{CodeBlockKind, Event, Options as CmOptions, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+
+fn export(input: &str) -> (Graph, Vec<Artifact>) {
+    let loaded = notes_export::load(std::path::Path::new(input)).unwrap();
+    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    (loaded.graph, out.artifacts)
+}
+
+fn pages(artifacts: &[Artifact]) -> BTreeMap<String, String> {
+    artifacts
+        .iter()
+        .filter(|a| a.path.extension().is_some_and(|e| e == "md"))
+        .map(|a| (a.path.to_string_lossy().into_owned(), String::from_utf8(a.bytes.clone()).unwrap()))
+        .collect()
+}
+
+fn golden(name: &str, input: &str) {
+    let (_, artifacts) = export(input);
+    let mut text = String::new();
+    for (path, body) in pages(&artifacts) {
+        text.push_str(&format!("==> {path} <==\n{body}"));
+    }
+    for a in artifacts.iter().filter(|a| a.path.extension().is_none_or(|e| e != "md")) {
+        text.push_str(&format!("==> {} <== ({} bytes)\n", a.path.display(), a.bytes.len()));
+    }
+    common::assert_golden(&common::root().join("tests/golden").join(name).join("markdown.txt"), &text);
+}
+
+#[test]
+fn seed_golden() {
+    golden("seed", "fixtures/seed");
+}
+
+#[test]
+fn refs_golden() {
+    golden("refs", "fixtures/cases/refs");
+}
+
+#[test]
+fn inline_golden() {
+    golden("inline", "fixtures/cases/inline");
+}
+
+/// Text outside code, and every link or image destination, of one Markdown file.
+fn scan(md: &str) -> (String, Vec<String>, String) {
+    let mut text = String::new();
+    let mut dests = Vec::new();
+    let mut indented_code = String::new();
+    let mut in_indented = false;
+    for ev in Parser::new_ext(md, CmOptions::ENABLE_TABLES | CmOptions::ENABLE_STRIKETHROUGH) {
+        match ev {
+            Event::Text(t) if in_indented => indented_code.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => in_indented = false,
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t);
+                text.push('\n');
+            }
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                dests.push(dest_url.to_string())
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => in_indented = true,
+            _ => {}
+        }
+    }
+    (text, dests, indented_code)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < b.len() {
+        if b[k] == b'%' && k + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[k + 1..k + 3], 16) {
+                out.push(v);
+                k += 3;
+                continue;
+            }
+        }
+        out.push(b[k]);
+        k += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn corpus_has_no_raw_syntax_and_no_broken_links() {
+    let (_, artifacts) = export("fixtures/corpus/logseq-docs");
+    let files: std::collections::HashSet<String> =
+        artifacts.iter().map(|a| a.path.to_string_lossy().into_owned()).collect();
+    let pages = pages(&artifacts);
+    assert_eq!(pages.len(), 333);
+    let uuid_ref = |t: &str| {
+        t.match_indices("((").any(|(i, _)| {
+            t[i + 2..].len() > 36
+                && t[i + 2..i + 38].chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+                && t[i + 38..].starts_with("))")
+        })
+    };
+    let mut links = 0;
+    for (path, md) in &pages {
+        let (text, dests, indented) = scan(md);
+        assert_eq!(indented, "", "{path}: a list item turned into an indented code block");
+        assert!(!uuid_ref(&text), "{path}: unresolved block ref");
+        for bad in ["{{embed", "collapsed::", "{:height"] {
+            assert!(!text.contains(bad), "{path}: contains {bad}");
+        }
+        assert!(!text.lines().any(|l| l.trim_start().starts_with("id:: ")), "{path}: id:: line");
+        for d in dests {
+            if d.contains(':') || d.starts_with('#') {
+                continue;
+            }
+            links += 1;
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+            let decoded = percent_decode(&d);
+            for seg in decoded.split('/') {
+                match seg {
+                    ".." => {
+                        assert!(parts.pop().is_some(), "{path}: link {d} leaves the output");
+                    }
+                    "." | "" => {}
+                    s => parts.push(s),
+                }
+            }
+            let target = parts.join("/");
+            assert!(files.contains(&target), "{path}: link {d} → {target} does not exist in the output");
+        }
+    }
+    assert!(links > 500, "the corpus output has relative links ({links})");
+}
+
+/// (is_heading, depth) in document order, as the exporter should write them.
+fn expected_structure(graph: &Graph, page: usize) -> Option<Vec<(bool, usize)>> {
+    let p = &graph.pages[page];
+    let mut has_embed = false;
+    for b in &p.blocks {
+        notes_export::ir::for_each_inline(&b.body, &mut |i| {
+            has_embed |= matches!(i, Inline::Embed { cyclic: false, .. })
+        });
+    }
+    if has_embed {
+        return None;
+    }
+    fn renders_empty(b: &notes_export::ir::Block) -> bool {
+        b.body.iter().all(|n| match n {
+            Node::Query { .. } => true,
+            Node::Paragraph { inlines } => inlines.iter().all(|i| matches!(i, Inline::Macro { name, .. } if !matches!(name.as_str(), "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter"))),
+            _ => false,
+        })
+    }
+    fn body_lists(nodes: &[Node], depth: usize, out: &mut Vec<(bool, usize)>) {
+        for n in nodes {
+            if let Node::List { items, .. } = n {
+                for it in items {
+                    out.push((false, depth));
+                    body_lists(&it.children, depth + 1, out);
+                }
+            }
+        }
+    }
+    fn items(p: &notes_export::ir::Page, blocks: &[u32], depth: usize, out: &mut Vec<(bool, usize)>) {
+        for &b in blocks {
+            let blk = &p.blocks[b as usize];
+            if renders_empty(blk) && blk.children.is_empty() {
+                continue;
+            }
+            out.push((false, depth));
+            body_lists(&blk.body, depth + 1, out);
+            items(p, &blk.children, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    for &r in &p.roots {
+        let b = &p.blocks[r as usize];
+        if b.pre_block {
+            continue;
+        }
+        if b.heading.is_some() {
+            out.push((true, 0));
+            items(p, &b.children, 1, &mut out);
+        } else {
+            items(p, &[r], 1, &mut out);
+        }
+    }
+    Some(out)
+}
+
+fn parsed_structure(md: &str) -> Vec<(bool, usize)> {
+    let mut out = Vec::new();
+    let mut lists = 0;
+    let mut quotes = 0;
+    for ev in Parser::new_ext(md, CmOptions::ENABLE_TABLES | CmOptions::ENABLE_STRIKETHROUGH) {
+        match ev {
+            Event::Start(Tag::Heading { .. }) if lists == 0 && quotes == 0 => out.push((true, 0)),
+            Event::Start(Tag::List(_)) => lists += 1,
+            Event::End(TagEnd::List(_)) => lists -= 1,
+            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quotes -= 1,
+            Event::Start(Tag::Item) if quotes == 0 => out.push((false, lists)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn round_trip_keeps_headings_and_list_nesting() {
+    for input in ["fixtures/seed", "fixtures/cases/blocks", "fixtures/cases/inline", "fixtures/corpus/logseq-docs"] {
+        let (graph, artifacts) = export(input);
+        let paths: Vec<String> =
+            artifacts.iter().take(graph.pages.len()).map(|a| a.path.to_string_lossy().into_owned()).collect();
+        let (mut compared, mut skipped) = (0, 0);
+        for (i, path) in paths.iter().enumerate() {
+            let md = String::from_utf8(artifacts[i].bytes.clone()).unwrap();
+            let Some(want) = expected_structure(&graph, i) else {
+                skipped += 1;
+                continue;
+            };
+            let got = parsed_structure(&md);
+            assert_eq!(got, want, "{input}: {path} has a different structure after parsing");
+            compared += 1;
+        }
+        eprintln!("{input}: {compared} pages compared, {skipped} with embeds skipped");
+        assert!(compared > 0);
+    }
+}
+
+#[test]
+fn two_runs_are_identical() {
+    let (_, a) = export("fixtures/corpus/logseq-docs");
+    let (_, b) = export("fixtures/corpus/logseq-docs");
+    assert_eq!(a, b);
+}
