@@ -4,6 +4,7 @@
 mod report;
 
 use crate::diag::Severity;
+use crate::export::docx::{DocxOptions, Paper};
 use crate::export::{self, anki::CardMode, markdown::LinkStyle, Options};
 use crate::output;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -34,6 +35,11 @@ enum Command {
         after_help = "Example:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged"
     )]
     Anki(AnkiArgs),
+    /// Write a Word handout (.docx), or a worksheet with blanks and an answer key
+    #[command(
+        after_help = "Example:\n  notes-export docx my-graph -o handout.docx --paper letter\n  notes-export docx pages/Cells.md -o cells-worksheet.docx --worksheet"
+    )]
+    Docx(DocxArgs),
     /// Write plain Markdown with every reference resolved (a folder for a graph)
     #[command(
         after_help = "Example:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -"
@@ -79,6 +85,32 @@ struct AnkiArgs {
     /// tagged (#card and {{cloze}} only), outline (every block with children)
     #[arg(long, value_enum, default_value_t = Cards::Auto)]
     cards: Cards,
+}
+
+#[derive(Args, Debug)]
+struct DocxArgs {
+    #[command(flatten)]
+    export: ExportArgs,
+    /// Document title (default: the page title, or the graph name)
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+    paper: PaperArg,
+    /// Bold terms and cloze answers become numbered blanks; an answer key follows
+    #[arg(long)]
+    worksheet: bool,
+    /// One document per page, written into the folder given with -o
+    #[arg(long)]
+    split: bool,
+    /// Show #tags lightly instead of dropping them
+    #[arg(long)]
+    show_tags: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
 }
 
 #[derive(Args, Debug)]
@@ -152,6 +184,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit(failed))
         }
         Command::Json(args) => run_export("json", args, base_options()?),
+        Command::Docx(args) => {
+            let mut options = base_options()?;
+            options.docx = DocxOptions {
+                title: args.title,
+                paper: match args.paper {
+                    PaperArg::A4 => Paper::A4,
+                    PaperArg::Letter => Paper::Letter,
+                },
+                worksheet: args.worksheet,
+                split: args.split,
+                show_tags: args.show_tags,
+            };
+            run_export("docx", args.export, options)
+        }
         Command::Md(args) => {
             let mut options = base_options()?;
             options.markdown.front_matter = args.front_matter;

@@ -2,6 +2,7 @@
 //! module registered in [`registry`]; none imports another exporter or the reader.
 
 pub mod anki;
+pub mod docx;
 pub mod json;
 pub mod markdown;
 
@@ -33,6 +34,7 @@ pub struct Options {
     pub timestamp: Option<i64>,
     pub anki: anki::AnkiOptions,
     pub markdown: markdown::MarkdownOptions,
+    pub docx: docx::DocxOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,9 +51,34 @@ pub trait Exporter: Sync {
 
 /// Every exporter, by name.
 pub fn registry() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::JsonExporter), Box::new(anki::AnkiExporter), Box::new(markdown::MarkdownExporter)]
+    vec![
+        Box::new(json::JsonExporter),
+        Box::new(anki::AnkiExporter),
+        Box::new(markdown::MarkdownExporter),
+        Box::new(docx::DocxExporter),
+    ]
 }
 
 pub fn by_name(name: &str) -> Option<Box<dyn Exporter>> {
     registry().into_iter().find(|e| e.name() == name)
+}
+
+/// The link for `{{youtube …}}`, `{{video …}}` and friends, which also take a bare video id.
+pub fn video_url(name: &str, arg: &str) -> String {
+    let a = arg.trim();
+    if a.contains("://") {
+        return a.to_string();
+    }
+    match name {
+        "youtube" => format!("https://www.youtube.com/watch?v={a}"),
+        "vimeo" => format!("https://vimeo.com/{a}"),
+        "bilibili" => format!("https://www.bilibili.com/video/{a}"),
+        _ => a.to_string(),
+    }
+}
+
+/// `note` → `Note`: the label shown for `#+BEGIN_NOTE` and friends.
+pub fn admonition_label(kind: &str) -> String {
+    let mut c = kind.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

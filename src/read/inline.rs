@@ -128,8 +128,13 @@ fn begin_block(name: &str, options: &str, inner: &[(usize, &str)], lines: &[Line
 
 /// Parses a single line of inline text (cloze answers, marks, macro expansions).
 pub fn parse_inline(text: &str, ctx: &InlineCtx) -> Vec<Inline> {
+    parse_inline_on_line(text, 0, ctx)
+}
+
+/// Like [`parse_inline`], for a text that is line `line` of its file.
+pub fn parse_inline_on_line(text: &str, line: u32, ctx: &InlineCtx) -> Vec<Inline> {
     let text = escape_block_start(text);
-    parse_inline_at(&text, 0, &[LineStart { offset: 0, line: 0, col: 0 }], ctx, 0)
+    parse_inline_at(&text, 0, &[LineStart { offset: 0, line, col: 0 }], ctx, 0)
 }
 
 /// A backslash before a leading list, quote or heading marker keeps one line of text inline.

@@ -2,7 +2,7 @@
 //! properties and `:id:` uuids, so Markdown pages can reference and embed org blocks. Body
 //! text is kept as plain paragraphs; full org syntax is out of scope.
 
-use super::inline::{is_uuid, parse_inline, InlineCtx};
+use super::inline::{is_uuid, parse_inline_on_line, InlineCtx};
 use super::properties::{make_property, normalize_key};
 use crate::ir::{Block, Inline, Node, Property};
 
@@ -10,7 +10,7 @@ pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Pr
     let mut blocks: Vec<Block> = Vec::new();
     let mut levels: Vec<usize> = Vec::new();
     let mut page_props = Vec::new();
-    let mut body: Vec<Vec<String>> = Vec::new();
+    let mut body: Vec<Vec<(u32, String)>> = Vec::new();
     let mut in_drawer = false;
     for (n, line) in text.lines().enumerate() {
         let stars = line.bytes().take_while(|&b| b == b'*').count();
@@ -59,16 +59,16 @@ pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Pr
             continue;
         }
         if let Some(b) = body.last_mut() {
-            b.push(line.to_string());
+            b.push((n as u32 + 1, line.to_string()));
         }
     }
     for (b, lines) in blocks.iter_mut().zip(body) {
-        let mut inlines = parse_inline(&org_code_to_markdown(&b.content), ctx);
-        for l in lines.iter().filter(|l| !l.trim().is_empty()) {
+        let mut inlines = parse_inline_on_line(&org_code_to_markdown(&b.content), b.line, ctx);
+        for (n, l) in lines.iter().filter(|(_, l)| !l.trim().is_empty()) {
             if !inlines.is_empty() {
                 inlines.push(Inline::SoftBreak);
             }
-            inlines.extend(parse_inline(&org_code_to_markdown(l.trim()), ctx));
+            inlines.extend(parse_inline_on_line(&org_code_to_markdown(l.trim()), *n, ctx));
         }
         b.body = vec![Node::Paragraph { inlines }];
     }

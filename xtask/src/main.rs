@@ -18,11 +18,13 @@ fn main() -> Result<()> {
         "bless" => bless_cmd(),
         "lint" => lint_cmd(),
         "test" => test_cmd(&args[1..]),
+        "screenshots" => screenshots_cmd(),
         _ => {
             eprintln!("usage: cargo xtask <task>\n\ntasks:\n  conformance [GRAPH REFERENCE.jsonl]  compare the reader with Logseq's parser\n  schema                               regenerate schema/graph.schema.json
   bless                                regenerate the schema and every golden file
   lint                                 cargo fmt --check and clippy -D warnings
-  test [--no-lint]                     lint, cargo tests, then the real-consumer checks");
+  test [--no-lint]                     lint, cargo tests, then the real-consumer checks
+  screenshots                          render the seed handout and worksheet to docs/*.png (LibreOffice)");
             if task == "help" {
                 Ok(())
             } else {
@@ -96,6 +98,7 @@ fn test_cmd(args: &[String]) -> Result<()> {
     let mut c = cargo();
     c.args(["build", "--quiet", "--bin", "notes-export"]);
     status(c)?;
+    ensure_system_tools()?;
     let python = consumer_venv()?;
     let mut c = std::process::Command::new(python);
     c.current_dir(root())
@@ -127,4 +130,64 @@ fn consumer_venv() -> Result<PathBuf> {
     })?;
     std::fs::write(&stamp, wanted)?;
     Ok(python)
+}
+
+/// Renders a page of the seed handout and of its worksheet with LibreOffice for the README.
+fn screenshots_cmd() -> Result<()> {
+    let mut c = cargo();
+    c.args(["build", "--quiet", "--release", "--bin", "notes-export"]);
+    status(c)?;
+    let tmp = std::env::temp_dir().join("notes-export-screenshots");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    let bin = root().join("target/release/notes-export");
+    for (name, page, extra) in [("handout", 2, None), ("worksheet", 1, Some("--worksheet"))] {
+        let docx = tmp.join(format!("{name}.docx"));
+        let mut c = std::process::Command::new(&bin);
+        c.current_dir(root()).args(["docx", "fixtures/seed", "-q", "-o"]).arg(&docx).args(extra);
+        status(c)?;
+        let mut c = std::process::Command::new("soffice");
+        c.args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"]).arg(&tmp).arg(&docx);
+        status(c)?;
+        let mut c = std::process::Command::new("pdftoppm");
+        let page = page.to_string();
+        c.args(["-png", "-r", "60", "-singlefile", "-f", &page, "-l", &page])
+            .arg(tmp.join(format!("{name}.pdf")))
+            .arg(root().join("docs").join(name));
+        std::fs::create_dir_all(root().join("docs"))?;
+        status(c)?;
+        println!("wrote docs/{name}.png");
+    }
+    Ok(())
+}
+
+/// LibreOffice and poppler read the .docx like a user's machine would. Installed with apt-get
+/// when missing and this runs as root (as CI does); otherwise the command to run is printed.
+fn ensure_system_tools() -> Result<()> {
+    let have = |tool: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if have("soffice") && have("pdftotext") {
+        return Ok(());
+    }
+    let packages = ["libreoffice-writer-nogui", "poppler-utils", "fonts-crosextra-carlito"];
+    let is_root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if is_root && have("apt-get") {
+        eprintln!("installing {} for the real-consumer checks", packages.join(" "));
+        let mut c = std::process::Command::new("apt-get");
+        c.args(["install", "-y", "-qq"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive");
+        if status(c).is_err() {
+            let mut u = std::process::Command::new("apt-get");
+            u.arg("update").arg("-qq");
+            status(u)?;
+            let mut c = std::process::Command::new("apt-get");
+            c.args(["install", "-y", "-qq"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive");
+            status(c)?;
+        }
+        return Ok(());
+    }
+    bail!("the real-consumer checks need LibreOffice and poppler: sudo apt-get install {}", packages.join(" "))
 }

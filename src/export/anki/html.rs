@@ -156,7 +156,7 @@ impl<'a> Renderer<'a> {
                 out.push_str("</blockquote>");
             }
             Node::Admonition { kind, children } => {
-                let label = admonition_label(kind);
+                let label = super::super::admonition_label(kind);
                 let _ = write!(out, "<div class=\"admonition {}\"><b>{}</b> ", escape_attr(kind), escape(&label));
                 children.iter().for_each(|c| self.node(c, out));
                 out.push_str("</div>");
@@ -293,7 +293,7 @@ impl<'a> Renderer<'a> {
             },
             Inline::Macro { name, args } => match name.as_str() {
                 "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter" => {
-                    if let Some(href) = args.first().and_then(|a| safe_url(a)) {
+                    if let Some(href) = args.first().and_then(|a| safe_url(&super::super::video_url(name, a))) {
                         let _ = write!(out, "<a href=\"{href}\">{href}</a>");
                     }
                 }
@@ -307,11 +307,6 @@ impl<'a> Renderer<'a> {
             Inline::SoftBreak | Inline::HardBreak => out.push_str("<br>"),
         }
     }
-}
-
-pub fn admonition_label(kind: &str) -> String {
-    let mut c = kind.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// A copy of the node without the inlines `drop` selects (at any depth).

@@ -283,10 +283,7 @@ impl Writer<'_> {
                 out.push_str(&quote(&inner));
             }
             Node::Admonition { kind, children } => {
-                let mut label = kind.clone();
-                if let Some(f) = label.get_mut(0..1) {
-                    f.make_ascii_uppercase();
-                }
+                let label = super::admonition_label(kind);
                 let inner = self.nodes(children, line);
                 out.push_str(&quote(&format!("**{label}**\n\n{inner}")));
             }
@@ -434,7 +431,7 @@ impl Writer<'_> {
             Inline::Cloze { answer, .. } => self.inlines(answer, out),
             Inline::Macro { name, args } => match name.as_str() {
                 "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter" => {
-                    if let Some(url) = args.first().map(|a| video_url(name, a)) {
+                    if let Some(url) = args.first().map(|a| super::video_url(name, a)) {
                         let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
                     }
                 }
@@ -473,18 +470,9 @@ fn external_url(url: &str) -> Option<String> {
     }
 }
 
-/// `{{youtube ID}}` and friends also take a bare video id.
-pub fn video_url(name: &str, arg: &str) -> String {
-    let a = arg.trim();
-    if a.contains("://") {
-        return a.to_string();
-    }
-    match name {
-        "youtube" => format!("https://www.youtube.com/watch?v={a}"),
-        "vimeo" => format!("https://vimeo.com/{a}"),
-        "bilibili" => format!("https://www.bilibili.com/video/{a}"),
-        _ => a.to_string(),
-    }
+/// A file name for a document titled `title`, safe on every OS.
+pub fn safe_file_name(title: &str) -> String {
+    paths::safe_segment(&title.replace('/', " - "))
 }
 
 enum EmbedRef {

@@ -1,0 +1,549 @@
+//! The document body: heading blocks → Word headings, other blocks → bullet paragraphs whose
+//! list level is their depth below the nearest heading; inline formatting as runs; images
+//! embedded at a sensible size; worksheet blanks for bold terms and cloze answers.
+
+use super::parts::{list_indent, Page, Rel};
+use super::xml::{attr, text};
+use super::DocxOptions;
+use crate::diag::Diagnostic;
+use crate::ir::{BlockAddr, Graph, Inline, Node};
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// EMU per pixel at 96 dpi.
+const EMU_PER_PX: u64 = 9525;
+const MAX_NESTING: usize = 24;
+/// Word's list levels.
+const MAX_LEVEL: usize = 8;
+
+#[derive(Clone, Default)]
+struct Fmt {
+    bold: bool,
+    italic: bool,
+    strike: bool,
+    highlight: bool,
+    code: bool,
+    math: bool,
+    link: bool,
+    tag: bool,
+}
+
+pub struct Body<'a> {
+    graph: &'a Graph,
+    opts: &'a DocxOptions,
+    page: Page,
+    pub xml: String,
+    pub rels: Vec<Rel>,
+    /// (part name under word/, bytes)
+    pub media: Vec<(String, Arc<Vec<u8>>)>,
+    media_rel: HashMap<String, String>,
+    link_rel: HashMap<String, String>,
+    docpr: u32,
+    stack: Vec<BlockAddr>,
+    pub answers: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Added to a heading block's relative level (1 when pages are themselves headings).
+    heading_base: u8,
+    /// Smallest heading size on the current page (its top level).
+    heading_min: u8,
+    file: String,
+}
+
+impl<'a> Body<'a> {
+    pub fn new(graph: &'a Graph, opts: &'a DocxOptions, page: Page) -> Self {
+        Body {
+            graph,
+            opts,
+            page,
+            xml: String::new(),
+            rels: Vec::new(),
+            media: Vec::new(),
+            media_rel: HashMap::new(),
+            link_rel: HashMap::new(),
+            docpr: 0,
+            stack: Vec::new(),
+            answers: Vec::new(),
+            diagnostics: Vec::new(),
+            heading_base: 0,
+            heading_min: 1,
+            file: String::new(),
+        }
+    }
+
+    fn rid(&self) -> String {
+        // rId1–rId4 are styles, numbering, settings and the footer.
+        format!("rId{}", 5 + self.rels.len())
+    }
+
+    pub fn paragraph(&mut self, style: &str, opts: ParaOpts, content: &str) {
+        let mut ppr = format!("<w:pStyle w:val=\"{style}\"/>");
+        if opts.keep_next {
+            ppr.push_str("<w:keepNext/>");
+        }
+        if opts.page_break {
+            ppr.push_str("<w:pageBreakBefore/>");
+        }
+        if let Some((num, lvl)) = opts.num {
+            let _ = write!(ppr, "<w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"{num}\"/></w:numPr>");
+        }
+        if let Some(left) = opts.indent {
+            let _ = write!(ppr, "<w:ind w:left=\"{left}\"/>");
+        }
+        let _ = write!(self.xml, "<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>");
+    }
+
+    /// One page of notes: its blocks under `heading_base` (0 for a single page).
+    pub fn page_blocks(&mut self, page: u32, heading_base: u8) {
+        let p = &self.graph.pages[page as usize];
+        self.heading_base = heading_base;
+        self.heading_min = p.blocks.iter().filter_map(|b| b.heading).min().unwrap_or(1);
+        self.file = p.file.clone();
+        let roots = p.roots.clone();
+        for r in roots {
+            self.block(BlockAddr { page, block: r }, 0);
+        }
+    }
+
+    fn block(&mut self, addr: BlockAddr, level: usize) {
+        if self.stack.len() > MAX_NESTING || self.stack.contains(&addr) {
+            return;
+        }
+        let block = self.graph.block(addr);
+        if block.pre_block && block.body.is_empty() && block.children.is_empty() {
+            return;
+        }
+        self.stack.push(addr);
+        let marker = match block.marker.as_deref() {
+            Some("DONE") => "☑ ",
+            Some("CANCELED") | Some("CANCELLED") => "☒ ",
+            Some(_) => "☐ ",
+            None => "",
+        };
+        let mut embeds = Vec::new();
+        crate::ir::for_each_inline(&block.body, &mut |i| {
+            if let Inline::Embed { block: b, page: p, cyclic: false, .. } = i {
+                embeds.push((*b, *p));
+            }
+        });
+        let child_level;
+        if let (Some(size), false) = (block.heading, block.pre_block) {
+            let n = (self.heading_base + size.saturating_sub(self.heading_min) + 1).clamp(1, 9);
+            let mut runs = String::new();
+            self.marker_run(marker, &mut runs);
+            for node in &block.body {
+                if let Node::Paragraph { inlines } | Node::Heading { inlines, .. } = node {
+                    self.runs(inlines, &Fmt::default(), &mut runs);
+                }
+            }
+            self.paragraph(&format!("Heading{n}"), ParaOpts { keep_next: true, ..Default::default() }, &runs);
+            child_level = 0;
+        } else {
+            let lvl = level.min(MAX_LEVEL);
+            let mut first = true;
+            for node in &block.body {
+                match node {
+                    Node::Paragraph { inlines } if first => {
+                        let mut runs = String::new();
+                        self.marker_run(marker, &mut runs);
+                        // A bullet would sit at the foot of a lone picture: the bullet line
+                        // carries the image's description and the picture follows below it.
+                        if let [Inline::Image { alt, .. }] = inlines.as_slice() {
+                            run(alt, &Fmt { italic: true, ..Default::default() }, &mut runs);
+                            runs.push_str("<w:r><w:br/></w:r>");
+                        }
+                        self.runs(inlines, &Fmt::default(), &mut runs);
+                        self.paragraph("Compact", ParaOpts { num: Some((1, lvl)), ..Default::default() }, &runs);
+                    }
+                    other => self.node(other, lvl, first),
+                }
+                first = false;
+            }
+            child_level = level + 1;
+        }
+        for (b, p) in embeds {
+            if let Some(b) = b {
+                self.block(b, child_level);
+            } else if let Some(p) = p {
+                let roots = self.graph.pages[p as usize].roots.clone();
+                for r in roots {
+                    self.block(BlockAddr { page: p, block: r }, child_level);
+                }
+            }
+        }
+        let children = block.children.clone();
+        for c in children {
+            self.block(BlockAddr { page: addr.page, block: c }, child_level);
+        }
+        self.stack.pop();
+    }
+
+    fn marker_run(&mut self, marker: &str, out: &mut String) {
+        if !marker.is_empty() {
+            run(marker, &Fmt::default(), out);
+        }
+    }
+
+    /// A block-level node inside a list item at `lvl` (indented like the item's text).
+    fn node(&mut self, node: &Node, lvl: usize, first: bool) {
+        let indent = Some(list_indent(lvl).0);
+        let plain = ParaOpts { indent, ..Default::default() };
+        match node {
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
+                let mut runs = String::new();
+                self.runs(inlines, &Fmt::default(), &mut runs);
+                let opts = if first { ParaOpts { num: Some((1, lvl)), ..Default::default() } } else { plain };
+                self.paragraph("Compact", opts, &runs);
+            }
+            Node::Code { text: code, .. } => {
+                let mut runs = String::new();
+                run(code, &Fmt { code: false, ..Default::default() }, &mut runs);
+                self.paragraph("SourceCode", plain, &runs);
+            }
+            Node::Math { tex } => {
+                let mut runs = String::new();
+                run(tex, &Fmt { math: true, ..Default::default() }, &mut runs);
+                self.paragraph("Compact", plain, &runs);
+            }
+            Node::Quote { children } => self.quoted(None, children, lvl),
+            Node::Admonition { kind, children } => self.quoted(Some(kind), children, lvl),
+            Node::Query { .. } => {}
+            Node::List { ordered, items } => {
+                for (k, item) in items.iter().enumerate() {
+                    let mut iter = item.children.iter();
+                    if let Some(Node::Paragraph { inlines }) = iter.next() {
+                        let mut runs = String::new();
+                        if *ordered {
+                            run(&format!("{}. ", k + 1), &Fmt::default(), &mut runs);
+                        }
+                        self.runs(inlines, &Fmt::default(), &mut runs);
+                        let sub = (lvl + 1).min(MAX_LEVEL);
+                        self.paragraph("Compact", ParaOpts { num: Some((1, sub)), ..Default::default() }, &runs);
+                    }
+                    for rest in iter {
+                        self.node(rest, (lvl + 1).min(MAX_LEVEL), false);
+                    }
+                }
+            }
+            Node::Table { header, rows } => self.table(header, rows),
+            Node::Rule => self.paragraph("Compact", plain, ""),
+            Node::Html { html } => {
+                let mut runs = String::new();
+                run(html, &Fmt::default(), &mut runs);
+                self.paragraph("Compact", plain, &runs);
+            }
+        }
+    }
+
+    fn quoted(&mut self, kind: Option<&String>, children: &[Node], lvl: usize) {
+        let indent = Some(list_indent(lvl).0);
+        let mut label = kind.map(|k| crate::export::admonition_label(k));
+        for node in children {
+            let mut runs = String::new();
+            if let Some(l) = label.take() {
+                run(&format!("{l}: "), &Fmt { bold: true, ..Default::default() }, &mut runs);
+            }
+            match node {
+                Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
+                    self.runs(inlines, &Fmt::default(), &mut runs)
+                }
+                Node::Code { text: t, .. } => run(t, &Fmt { code: true, ..Default::default() }, &mut runs),
+                other => {
+                    self.node(other, lvl, false);
+                    continue;
+                }
+            }
+            self.paragraph("BlockText", ParaOpts { indent, ..Default::default() }, &runs);
+        }
+    }
+
+    fn table(&mut self, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
+        let cols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+        let width = (self.page.width - 2 * self.page.margin) / cols as u32;
+        let border = |side: &str| format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"BFBFBF\"/>");
+        let borders: String =
+            ["top", "left", "bottom", "right", "insideH", "insideV"].iter().map(|s| border(s)).collect();
+        let mut x = format!("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>");
+        for _ in 0..cols {
+            let _ = write!(x, "<w:gridCol w:w=\"{width}\"/>");
+        }
+        x.push_str("</w:tblGrid>");
+        let header_row = header.to_vec();
+        let head = (!header.is_empty()).then_some((true, &header_row));
+        let mut rows_xml = String::new();
+        for (is_head, row) in head.into_iter().chain(rows.iter().map(|r| (false, r))) {
+            rows_xml.push_str("<w:tr>");
+            for c in 0..cols {
+                let mut runs = String::new();
+                if let Some(cell) = row.get(c) {
+                    self.runs(cell, &Fmt { bold: is_head, ..Default::default() }, &mut runs);
+                }
+                let _ = write!(
+                    rows_xml,
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"Compact\"/></w:pPr>{runs}</w:p></w:tc>"
+                );
+            }
+            rows_xml.push_str("</w:tr>");
+        }
+        x.push_str(&rows_xml);
+        x.push_str("</w:tbl>");
+        self.xml.push_str(&x);
+    }
+
+    fn runs(&mut self, inlines: &[Inline], fmt: &Fmt, out: &mut String) {
+        for i in inlines {
+            self.inline(i, fmt, out);
+        }
+    }
+
+    fn blank(&mut self, answer_inlines: &[Inline], out: &mut String) {
+        let answer = crate::ir::plain_text(answer_inlines).trim().to_string();
+        if answer.is_empty() {
+            return;
+        }
+        self.answers.push(answer.clone());
+        let n = self.answers.len();
+        let _ = write!(out, "<w:r><w:rPr><w:rStyle w:val=\"BlankNumber\"/></w:rPr><w:t>{n}</w:t></w:r>");
+        // An underlined gap about as long as the answer (non-breaking spaces keep their width).
+        let gap = "\u{a0}".repeat(answer.chars().count().clamp(6, 60) + 2);
+        let _ =
+            write!(out, "<w:r><w:rPr><w:rStyle w:val=\"Blank\"/></w:rPr><w:t xml:space=\"preserve\">{gap}</w:t></w:r>");
+    }
+
+    fn inline(&mut self, i: &Inline, fmt: &Fmt, out: &mut String) {
+        match i {
+            Inline::Text { text: t } => run(t, fmt, out),
+            Inline::Code { text: t } => run(t, &Fmt { code: true, ..fmt.clone() }, out),
+            Inline::Strong { children } if self.opts.worksheet => self.blank(children, out),
+            Inline::Strong { children } => self.runs(children, &Fmt { bold: true, ..fmt.clone() }, out),
+            Inline::Emphasis { children } => self.runs(children, &Fmt { italic: true, ..fmt.clone() }, out),
+            Inline::Strike { children } => self.runs(children, &Fmt { strike: true, ..fmt.clone() }, out),
+            Inline::Highlight { children } => self.runs(children, &Fmt { highlight: true, ..fmt.clone() }, out),
+            Inline::Link { url, children } => self.link(url, children, fmt, out),
+            Inline::Image { url, alt, width, height, asset, .. } => {
+                self.image(url, alt, *width, *height, asset.as_deref(), out)
+            }
+            Inline::PageRef { name, label, .. } => match label {
+                Some(l) => self.runs(l, fmt, out),
+                None => run(name, fmt, out),
+            },
+            Inline::Tag { name, .. } => {
+                if self.opts.show_tags {
+                    run(&format!("#{name}"), &Fmt { tag: true, ..fmt.clone() }, out);
+                }
+            }
+            Inline::BlockRef { label: Some(l), .. } => self.runs(l, fmt, out),
+            Inline::BlockRef { target, .. } => match target {
+                Some(t) if !self.stack.contains(t) && self.stack.len() < MAX_NESTING => {
+                    self.stack.push(*t);
+                    let title = self.graph.block(*t).title().to_vec();
+                    self.runs(&title, fmt, out);
+                    self.stack.pop();
+                }
+                Some(_) => run("[circular reference]", &Fmt { italic: true, ..fmt.clone() }, out),
+                None => run("[missing reference]", &Fmt { italic: true, ..fmt.clone() }, out),
+            },
+            Inline::Embed { cyclic: true, .. } => run("[embed cycle]", &Fmt { italic: true, ..fmt.clone() }, out),
+            // Other embeds are written as list items after their block.
+            Inline::Embed { .. } => {}
+            Inline::Cloze { answer, .. } if self.opts.worksheet => self.blank(answer, out),
+            Inline::Cloze { answer, .. } => self.runs(answer, fmt, out),
+            Inline::Macro { name, args } => {
+                if matches!(name.as_str(), "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter") {
+                    if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
+                        self.link(&url, &[Inline::Text { text: url.clone() }], fmt, out);
+                    }
+                }
+            }
+            Inline::Math { tex, .. } => run(tex, &Fmt { math: true, ..fmt.clone() }, out),
+            Inline::Html { html } => run(html, fmt, out),
+            Inline::SoftBreak | Inline::HardBreak => out.push_str("<w:r><w:br/></w:r>"),
+        }
+    }
+
+    fn link(&mut self, url: &str, children: &[Inline], fmt: &Fmt, out: &mut String) {
+        let lower = url.trim().to_ascii_lowercase();
+        let safe = ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p));
+        if !safe || fmt.link {
+            self.runs(children, fmt, out);
+            return;
+        }
+        let rid = match self.link_rel.get(url) {
+            Some(r) => r.clone(),
+            None => {
+                let rid = self.rid();
+                self.rels.push(Rel {
+                    id: rid.clone(),
+                    kind: "hyperlink",
+                    target: url.trim().to_string(),
+                    external: true,
+                });
+                self.link_rel.insert(url.to_string(), rid.clone());
+                rid
+            }
+        };
+        let _ = write!(out, "<w:hyperlink r:id=\"{rid}\">");
+        self.runs(children, &Fmt { link: true, ..fmt.clone() }, out);
+        out.push_str("</w:hyperlink>");
+    }
+
+    fn image(
+        &mut self,
+        url: &str,
+        alt: &str,
+        width: Option<u32>,
+        height: Option<u32>,
+        asset: Option<&str>,
+        out: &mut String,
+    ) {
+        let found = asset.and_then(|a| self.graph.assets.get(a).map(|x| (a, x)));
+        let ext = found.and_then(|(_, a)| image_ext(&a.data));
+        let (Some((path, a)), Some(ext)) = (found, ext) else {
+            let what = if alt.is_empty() { url } else { alt };
+            if found.is_some() {
+                self.diagnostics.push(Diagnostic::warning(
+                    "unsupported-image",
+                    &self.file,
+                    0,
+                    0,
+                    format!("image '{url}' is not PNG, JPEG or GIF; Word shows a placeholder"),
+                ));
+            }
+            run(&format!("[image: {what}]"), &Fmt { italic: true, ..Default::default() }, out);
+            return;
+        };
+        let rid = match self.media_rel.get(path) {
+            Some(r) => r.clone(),
+            None => {
+                let rid = self.rid();
+                let name = format!("media/image{}.{ext}", self.media.len() + 1);
+                self.rels.push(Rel { id: rid.clone(), kind: "image", target: name.clone(), external: false });
+                self.media.push((name, a.data.clone()));
+                self.media_rel.insert(path.to_string(), rid.clone());
+                rid
+            }
+        };
+        let (cx, cy) = fit(width, height, a.pixels, self.page.text_emu());
+        self.docpr += 1;
+        let id = self.docpr;
+        let descr = attr(if alt.is_empty() { path } else { alt });
+        let _ = write!(
+            out,
+            "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/>\
+<wp:docPr id=\"{id}\" name=\"Picture {id}\" descr=\"{descr}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>\
+<a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{id}\" name=\"Picture {id}\" descr=\"{descr}\"/><pic:cNvPicPr/></pic:nvPicPr>\
+<pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>\
+<pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>\
+</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        );
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct ParaOpts {
+    pub keep_next: bool,
+    pub page_break: bool,
+    pub num: Option<(u32, usize)>,
+    pub indent: Option<u32>,
+}
+
+/// Size in EMU: Logseq's `{:width}` (pixels at 96 dpi) or the image's own size, the aspect
+/// ratio kept, capped to the text width and half the text height.
+pub fn fit(width: Option<u32>, height: Option<u32>, pixels: Option<(u32, u32)>, text: (u64, u64)) -> (u64, u64) {
+    let (pw, ph) = pixels.unwrap_or((400, 300));
+    let (w, h) = match (width, height) {
+        (Some(w), Some(h)) if w > 0 && h > 0 => (w as u64, h as u64),
+        (Some(w), _) if w > 0 => (w as u64, (w as u64 * ph as u64 / pw.max(1) as u64).max(1)),
+        (_, Some(h)) if h > 0 => ((h as u64 * pw as u64 / ph.max(1) as u64).max(1), h as u64),
+        _ => (pw.max(1) as u64, ph.max(1) as u64),
+    };
+    let (cx, cy) = (w * EMU_PER_PX, h * EMU_PER_PX);
+    let (max_w, max_h) = (text.0, text.1 / 2);
+    // Scale by the tighter bound; integer maths keeps the bytes reproducible.
+    if cx * max_h > cy * max_w {
+        if cx > max_w {
+            return (max_w, (cy * max_w / cx).max(1));
+        }
+    } else if cy > max_h {
+        return ((cx * max_h / cy).max(1), max_h);
+    }
+    (cx, cy)
+}
+
+/// The file extension Word knows the image by, from its header (JPEG stays JPEG).
+fn image_ext(d: &[u8]) -> Option<&'static str> {
+    if d.starts_with(&[0xFF, 0xD8]) {
+        Some("jpeg")
+    } else if d.starts_with(b"\x89PNG") {
+        Some("png")
+    } else if d.starts_with(b"GIF8") {
+        Some("gif")
+    } else {
+        None
+    }
+}
+
+/// One run of text with formatting; tabs and newlines become Word's own elements.
+fn run(t: &str, fmt: &Fmt, out: &mut String) {
+    if t.is_empty() {
+        return;
+    }
+    let mut rpr = String::new();
+    if fmt.code {
+        rpr.push_str("<w:rStyle w:val=\"VerbatimChar\"/>");
+    } else if fmt.link {
+        rpr.push_str("<w:rStyle w:val=\"Hyperlink\"/>");
+    } else if fmt.tag {
+        rpr.push_str("<w:rStyle w:val=\"Tag\"/>");
+    }
+    if fmt.math {
+        rpr.push_str("<w:rFonts w:ascii=\"Cambria Math\" w:hAnsi=\"Cambria Math\"/>");
+    }
+    if fmt.bold {
+        rpr.push_str("<w:b/>");
+    }
+    if fmt.italic || fmt.math {
+        rpr.push_str("<w:i/>");
+    }
+    if fmt.strike {
+        rpr.push_str("<w:strike/>");
+    }
+    if fmt.highlight {
+        rpr.push_str("<w:highlight w:val=\"yellow\"/>");
+    }
+    let rpr = if rpr.is_empty() { String::new() } else { format!("<w:rPr>{rpr}</w:rPr>") };
+    out.push_str("<w:r>");
+    out.push_str(&rpr);
+    for (k, line) in t.split('\n').enumerate() {
+        if k > 0 {
+            out.push_str("<w:br/>");
+        }
+        for (j, piece) in line.split('\t').enumerate() {
+            if j > 0 {
+                out.push_str("<w:tab/>");
+            }
+            if !piece.is_empty() {
+                let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", text(piece));
+            }
+        }
+    }
+    out.push_str("</w:r>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn images_keep_aspect_and_fit() {
+        let a4 = super::Page::A4.text_emu();
+        // The seed chart: 427×634 px is taller than half the page, so it is scaled down.
+        let (cx, cy) = fit(Some(427), Some(634), Some((427, 634)), a4);
+        assert_eq!(cy, a4.1 / 2);
+        assert!((cx as f64 / cy as f64 - 427.0 / 634.0).abs() < 0.001);
+        // Small images keep their size; wide ones are capped to the text width.
+        assert_eq!(fit(Some(100), None, Some((200, 100)), a4), (100 * 9525, 50 * 9525));
+        let (w, _) = fit(Some(5000), None, Some((5000, 1000)), a4);
+        assert_eq!(w, a4.0);
+    }
+}

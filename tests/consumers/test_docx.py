@@ -1,0 +1,174 @@
+"""Word output read by real consumers: the ECMA-376 schemas (ooxml_check), python-docx, and
+LibreOffice converting it to PDF."""
+import re
+import shutil
+import subprocess
+import zipfile
+
+import docx
+import pytest
+from docx.shared import Emu
+
+import ooxml_check
+from conftest import CORPUS, ROOT, SEED, run
+
+CASES = ROOT / "fixtures" / "cases"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def build(src, out, *extra):
+    run("docx", src, "-o", out, *extra)
+    return out
+
+
+@pytest.mark.parametrize(
+    "src,extra",
+    [
+        (SEED, []),
+        (SEED, ["--worksheet"]),
+        (SEED, ["--paper", "letter", "--show-tags"]),
+        (CASES / "inline", []),
+        (CASES / "refs", []),
+        (CASES / "cards", ["--worksheet"]),
+        (CORPUS, []),
+    ],
+    ids=["seed", "seed-worksheet", "seed-letter", "inline", "refs", "cards-worksheet", "corpus"],
+)
+def test_schema_valid(src, extra, tmp_path):
+    out = build(src, tmp_path / "out.docx", *extra)
+    assert ooxml_check.check(out) == []
+
+
+def test_split_gives_one_valid_document_per_page(tmp_path):
+    run("docx", CASES / "inline", "-o", tmp_path / "split", "--split")
+    files = sorted(p.name for p in (tmp_path / "split").iterdir())
+    assert files == ["Inline.docx", "Page A.docx"]
+    for f in files:
+        assert ooxml_check.check(tmp_path / "split" / f) == []
+
+
+def list_level(p):
+    num = p._p.pPr.numPr if p._p.pPr is not None else None
+    return None if num is None else int(num.ilvl.val)
+
+
+def test_seed_structure_read_by_python_docx(tmp_path):
+    d = docx.Document(build(SEED, tmp_path / "h.docx"))
+    paras = d.paragraphs
+    assert paras[0].style.name == "Title" and paras[0].text == "AWS"
+    headings = [p.text for p in paras if p.style.name.startswith("Heading")]
+    assert headings == [
+        "How AWS started",
+        "AWS Inside Amazon",
+        "AWS as a Global Business",
+        "AWS and Amazon's Strategic Power",
+        "Recent Innovations (2024–2025)",
+        "Conclusion / Takeaways",
+    ]
+    assert all(p.style.name == "Heading 1" for p in paras if p.text in headings)
+    levels = [list_level(p) for p in paras if list_level(p) is not None]
+    assert (levels.count(0), levels.count(1), len(levels)) == (32, 5, 37), "the empty block is dropped"
+    numbering = d.part.numbering_part.element
+    fmt = numbering.find(f".//{W}abstractNum/{W}lvl/{W}numFmt")
+    assert fmt.get(W + "val") == "bullet"
+
+    # Bold where the notes are bold, the resolved reference under its block.
+    bold = [r.text for p in paras for r in p.runs if r.bold]
+    assert "Amazon built AWS from solving its " in bold
+    texts = [p.text for p in paras]
+    lowers = texts.index("Lowers Amazon’s technology costs")
+    assert texts[lowers + 1].startswith("Wanted to create a shared infrastructure")
+    assert list_level(paras[lowers + 1]) == 1
+    body = "\n".join(texts)
+    for bad in ["((", "id::", "[[", "{:height", "\\rarr"]:
+        assert bad not in body
+
+    # The chart: inline, within the text width, aspect ratio kept, alt text set, still JPEG.
+    section = d.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    (shape,) = d.inline_shapes
+    assert shape.width <= text_width
+    assert shape.height <= (section.page_height - section.top_margin - section.bottom_margin) / 2 + Emu(1)
+    assert abs(shape.width / shape.height - 427 / 634) < 0.002
+    assert shape._inline.docPr.get("descr") == "AWS vs Cloud market share"
+    with zipfile.ZipFile(tmp_path / "h.docx") as z:
+        assert z.read("word/media/image1.jpeg") == (SEED / "assets" / "18819_1763418886073_0.jpeg").read_bytes()
+
+    props = d.core_properties
+    assert (props.title, props.author) == ("AWS", "notes-export")
+    assert abs(section.left_margin.cm - 2.0) < 0.01 and abs(section.page_width.cm - 21.0) < 0.05
+    footer = "".join(t.text or "" for t in section.footer._element.iter(W + "instrText"))
+    assert "PAGE" in footer and "NUMPAGES" in footer
+
+
+def test_worksheet_blanks_and_answer_key(tmp_path):
+    d = docx.Document(build(SEED, tmp_path / "w.docx", "--worksheet"))
+    style = lambda r: r.style.name if r.style is not None else None  # noqa: E731
+    numbers = [r.text for p in d.paragraphs for r in p.runs if style(r) == "Worksheet Blank Number"]
+    assert numbers == [str(n) for n in range(1, 31)], "every bold phrase of the seed is a numbered blank"
+    gaps = [r for p in d.paragraphs for r in p.runs if style(r) == "Worksheet Blank"]
+    assert len(gaps) == 30 and all(set(g.text) == {"\u00a0"} for g in gaps)
+    assert not any(r.bold for p in d.paragraphs for r in p.runs), "no answer is left visible in bold"
+    texts = [p.text for p in d.paragraphs]
+    key = texts.index("Answer key")
+    assert d.paragraphs[key]._p.pPr.pageBreakBefore is not None
+    answers = texts[key + 1 :]
+    assert len(answers) == 30
+    assert answers[0] == "Amazon built AWS from solving its own internal scaling problems"
+    assert answers[9] == "Lowers Amazon’s technology costs"
+    # The gap is sized to its answer (6 to 60 characters, plus a margin).
+    assert len(gaps[0].text) == min(len(answers[0]), 60) + 2
+    assert len(gaps[9].text) == len(answers[9]) + 2
+
+
+def test_cloze_answers_become_blanks(tmp_path):
+    d = docx.Document(build(CASES / "cards", tmp_path / "w.docx", "--worksheet"))
+    texts = [p.text for p in d.paragraphs]
+    answers = texts[texts.index("Answer key") + 1 :]
+    for a in ["Paris", "Seine", "mitochondrion", "second", "first", "cloze wins"]:
+        assert a in answers
+    capital = next(t for t in texts if t.startswith("The capital of France is"))
+    assert "Paris" not in capital
+
+
+@pytest.fixture(scope="session")
+def soffice():
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        pytest.fail("LibreOffice is needed: apt-get install libreoffice-writer-nogui poppler-utils (see .ci/run)")
+    return exe
+
+
+def to_pdf(soffice, path, outdir):
+    subprocess.run(
+        [soffice, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return outdir / (path.stem + ".pdf")
+
+
+def pdf_text(pdf):
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_libreoffice_renders_the_handout(soffice, tmp_path):
+    pdf = to_pdf(soffice, build(SEED, tmp_path / "handout.docx"), tmp_path)
+    text = pdf_text(pdf)
+    pages = text.count("\f")
+    assert pages >= 2
+    assert f"Page 1 of {pages}" in text
+    assert "How AWS started" in text and "Wanted to create a shared infrastructure" in text
+    # The chart is drawn at its docx size: 8.65 cm wide fits the 17 cm text width.
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"\b427\s+634\b", images), images
+
+
+def test_libreoffice_renders_the_corpus_and_worksheet(soffice, tmp_path):
+    for src, extra in [(CORPUS, []), (SEED, ["--worksheet"])]:
+        out = build(src, tmp_path / f"{src.name}{len(extra)}.docx", *extra)
+        text = pdf_text(to_pdf(soffice, out, tmp_path))
+        assert "Page 1 of" in text
+        if extra:
+            assert "Answer key" in text

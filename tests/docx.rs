@@ -1,0 +1,100 @@
+//! The Word exporter: reproducible bytes, the unzipped document XML as a golden, no markup leaks.
+
+mod common;
+
+use notes_export::export::{self, Options};
+use std::io::Read;
+
+fn build(input: &str, worksheet: bool) -> Vec<u8> {
+    let loaded = notes_export::load(std::path::Path::new(input)).unwrap();
+    let mut o = Options::default();
+    o.docx.worksheet = worksheet;
+    export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes
+}
+
+fn part(docx: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The text of every `<w:t>` element.
+fn text_of(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:t") {
+        let after = &rest[i..];
+        let Some(open_end) = after.find('>') else { break };
+        if after[..open_end].ends_with('/') || !(after[4..].starts_with('>') || after[4..].starts_with(' ')) {
+            rest = &after[open_end..];
+            continue;
+        }
+        let body = &after[open_end + 1..];
+        let close = body.find("</w:t>").unwrap_or(body.len());
+        out.push_str(&body[..close]);
+        out.push('\n');
+        rest = &body[close..];
+    }
+    out
+}
+
+#[test]
+fn same_notes_same_bytes() {
+    let a = build("fixtures/seed", false);
+    let _ = build("fixtures/corpus/logseq-docs", false);
+    let b = build("fixtures/seed", false);
+    assert_eq!(a, b, "two documents built in one process are identical");
+    assert_eq!(build("fixtures/seed", true), build("fixtures/seed", true));
+
+    let dir = common::tempdir();
+    let (x, y) = (dir.path().join("x.docx"), dir.path().join("y.docx"));
+    for p in [&x, &y] {
+        let o = common::run(&["docx", "fixtures/seed", "-o", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+    }
+    assert_eq!(std::fs::read(&x).unwrap(), std::fs::read(&y).unwrap(), "two runs are identical");
+    assert_eq!(std::fs::read(&x).unwrap(), a, "the CLI writes what the library builds");
+}
+
+#[test]
+fn document_xml_golden() {
+    for (name, input, worksheet) in
+        [("inline", "fixtures/cases/inline", false), ("cards", "fixtures/cases/cards", true)]
+    {
+        let xml = part(&build(input, worksheet), "word/document.xml");
+        // One paragraph or table per line keeps the golden's diffs readable.
+        let readable =
+            xml.replace("<w:p>", "\n<w:p>").replace("<w:tbl>", "\n<w:tbl>").replace("<w:sectPr>", "\n<w:sectPr>")
+                + "\n";
+        common::assert_golden(&common::root().join("tests/golden").join(name).join("document.xml"), &readable);
+    }
+}
+
+#[test]
+fn no_markup_leaks() {
+    for input in ["fixtures/seed", "fixtures/cases/refs", "fixtures/cases/cards"] {
+        let text = text_of(&part(&build(input, false), "word/document.xml"));
+        for bad in ["((", "id::", "[[", "{:height", "{{embed", "collapsed::"] {
+            assert!(!text.contains(bad), "{input}: {bad} in {text}");
+        }
+    }
+    let seed = text_of(&part(&build("fixtures/seed", false), "word/document.xml"));
+    assert!(seed.contains("strong demand → Developers"));
+    assert!(seed.contains("$100B+ annual revenue"));
+}
+
+#[test]
+fn worksheet_numbers_every_bold_phrase() {
+    let loaded = notes_export::load(std::path::Path::new("fixtures/seed")).unwrap();
+    let mut bold = 0;
+    for b in &loaded.graph.pages[0].blocks {
+        notes_export::ir::for_each_inline(&b.body, &mut |i| {
+            bold += matches!(i, notes_export::ir::Inline::Strong { .. }) as usize
+        });
+    }
+    let xml = part(&build("fixtures/seed", true), "word/document.xml");
+    assert_eq!(xml.matches("<w:rStyle w:val=\"BlankNumber\"/>").count(), bold);
+    assert_eq!(xml.matches("<w:numId w:val=\"2\"/>").count(), bold, "one answer-key item per blank");
+    assert!(!xml.contains("<w:b/>"), "no bold answer left visible");
+}
