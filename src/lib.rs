@@ -3,13 +3,16 @@
 //! Pipeline: [`read`] (files → IR) → [`resolve`] (refs, embeds, assets) → [`export`] (IR →
 //! in-memory files) → [`output`] (atomic writes). The CLI in `cli` is a thin layer over these.
 
+pub mod build;
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod export;
 pub mod ir;
 pub mod output;
 pub mod read;
 pub mod resolve;
+pub mod select;
 
 use diag::Diagnostic;
 use ir::Graph;
@@ -41,7 +44,8 @@ pub fn finish(reading: read::Reading) -> Loaded {
     Loaded { graph, source, diagnostics }
 }
 
-fn display_path(prefix: &str, file: &str) -> String {
+/// `file` (relative to the input) as the user would name it.
+pub fn display_path(prefix: &str, file: &str) -> String {
     if prefix.is_empty() || prefix == "." {
         file.to_string()
     } else {

@@ -58,3 +58,56 @@ pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError
     }
     Ok(())
 }
+
+const STAGING: &str = ".notes-export-staging-";
+const OLD: &str = ".notes-export-old-";
+
+/// Writes a whole output tree so that no reader ever sees a half-written file: everything goes
+/// to a staging folder inside `dir` first, then each top-level file is renamed into place and
+/// each top-level folder swapped in whole (so files no longer produced disappear with it).
+/// Leftovers of an interrupted earlier run are removed first.
+pub fn write_tree(dir: &Path, files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for entry in std::fs::read_dir(dir).map_err(io(dir))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(STAGING) || name.starts_with(OLD) {
+            let p = entry.path();
+            let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+        }
+    }
+    let staging = tempfile::Builder::new().prefix(STAGING).tempdir_in(dir).map_err(io(dir))?;
+    let mut tops: Vec<std::ffi::OsString> = Vec::new();
+    for (rel, bytes) in files {
+        let path = staging.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        if let Some(top) = rel.components().next() {
+            let top = top.as_os_str().to_os_string();
+            if !tops.contains(&top) {
+                tops.push(top);
+            }
+        }
+    }
+    for top in tops {
+        let from = staging.path().join(&top);
+        let to = dir.join(&top);
+        if from.is_dir() {
+            let old = dir.join(format!("{OLD}{}", top.to_string_lossy()));
+            if to.exists() {
+                std::fs::rename(&to, &old).map_err(io(&to))?;
+            }
+            std::fs::rename(&from, &to).map_err(io(&to))?;
+            if old.exists() {
+                std::fs::remove_dir_all(&old).map_err(io(&old))?;
+            }
+        } else {
+            if to.is_dir() {
+                return Err(OutputError::IsDirectory(to));
+            }
+            std::fs::rename(&from, &to).map_err(io(&to))?;
+        }
+    }
+    Ok(())
+}

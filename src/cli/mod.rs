@@ -1,153 +1,20 @@
 //! The command line: parses arguments, runs the library, prints diagnostics, picks the exit
-//! code. Exit codes: 0 success, 1 errors (or warnings with `--deny-warnings`), 2 usage.
+//! code. Exit codes: 0 success, 1 errors (or warnings with `--deny-warnings`), 2 usage or
+//! configuration errors.
 
+mod args;
 mod report;
 
-use crate::diag::Severity;
-use crate::export::docx::{DocxOptions, Paper};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::export::docx::{HandoutGroup, Paper};
 use crate::export::{self, anki::CardMode, markdown::LinkStyle, Options};
-use crate::output;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use report::MessageFormat;
+use crate::select::PageFilter;
+use crate::{output, Loaded};
+use args::{Cards, Cli, Command, CommonArgs, ExportArgs, Links, PaperArg};
+use clap::Parser;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "notes-export",
-    version,
-    about = "Turn Logseq notes into Anki decks, Word handouts, Markdown and JSON"
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Write the outline IR as JSON (schema in schema/graph.schema.json)
-    #[command(
-        after_help = "Example:\n  notes-export json my-graph -o graph.json\n  cat page.md | notes-export json - -o -"
-    )]
-    Json(ExportArgs),
-    /// Write an Anki deck (.apkg) that Anki imports without add-ons
-    #[command(
-        after_help = "Example:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged"
-    )]
-    Anki(AnkiArgs),
-    /// Write a Word handout (.docx), or a worksheet with blanks and an answer key
-    #[command(
-        after_help = "Example:\n  notes-export docx my-graph -o handout.docx --paper letter\n  notes-export docx pages/Cells.md -o cells-worksheet.docx --worksheet"
-    )]
-    Docx(DocxArgs),
-    /// Write plain Markdown with every reference resolved (a folder for a graph)
-    #[command(
-        after_help = "Example:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -"
-    )]
-    Md(MdArgs),
-    /// Parse and resolve, report problems, write nothing
-    #[command(after_help = "Example:\n  notes-export check my-graph --deny-warnings")]
-    Check(CommonArgs),
-}
-
-#[derive(Args, Debug)]
-struct CommonArgs {
-    /// A Logseq graph folder, a page file, or - for standard input
-    input: PathBuf,
-    /// Treat warnings as errors (exit code 1)
-    #[arg(long)]
-    deny_warnings: bool,
-    /// How diagnostics are printed on standard error
-    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
-    message_format: MessageFormat,
-    /// Print only diagnostics, no summary
-    #[arg(short, long)]
-    quiet: bool,
-}
-
-#[derive(Args, Debug)]
-struct ExportArgs {
-    #[command(flatten)]
-    common: CommonArgs,
-    /// Output file (- for standard output)
-    #[arg(short, long)]
-    output: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-struct AnkiArgs {
-    #[command(flatten)]
-    export: ExportArgs,
-    /// Top deck name (default: the graph folder's name, or the page title)
-    #[arg(long)]
-    deck: Option<String>,
-    /// Which blocks become cards: auto (tagged and cloze cards if any, else outline),
-    /// tagged (#card and {{cloze}} only), outline (every block with children)
-    #[arg(long, value_enum, default_value_t = Cards::Auto)]
-    cards: Cards,
-}
-
-#[derive(Args, Debug)]
-struct DocxArgs {
-    #[command(flatten)]
-    export: ExportArgs,
-    /// Document title (default: the page title, or the graph name)
-    #[arg(long)]
-    title: Option<String>,
-    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
-    paper: PaperArg,
-    /// Bold terms and cloze answers become numbered blanks; an answer key follows
-    #[arg(long)]
-    worksheet: bool,
-    /// One document per page, written into the folder given with -o
-    #[arg(long)]
-    split: bool,
-    /// Show #tags lightly instead of dropping them
-    #[arg(long)]
-    show_tags: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum PaperArg {
-    A4,
-    Letter,
-}
-
-#[derive(Args, Debug)]
-struct MdArgs {
-    #[command(flatten)]
-    export: ExportArgs,
-    /// How page references are written
-    #[arg(long, value_enum, default_value_t = Links::Relative)]
-    links: Links,
-    /// Page properties as YAML front matter (for static-site generators)
-    #[arg(long)]
-    front_matter: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Links {
-    Relative,
-    Plain,
-    Wiki,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Cards {
-    Auto,
-    Tagged,
-    Outline,
-}
-
-/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for dates written into outputs.
-fn source_date_epoch() -> anyhow::Result<Option<i64>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => Ok(Some(
-            v.trim().parse().map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds"))?,
-        )),
-        _ => Ok(None),
-    }
-}
 
 /// Runs the CLI on the given arguments.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
@@ -162,7 +29,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(1)
+            let usage = e.downcast_ref::<crate::config::ConfigError>().is_some();
+            ExitCode::from(if usage { 2 } else { 1 })
         }
     }
 }
@@ -170,36 +38,42 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(common) => {
-            let loaded = crate::load(&common.input)?;
-            let failed = report::print(&loaded.diagnostics, common.message_format, common.deny_warnings);
+            let loaded = load(&common)?;
+            let failed =
+                report::print(&loaded.diagnostics, common.message_format, common.deny_warnings, common.verbose);
             if !common.quiet {
-                let blocks: usize = loaded.graph.pages.iter().map(|p| p.blocks.len()).sum();
-                eprintln!(
-                    "checked {} pages, {} blocks: {}",
-                    loaded.graph.pages.len(),
-                    blocks,
-                    report::counts(&loaded.diagnostics)
-                );
+                eprintln!("checked {}: {}", counts(&loaded), report::counts(&loaded.diagnostics));
             }
             Ok(exit(failed))
         }
-        Command::Json(args) => run_export("json", args, base_options()?),
-        Command::Docx(args) => {
-            let mut options = base_options()?;
-            options.docx = DocxOptions {
-                title: args.title,
-                paper: match args.paper {
-                    PaperArg::A4 => Paper::A4,
-                    PaperArg::Letter => Paper::Letter,
-                },
-                worksheet: args.worksheet,
-                split: args.split,
-                show_tags: args.show_tags,
+        Command::Json(args) => {
+            let options = base_options(&args.common)?;
+            run_export("json", args, options)
+        }
+        Command::Anki(args) => {
+            let mut options = base_options(&args.export.common)?;
+            options.anki.deck = args.deck;
+            options.anki.cards = match args.cards {
+                Cards::Auto => CardMode::Auto,
+                Cards::Tagged => CardMode::Tagged,
+                Cards::Outline => CardMode::Outline,
             };
+            run_export("anki", args.export, options)
+        }
+        Command::Docx(args) => {
+            let mut options = base_options(&args.export.common)?;
+            options.docx.title = args.title;
+            options.docx.paper = match args.paper {
+                PaperArg::A4 => Paper::A4,
+                PaperArg::Letter => Paper::Letter,
+            };
+            options.docx.worksheet = args.worksheet;
+            options.docx.group = if args.split { HandoutGroup::Page } else { HandoutGroup::All };
+            options.docx.show_tags = args.show_tags;
             run_export("docx", args.export, options)
         }
         Command::Md(args) => {
-            let mut options = base_options()?;
+            let mut options = base_options(&args.export.common)?;
             options.markdown.front_matter = args.front_matter;
             options.markdown.links = match args.links {
                 Links::Relative => LinkStyle::Relative,
@@ -208,29 +82,45 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             run_export("md", args.export, options)
         }
-        Command::Anki(args) => {
-            let mut options = base_options()?;
-            options.anki.deck = args.deck;
-            options.anki.cards = match args.cards {
-                Cards::Auto => CardMode::Auto,
-                Cards::Tagged => CardMode::Tagged,
-                Cards::Outline => CardMode::Outline,
-            };
-            // The previous deck at the output path keeps unchanged notes' times (see README).
-            if let Some(out) = &args.export.output {
-                if let Ok(bytes) = std::fs::read(out) {
-                    match crate::export::anki::previous_notes(&bytes) {
-                        Ok(prev) => options.anki.previous = prev,
-                        Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", out.display()),
-                    }
-                }
-            }
-            run_export("anki", args.export, options)
-        }
+        Command::Build(args) => build(args),
     }
 }
 
-fn base_options() -> anyhow::Result<Options> {
+fn counts(loaded: &Loaded) -> String {
+    let blocks: usize = loaded.graph.pages.iter().map(|p| p.blocks.len()).sum();
+    format!("{} pages, {} blocks", loaded.graph.pages.len(), blocks)
+}
+
+/// Sets the worker threads, then reads and resolves the input.
+fn load(common: &CommonArgs) -> anyhow::Result<Loaded> {
+    if let Some(n) = common.jobs {
+        anyhow::ensure!(n > 0, "--jobs must be at least 1");
+        // The pool can be set once per process; a second call keeps the first setting.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    Ok(crate::load(&common.input)?)
+}
+
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for dates written into outputs.
+fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => Ok(Some(
+            v.trim().parse().map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds"))?,
+        )),
+        _ => Ok(None),
+    }
+}
+
+fn filter(common: &CommonArgs) -> PageFilter {
+    PageFilter {
+        globs: common.pages.clone(),
+        namespaces: Vec::new(),
+        tags: common.tags.clone(),
+        public_only: common.public_only,
+    }
+}
+
+fn base_options(_common: &CommonArgs) -> anyhow::Result<Options> {
     Ok(Options { timestamp: source_date_epoch()?, ..Default::default() })
 }
 
@@ -238,25 +128,64 @@ fn exit(failed: bool) -> ExitCode {
     ExitCode::from(if failed { 1 } else { 0 })
 }
 
-fn run_export(format: &str, args: ExportArgs, options: Options) -> anyhow::Result<ExitCode> {
+/// The folders or files an output must never land in: the input's page files.
+fn input_roots(input: &Path) -> Vec<PathBuf> {
+    if input.is_dir() {
+        let folders: Vec<PathBuf> =
+            ["pages", "journals"].iter().map(|f| input.join(f)).filter(|p| p.is_dir()).collect();
+        if folders.is_empty() {
+            vec![input.to_path_buf()]
+        } else {
+            folders
+        }
+    } else {
+        vec![input.to_path_buf()]
+    }
+}
+
+fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let loaded = crate::load(&common.input)?;
+    // The previous deck at the output path keeps unchanged notes' times (see README).
+    if format == "anki" {
+        if let Some(out) = &args.output {
+            if let Ok(bytes) = std::fs::read(out) {
+                match export::anki::previous_notes(&bytes) {
+                    Ok(prev) => options.anki.previous = prev,
+                    Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", out.display()),
+                }
+            }
+        }
+    }
+    let loaded = load(common)?;
+    options.pages = filter(common).apply(&loaded.graph);
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let result = exporter.export(&loaded.graph, &options)?;
     let mut diags = loaded.diagnostics.clone();
-    diags.extend(result.diagnostics.iter().cloned());
+    diags.extend(prefixed(&loaded, &result.diagnostics));
     crate::diag::normalize(&mut diags);
-    let failed = report::print(&diags, common.message_format, common.deny_warnings);
+    let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
     let default_out = match result.artifacts.as_slice() {
         [single] => single.path.clone(),
         _ => PathBuf::from(format!("{format}-out")),
     };
     let out = args.output.clone().unwrap_or(default_out);
-    write_artifacts(&out, &result.artifacts, std::slice::from_ref(&common.input))?;
+    write_artifacts(&out, &result.artifacts, &input_roots(&common.input))?;
     if !common.quiet {
         eprintln!("{format}: {} → {}", result.summary, out.display());
     }
-    Ok(exit(failed || diags.iter().any(|d| d.severity == Severity::Error)))
+    Ok(exit(failed))
+}
+
+/// Exporter diagnostics name files relative to the input; print them as the user named it.
+fn prefixed(loaded: &Loaded, diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    diags
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            d.file = crate::display_path(&loaded.source.display, &d.file);
+            d
+        })
+        .collect()
 }
 
 /// Where artifacts go: one artifact to `out` itself; a main file plus its assets to `out`
@@ -303,15 +232,65 @@ fn is_text(a: &export::Artifact) -> bool {
     matches!(a.path.extension().and_then(|e| e.to_str()), Some("md" | "json" | "txt"))
 }
 
-impl ValueEnum for MessageFormat {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[MessageFormat::Human, MessageFormat::Json, MessageFormat::Github]
+fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let (config, config_path) = Config::find(args.config.as_deref(), &common.input)?;
+    let mut options = base_options(common)?;
+    config.apply(&mut options);
+    let formats: Vec<String> = if !args.formats.is_empty() {
+        args.formats.clone()
+    } else {
+        config.formats.clone().unwrap_or_else(|| crate::config::FORMATS.iter().map(|s| s.to_string()).collect())
+    };
+    if let (Some(out), true) = (&args.out, formats.iter().any(|f| f == "anki")) {
+        if let Ok(bytes) = std::fs::read(out.join("deck.apkg")) {
+            options.anki.previous = export::anki::previous_notes(&bytes).unwrap_or_default();
+        }
     }
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(match self {
-            MessageFormat::Human => "human",
-            MessageFormat::Json => "json",
-            MessageFormat::Github => "github",
-        }))
+    let loaded = load(common)?;
+    let mut select = config.filter();
+    let cli = filter(common);
+    select.globs.extend(cli.globs);
+    select.tags.extend(cli.tags);
+    select.public_only |= cli.public_only;
+    options.pages = select.apply(&loaded.graph);
+
+    if args.check {
+        let failed = report::print(&loaded.diagnostics, common.message_format, common.deny_warnings, common.verbose);
+        if !common.quiet {
+            eprintln!("checked {}: {}", counts(&loaded), report::counts(&loaded.diagnostics));
+        }
+        return Ok(exit(failed));
     }
+    let out = args.out.clone().ok_or_else(|| anyhow::anyhow!("--out is required"))?;
+    let steps = crate::build::steps(&formats, &options);
+    let bar = indicatif::ProgressBar::new(steps.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("exporting");
+    let built = crate::build::run(&loaded.graph, &steps, &|_| bar.inc(1))?;
+    bar.finish_and_clear();
+
+    let mut diags = loaded.diagnostics.clone();
+    diags.extend(prefixed(&loaded, &built.diagnostics));
+    crate::diag::normalize(&mut diags);
+    let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
+    let roots = input_roots(&common.input);
+    let files: Vec<(PathBuf, &[u8])> = built.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())).collect();
+    for (p, _) in &files {
+        output::check_not_input(&out.join(p), &roots)?;
+    }
+    output::write_tree(&out, &files)?;
+    if !common.quiet {
+        if let Some(p) = config_path {
+            eprintln!("config: {}", p.display());
+        }
+        for (name, summary) in &built.summaries {
+            eprintln!("{name}: {summary}");
+        }
+        eprintln!("build: {} files → {} ({})", files.len(), out.display(), report::counts(&diags));
+    }
+    Ok(exit(failed))
 }

@@ -2,7 +2,7 @@
 
 use crate::diag::{Diagnostic, Severity};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MessageFormat {
     Human,
     Json,
@@ -10,10 +10,13 @@ pub enum MessageFormat {
 }
 
 /// Prints every diagnostic to standard error; returns whether the run must fail.
-pub fn print(diags: &[Diagnostic], format: MessageFormat, deny_warnings: bool) -> bool {
+pub fn print(diags: &[Diagnostic], format: MessageFormat, deny_warnings: bool, verbose: bool) -> bool {
     let mut failed = false;
     for d in diags {
         failed |= d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning);
+        if d.severity == Severity::Info && !verbose {
+            continue;
+        }
         match format {
             MessageFormat::Human => eprintln!("{d}"),
             MessageFormat::Json => eprintln!("{}", serde_json::to_string(d).unwrap_or_default()),

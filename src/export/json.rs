@@ -10,7 +10,15 @@ impl Exporter for JsonExporter {
         "json"
     }
 
-    fn export(&self, graph: &Graph, _options: &Options) -> Result<Export, ExportError> {
+    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
+        let subset;
+        let graph = match &options.pages {
+            Some(keep) => {
+                subset = graph.subset(keep);
+                &subset
+            }
+            None => graph,
+        };
         let mut bytes = serde_json::to_vec_pretty(graph)
             .map_err(|e| ExportError::Failed { format: "json", message: e.to_string() })?;
         bytes.push(b'\n');

@@ -35,6 +35,15 @@ pub struct Options {
     pub anki: anki::AnkiOptions,
     pub markdown: markdown::MarkdownOptions,
     pub docx: docx::DocxOptions,
+    /// Pages to write (one flag per page); `None` writes every page.
+    pub pages: Option<Vec<bool>>,
+}
+
+impl Options {
+    /// Whether the page with this index is written.
+    pub fn includes(&self, page: u32) -> bool {
+        self.pages.as_ref().is_none_or(|p| p.get(page as usize).copied().unwrap_or(true))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

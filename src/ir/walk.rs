@@ -177,3 +177,46 @@ impl Graph {
         self.index.blocks.get(&uuid.to_ascii_lowercase()).copied()
     }
 }
+
+impl Graph {
+    /// The graph restricted to the selected pages, with every page index remapped; references
+    /// into pages left out become unresolved.
+    pub fn subset(&self, keep: &[bool]) -> Graph {
+        let mut map = vec![None; self.pages.len()];
+        let mut pages = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            if keep.get(i).copied().unwrap_or(true) {
+                map[i] = Some(pages.len() as u32);
+                pages.push(p.clone());
+            }
+        }
+        let remap = |p: &mut Option<u32>| *p = p.and_then(|x| map[x as usize]);
+        let remap_addr = |a: &mut Option<BlockAddr>| {
+            *a = a.and_then(|x| map[x.page as usize].map(|page| BlockAddr { page, block: x.block }))
+        };
+        for page in &mut pages {
+            for block in &mut page.blocks {
+                super::for_each_inline_mut(&mut block.body, &mut |i| match i {
+                    Inline::PageRef { page, .. } | Inline::Tag { page, .. } => remap(page),
+                    Inline::BlockRef { target, .. } => remap_addr(target),
+                    Inline::Embed { block, page, .. } => {
+                        remap_addr(block);
+                        remap(page);
+                    }
+                    _ => {}
+                });
+            }
+        }
+        let mut g = Graph {
+            schema_version: self.schema_version,
+            name: self.name.clone(),
+            pages,
+            assets: self.assets.clone(),
+            index: Default::default(),
+        };
+        for (i, p) in g.pages.iter().enumerate() {
+            g.index.pages.insert(p.name.clone(), i as u32);
+        }
+        g
+    }
+}

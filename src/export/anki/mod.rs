@@ -64,7 +64,7 @@ impl Exporter for AnkiExporter {
 
     fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
         let opts = &options.anki;
-        let (selected, mode_used) = select(graph, opts.cards);
+        let (selected, mode_used) = select(graph, opts.cards, options);
         let media_names = media_names(graph);
         let top = opts.deck.clone().unwrap_or_else(|| graph.name.clone());
         let top = deck_path(&top);
@@ -184,10 +184,10 @@ fn has_inline(graph: &Graph, addr: BlockAddr, f: &dyn Fn(&Inline) -> bool) -> bo
 }
 
 /// The blocks that become notes, in document order, and the mode actually used.
-fn select(graph: &Graph, mode: CardMode) -> (Vec<(BlockAddr, Kind)>, CardMode) {
+fn select(graph: &Graph, mode: CardMode, options: &Options) -> (Vec<(BlockAddr, Kind)>, CardMode) {
     let addrs =
         || {
-            graph.pages.iter().enumerate().flat_map(|(p, page)| {
+            graph.pages.iter().enumerate().filter(|(p, _)| options.includes(*p as u32)).flat_map(|(p, page)| {
                 (0..page.blocks.len() as u32).map(move |b| BlockAddr { page: p as u32, block: b })
             })
         };

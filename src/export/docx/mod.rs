@@ -25,10 +25,18 @@ pub struct DocxOptions {
     pub paper: Paper,
     /// Bold terms and cloze answers become numbered blanks, with an answer key at the end.
     pub worksheet: bool,
-    /// One document per page instead of one for all.
-    pub split: bool,
+    /// One document for all pages, one per page, or one per top namespace.
+    pub group: HandoutGroup,
     /// Show `#tags` in grey instead of dropping them.
     pub show_tags: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HandoutGroup {
+    #[default]
+    All,
+    Page,
+    Namespace,
 }
 
 pub struct DocxExporter;
@@ -44,16 +52,29 @@ impl Exporter for DocxExporter {
         let mut artifacts = Vec::new();
         let mut diagnostics = Vec::new();
         let mut answers = 0;
-        let groups: Vec<Vec<u32>> = if opts.split {
-            (0..graph.pages.len() as u32).map(|p| vec![p]).collect()
-        } else {
-            vec![(0..graph.pages.len() as u32).collect()]
+        let pages: Vec<u32> = (0..graph.pages.len() as u32).filter(|p| options.includes(*p)).collect();
+        let groups: Vec<(Option<String>, Vec<u32>)> = match opts.group {
+            HandoutGroup::All => vec![(None, pages.clone())],
+            HandoutGroup::Page => pages.iter().map(|p| (None, vec![*p])).collect(),
+            HandoutGroup::Namespace => {
+                let mut by_ns: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+                for &p in &pages {
+                    let title = &graph.pages[p as usize].title;
+                    by_ns.entry(title.split('/').next().unwrap_or(title).trim().to_string()).or_default().push(p);
+                }
+                by_ns.into_iter().map(|(ns, ps)| (Some(ns), ps)).collect()
+            }
         };
+        let split = opts.group != HandoutGroup::All;
         let mut used_names = std::collections::HashSet::new();
-        for pages in groups {
-            let title = match (&opts.title, pages.as_slice()) {
-                (Some(t), _) if !opts.split => t.clone(),
-                (_, [one]) => graph.pages[*one as usize].title.clone(),
+        for (group_name, pages) in groups {
+            if pages.is_empty() {
+                continue;
+            }
+            let title = match (&opts.title, pages.as_slice(), group_name) {
+                (Some(t), _, _) if !split => t.clone(),
+                (_, [one], _) => graph.pages[*one as usize].title.clone(),
+                (_, _, Some(ns)) => ns,
                 _ => graph.name.clone(),
             };
             let doc = document(graph, opts, &pages, &title, &date);
@@ -72,7 +93,7 @@ impl Exporter for DocxExporter {
                 bytes: doc.bytes.map_err(|message| ExportError::Failed { format: "docx", message })?,
             });
         }
-        let mut summary = format!("{} document(s), {} pages", artifacts.len(), graph.pages.len());
+        let mut summary = format!("{} document(s), {} pages", artifacts.len(), pages.len());
         if opts.worksheet {
             summary.push_str(&format!(", {answers} blanks"));
         }

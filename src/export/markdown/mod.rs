@@ -44,6 +44,9 @@ impl Exporter for MarkdownExporter {
         let mut diagnostics = Vec::new();
         let mut assets = BTreeSet::new();
         for (pi, page) in graph.pages.iter().enumerate() {
+            if !options.includes(pi as u32) {
+                continue;
+            }
             let mut w = Writer {
                 graph,
                 paths: &paths,
@@ -54,6 +57,8 @@ impl Exporter for MarkdownExporter {
                 assets: &mut assets,
                 diags: &mut diagnostics,
                 file: &page.file,
+                options,
+                line: 0,
             };
             w.page(pi as u32, page);
             if !w.out.ends_with('\n') {
@@ -66,7 +71,8 @@ impl Exporter for MarkdownExporter {
                 artifacts.push(Artifact { path: asset_out(a).into(), bytes: asset.data.as_ref().clone() });
             }
         }
-        let summary = format!("{} pages, {} assets", graph.pages.len(), assets.len());
+        let pages = (0..graph.pages.len() as u32).filter(|p| options.includes(*p)).count();
+        let summary = format!("{pages} pages, {} assets", assets.len());
         Ok(Export { artifacts, diagnostics, summary })
     }
 }
@@ -88,6 +94,9 @@ struct Writer<'a> {
     assets: &'a mut BTreeSet<String>,
     diags: &'a mut Vec<Diagnostic>,
     file: &'a str,
+    options: &'a Options,
+    /// Line of the block being written, for diagnostics.
+    line: u32,
 }
 
 fn yaml_scalar(s: &str) -> String {
@@ -253,6 +262,7 @@ impl Writer<'_> {
         let block = self.graph.block(addr);
         let mut parts: Vec<String> = Vec::new();
         let line = block.line;
+        self.line = line;
         for n in &block.body {
             let mut s = String::new();
             self.node(n, &mut s, line);
@@ -334,7 +344,7 @@ impl Writer<'_> {
         let shown = label.unwrap_or_else(|| escape_text(name));
         match (self.opts.links, page) {
             (LinkStyle::Wiki, _) => format!("[[{}]]", name),
-            (LinkStyle::Relative, Some(p)) => {
+            (LinkStyle::Relative, Some(p)) if self.options.includes(p) => {
                 let target = paths::relative(self.here, &self.paths[p as usize]);
                 format!("[{shown}]({})", paths::link_target(&target))
             }
@@ -438,8 +448,8 @@ impl Writer<'_> {
                 _ => self.diags.push(Diagnostic::info(
                     "macro-dropped",
                     self.file,
-                    0,
-                    0,
+                    self.line,
+                    1,
                     format!("{{{{{name}}}}} is not exported"),
                 )),
             },

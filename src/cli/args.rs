@@ -1,0 +1,170 @@
+//! Command-line arguments (clap).
+
+use super::report::MessageFormat;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "notes-export",
+    version,
+    about = "Turn Logseq notes into Anki decks, Word handouts, Markdown and JSON"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write every output at once: graph.json, deck.apkg, handouts/, markdown/ (for CI)
+    #[command(
+        after_help = "Example:\n  notes-export build my-graph --out dist\n  notes-export build my-graph --out dist --formats anki,docx --deny-warnings --message-format github\n  notes-export build my-graph --check --deny-warnings\n\nSettings are read from notes-export.toml in the graph folder (or --config)."
+    )]
+    Build(BuildArgs),
+    /// Write an Anki deck (.apkg) that Anki imports without add-ons
+    #[command(
+        after_help = "Example:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged"
+    )]
+    Anki(AnkiArgs),
+    /// Write a Word handout (.docx), or a worksheet with blanks and an answer key
+    #[command(
+        after_help = "Example:\n  notes-export docx my-graph -o handout.docx --paper letter\n  notes-export docx pages/Cells.md -o cells-worksheet.docx --worksheet"
+    )]
+    Docx(DocxArgs),
+    /// Write plain Markdown with every reference resolved (a folder for a graph)
+    #[command(
+        after_help = "Example:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -"
+    )]
+    Md(MdArgs),
+    /// Write the outline IR as JSON (schema in schema/graph.schema.json)
+    #[command(
+        after_help = "Example:\n  notes-export json my-graph -o graph.json\n  cat page.md | notes-export json - -o -"
+    )]
+    Json(ExportArgs),
+    /// Parse and resolve, report problems, write nothing
+    #[command(after_help = "Example:\n  notes-export check my-graph --deny-warnings")]
+    Check(CommonArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CommonArgs {
+    /// A Logseq graph folder, a page file, or - for standard input
+    pub input: PathBuf,
+    /// Treat warnings as errors (exit code 1)
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// How diagnostics are printed on standard error
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    /// Print only diagnostics, no summary
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also print notes (info diagnostics), such as queries that are not exported
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Only pages whose title or file matches (`*`, `?`); repeatable
+    #[arg(long = "page", value_name = "GLOB")]
+    pub pages: Vec<String>,
+    /// Only pages with this tag (`tags::`); repeatable
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only pages with `public:: true`
+    #[arg(long)]
+    pub public_only: bool,
+    /// Worker threads (default: one per core); outputs are the same for any number
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output file or folder (- for standard output)
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct AnkiArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// Top deck name (default: the graph folder's name, or the page title)
+    #[arg(long)]
+    pub deck: Option<String>,
+    /// Which blocks become cards: auto (tagged and cloze cards if any, else outline),
+    /// tagged (#card and {{cloze}} only), outline (every block with children)
+    #[arg(long, value_enum, default_value_t = Cards::Auto)]
+    pub cards: Cards,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Cards {
+    Auto,
+    Tagged,
+    Outline,
+}
+
+#[derive(Args, Debug)]
+pub struct DocxArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// Document title (default: the page title, or the graph name)
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+    pub paper: PaperArg,
+    /// Bold terms and cloze answers become numbered blanks; an answer key follows
+    #[arg(long)]
+    pub worksheet: bool,
+    /// One document per page, written into the folder given with -o
+    #[arg(long)]
+    pub split: bool,
+    /// Show #tags lightly instead of dropping them
+    #[arg(long)]
+    pub show_tags: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PaperArg {
+    A4,
+    Letter,
+}
+
+#[derive(Args, Debug)]
+pub struct MdArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// How page references are written
+    #[arg(long, value_enum, default_value_t = Links::Relative)]
+    pub links: Links,
+    /// Page properties as YAML front matter (for static-site generators)
+    #[arg(long)]
+    pub front_matter: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Links {
+    Relative,
+    Plain,
+    Wiki,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output folder
+    #[arg(long, required_unless_present = "check")]
+    pub out: Option<PathBuf>,
+    /// Comma-separated formats (default: the config's, else all of anki,docx,md,json)
+    #[arg(long, value_delimiter = ',', value_parser = ["anki", "docx", "md", "json"])]
+    pub formats: Vec<String>,
+    /// Settings file (default: notes-export.toml in the graph folder)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Parse, resolve and report only; write nothing
+    #[arg(long)]
+    pub check: bool,
+}

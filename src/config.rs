@@ -1,0 +1,150 @@
+//! `notes-export.toml`: which outputs `build` writes and how. Unknown keys and bad values are
+//! errors that name the key and the file.
+
+use crate::export::anki::CardMode;
+use crate::export::docx::{HandoutGroup, Paper};
+use crate::export::markdown::LinkStyle;
+use crate::export::Options;
+use crate::select::PageFilter;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "notes-export.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Any of anki, docx, md, json.
+    pub formats: Option<Vec<String>>,
+    #[serde(default)]
+    pub include: Include,
+    #[serde(default)]
+    pub anki: AnkiConfig,
+    #[serde(default)]
+    pub docx: DocxConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Include {
+    #[serde(default)]
+    pub pages: Vec<String>,
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub public_only: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnkiConfig {
+    pub deck: Option<String>,
+    pub cards: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocxConfig {
+    /// page, namespace or all.
+    pub handouts: Option<String>,
+    pub worksheet: Option<bool>,
+    pub paper: Option<String>,
+    pub title: Option<String>,
+    pub show_tags: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    pub links: Option<String>,
+    pub front_matter: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+}
+
+pub const FORMATS: [&str; 4] = ["anki", "docx", "md", "json"];
+
+impl Config {
+    /// The config given, or `notes-export.toml` in the graph folder, or the defaults.
+    pub fn find(explicit: Option<&Path>, graph: &Path) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(graph.join(FILE_NAME)).filter(|p| p.is_file()),
+        };
+        match path {
+            None => Ok((Config::default(), None)),
+            Some(p) => {
+                let err = |message: String| ConfigError { path: p.display().to_string(), message };
+                let text = std::fs::read_to_string(&p).map_err(|e| err(e.to_string()))?;
+                let config: Config = toml::from_str(&text).map_err(|e| err(one_line(&e.to_string())))?;
+                config.validate().map_err(err)?;
+                Ok((config, Some(p)))
+            }
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for f in self.formats.iter().flatten() {
+            if !FORMATS.contains(&f.as_str()) {
+                return Err(format!("formats: unknown format '{f}' (expected one of {})", FORMATS.join(", ")));
+            }
+        }
+        let check = |key: &str, v: &Option<String>, allowed: &[&str]| match v {
+            Some(v) if !allowed.contains(&v.as_str()) => {
+                Err(format!("{key}: '{v}' is not one of {}", allowed.join(", ")))
+            }
+            _ => Ok(()),
+        };
+        check("anki.cards", &self.anki.cards, &["auto", "tagged", "outline"])?;
+        check("docx.handouts", &self.docx.handouts, &["page", "namespace", "all"])?;
+        check("docx.paper", &self.docx.paper, &["a4", "letter"])?;
+        check("markdown.links", &self.markdown.links, &["relative", "plain", "wiki"])
+    }
+
+    pub fn filter(&self) -> PageFilter {
+        PageFilter {
+            globs: self.include.pages.clone(),
+            namespaces: self.include.namespaces.clone(),
+            tags: self.include.tags.clone(),
+            public_only: self.include.public_only,
+        }
+    }
+
+    /// Settings for the exporters (defaults for `build`: one handout per page).
+    pub fn apply(&self, o: &mut Options) {
+        o.anki.deck = self.anki.deck.clone().or(o.anki.deck.take());
+        o.anki.cards = match self.anki.cards.as_deref() {
+            Some("tagged") => CardMode::Tagged,
+            Some("outline") => CardMode::Outline,
+            _ => CardMode::Auto,
+        };
+        o.docx.group = match self.docx.handouts.as_deref() {
+            Some("all") => HandoutGroup::All,
+            Some("namespace") => HandoutGroup::Namespace,
+            _ => HandoutGroup::Page,
+        };
+        o.docx.worksheet = self.docx.worksheet.unwrap_or(false);
+        o.docx.paper = if self.docx.paper.as_deref() == Some("letter") { Paper::Letter } else { Paper::A4 };
+        o.docx.title = self.docx.title.clone();
+        o.docx.show_tags = self.docx.show_tags.unwrap_or(false);
+        o.markdown.links = match self.markdown.links.as_deref() {
+            Some("plain") => LinkStyle::Plain,
+            Some("wiki") => LinkStyle::Wiki,
+            _ => LinkStyle::Relative,
+        };
+        o.markdown.front_matter = self.markdown.front_matter.unwrap_or(false);
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|')).collect::<Vec<_>>().join(" ")
+}

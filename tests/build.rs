@@ -1,0 +1,193 @@
+//! `build`: one run writes every format, each equal to its single-format command; bytes never
+//! depend on the run or the thread count; failures leave no partial output.
+
+mod common;
+
+use common::{bin, run, stderr, tempdir};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every file under `dir` (relative path → bytes).
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+fn digest(t: &BTreeMap<String, Vec<u8>>) -> Vec<(String, String)> {
+    use sha1::{Digest, Sha1};
+    t.iter().map(|(k, v)| (k.clone(), format!("{:x}", Sha1::digest(v)))).collect()
+}
+
+const CORPUS: &str = "fixtures/corpus/logseq-docs";
+
+#[test]
+fn build_writes_every_format_equal_to_single_commands() {
+    let dir = tempdir();
+    let out = dir.path().join("dist");
+    let o = run(&["build", CORPUS, "--out", out.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let built = tree(&out);
+    assert!(built.contains_key("graph.json") && built.contains_key("deck.apkg"));
+    assert_eq!(built.keys().filter(|k| k.starts_with("handouts/")).count(), 333);
+    assert_eq!(built.keys().filter(|k| k.starts_with("markdown/") && k.ends_with(".md")).count(), 333);
+
+    let single = dir.path().join("single");
+    let s = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    };
+    let p = |name: &str| single.join(name).to_str().unwrap().to_string();
+    s(&["json", CORPUS, "-o", &p("graph.json"), "-q"]);
+    s(&["anki", CORPUS, "-o", &p("deck.apkg"), "-q"]);
+    s(&["docx", CORPUS, "--split", "-o", &p("handouts"), "-q"]);
+    s(&["md", CORPUS, "-o", &p("markdown"), "-q"]);
+    assert_eq!(digest(&built), digest(&tree(&single)), "build and the single-format commands agree byte for byte");
+}
+
+#[test]
+fn bytes_do_not_depend_on_run_or_threads() {
+    let dir = tempdir();
+    let mut digests = Vec::new();
+    for (k, jobs) in ["1", "2", "2"].iter().enumerate() {
+        let out = dir.path().join(format!("run{k}"));
+        let o = bin()
+            .args(["build", CORPUS, "--out", out.to_str().unwrap(), "-q", "--jobs", jobs])
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        digests.push(digest(&tree(&out)));
+    }
+    assert_eq!(digests[0], digests[1], "1 thread and 2 threads");
+    assert_eq!(digests[1], digests[2], "two runs");
+}
+
+#[test]
+fn check_exit_codes_and_github_annotations() {
+    let seed = run(&["build", "fixtures/seed", "--check", "--deny-warnings"]);
+    assert_eq!(seed.status.code(), Some(0), "{}", stderr(&seed));
+    let dangling = run(&["build", "fixtures/cases/refs", "--check", "--deny-warnings", "--message-format", "github"]);
+    assert_eq!(dangling.status.code(), Some(1));
+    let annotations: Vec<String> =
+        stderr(&dangling).lines().filter(|l| l.starts_with("::")).map(String::from).collect();
+    assert!(annotations.contains(&"::warning file=fixtures/cases/refs/pages/Refs.md,line=5,col=12,title=dangling-ref::block reference ((99999999-2222-4333-8444-555555555555)) points at no block in the graph".to_string()));
+    // `::level file=…,line=…,col=…,title=…::message`, nothing else.
+    for a in &annotations {
+        let (head, _) = a[2..].split_once("::").unwrap();
+        let (level, props) = head.split_once(' ').unwrap();
+        assert!(["error", "warning", "notice"].contains(&level), "{a}");
+        for prop in props.split(',') {
+            let (k, _) = prop.split_once('=').unwrap();
+            assert!(["file", "line", "col", "title"].contains(&k), "{a}");
+        }
+    }
+    assert_eq!(run(&["build", "fixtures/seed"]).status.code(), Some(2), "--out is required without --check");
+    assert_eq!(run(&["build", "fixtures/seed", "--check", "--formats", "pdf"]).status.code(), Some(2));
+    let dir = tempdir();
+    let out = dir.path().join("nothing");
+    assert_eq!(run(&["build", "fixtures/seed", "--check", "--out", out.to_str().unwrap()]).status.code(), Some(0));
+    assert!(!out.exists(), "--check writes nothing");
+}
+
+#[test]
+fn config_file_is_read_and_unknown_keys_are_errors() {
+    let dir = tempdir();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    std::fs::create_dir_all(graph.join("assets")).unwrap();
+    std::fs::copy("fixtures/seed/pages/AWS.md", graph.join("pages/AWS.md")).unwrap();
+    std::fs::write(graph.join("pages/Other.md"), "public:: true\n\n- other page #card\n\t- answer\n").unwrap();
+    std::fs::write(
+        graph.join("notes-export.toml"),
+        "formats = [\"anki\", \"docx\"]\n[include]\npublic_only = true\n[anki]\ndeck = \"Course\"\ncards = \"tagged\"\n[docx]\nhandouts = \"all\"\nworksheet = true\ntitle = \"Public notes\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("dist");
+    let o = bin().args(["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("notes-export.toml"), "says which config it used");
+    let files: Vec<String> = tree(&out).keys().cloned().collect();
+    assert_eq!(files, ["deck.apkg", "handouts/Public notes (worksheet).docx", "handouts/Public notes.docx"]);
+    assert!(stderr(&o).contains("anki: 1 notes"), "only the public page: {}", stderr(&o));
+
+    std::fs::write(graph.join("notes-export.toml"), "formats = [\"json\"]\n[docx]\nworksheets = true\n").unwrap();
+    let o = bin().args(["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("notes-export.toml") && e.contains("worksheets"), "{e}");
+}
+
+#[test]
+fn a_failing_exporter_leaves_the_previous_outputs() {
+    use notes_export::export::{Export, ExportError, Exporter, Options};
+    struct Failing;
+    impl Exporter for Failing {
+        fn name(&self) -> &'static str {
+            "failing"
+        }
+        fn export(&self, _: &notes_export::ir::Graph, _: &Options) -> Result<Export, ExportError> {
+            Err(ExportError::Failed { format: "failing", message: "injected failure".into() })
+        }
+    }
+    let dir = tempdir();
+    let out = dir.path().join("dist");
+    assert!(run(&["build", "fixtures/seed", "--out", out.to_str().unwrap(), "-q"]).status.success());
+    let before = tree(&out);
+    // An interrupted earlier run left a staging folder behind; the next write cleans it.
+    std::fs::create_dir_all(out.join(".notes-export-staging-old/markdown")).unwrap();
+
+    let loaded = notes_export::load(Path::new("fixtures/seed")).unwrap();
+    let mut steps = notes_export::build::steps(&["json".into(), "md".into()], &Options::default());
+    steps.insert(
+        1,
+        notes_export::build::Step {
+            exporter: Box::new(Failing),
+            options: Options::default(),
+            folder: None,
+            file: Some("x".into()),
+        },
+    );
+    let result = notes_export::build::run(&loaded.graph, &steps, &|_| {});
+    assert!(result.is_err(), "one failing exporter fails the build");
+    let mut after = tree(&out);
+    after.retain(|k, _| !k.starts_with(".notes-export-staging-old"));
+    assert_eq!(digest(&before), digest(&after), "nothing was written");
+
+    // A successful write replaces folders whole and removes leftovers.
+    let steps = notes_export::build::steps(&["md".into()], &Options::default());
+    let built = notes_export::build::run(&loaded.graph, &steps, &|_| {}).unwrap();
+    let files: Vec<_> = built.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())).collect();
+    notes_export::output::write_tree(&out, &files).unwrap();
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.starts_with(".notes-export")), "{names:?}");
+}
+
+#[test]
+fn source_date_epoch_dates_the_documents() {
+    let dir = tempdir();
+    let out = dir.path().join("h.docx");
+    let o = bin()
+        .args(["docx", "fixtures/seed", "-o", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1709210096")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(core.contains(">2024-02-29T12:34:56Z<"), "{core}");
+    let bad = bin()
+        .args(["docx", "fixtures/seed", "-o", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+}
