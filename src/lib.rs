@@ -8,6 +8,8 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ir;
 pub mod output;
 pub mod read;

@@ -2,9 +2,13 @@
 //! through a CommonMark parser that must see the same headings and list nesting as the IR.
 
 mod common;
+#[path = "common/structure.rs"]
+mod structure;
+
+use structure::{expected_structure, parsed_structure};
 
 use notes_export::export::{self, Artifact, Options};
-use notes_export::ir::{Graph, Inline, Node};
+use notes_export::ir::Graph;
 use pulldown_cmark::{CodeBlockKind, Event, Options as CmOptions, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 
@@ -138,80 +142,6 @@ fn corpus_has_no_raw_syntax_and_no_broken_links() {
     assert!(links > 500, "the corpus output has relative links ({links})");
 }
 
-/// (is_heading, depth) in document order, as the exporter should write them.
-fn expected_structure(graph: &Graph, page: usize) -> Option<Vec<(bool, usize)>> {
-    let p = &graph.pages[page];
-    let mut has_embed = false;
-    for b in &p.blocks {
-        notes_export::ir::for_each_inline(&b.body, &mut |i| {
-            has_embed |= matches!(i, Inline::Embed { cyclic: false, .. })
-        });
-    }
-    if has_embed {
-        return None;
-    }
-    fn renders_empty(b: &notes_export::ir::Block) -> bool {
-        b.body.iter().all(|n| match n {
-            Node::Query { .. } => true,
-            Node::Paragraph { inlines } => inlines.iter().all(|i| matches!(i, Inline::Macro { name, .. } if !matches!(name.as_str(), "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter"))),
-            _ => false,
-        })
-    }
-    fn body_lists(nodes: &[Node], depth: usize, out: &mut Vec<(bool, usize)>) {
-        for n in nodes {
-            if let Node::List { items, .. } = n {
-                for it in items {
-                    out.push((false, depth));
-                    body_lists(&it.children, depth + 1, out);
-                }
-            }
-        }
-    }
-    fn items(p: &notes_export::ir::Page, blocks: &[u32], depth: usize, out: &mut Vec<(bool, usize)>) {
-        for &b in blocks {
-            let blk = &p.blocks[b as usize];
-            if renders_empty(blk) && blk.children.is_empty() {
-                continue;
-            }
-            out.push((false, depth));
-            body_lists(&blk.body, depth + 1, out);
-            items(p, &blk.children, depth + 1, out);
-        }
-    }
-    let mut out = Vec::new();
-    for &r in &p.roots {
-        let b = &p.blocks[r as usize];
-        if b.pre_block {
-            continue;
-        }
-        if b.heading.is_some() {
-            out.push((true, 0));
-            items(p, &b.children, 1, &mut out);
-        } else {
-            items(p, &[r], 1, &mut out);
-        }
-    }
-    Some(out)
-}
-
-fn parsed_structure(md: &str) -> Vec<(bool, usize)> {
-    let mut out = Vec::new();
-    let mut lists = 0;
-    let mut quotes = 0;
-    for ev in Parser::new_ext(md, CmOptions::ENABLE_TABLES | CmOptions::ENABLE_STRIKETHROUGH) {
-        match ev {
-            Event::Start(Tag::Heading { .. }) if lists == 0 && quotes == 0 => out.push((true, 0)),
-            Event::Start(Tag::List(_)) => lists += 1,
-            Event::End(TagEnd::List(_)) => lists -= 1,
-            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
-            Event::End(TagEnd::BlockQuote(_)) => quotes -= 1,
-            Event::Start(Tag::Item) if quotes == 0 => out.push((false, lists)),
-            _ => {}
-        }
-    }
-    out
-}
-
 #[test]
 fn round_trip_keeps_headings_and_list_nesting() {
     for input in ["fixtures/seed", "fixtures/cases/blocks", "fixtures/cases/inline", "fixtures/corpus/logseq-docs"] {
@@ -239,4 +169,17 @@ fn two_runs_are_identical() {
     let (_, a) = export("fixtures/corpus/logseq-docs");
     let (_, b) = export("fixtures/corpus/logseq-docs");
     assert_eq!(a, b);
+}
+
+/// Found by the property test: an empty block (here only an empty property) with children
+/// was written as `- `, which CommonMark reads as a setext underline of the line above.
+#[test]
+fn empty_block_with_children_keeps_them() {
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new(), is_graph: true };
+    let loaded =
+        notes_export::finish(notes_export::read::read_single("pages/p.md", b"- x\n\t- A::\n\t\t- y\n", source));
+    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
+    assert_eq!(md, "- x\n  - <!-- -->\n    - y\n");
+    assert_eq!(parsed_structure(&md), vec![(false, 1), (false, 2), (false, 3)]);
 }

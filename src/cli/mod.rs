@@ -93,11 +93,10 @@ fn counts(loaded: &Loaded) -> String {
 
 /// Sets the worker threads, then reads and resolves the input.
 fn load(common: &CommonArgs) -> anyhow::Result<Loaded> {
-    if let Some(n) = common.jobs {
-        anyhow::ensure!(n > 0, "--jobs must be at least 1");
-        // The pool can be set once per process; a second call keeps the first setting.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
-    }
+    anyhow::ensure!(common.jobs != Some(0), "--jobs must be at least 1");
+    // Exporters walk deeply nested notes recursively on these threads: give them room.
+    // The pool can be set once per process; a second call keeps the first setting.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(common.jobs.unwrap_or(0)).stack_size(256 << 20).build_global();
     Ok(crate::load(&common.input)?)
 }
 

@@ -213,10 +213,31 @@ fn decode(file: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
     }
 }
 
+/// Control characters that XML (Word) forbids and HTML (Anki) drops: reported once per line.
+/// The IR keeps the text as written; each exporter removes what its format cannot hold.
+fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    let bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}');
+    if !text.contains(bad) {
+        return;
+    }
+    for (n, line) in text.split('\n').enumerate() {
+        if let Some(col) = line.find(bad) {
+            diags.push(Diagnostic::warning(
+                "control-character",
+                file,
+                n as u32 + 1,
+                col as u32 + 1,
+                "control character in text; Word and Anki outputs leave it out",
+            ));
+        }
+    }
+}
+
 /// Parses one page file.
 pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, diags: &mut Vec<Diagnostic>) -> Page {
     let text = decode(file, bytes, diags);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    warn_control_characters(file, text, diags);
     let file_name = file.rsplit('/').next().unwrap_or(file);
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
     let is_org = file_name.to_ascii_lowercase().ends_with(".org");

@@ -1,6 +1,8 @@
 //! Project tasks: `cargo xtask <task>`.
 
+mod bench;
 mod conformance;
+mod gen_graph;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -19,11 +21,19 @@ fn main() -> Result<()> {
         "lint" => lint_cmd(),
         "test" => test_cmd(&args[1..]),
         "screenshots" => screenshots_cmd(),
+        "fuzz" => fuzz_cmd(&args[1..]),
+        "gen-graph" => gen_graph_cmd(&args[1..]),
+        "bench" => bench::run(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <task>\n\ntasks:\n  conformance [GRAPH REFERENCE.jsonl]  compare the reader with Logseq's parser\n  schema                               regenerate schema/graph.schema.json
   bless                                regenerate the schema and every golden file
   lint                                 cargo fmt --check and clippy -D warnings
   test [--no-lint]                     lint, cargo tests, then the real-consumer checks
+  gen-graph OUT [--pages N] [--blocks-per-page M] [--seed S]
+                                       a deterministic synthetic Logseq graph
+  bench [--size small|medium|large] [--runs N]
+                                       time every command against the I/O floor, genanki, pandoc
+  fuzz [--seconds N] [TARGET…]         run every fuzz target (cargo-fuzz) for N seconds in all
   screenshots                          render the seed handout and worksheet to docs/*.png (LibreOffice)");
             if task == "help" {
                 Ok(())
@@ -190,4 +200,124 @@ fn ensure_system_tools() -> Result<()> {
         return Ok(());
     }
     bail!("the real-consumer checks need LibreOffice and poppler: sudo apt-get install {}", packages.join(" "))
+}
+
+const FUZZ_TARGETS: [&str; 6] = ["read", "inline", "export_md", "export_docx", "export_anki", "export_json"];
+
+/// Runs the fuzz targets one after another for a share of `--seconds`, seeded with every
+/// fixture page, and prints the executions of each. A crash fails the task.
+fn fuzz_cmd(args: &[String]) -> Result<()> {
+    let mut seconds = 600u64;
+    let mut targets: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--seconds" => seconds = it.next().context("--seconds N")?.parse()?,
+            t if FUZZ_TARGETS.contains(&t) => targets.push(t.to_string()),
+            other => bail!("unknown fuzz argument {other}"),
+        }
+    }
+    if targets.is_empty() {
+        targets = FUZZ_TARGETS.iter().map(|s| s.to_string()).collect();
+    }
+    let per = (seconds / targets.len() as u64).max(10);
+    let seeds: Vec<PathBuf> = walk_files(&root().join("fixtures"))
+        .into_iter()
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md" || e == "org")
+                && std::fs::metadata(p).is_ok_and(|m| m.len() < 64 * 1024)
+        })
+        .collect();
+    let nightly = std::process::Command::new("rustup")
+        .args(["toolchain", "list"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("nightly"));
+    let mut report = Vec::new();
+    for t in &targets {
+        let corpus = root().join("fuzz/corpus").join(t);
+        std::fs::create_dir_all(&corpus)?;
+        for (k, s) in seeds.iter().enumerate() {
+            let _ = std::fs::copy(s, corpus.join(format!("seed-{k}")));
+        }
+        let mut c = std::process::Command::new("cargo");
+        if nightly {
+            c.arg("+nightly");
+        } else {
+            c.env("RUSTC_BOOTSTRAP", "1");
+        }
+        c.current_dir(root()).args(["fuzz", "run", t]).arg(&corpus).args([
+            "--",
+            &format!("-max_total_time={per}"),
+            "-rss_limit_mb=4096",
+            "-timeout=20",
+            "-max_len=65536",
+        ]);
+        eprintln!("fuzzing {t} for {per} s");
+        let out = c.output().with_context(|| "running cargo fuzz (cargo install cargo-fuzz)")?;
+        let log = String::from_utf8_lossy(&out.stderr);
+        let execs = log
+            .lines()
+            .filter_map(|l| {
+                l.strip_prefix('#').and_then(|r| r.split_whitespace().next()).and_then(|n| n.parse::<u64>().ok())
+            })
+            .max()
+            .unwrap_or(0);
+        let ok = out.status.success();
+        if !ok {
+            eprintln!(
+                "{}",
+                log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
+        report.push((t.clone(), execs, per, ok));
+    }
+    println!("{:<14} {:>12} {:>8} {:>10}  result", "target", "executions", "seconds", "exec/s");
+    for (t, execs, per, ok) in &report {
+        println!(
+            "{t:<14} {execs:>12} {per:>8} {:>10}  {}",
+            execs / per,
+            if *ok { "no crash" } else { "CRASH (see fuzz/artifacts)" }
+        );
+    }
+    if report.iter().any(|r| !r.3) {
+        bail!("a fuzz target crashed");
+    }
+    Ok(())
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn gen_graph_cmd(args: &[String]) -> Result<()> {
+    let mut out = None;
+    let (mut pages, mut blocks, mut seed) = (100usize, 30usize, 42u64);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--pages" => pages = it.next().context("--pages N")?.parse()?,
+            "--blocks-per-page" => blocks = it.next().context("--blocks-per-page M")?.parse()?,
+            "--seed" => seed = it.next().context("--seed S")?.parse()?,
+            p if out.is_none() && !p.starts_with('-') => out = Some(PathBuf::from(p)),
+            other => bail!("unknown gen-graph argument {other}"),
+        }
+    }
+    let out = out.context("usage: cargo xtask gen-graph OUT [--pages N] [--blocks-per-page M] [--seed S]")?;
+    let s = gen_graph::generate(&out, pages, blocks, seed)?;
+    println!("wrote {}: {} pages, {} blocks, {:.1} MB", out.display(), s.pages, s.blocks, s.bytes as f64 / 1e6);
+    Ok(())
 }

@@ -74,6 +74,7 @@ impl Exporter for AnkiExporter {
         let mut diagnostics = Vec::new();
         let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
         let mut skipped = 0;
+        let mut position_cache: HashMap<u32, Vec<u64>> = HashMap::new();
         for (addr, kind) in selected {
             let page = &graph.pages[addr.page as usize];
             let block = graph.block(addr);
@@ -109,7 +110,8 @@ impl Exporter for AnkiExporter {
             let deck_name = deck_for(graph, addr, &top);
             let next_id = deck_id(&deck_name);
             let deck = *decks.entry(deck_name).or_insert(next_id);
-            let guid = guid(page, addr);
+            let keys = position_cache.entry(addr.page).or_insert_with(|| position_keys(page));
+            let guid = guid(page, addr, keys);
             let note_id = stable_id(&guid, "note");
             let (model, ords): (i64, Vec<i64>) = match kind {
                 Kind::Basic => (notetypes::BASIC_ID, vec![0]),
@@ -259,11 +261,22 @@ fn cloze_numbers(block: &crate::ir::Block) -> Vec<u32> {
         .collect()
 }
 
-/// Page › ancestor › ancestor, as plain escaped text.
+/// Page › ancestor › ancestor (the nearest three), as plain escaped text.
 fn context(graph: &Graph, a: BlockAddr) -> String {
+    const SHOWN: usize = 3;
     let page = &graph.pages[a.page as usize];
     let mut parts = vec![escape(&page.title)];
-    for anc in page.ancestors(a.block) {
+    let mut near = Vec::new();
+    let mut cur = page.blocks[a.block as usize].parent;
+    while let Some(c) = cur {
+        if near.len() == SHOWN {
+            parts.push("…".to_string());
+            break;
+        }
+        near.push(c);
+        cur = page.blocks[c as usize].parent;
+    }
+    for &anc in near.iter().rev() {
         let t = crate::ir::plain_text(page.blocks[anc as usize].title());
         let t = t.trim();
         if !t.is_empty() {
@@ -367,31 +380,36 @@ fn deck_id(name: &str) -> i64 {
 }
 
 /// Note guid: from the block's `id::` when it has one, else from the page and the block's
-/// position among its siblings, so editing text never changes it.
-fn guid(page: &Page, a: BlockAddr) -> String {
-    let block = &page.blocks[a.block as usize];
-    let key = match &block.uuid {
-        Some(u) => format!("uuid:{u}"),
-        None => {
-            let mut path = Vec::new();
-            let mut cur = a.block;
-            loop {
-                let parent = page.blocks[cur as usize].parent;
-                let siblings = match parent {
-                    Some(p) => &page.blocks[p as usize].children,
-                    None => &page.roots,
-                };
-                path.push(siblings.iter().position(|&s| s == cur).unwrap_or(0).to_string());
-                match parent {
-                    Some(p) => cur = p,
-                    None => break,
-                }
+/// position among its siblings (`keys`, see [`position_keys`]), so editing text never changes it.
+fn guid(page: &Page, a: BlockAddr, keys: &[u64]) -> String {
+    match &page.blocks[a.block as usize].uuid {
+        Some(u) => base91(hash64(&format!("notes-export:uuid:{u}"))),
+        None => base91(keys[a.block as usize]),
+    }
+}
+
+/// For every block, a hash of the page name and the path of sibling positions down to it,
+/// computed in one pass (parents come before their children).
+fn position_keys(page: &Page) -> Vec<u64> {
+    let root = hash64(&format!("notes-export:page:{}", page.name));
+    let mut keys = vec![0u64; page.blocks.len()];
+    let mut next_child = vec![0u32; page.blocks.len()];
+    let mut next_root = 0u32;
+    for (i, b) in page.blocks.iter().enumerate() {
+        let (parent_key, pos) = match b.parent {
+            Some(p) => {
+                let n = next_child[p as usize];
+                next_child[p as usize] += 1;
+                (keys[p as usize], n)
             }
-            path.reverse();
-            format!("page:{}/{}", page.name, path.join("."))
-        }
-    };
-    base91(hash64(&format!("notes-export:{key}")))
+            None => {
+                next_root += 1;
+                (root, next_root - 1)
+            }
+        };
+        keys[i] = hash64(&format!("{parent_key:016x}.{pos}"));
+    }
+    keys
 }
 
 fn base91(mut n: u64) -> String {

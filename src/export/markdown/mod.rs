@@ -32,6 +32,9 @@ pub struct MarkdownExporter;
 
 /// How deep embeds are expanded inside one another.
 const MAX_EMBED_DEPTH: usize = 6;
+/// Deeper blocks are written at this list depth: every level costs two spaces on each of its
+/// lines, and Markdown readers struggle long before (a 10,000-deep outline would be ~100 MB).
+const MAX_LIST_DEPTH: usize = 100;
 
 impl Exporter for MarkdownExporter {
     fn name(&self) -> &'static str {
@@ -59,6 +62,7 @@ impl Exporter for MarkdownExporter {
                 file: &page.file,
                 options,
                 line: 0,
+                clamped: false,
             };
             w.page(pi as u32, page);
             if !w.out.ends_with('\n') {
@@ -97,6 +101,8 @@ struct Writer<'a> {
     options: &'a Options,
     /// Line of the block being written, for diagnostics.
     line: u32,
+    /// Whether the deep-nesting warning was given for this page.
+    clamped: bool,
 }
 
 fn yaml_scalar(s: &str) -> String {
@@ -179,6 +185,18 @@ impl Writer<'_> {
 
     /// Blocks as `- ` list items at `indent` spaces, each followed by its children.
     fn items(&mut self, page: u32, blocks: &[u32], indent: usize) {
+        if indent > MAX_LIST_DEPTH * 2 && !self.clamped {
+            self.clamped = true;
+            let line = blocks.first().map_or(0, |&b| self.graph.pages[page as usize].blocks[b as usize].line);
+            self.diags.push(Diagnostic::warning(
+                "deep-nesting",
+                self.file,
+                line,
+                1,
+                format!("blocks nested deeper than {MAX_LIST_DEPTH} levels are written at level {MAX_LIST_DEPTH}"),
+            ));
+        }
+        let indent = indent.min(MAX_LIST_DEPTH * 2);
         let p = &self.graph.pages[page as usize];
         for &b in blocks {
             let blk = &p.blocks[b as usize];
@@ -199,12 +217,16 @@ impl Writer<'_> {
                 Some(_) => "[ ] ",
                 None => "",
             };
-            let _ = write!(self.out, "{pad}- {marker}");
             // Lines after the first are indented to the item's content column; an item must
             // not start with a blank line (CommonMark would end it there).
             let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
-            self.out.push_str(body);
-            self.out.push('\n');
+            if body.is_empty() && marker.is_empty() {
+                // A bare `-` under a line of text is a setext heading underline in CommonMark:
+                // an empty item holds an invisible comment instead.
+                let _ = writeln!(self.out, "{pad}- <!-- -->");
+            } else {
+                let _ = writeln!(self.out, "{pad}- {marker}{body}");
+            }
             self.stack.push(addr);
             for e in embeds {
                 self.embed(e, indent + 2);

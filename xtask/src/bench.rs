@@ -1,0 +1,238 @@
+//! `cargo xtask bench`: every command as a whole process on a generated graph — median wall
+//! time, peak RSS, MB/s and blocks/s — with the anchors measured in the same run: the I/O
+//! floor (reading and writing the same bytes), genanki and pandoc when they are installed.
+
+use super::gen_graph;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Size {
+    name: &'static str,
+    pages: usize,
+    blocks: usize,
+    runs: usize,
+}
+
+const SIZES: [Size; 3] = [
+    Size { name: "small", pages: 100, blocks: 30, runs: 5 },
+    Size { name: "medium", pages: 2_000, blocks: 50, runs: 3 },
+    Size { name: "large", pages: 20_000, blocks: 50, runs: 3 },
+];
+
+struct Measure {
+    wall: Duration,
+    rss_kb: i64,
+}
+
+/// Runs a command to completion and returns its wall time and peak resident set size.
+fn measure(cmd: &mut Command) -> Result<Measure> {
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    let start = Instant::now();
+    let child = cmd.spawn().with_context(|| format!("spawning {cmd:?}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our own child, not yet reaped; status and usage point to live locals.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) > 1 {
+        bail!("{cmd:?} failed (status {status})");
+    }
+    Ok(Measure { wall, rss_kb: usage.ru_maxrss })
+}
+
+fn median(mut v: Vec<Measure>) -> Measure {
+    v.sort_by_key(|m| m.wall);
+    let mid = v.len() / 2;
+    let rss = v.iter().map(|m| m.rss_kb).max().unwrap_or(0);
+    Measure { wall: v[mid].wall, rss_kb: rss }
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    super::walk_files(dir)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Reading every page and writing the same number of bytes: what no converter can beat.
+fn io_floor(graph: &Path, out: &Path) -> Result<Measure> {
+    let files: Vec<PathBuf> =
+        super::walk_files(graph).into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    let start = Instant::now();
+    let mut all = Vec::new();
+    for f in &files {
+        all.extend(std::fs::read(f)?);
+    }
+    std::fs::write(out, &all)?;
+    Ok(Measure { wall: start.elapsed(), rss_kb: 0 })
+}
+
+const GENANKI: &str = r#"
+import os, sys, genanki
+root, out = sys.argv[1], sys.argv[2]
+model = genanki.Model(1607392319, 'Basic', fields=[{'name': 'Front'}, {'name': 'Back'}],
+    templates=[{'name': 'Card 1', 'qfmt': '{{Front}}', 'afmt': '{{FrontSide}}<hr id="answer">{{Back}}'}])
+deck = genanki.Deck(2059400110, 'bench')
+for folder in ('pages', 'journals'):
+    d = os.path.join(root, folder)
+    for name in sorted(os.listdir(d)):
+        blocks = []  # (level, text)
+        for line in open(os.path.join(d, name), encoding='utf-8'):
+            stripped = line.lstrip('\t')
+            if stripped.startswith('- '):
+                blocks.append((len(line) - len(stripped), stripped[2:].rstrip('\n')))
+        for i, (level, text) in enumerate(blocks):
+            children = []
+            for lvl, t in blocks[i + 1:]:
+                if lvl <= level:
+                    break
+                children.append(t)
+            if children:
+                deck.add_note(genanki.Note(model=model, fields=[text, '<br>'.join(children)]))
+genanki.Package(deck).write_to_file(out)
+"#;
+
+pub fn run(args: &[String]) -> Result<()> {
+    let mut size = "small";
+    let mut runs_override = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--size" => size = it.next().map(String::as_str).context("--size small|medium|large")?,
+            "--runs" => runs_override = Some(it.next().context("--runs N")?.parse::<usize>()?),
+            other => bail!("unknown bench argument {other}"),
+        }
+    }
+    let spec = SIZES.iter().find(|s| s.name == size).with_context(|| format!("unknown size {size}"))?;
+    let runs = runs_override.unwrap_or(spec.runs);
+    let root = super::root();
+    let mut c = super::cargo();
+    c.args(["build", "--quiet", "--release", "--bin", "notes-export"]);
+    super::status(c)?;
+    let bin = root.join("target/release/notes-export");
+    let work = root.join("target/bench");
+    let graph = work.join(format!("graph-{size}"));
+    let stamp = graph.join(".generated");
+    let want = format!("{} {} 42", spec.pages, spec.blocks);
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(&want) {
+        eprintln!("generating the {size} graph ({} pages × {} blocks)…", spec.pages, spec.blocks);
+        gen_graph::generate(&graph, spec.pages, spec.blocks, 42)?;
+        std::fs::write(&stamp, &want)?;
+    }
+    let bytes = dir_bytes(&graph);
+    let blocks = (spec.pages * spec.blocks) as f64;
+    let mb = bytes as f64 / 1e6;
+    let out = work.join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
+    println!(
+        "graph: {size}, {} pages, {} blocks, {:.1} MB; {runs} runs each, median wall time",
+        spec.pages,
+        spec.blocks * spec.pages,
+        mb
+    );
+    println!("{:<34} {:>9} {:>10} {:>9} {:>12}", "command", "wall s", "peak RSS", "MB/s", "blocks/s");
+    let row = |name: &str, m: &Measure| {
+        let s = m.wall.as_secs_f64();
+        let rss = if m.rss_kb > 0 { format!("{:.0} MB", m.rss_kb as f64 / 1024.0) } else { "-".into() };
+        println!("{name:<34} {s:>9.3} {rss:>10} {:>9.1} {:>12.0}", mb / s, blocks / s);
+        s
+    };
+    let floor = median((0..runs).map(|_| io_floor(&graph, &out.join("floor.bin"))).collect::<Result<_>>()?);
+    let floor_s = row("I/O floor (read + write the bytes)", &floor);
+
+    let g = graph.to_str().context("utf-8 path")?;
+    let o = |name: &str| out.join(name).to_string_lossy().into_owned();
+    let commands: Vec<(&str, Vec<String>)> = vec![
+        ("json", vec!["json".into(), g.into(), "-q".into(), "-o".into(), o("graph.json")]),
+        ("md", vec!["md".into(), g.into(), "-q".into(), "-o".into(), o("md")]),
+        ("docx (one document)", vec!["docx".into(), g.into(), "-q".into(), "-o".into(), o("all.docx")]),
+        ("anki (auto: tagged + cloze)", vec!["anki".into(), g.into(), "-q".into(), "-o".into(), o("auto.apkg")]),
+        (
+            "anki --cards outline",
+            vec![
+                "anki".into(),
+                g.into(),
+                "-q".into(),
+                "--cards".into(),
+                "outline".into(),
+                "-o".into(),
+                o("outline.apkg"),
+            ],
+        ),
+        ("build (all four formats)", vec!["build".into(), g.into(), "-q".into(), "--out".into(), o("build")]),
+    ];
+    let mut results = Vec::new();
+    for (name, args) in &commands {
+        let mut ms = Vec::new();
+        for _ in 0..runs {
+            // A fresh output each run: the previous deck would otherwise be read back.
+            let _ = std::fs::remove_file(out.join("auto.apkg"));
+            let _ = std::fs::remove_file(out.join("outline.apkg"));
+            ms.push(measure(Command::new(&bin).args(args))?);
+        }
+        let m = median(ms);
+        let s = row(name, &m);
+        results.push((name.to_string(), s, m.rss_kb));
+    }
+    println!("ratio to the I/O floor: build = {:.1}×", results.last().map_or(0.0, |r| r.1) / floor_s);
+
+    // Anchors, when installed.
+    let venv = root.join("target/bench-venv/bin/python");
+    if venv.exists() {
+        let script = work.join("genanki_bench.py");
+        std::fs::write(&script, GENANKI)?;
+        let m = median(
+            (0..runs.min(3))
+                .map(|_| measure(Command::new(&venv).arg(&script).arg(&graph).arg(out.join("genanki.apkg"))))
+                .collect::<Result<_>>()?,
+        );
+        let s = row("genanki (outline notes)", &m);
+        if let Some(r) = results.iter().find(|r| r.0.starts_with("anki --cards outline")) {
+            println!(
+                "  anki outline vs genanki: {:.1}× faster, {:.1}× less memory",
+                s / r.1,
+                m.rss_kb as f64 / r.2 as f64
+            );
+        }
+    } else {
+        println!(
+            "genanki: not installed (python3 -m venv target/bench-venv && target/bench-venv/bin/pip install genanki)"
+        );
+    }
+    if Command::new("pandoc").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        // pandoc is slow: it converts a sample of about 2 MB and its throughput is compared.
+        let sample = work.join("pandoc-sample.md");
+        let mut text = String::new();
+        for f in super::walk_files(&graph.join("pages")) {
+            if text.len() > 2_000_000 {
+                break;
+            }
+            text.push_str(&std::fs::read_to_string(f)?);
+            text.push('\n');
+        }
+        std::fs::write(&sample, &text)?;
+        let sample_mb = text.len() as f64 / 1e6;
+        for (fmt, ours) in [("docx", "docx (one document)"), ("commonmark", "md")] {
+            let target = out.join(format!("pandoc.{fmt}"));
+            let m =
+                measure(Command::new("pandoc").arg(&sample).args(["-f", "markdown", "-t", fmt, "-o"]).arg(&target))?;
+            let their = sample_mb / m.wall.as_secs_f64();
+            let our = results.iter().find(|r| r.0 == ours).map_or(0.0, |r| mb / r.1);
+            println!(
+                "pandoc → {fmt:<10} {:.2} MB/s on a {sample_mb:.1} MB sample; notes-export {our:.1} MB/s = {:.0}×",
+                their,
+                our / their
+            );
+        }
+    } else {
+        println!("pandoc: not installed (apt-get install pandoc)");
+    }
+    Ok(())
+}
