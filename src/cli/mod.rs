@@ -44,6 +44,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if !common.quiet {
                 eprintln!("checked {}: {}", counts(&loaded), report::counts(&loaded.diagnostics));
             }
+            exit_fast(loaded);
             Ok(exit(failed))
         }
         Command::Json(args) => {
@@ -172,7 +173,13 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
     if !common.quiet {
         eprintln!("{format}: {} → {}", result.summary, out.display());
     }
+    exit_fast(loaded);
     Ok(exit(failed))
+}
+
+/// The process ends right after: freeing a large graph block by block would only cost time.
+fn exit_fast(loaded: Loaded) {
+    std::mem::forget(loaded);
 }
 
 /// Exporter diagnostics name files relative to the input; print them as the user named it.
@@ -291,5 +298,8 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
         }
         eprintln!("build: {} files → {} ({})", files.len(), out.display(), report::counts(&diags));
     }
+    drop(files);
+    drop(built);
+    exit_fast(loaded);
     Ok(exit(failed))
 }

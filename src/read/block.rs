@@ -63,13 +63,13 @@ pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, diags: &mut Vec<
         }
     }
 
-    let mut content: Vec<&str> = Vec::new();
+    let mut content: Vec<&str> = Vec::with_capacity(raw.lines.len() + 2);
     if !raw.front_matter.is_empty() {
         content.push("---");
         content.extend(raw.front_matter.iter().map(|l| l.text));
         content.push("---");
     }
-    let mut body: Vec<RawLine> = Vec::new();
+    let mut body: Vec<RawLine> = Vec::with_capacity(raw.lines.len());
     let mut code = CodeState::default();
     let mut drawer: Option<&str> = None;
     for (k, l) in raw.lines.iter().enumerate() {

@@ -7,7 +7,11 @@ use crate::ir::{PropValue, Property};
 /// `key::` needs a space after it or the end of the line; keys have no spaces or `:`.
 pub fn split_property_line(line: &str) -> Option<(&str, &str)> {
     let t = line.trim();
-    let sep = t.find("::")?;
+    // Keys have no `:`, so the first `:` must open the `::` (a byte search, no substring search).
+    let sep = t.find(':')?;
+    if t.as_bytes().get(sep + 1) != Some(&b':') {
+        return None;
+    }
     let key = &t[..sep];
     if key.is_empty() || key.contains(|c: char| c.is_whitespace() || c == ':') {
         return None;
