@@ -30,8 +30,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let mut tmp =
         tempfile::Builder::new().prefix(".notes-export-").suffix(".tmp").tempfile_in(&dir).map_err(io(&dir))?;
+    // No fsync: the rename is what keeps readers from a partial file if the run is killed;
+    // syncing every file of a large Markdown tree cost more than the conversion itself.
     tmp.write_all(bytes).map_err(io(path))?;
-    tmp.as_file().sync_all().map_err(io(path))?;
     tmp.persist(path).map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.error })?;
     Ok(())
 }

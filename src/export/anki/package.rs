@@ -146,11 +146,15 @@ pub fn write(decks: &[Deck], notes: &[Note], media: &[Media], created: i64) -> R
     }
     let collection = std::fs::read(tmp.path()).map_err(|e| e.to_string())?;
 
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let media_bytes: usize = media.iter().map(|m| m.data.len()).sum();
+    let mut zip =
+        zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(collection.len() / 2 + media_bytes + 4096)));
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        // Level 1: several times faster than the default on large collections, ~10% larger.
+        .compression_level(Some(1))
         .last_modified_time(zip::DateTime::default());
-    let stored = deflated.compression_method(zip::CompressionMethod::Stored);
+    let stored = deflated.compression_method(zip::CompressionMethod::Stored).compression_level(None);
     let zerr = |e: zip::result::ZipError| e.to_string();
     zip.start_file("collection.anki2", deflated).map_err(zerr)?;
     zip.write_all(&collection).map_err(|e| e.to_string())?;

@@ -181,8 +181,10 @@ xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>{
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        // Level 1: several times faster than the default on large collections, ~10% larger.
+        .compression_level(Some(1))
         .last_modified_time(zip::DateTime::default());
-    let stored = deflated.compression_method(zip::CompressionMethod::Stored);
+    let stored = deflated.compression_method(zip::CompressionMethod::Stored).compression_level(None);
     let files: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), parts::content_types(&exts).into_bytes()),
         ("_rels/.rels".into(), parts::package_rels().into_bytes()),
