@@ -91,3 +91,34 @@ pub fn admonition_label(kind: &str) -> String {
     let mut c = kind.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
+
+const RESERVED: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// One path segment without characters Windows, macOS or Linux reject (and no reserved name).
+pub fn safe_segment(s: &str) -> String {
+    let mut out: String =
+        s.chars().map(|c| if "<>:\"/\\|?*#%".contains(c) || c.is_control() { '_' } else { c }).collect();
+    out = out.trim().trim_end_matches('.').to_string();
+    if out.is_empty() || out == "." || out == ".." {
+        out = "_".to_string();
+    }
+    if RESERVED.contains(&out.to_ascii_lowercase().split('.').next().unwrap_or("")) {
+        out.push('_');
+    }
+    if out.len() > 120 {
+        let mut cut = 120;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+    }
+    out
+}
+
+/// A file name for a document titled `title`, safe on every OS.
+pub fn safe_file_name(title: &str) -> String {
+    safe_segment(&title.replace('/', " - "))
+}

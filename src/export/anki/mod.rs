@@ -167,7 +167,7 @@ impl Exporter for AnkiExporter {
         if opts.cards == CardMode::Auto && mode_used == CardMode::Outline {
             summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
         }
-        let file = format!("{}.apkg", safe_file_stem(&top.replace("::", " - ")));
+        let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ")));
         Ok(Export { artifacts: vec![Artifact { path: file.into(), bytes }], diagnostics, summary })
     }
 }
@@ -469,16 +469,6 @@ fn media_names(graph: &Graph) -> BTreeMap<String, String> {
         out.insert(path.clone(), name);
     }
     out
-}
-
-fn safe_file_stem(s: &str) -> String {
-    let t: String = s.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
-    let t = t.trim().trim_matches('.').to_string();
-    if t.is_empty() {
-        "deck".into()
-    } else {
-        t
-    }
 }
 
 #[cfg(test)]

@@ -80,7 +80,7 @@ impl Exporter for DocxExporter {
             let doc = document(graph, opts, &pages, &title, &date);
             diagnostics.extend(doc.diagnostics);
             answers += doc.answers;
-            let stem = crate::export::markdown::safe_file_name(&title);
+            let stem = super::safe_file_name(&title);
             let suffix = if opts.worksheet { " (worksheet)" } else { "" };
             let mut name = format!("{stem}{suffix}.docx");
             let mut k = 2;

@@ -502,11 +502,6 @@ fn external_url(url: &str) -> Option<String> {
     }
 }
 
-/// A file name for a document titled `title`, safe on every OS.
-pub fn safe_file_name(title: &str) -> String {
-    paths::safe_segment(&title.replace('/', " - "))
-}
-
 enum EmbedRef {
     Block(BlockAddr),
     Page(u32),
