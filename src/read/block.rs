@@ -143,6 +143,7 @@ pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, diags: &mut Vec<
         content.pop();
     }
     block.content = content.join("\n");
+    block.properties.shrink_to_fit();
 
     let mut text = String::new();
     let mut starts = Vec::with_capacity(body.len());

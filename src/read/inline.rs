@@ -1079,6 +1079,14 @@ impl Builder<'_> {
             Frame::Html(html) => self.push_node(Node::Html { html }),
             Frame::Inlines { kind, inlines } => match kind {
                 IKind::Paragraph { .. } => {
+                    // Pushes leave up to twice the length in capacity; the IR lives long.
+                    let mut inlines = inlines;
+                    inlines.shrink_to_fit();
+                    for i in &mut inlines {
+                        if let Inline::Text { text } = i {
+                            text.shrink_to_fit();
+                        }
+                    }
                     let node = match inlines.as_slice() {
                         [Inline::Math { tex, display: true }] => Node::Math { tex: tex.clone() },
                         _ => Node::Paragraph { inlines },
@@ -1141,7 +1149,10 @@ impl Builder<'_> {
             }
         }
         match self.frames.pop() {
-            Some(Frame::Container { nodes, .. }) => nodes,
+            Some(Frame::Container { mut nodes, .. }) => {
+                nodes.shrink_to_fit();
+                nodes
+            }
             _ => Vec::new(),
         }
     }

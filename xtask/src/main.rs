@@ -34,7 +34,7 @@ fn main() -> Result<()> {
   bench [--size small|medium|large] [--runs N]
                                        time every command against the I/O floor, genanki, pandoc
   fuzz [--seconds N] [TARGET…]         run every fuzz target (cargo-fuzz) for N seconds in all
-  screenshots                          render the seed handout and worksheet to docs/*.png (LibreOffice)");
+  screenshots                          render the seed handout, worksheet (LibreOffice) and an Anki card (Chromium) to docs/*.png");
             if task == "help" {
                 Ok(())
             } else {
@@ -168,6 +168,35 @@ fn screenshots_cmd() -> Result<()> {
         status(c)?;
         println!("wrote docs/{name}.png");
     }
+    // An Anki card as the real Anki backend renders it, shot with headless Chromium.
+    let deck = tmp.join("seed.apkg");
+    let mut c = std::process::Command::new(&bin);
+    c.current_dir(root()).args(["anki", "fixtures/seed", "-q", "-o"]).arg(&deck);
+    status(c)?;
+    let html = tmp.join("card.html");
+    let mut c = std::process::Command::new(consumer_venv()?);
+    c.arg(root().join("tests/consumers/render_card.py"))
+        .arg(&deck)
+        .arg("High switching costs make customers stay")
+        .arg(&html);
+    status(c)?;
+    let mut c = std::process::Command::new("chromium");
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--window-size=600,230",
+    ])
+    .arg(format!("--user-data-dir={}", tmp.join("chromium").display()))
+    .arg(format!("--screenshot={}", root().join("docs/anki-card.png").display()))
+    .arg(format!("file://{}", html.display()));
+    status(c)?;
+    println!("wrote docs/anki-card.png");
     Ok(())
 }
 
