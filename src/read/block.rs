@@ -114,15 +114,16 @@ pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, diags: &mut Vec<
                 add_property(&mut block, key, value, file, l, diags);
                 continue;
             }
-            if raw.pre_block {
-                if let Some((key, value)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
-                    if !key.to_ascii_uppercase().starts_with("BEGIN") && !key.to_ascii_uppercase().starts_with("END") {
-                        if let Some(key) = normalize_key(key) {
-                            page_directives.push(make_property(key, value.trim()));
-                        }
-                        content.push(text);
-                        continue;
+            // `#+key: value` anywhere in the file is a page property (mldoc directive).
+            if let Some((key, value)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
+                let upper = key.to_ascii_uppercase();
+                let word = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+                if word && !upper.starts_with("BEGIN") && !upper.starts_with("END") {
+                    if let Some(key) = normalize_key(key) {
+                        page_directives.push(make_property(key, value.trim()));
                     }
+                    content.push(text);
+                    continue;
                 }
             }
             if let Some(ts) = timestamp(t, "SCHEDULED:") {

@@ -300,8 +300,12 @@ fn read_markdown(
     let mut page_props = Vec::new();
     for (i, r) in raw.iter().enumerate() {
         let built = block::build_block(r, ctx, file, diags);
+        // Directives anywhere in the file; a later one replaces an earlier one.
+        for d in built.page_directives {
+            page_props.retain(|q: &crate::ir::Property| q.key != d.key);
+            page_props.push(d);
+        }
         if i == 0 && r.pre_block {
-            page_props.extend(built.page_directives);
             for p in &built.block.properties {
                 page_props.retain(|q: &crate::ir::Property| q.key != p.key);
                 page_props.push(p.clone());
