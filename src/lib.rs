@@ -35,6 +35,14 @@ pub fn load(input: &Path) -> Result<Loaded, ReadError> {
     Ok(finish(reading))
 }
 
+/// Reads and resolves several page files as one graph (see [`read::read_files`]).
+pub fn load_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
+    match inputs {
+        [one] => load(one),
+        _ => Ok(finish(read::read_files(inputs)?)),
+    }
+}
+
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
     let read::Reading { mut graph, source, mut diagnostics } = reading;

@@ -213,3 +213,29 @@ fn output_is_atomic_and_never_an_input() {
     assert_eq!(o.status.code(), Some(1), "an existing directory is not a file name");
     assert!(Path::new(&out).exists());
 }
+
+#[test]
+fn several_page_files_are_one_graph() {
+    let dir = tempdir();
+    let out = dir.path().join("deck.apkg");
+    let o = run(&[
+        "anki",
+        "fixtures/seed/pages/AWS.md",
+        "fixtures/cases/cards/pages/Biology.md",
+        "--cards",
+        "tagged",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("anki: 9 notes"), "the tagged and cloze notes of Biology: {}", stderr(&o));
+    // References between the files resolve: Other embeds Refs, which embeds Other.
+    let md = run(&["md", "fixtures/cases/refs/pages/Refs.md", "fixtures/cases/refs/pages/Other.md", "-o", "-"]);
+    let text = String::from_utf8_lossy(&md.stdout);
+    assert!(text.contains("plain ref target block"), "{text}");
+    assert!(stderr(&md).contains("fixtures/cases/refs/pages/Other.md:2:20: warning[embed-cycle]"), "{}", stderr(&md));
+    // A folder among several inputs is a usage mistake.
+    let bad = run(&["json", "fixtures/seed", "fixtures/seed/pages/AWS.md", "-o", "-"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("several inputs must all be page files"), "{}", stderr(&bad));
+}

@@ -49,8 +49,9 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct CommonArgs {
-    /// A Logseq graph folder, a page file, or - for standard input
-    pub input: PathBuf,
+    /// A Logseq graph folder, page files, or - for standard input
+    #[arg(required = true, num_args = 1.., value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
     /// Treat warnings as errors (exit code 1)
     #[arg(long)]
     pub deny_warnings: bool,

@@ -98,7 +98,7 @@ fn load(common: &CommonArgs) -> anyhow::Result<Loaded> {
     // Exporters walk deeply nested notes recursively on these threads: give them room.
     // The pool can be set once per process; a second call keeps the first setting.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(common.jobs.unwrap_or(0)).stack_size(256 << 20).build_global();
-    Ok(crate::load(&common.input)?)
+    Ok(crate::load_many(&common.inputs)?)
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for dates written into outputs.
@@ -169,7 +169,8 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
         _ => PathBuf::from(format!("{format}-out")),
     };
     let out = args.output.clone().unwrap_or(default_out);
-    write_artifacts(&out, &result.artifacts, &input_roots(&common.input))?;
+    let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
+    write_artifacts(&out, &result.artifacts, &roots)?;
     if !common.quiet {
         eprintln!("{format}: {} → {}", result.summary, out.display());
     }
@@ -240,7 +241,12 @@ fn is_text(a: &export::Artifact) -> bool {
 
 fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let (config, config_path) = Config::find(args.config.as_deref(), &common.input)?;
+    let [graph] = common.inputs.as_slice() else {
+        return Err(
+            crate::config::ConfigError { path: "build".into(), message: "takes one graph folder".into() }.into()
+        );
+    };
+    let (config, config_path) = Config::find(args.config.as_deref(), graph)?;
     let mut options = base_options(common)?;
     config.apply(&mut options);
     let formats: Vec<String> = if !args.formats.is_empty() {
@@ -283,7 +289,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     diags.extend(prefixed(&loaded, &built.diagnostics));
     crate::diag::normalize(&mut diags);
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
-    let roots = input_roots(&common.input);
+    let roots = input_roots(graph);
     let files: Vec<(PathBuf, &[u8])> = built.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())).collect();
     for (p, _) in &files {
         output::check_not_input(&out.join(p), &roots)?;

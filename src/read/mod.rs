@@ -41,6 +41,58 @@ pub enum ReadError {
     Io { path: String, source: std::io::Error },
     #[error("{0}: no Logseq pages found (expected .md or .org files, or a pages/ folder)")]
     Empty(String),
+    #[error("{0}: several inputs must all be page files (give a graph folder on its own)")]
+    Many(String),
+}
+
+/// Reads several page files as one graph rooted at their nearest common folder (or at the
+/// graph above it, when they sit in a graph's `pages/` or `journals/`), so references between
+/// them resolve and each page's images are found relative to it.
+pub fn read_files(files: &[PathBuf]) -> Result<Reading, ReadError> {
+    let mut abs = Vec::new();
+    for f in files {
+        let meta = std::fs::metadata(f).map_err(|source| ReadError::Io { path: f.display().to_string(), source })?;
+        if meta.is_dir() || f.as_os_str() == "-" {
+            return Err(ReadError::Many(f.display().to_string()));
+        }
+        abs.push(std::path::absolute(f).map_err(|source| ReadError::Io { path: f.display().to_string(), source })?);
+    }
+    let mut root = abs[0].parent().map(Path::to_path_buf).unwrap_or_default();
+    for a in &abs[1..] {
+        while !a.starts_with(&root) {
+            if !root.pop() {
+                break;
+            }
+        }
+    }
+    if root.file_name().is_some_and(|n| n == "pages" || n == "journals") {
+        root.pop();
+    }
+    let config = GraphConfig::default();
+    let mut diagnostics = Vec::new();
+    let mut pages = Vec::new();
+    for (a, given) in abs.iter().zip(files) {
+        let rel = relative(&root, a);
+        let bytes = std::fs::read(a).map_err(|source| ReadError::Io { path: given.display().to_string(), source })?;
+        let journal = rel.starts_with("journals/");
+        let mut page = read_page(&rel, &bytes, &config, journal, &mut diagnostics);
+        page.mtime = mtime(a);
+        pages.push(page);
+    }
+    let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
+    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
+    let display = pathdiff_display(&root);
+    Ok(Reading { graph, source: Source { root, display, is_graph: false }, diagnostics })
+}
+
+/// The root as the user would name it: relative to the current folder when inside it.
+fn pathdiff_display(root: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    match root.strip_prefix(&cwd) {
+        Ok(r) if r.as_os_str().is_empty() => String::new(),
+        Ok(r) => r.display().to_string(),
+        Err(_) => root.display().to_string(),
+    }
 }
 
 /// Reads a graph folder, a single page file, or `-` for standard input.
