@@ -6,11 +6,7 @@ use crate::read::{read_single, Source};
 
 /// Reads `data` as a page of a graph rooted in an empty folder and resolves it.
 pub fn graph_from_bytes(data: &[u8]) -> crate::Loaded {
-    let source = Source {
-        root: std::env::temp_dir().join("notes-export-fuzz-empty-root"),
-        display: String::new(),
-        is_graph: true,
-    };
+    let source = Source { root: std::env::temp_dir().join("notes-export-fuzz-empty-root"), display: String::new() };
     crate::finish(read_single("pages/fuzz.md", data, source))
 }
 

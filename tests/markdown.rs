@@ -175,7 +175,7 @@ fn two_runs_are_identical() {
 /// was written as `- `, which CommonMark reads as a setext underline of the line above.
 #[test]
 fn empty_block_with_children_keeps_them() {
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new(), is_graph: true };
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
     let loaded =
         notes_export::finish(notes_export::read::read_single("pages/p.md", b"- x\n\t- A::\n\t\t- y\n", source));
     let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();

@@ -9,8 +9,7 @@ use notes_export::read::{read_single, Source};
 use proptest::prelude::*;
 
 fn load(page: &str) -> notes_export::Loaded {
-    let source =
-        Source { root: std::env::temp_dir().join("notes-export-props-none"), display: String::new(), is_graph: true };
+    let source = Source { root: std::env::temp_dir().join("notes-export-props-none"), display: String::new() };
     notes_export::finish(read_single("pages/p.md", page.as_bytes(), source))
 }
 

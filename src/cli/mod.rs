@@ -48,11 +48,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit(failed))
         }
         Command::Json(args) => {
-            let options = base_options(&args.common)?;
+            let options = base_options()?;
             run_export("json", args, options)
         }
         Command::Anki(args) => {
-            let mut options = base_options(&args.export.common)?;
+            let mut options = base_options()?;
             options.anki.deck = args.deck;
             options.anki.cards = match args.cards {
                 Cards::Auto => CardMode::Auto,
@@ -62,7 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             run_export("anki", args.export, options)
         }
         Command::Docx(args) => {
-            let mut options = base_options(&args.export.common)?;
+            let mut options = base_options()?;
             options.docx.title = args.title;
             options.docx.paper = match args.paper {
                 PaperArg::A4 => Paper::A4,
@@ -74,7 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             run_export("docx", args.export, options)
         }
         Command::Md(args) => {
-            let mut options = base_options(&args.export.common)?;
+            let mut options = base_options()?;
             options.markdown.front_matter = args.front_matter;
             options.markdown.links = match args.links {
                 Links::Relative => LinkStyle::Relative,
@@ -120,7 +120,7 @@ fn filter(common: &CommonArgs) -> PageFilter {
     }
 }
 
-fn base_options(_common: &CommonArgs) -> anyhow::Result<Options> {
+fn base_options() -> anyhow::Result<Options> {
     Ok(Options { timestamp: source_date_epoch()?, ..Default::default() })
 }
 
@@ -247,7 +247,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
         );
     };
     let (config, config_path) = Config::find(args.config.as_deref(), graph)?;
-    let mut options = base_options(common)?;
+    let mut options = base_options()?;
     config.apply(&mut options);
     let formats: Vec<String> = if !args.formats.is_empty() {
         args.formats.clone()

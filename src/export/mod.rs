@@ -72,6 +72,11 @@ pub fn by_name(name: &str) -> Option<Box<dyn Exporter>> {
     registry().into_iter().find(|e| e.name() == name)
 }
 
+/// Macros that embed a video or post: exporters write them as links.
+pub fn is_video_macro(name: &str) -> bool {
+    matches!(name, "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter")
+}
+
 /// The link for `{{youtube …}}`, `{{video …}}` and friends, which also take a bare video id.
 pub fn video_url(name: &str, arg: &str) -> String {
     let a = arg.trim();

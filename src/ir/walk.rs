@@ -2,6 +2,21 @@
 
 use super::{Block, BlockAddr, Graph, Inline, Node, Page};
 
+/// How many refs and embeds an exporter follows inside one another.
+pub const MAX_EXPANSION: usize = 24;
+
+/// See [`Graph::ref_text`].
+pub enum RefText<'a> {
+    Title(BlockAddr, &'a [Inline]),
+    Circular,
+    Missing,
+}
+
+/// The case-folded name pages are looked up by (names are case-insensitive in Logseq).
+pub fn page_key(title: &str) -> String {
+    title.trim().to_lowercase()
+}
+
 /// The text a reader sees, markup dropped (refs by name or label, clozes by answer).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut s = String::new();
@@ -170,7 +185,19 @@ impl Graph {
     }
 
     pub fn page_by_name(&self, name: &str) -> Option<u32> {
-        self.index.pages.get(&crate::read::page_key(name)).copied()
+        self.index.pages.get(&page_key(name)).copied()
+    }
+
+    /// What a block reference shows, given the blocks already being expanded: the target's
+    /// first line, or why not (it leads back into the expansion, or names no block).
+    pub fn ref_text(&self, target: Option<BlockAddr>, expanding: &[BlockAddr]) -> RefText<'_> {
+        match target {
+            Some(t) if !expanding.contains(&t) && expanding.len() < MAX_EXPANSION => {
+                RefText::Title(t, self.block(t).title())
+            }
+            Some(_) => RefText::Circular,
+            None => RefText::Missing,
+        }
     }
 
     pub fn block_by_uuid(&self, uuid: &str) -> Option<BlockAddr> {

@@ -25,8 +25,6 @@ pub struct Source {
     pub root: PathBuf,
     /// How the input was named by the user, to prefix diagnostics.
     pub display: String,
-    /// A whole graph folder (as opposed to a single page).
-    pub is_graph: bool,
 }
 
 pub struct Reading {
@@ -82,7 +80,7 @@ pub fn read_files(files: &[PathBuf]) -> Result<Reading, ReadError> {
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let display = pathdiff_display(&root);
-    Ok(Reading { graph, source: Source { root, display, is_graph: false }, diagnostics })
+    Ok(Reading { graph, source: Source { root, display }, diagnostics })
 }
 
 /// The root as the user would name it: relative to the current folder when inside it.
@@ -102,8 +100,7 @@ pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .map_err(|source| ReadError::Io { path: "<stdin>".into(), source })?;
-        let source =
-            Source { root: std::env::current_dir().unwrap_or_default(), display: String::new(), is_graph: false };
+        let source = Source { root: std::env::current_dir().unwrap_or_default(), display: String::new() };
         return Ok(read_single("<stdin>", &bytes, source));
     }
     let meta = std::fs::metadata(input).map_err(|source| ReadError::Io { path: display.clone(), source })?;
@@ -125,7 +122,7 @@ pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
             _ => (parent, name),
         };
         let display = if root == Path::new(".") { String::new() } else { root.display().to_string() };
-        let mut reading = read_single(&file, &bytes, Source { root, display, is_graph: false });
+        let mut reading = read_single(&file, &bytes, Source { root, display });
         reading.graph.pages[0].mtime = mtime(input);
         Ok(reading)
     }
@@ -219,7 +216,7 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "notes".to_string());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
-    let source = Source { root: root.to_path_buf(), display: root.display().to_string(), is_graph: true };
+    let source = Source { root: root.to_path_buf(), display: root.display().to_string() };
     Ok(Reading { graph, source, diagnostics })
 }
 

@@ -8,7 +8,8 @@ use crate::ir::{Block, Inline, Node, Property};
 
 pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Property>) {
     let mut blocks: Vec<Block> = Vec::new();
-    let mut levels: Vec<usize> = Vec::new();
+    // The open headlines: (stars, block index), outermost first.
+    let mut open: Vec<(usize, u32)> = Vec::new();
     let mut page_props = Vec::new();
     let mut body: Vec<Vec<(u32, String)>> = Vec::new();
     let mut in_drawer = false;
@@ -16,11 +17,11 @@ pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Pr
         let stars = line.bytes().take_while(|&b| b == b'*').count();
         if stars > 0 && line.as_bytes().get(stars) == Some(&b' ') {
             let level = stars;
-            while levels.last().is_some_and(|&l| l >= level) {
-                levels.pop();
+            while open.last().is_some_and(|&(l, _)| l >= level) {
+                open.pop();
             }
-            let parent = if levels.is_empty() { None } else { Some(parent_index(&blocks, &levels) as u32) };
-            let depth = levels.len() as u32 + 1;
+            let parent = open.last().map(|&(_, i)| i);
+            let depth = open.len() as u32 + 1;
             let mut content = line[stars + 1..].to_string();
             // `**** :PROPERTIES:` opens the new block's drawer on its headline.
             in_drawer = content.trim().eq_ignore_ascii_case(":PROPERTIES:");
@@ -29,7 +30,7 @@ pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Pr
             }
             blocks.push(Block { line: n as u32 + 1, depth, parent, content, ..Default::default() });
             body.push(Vec::new());
-            levels.push(level);
+            open.push((level, blocks.len() as u32 - 1));
             continue;
         }
         let t = line.trim();
@@ -98,11 +99,4 @@ fn org_code_to_markdown(line: &str) -> String {
         k += 1;
     }
     out
-}
-
-/// The most recent block at the level just above the current path's end.
-fn parent_index(blocks: &[Block], levels: &[usize]) -> usize {
-    // Walk back to the last block whose depth equals the path length.
-    let want = levels.len() as u32;
-    (0..blocks.len()).rev().find(|&i| blocks[i].depth == want).unwrap_or(0)
 }

@@ -34,10 +34,7 @@ pub fn title_from_file_stem(stem: &str, format: NameFormat) -> String {
     percent_decode_str(&raw).decode_utf8().map(|c| c.into_owned()).unwrap_or(raw)
 }
 
-/// The case-folded name used for lookups.
-pub fn page_key(title: &str) -> String {
-    title.trim().to_lowercase()
-}
+pub use crate::ir::page_key;
 
 const MONTHS: [&str; 12] = [
     "January",

@@ -2,12 +2,9 @@
 //! markup written here reaches the field. Refs are resolved, embeds expanded, math turned into
 //! MathJax delimiters, images pointed at bundled media.
 
-use crate::ir::{BlockAddr, Graph, Inline, Node};
+use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-/// How deep refs and embeds are followed inside one field.
-const MAX_NESTING: usize = 6;
 
 pub struct Renderer<'a> {
     pub graph: &'a Graph,
@@ -123,7 +120,7 @@ impl<'a> Renderer<'a> {
                 !(blank || properties_only)
             })
             .collect();
-        if visible.is_empty() || self.stack.len() > MAX_NESTING * 4 {
+        if visible.is_empty() || self.stack.len() > MAX_EXPANSION {
             return String::new();
         }
         let mut out = String::from("<ul>");
@@ -250,18 +247,17 @@ impl<'a> Renderer<'a> {
             },
             Inline::Tag { .. } => {}
             Inline::BlockRef { label: Some(l), .. } => self.inlines(l, out),
-            Inline::BlockRef { target, .. } => match target {
-                Some(t) if !self.stack.contains(t) && self.stack.len() < MAX_NESTING * 4 => {
-                    self.stack.push(*t);
-                    let title = self.graph.block(*t).title().to_vec();
-                    self.inlines(&title, out);
+            Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {
+                RefText::Title(t, title) => {
+                    self.stack.push(t);
+                    self.inlines(title, out);
                     self.stack.pop();
                 }
-                Some(_) => out.push_str("<span class=\"missing\">[circular reference]</span>"),
-                None => out.push_str("<span class=\"missing\">[missing reference]</span>"),
+                RefText::Circular => out.push_str("<span class=\"missing\">[circular reference]</span>"),
+                RefText::Missing => out.push_str("<span class=\"missing\">[missing reference]</span>"),
             },
             Inline::Embed { block, page, cyclic, .. } => {
-                if *cyclic || self.stack.len() > MAX_NESTING * 4 {
+                if *cyclic || self.stack.len() > MAX_EXPANSION {
                     out.push_str("<span class=\"missing\">[embed cycle]</span>");
                 } else if let Some(b) = block {
                     if self.stack.contains(b) {
@@ -292,7 +288,7 @@ impl<'a> Renderer<'a> {
                 None => self.inlines(answer, out),
             },
             Inline::Macro { name, args } => match name.as_str() {
-                "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter" => {
+                n if super::super::is_video_macro(n) => {
                     if let Some(href) = args.first().and_then(|a| safe_url(&super::super::video_url(name, a))) {
                         let _ = write!(out, "<a href=\"{href}\">{href}</a>");
                     }

@@ -79,9 +79,10 @@ impl Exporter for AnkiExporter {
             let page = &graph.pages[addr.page as usize];
             let block = graph.block(addr);
             let mut r = Renderer::new(graph, &media_names);
+            let numbers = if kind == Kind::Cloze { cloze_numbers(block) } else { Vec::new() };
             let fields = match kind {
                 Kind::Cloze => {
-                    r.cloze_numbers = Some(cloze_numbers(block));
+                    r.cloze_numbers = Some(numbers.clone());
                     let text = r.block_without(addr, &|i| is_marker(i, "card"));
                     r.cloze_numbers = None;
                     vec![text, r.children(addr)]
@@ -117,7 +118,7 @@ impl Exporter for AnkiExporter {
                 Kind::Basic => (notetypes::BASIC_ID, vec![0]),
                 Kind::Reversed => (notetypes::REVERSED_ID, if fields[1].is_empty() { vec![0] } else { vec![0, 1] }),
                 Kind::Cloze => {
-                    let mut n: Vec<i64> = cloze_numbers(block).into_iter().map(|n| n as i64 - 1).collect();
+                    let mut n: Vec<i64> = numbers.iter().map(|&n| n as i64 - 1).collect();
                     n.sort();
                     n.dedup();
                     (notetypes::CLOZE_ID, n)

@@ -6,14 +6,13 @@ use super::parts::{list_indent, Page, Rel};
 use super::xml::{attr, text};
 use super::DocxOptions;
 use crate::diag::Diagnostic;
-use crate::ir::{BlockAddr, Graph, Inline, Node};
+use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
 /// EMU per pixel at 96 dpi.
 const EMU_PER_PX: u64 = 9525;
-const MAX_NESTING: usize = 24;
 /// Word's list levels.
 const MAX_LEVEL: usize = 8;
 
@@ -106,7 +105,7 @@ impl<'a> Body<'a> {
     }
 
     fn block(&mut self, addr: BlockAddr, level: usize) {
-        if self.stack.len() > MAX_NESTING || self.stack.contains(&addr) {
+        if self.stack.len() > MAX_EXPANSION || self.stack.contains(&addr) {
             return;
         }
         let block = self.graph.block(addr);
@@ -197,7 +196,7 @@ impl<'a> Body<'a> {
             }
             Node::Code { text: code, .. } => {
                 let mut runs = String::new();
-                run(code, &Fmt { code: false, ..Default::default() }, &mut runs);
+                run(code, &Fmt::default(), &mut runs);
                 self.paragraph("SourceCode", plain, &runs);
             }
             Node::Math { tex } => {
@@ -333,15 +332,14 @@ impl<'a> Body<'a> {
                 }
             }
             Inline::BlockRef { label: Some(l), .. } => self.runs(l, fmt, out),
-            Inline::BlockRef { target, .. } => match target {
-                Some(t) if !self.stack.contains(t) && self.stack.len() < MAX_NESTING => {
-                    self.stack.push(*t);
-                    let title = self.graph.block(*t).title().to_vec();
-                    self.runs(&title, fmt, out);
+            Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {
+                RefText::Title(t, title) => {
+                    self.stack.push(t);
+                    self.runs(title, fmt, out);
                     self.stack.pop();
                 }
-                Some(_) => run("[circular reference]", &Fmt { italic: true, ..fmt.clone() }, out),
-                None => run("[missing reference]", &Fmt { italic: true, ..fmt.clone() }, out),
+                RefText::Circular => run("[circular reference]", &Fmt { italic: true, ..fmt.clone() }, out),
+                RefText::Missing => run("[missing reference]", &Fmt { italic: true, ..fmt.clone() }, out),
             },
             Inline::Embed { cyclic: true, .. } => run("[embed cycle]", &Fmt { italic: true, ..fmt.clone() }, out),
             // Other embeds are written as list items after their block.
@@ -349,7 +347,7 @@ impl<'a> Body<'a> {
             Inline::Cloze { answer, .. } if self.opts.worksheet => self.blank(answer, out),
             Inline::Cloze { answer, .. } => self.runs(answer, fmt, out),
             Inline::Macro { name, args } => {
-                if matches!(name.as_str(), "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter") {
+                if crate::export::is_video_macro(name) {
                     if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
                         self.link(&url, &[Inline::Text { text: url.clone() }], fmt, out);
                     }

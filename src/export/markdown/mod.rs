@@ -5,7 +5,7 @@ mod paths;
 
 use super::{Artifact, Export, ExportError, Exporter, Options};
 use crate::diag::Diagnostic;
-use crate::ir::{BlockAddr, Graph, Inline, Node, Page, PropValue};
+use crate::ir::{BlockAddr, Graph, Inline, Node, Page, PropValue, RefText, MAX_EXPANSION};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -30,8 +30,6 @@ pub struct MarkdownOptions {
 
 pub struct MarkdownExporter;
 
-/// How deep embeds are expanded inside one another.
-const MAX_EMBED_DEPTH: usize = 6;
 /// Deeper blocks are written at this list depth: every level costs two spaces on each of its
 /// lines, and Markdown readers struggle long before (a 10,000-deep outline would be ~100 MB).
 const MAX_LIST_DEPTH: usize = 100;
@@ -238,7 +236,7 @@ impl Writer<'_> {
     }
 
     fn embed(&mut self, target: EmbedRef, indent: usize) {
-        if self.stack.len() > MAX_EMBED_DEPTH * 4 {
+        if self.stack.len() > MAX_EXPANSION {
             return;
         }
         match target {
@@ -447,22 +445,21 @@ impl Writer<'_> {
                 out.push_str(&link);
             }
             Inline::BlockRef { label: Some(l), .. } => self.inlines(l, out),
-            Inline::BlockRef { target, .. } => match target {
-                Some(t) if !self.stack.contains(t) && self.stack.len() < MAX_EMBED_DEPTH * 4 => {
-                    self.stack.push(*t);
-                    let title = self.graph.block(*t).title().to_vec();
-                    self.inlines(&title, out);
+            Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {
+                RefText::Title(t, title) => {
+                    self.stack.push(t);
+                    self.inlines(title, out);
                     self.stack.pop();
                 }
-                Some(_) => out.push_str("*\\[circular reference\\]*"),
-                None => out.push_str("*\\[missing reference\\]*"),
+                RefText::Circular => out.push_str("*\\[circular reference\\]*"),
+                RefText::Missing => out.push_str("*\\[missing reference\\]*"),
             },
             // Embeds are written as nested list items after the block's own text.
             Inline::Embed { cyclic: true, .. } => out.push_str("*\\[embed cycle\\]*"),
             Inline::Embed { .. } => {}
             Inline::Cloze { answer, .. } => self.inlines(answer, out),
             Inline::Macro { name, args } => match name.as_str() {
-                "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter" => {
+                n if super::is_video_macro(n) => {
                     if let Some(url) = args.first().map(|a| super::video_url(name, a)) {
                         let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
                     }
