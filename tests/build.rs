@@ -126,14 +126,33 @@ fn config_file_is_read_and_unknown_keys_are_errors() {
 
 #[test]
 fn a_failing_exporter_leaves_the_previous_outputs() {
-    use notes_export::export::{Export, ExportError, Exporter, Options};
+    use notes_export::export::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
+    use notes_export::ir::Graph;
+    /// Writes a file for every page, then fails halfway through the graph.
     struct Failing;
+    struct FailingJob(usize);
     impl Exporter for Failing {
         fn name(&self) -> &'static str {
             "failing"
         }
-        fn export(&self, _: &notes_export::ir::Graph, _: &Options) -> Result<Export, ExportError> {
-            Err(ExportError::Failed { format: "failing", message: "injected failure".into() })
+        fn start(&self, _: &Graph, _: &Options) -> Result<Box<dyn Job>, ExportError> {
+            Ok(Box::new(FailingJob(0)))
+        }
+    }
+    impl Job for FailingJob {
+        fn page(&self, _: &Graph, _: u32) -> Result<Part, ExportError> {
+            Ok(Box::new(()))
+        }
+        fn add(&mut self, _: &Graph, page: u32, _: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
+            self.0 += 1;
+            if self.0 > 1 {
+                return Err(ExportError::Failed { format: "failing", message: "injected failure".into() });
+            }
+            out.append(Path::new(&format!("page{page}.txt")), b"partial").unwrap();
+            Ok(())
+        }
+        fn finish(self: Box<Self>, _: &Graph, _: &mut dyn Sink) -> Result<Finished, ExportError> {
+            Ok(Finished::default())
         }
     }
     let dir = tempdir();

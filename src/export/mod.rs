@@ -8,7 +8,8 @@ pub mod markdown;
 
 use crate::diag::Diagnostic;
 use crate::ir::Graph;
-use std::path::PathBuf;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
 /// One output file, with a path relative to the output location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,10 +53,79 @@ pub enum ExportError {
     Failed { format: &'static str, message: String },
 }
 
+/// One page's share of an exporter's work, made on any thread by [`Job::page`].
+pub type Part = Box<dyn std::any::Any + Send>;
+
+/// What a run adds up to, beside its files.
+#[derive(Debug, Default)]
+pub struct Finished {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: String,
+}
+
+/// Where a run's files go as they are made. A path is appended to until the run ends, so a
+/// large single file (the JSON of a big graph) never has to be held whole.
+pub trait Sink {
+    fn append(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// Files kept in memory, in the order they were first written.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    pub artifacts: Vec<Artifact>,
+}
+
+impl Sink for MemorySink {
+    fn append(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        match self.artifacts.iter_mut().rev().find(|a| a.path == path) {
+            Some(a) => a.bytes.extend_from_slice(bytes),
+            None => self.artifacts.push(Artifact { path: path.to_path_buf(), bytes: bytes.to_vec() }),
+        }
+        Ok(())
+    }
+}
+
+/// An exporter's run over one graph. Pages arrive a window at a time, so a run never needs
+/// the whole graph's blocks at once: [`page`](Job::page) renders a loaded page (in parallel
+/// with other pages), [`add`](Job::add) takes the parts in page order and writes what it can,
+/// [`finish`](Job::finish) writes the rest.
+pub trait Job: Send + Sync {
+    fn page(&self, graph: &Graph, page: u32) -> Result<Part, ExportError>;
+    fn add(&mut self, graph: &Graph, page: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError>;
+    fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError>;
+}
+
 pub trait Exporter: Sync {
     /// The command and format name ("json", "md", "anki", "docx").
     fn name(&self) -> &'static str;
-    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError>;
+    /// Starts a run. `graph` has every page's title, names and properties, every block a
+    /// reference or embed can reach, and every asset; the pages' own blocks come later.
+    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError>;
+
+    /// The whole run over a fully loaded graph, files in memory.
+    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
+        let mut job = self.start(graph, options)?;
+        let pages: Vec<u32> = (0..graph.pages.len() as u32).filter(|p| options.includes(*p)).collect();
+        let parts: Vec<Result<Part, ExportError>> = pages.par_iter().map(|&p| job.page(graph, p)).collect();
+        let mut sink = MemorySink::default();
+        for (&p, part) in pages.iter().zip(parts) {
+            job.add(graph, p, part?, &mut sink)?;
+        }
+        let done = job.finish(graph, &mut sink)?;
+        Ok(Export { artifacts: sink.artifacts, diagnostics: done.diagnostics, summary: done.summary })
+    }
+}
+
+/// A part of the type the job made it with.
+pub(crate) fn part<T: 'static>(part: Part, format: &'static str) -> Result<T, ExportError> {
+    part.downcast::<T>()
+        .map(|b| *b)
+        .map_err(|_| ExportError::Failed { format, message: "internal: page part of the wrong type".into() })
+}
+
+/// A sink error as an export error.
+pub(crate) fn write_error(format: &'static str) -> impl Fn(std::io::Error) -> ExportError {
+    move |e| ExportError::Failed { format, message: e.to_string() }
 }
 
 /// Every exporter, by name.

@@ -217,22 +217,8 @@ impl Graph {
                 pages.push(p.clone());
             }
         }
-        let remap = |p: &mut Option<u32>| *p = p.and_then(|x| map[x as usize]);
-        let remap_addr = |a: &mut Option<BlockAddr>| {
-            *a = a.and_then(|x| map[x.page as usize].map(|page| BlockAddr { page, block: x.block }))
-        };
         for page in &mut pages {
-            for block in &mut page.blocks {
-                super::for_each_inline_mut(&mut block.body, &mut |i| match i {
-                    Inline::PageRef { page, .. } | Inline::Tag { page, .. } => remap(page),
-                    Inline::BlockRef { target, .. } => remap_addr(target),
-                    Inline::Embed { block, page, .. } => {
-                        remap_addr(block);
-                        remap(page);
-                    }
-                    _ => {}
-                });
-            }
+            remap_page(page, &map);
         }
         let mut g = Graph {
             schema_version: self.schema_version,
@@ -245,5 +231,24 @@ impl Graph {
             g.index.pages.insert(p.name.clone(), i as u32);
         }
         g
+    }
+}
+
+/// Renumbers a page's references after pages were left out (`map`: old index → new index).
+pub fn remap_page(page: &mut Page, map: &[Option<u32>]) {
+    let remap = |p: &mut Option<u32>| *p = p.and_then(|x| map.get(x as usize).copied().flatten());
+    let remap_addr = |a: &mut Option<BlockAddr>| {
+        *a = a.and_then(|x| map.get(x.page as usize).copied().flatten().map(|page| BlockAddr { page, block: x.block }))
+    };
+    for block in &mut page.blocks {
+        super::for_each_inline_mut(&mut block.body, &mut |i| match i {
+            Inline::PageRef { page, .. } | Inline::Tag { page, .. } => remap(page),
+            Inline::BlockRef { target, .. } => remap_addr(target),
+            Inline::Embed { block, page, .. } => {
+                remap_addr(block);
+                remap(page);
+            }
+            _ => {}
+        });
     }
 }

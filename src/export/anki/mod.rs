@@ -5,11 +5,12 @@ mod html;
 mod notetypes;
 mod package;
 
-use super::{Artifact, Export, ExportError, Exporter, Options};
+use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::diag::Diagnostic;
 use crate::ir::{BlockAddr, Graph, Inline, Page, PropValue};
 use html::{escape, Renderer};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Which blocks become notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,86 +63,123 @@ impl Exporter for AnkiExporter {
         "anki"
     }
 
-    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
-        let opts = &options.anki;
-        let (selected, mode_used) = select(graph, opts.cards, options);
-        let media_names = media_names(graph);
-        let top = opts.deck.clone().unwrap_or_else(|| graph.name.clone());
-        let top = deck_path(&top);
+    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
+        let top = deck_path(&options.anki.deck.clone().unwrap_or_else(|| graph.name.clone()));
+        Ok(Box::new(AnkiJob {
+            options: options.clone(),
+            media_names: media_names(graph),
+            top,
+            seen_card: AtomicBool::new(false),
+            found_card: false,
+            entries: Vec::new(),
+        }))
+    }
+}
+
+/// A note made from one block (decks get their ids when the deck is written).
+struct Draft {
+    kind: Kind,
+    note: package::Note,
+    deck: String,
+    media: Vec<String>,
+}
+
+enum Entry {
+    Note(Box<Draft>),
+    Skipped(Diagnostic),
+}
+
+/// One page's notes. `outline` entries count only if the run ends in outline mode.
+struct PagePart {
+    has_card: bool,
+    entries: Vec<(bool, Entry)>,
+}
+
+struct AnkiJob {
+    options: Options,
+    media_names: BTreeMap<String, String>,
+    top: String,
+    /// Some page has a `#card` or cloze: in auto mode, pages stop making outline notes.
+    seen_card: AtomicBool,
+    /// The same, for the pages added so far (in order).
+    found_card: bool,
+    entries: Vec<(bool, Entry)>,
+}
+
+impl Job for AnkiJob {
+    fn page(&self, graph: &Graph, pi: u32) -> Result<Part, ExportError> {
+        let page = &graph.pages[pi as usize];
+        let addr = |b: usize| BlockAddr { page: pi, block: b as u32 };
+        let is_cloze = |a: BlockAddr| has_inline(graph, a, &|i| matches!(i, Inline::Cloze { .. }));
+        let is_tagged = |a: BlockAddr| has_inline(graph, a, &|i| is_marker(i, "card"));
+        let has_card = (0..page.blocks.len()).any(|b| is_cloze(addr(b)) || is_tagged(addr(b)));
+        if has_card {
+            self.seen_card.store(true, Ordering::Relaxed);
+        }
+        let mode = self.options.anki.cards;
+        let mut keys = None;
+        let mut entries = Vec::new();
+        for (b, block) in page.blocks.iter().enumerate() {
+            let a = addr(b);
+            if block.pre_block {
+                continue;
+            }
+            let outline_ok = mode == CardMode::Outline || mode == CardMode::Auto && !self.seen_card.load(Ordering::Relaxed);
+            let (kind, outline) = if is_cloze(a) {
+                (Kind::Cloze, false)
+            } else if is_tagged(a) {
+                (if is_reversed(graph, a) { Kind::Reversed } else { Kind::Basic }, false)
+            } else if outline_ok && !block.is_empty() && has_visible_children(graph, a) {
+                (Kind::Basic, true)
+            } else {
+                continue;
+            };
+            let keys = keys.get_or_insert_with(|| position_keys(page));
+            entries.push((outline && mode == CardMode::Auto, self.draft(graph, a, kind, keys)));
+        }
+        Ok(Box::new(PagePart { has_card, entries }))
+    }
+
+    fn add(&mut self, _graph: &Graph, _page: u32, part: Part, _out: &mut dyn Sink) -> Result<(), ExportError> {
+        let part: PagePart = super::part(part, "anki")?;
+        if part.has_card && !self.found_card {
+            self.found_card = true;
+            self.entries.retain(|(outline, _)| !outline);
+        }
+        let keep_outline = !self.found_card;
+        self.entries.extend(part.entries.into_iter().filter(|(outline, _)| keep_outline || !outline));
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+        let outline_used = self.options.anki.cards == CardMode::Auto && !self.found_card;
         let mut decks: BTreeMap<String, i64> = BTreeMap::new();
         let mut notes = Vec::new();
         let mut used_media: BTreeSet<String> = BTreeSet::new();
         let mut diagnostics = Vec::new();
         let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
         let mut skipped = 0;
-        let mut position_cache: HashMap<u32, Vec<u64>> = HashMap::new();
-        for (addr, kind) in selected {
-            let page = &graph.pages[addr.page as usize];
-            let block = graph.block(addr);
-            let mut r = Renderer::new(graph, &media_names);
-            let numbers = if kind == Kind::Cloze { cloze_numbers(block) } else { Vec::new() };
-            let fields = match kind {
-                Kind::Cloze => {
-                    r.cloze_numbers = Some(numbers.clone());
-                    let text = r.block_without(addr, &|i| is_marker(i, "card"));
-                    r.cloze_numbers = None;
-                    vec![text, r.children(addr)]
+        for (_, entry) in self.entries {
+            match entry {
+                Entry::Skipped(d) => {
+                    skipped += 1;
+                    diagnostics.push(d);
                 }
-                Kind::Basic | Kind::Reversed => {
-                    let front = r.block_without(addr, &|i| is_marker(i, "card") || is_marker(i, "reversed"));
-                    vec![front, r.children(addr)]
+                Entry::Note(draft) => {
+                    let Draft { kind, mut note, deck, media } = *draft;
+                    let next_id = deck_id(&deck);
+                    let deck = *decks.entry(deck).or_insert(next_id);
+                    note.cards.iter_mut().for_each(|c| c.deck = deck);
+                    used_media.extend(media);
+                    *counts.entry(kind).or_default() += 1;
+                    notes.push(note);
                 }
-            };
-            if html::strip_html(&fields[0]).is_empty() && !fields[0].contains("<img") {
-                skipped += 1;
-                diagnostics.push(Diagnostic::info(
-                    "empty-card",
-                    &page.file,
-                    block.line,
-                    1,
-                    "card has an empty front; skipped",
-                ));
-                continue;
             }
-            used_media.extend(r.used_media.iter().cloned());
-            let mut fields = fields;
-            fields.push(context(graph, addr));
-            fields.push(source(graph, addr));
-
-            let deck_name = deck_for(graph, addr, &top);
-            let next_id = deck_id(&deck_name);
-            let deck = *decks.entry(deck_name).or_insert(next_id);
-            let keys = position_cache.entry(addr.page).or_insert_with(|| position_keys(page));
-            let guid = guid(page, addr, keys);
-            let note_id = stable_id(&guid, "note");
-            let (model, ords): (i64, Vec<i64>) = match kind {
-                Kind::Basic => (notetypes::BASIC_ID, vec![0]),
-                Kind::Reversed => (notetypes::REVERSED_ID, if fields[1].is_empty() { vec![0] } else { vec![0, 1] }),
-                Kind::Cloze => {
-                    let mut n: Vec<i64> = numbers.iter().map(|&n| n as i64 - 1).collect();
-                    n.sort();
-                    n.dedup();
-                    (notetypes::CLOZE_ID, n)
-                }
-            };
-            let cards = ords
-                .into_iter()
-                .map(|ord| package::Card { id: stable_id(&guid, &format!("card{ord}")), ord, deck })
-                .collect();
-            let tags = tags(graph, addr);
-            let content = format!("{}\x1e{}", fields.join("\x1f"), tags.join(" "));
-            let base = note_mod(page, options.timestamp);
-            let modified = match opts.previous.get(&guid) {
-                Some(prev) if prev.content == content => prev.modified,
-                Some(prev) => base.max(prev.modified + 1),
-                None => base,
-            };
-            *counts.entry(kind).or_default() += 1;
-            notes.push(package::Note { id: note_id, guid, model, modified, tags, fields, cards });
         }
         dedupe_ids(&mut notes);
 
-        let media: Vec<package::Media> = media_names
+        let media: Vec<package::Media> = self
+            .media_names
             .iter()
             .filter(|(_, name)| used_media.contains(*name))
             .filter_map(|(path, name)| {
@@ -149,7 +187,7 @@ impl Exporter for AnkiExporter {
             })
             .collect();
         let deck_list: Vec<package::Deck> = decks.into_iter().map(|(name, id)| package::Deck { id, name }).collect();
-        let created = options.timestamp.unwrap_or(FALLBACK_MOD);
+        let created = self.options.timestamp.unwrap_or(FALLBACK_MOD);
         let bytes = package::write(&deck_list, &notes, &media, created)
             .map_err(|message| ExportError::Failed { format: "anki", message })?;
         let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
@@ -165,11 +203,70 @@ impl Exporter for AnkiExporter {
             deck_list.len(),
             skipped
         );
-        if opts.cards == CardMode::Auto && mode_used == CardMode::Outline {
+        if outline_used {
             summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
         }
-        let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ")));
-        Ok(Export { artifacts: vec![Artifact { path: file.into(), bytes }], diagnostics, summary })
+        let file = format!("{}.apkg", super::safe_file_name(&self.top.replace("::", " - ")));
+        out.append(std::path::Path::new(&file), &bytes).map_err(super::write_error("anki"))?;
+        Ok(Finished { diagnostics, summary })
+    }
+}
+
+impl AnkiJob {
+    /// The note for one selected block, or why it has none.
+    fn draft(&self, graph: &Graph, addr: BlockAddr, kind: Kind, keys: &[u64]) -> Entry {
+        let page = &graph.pages[addr.page as usize];
+        let block = graph.block(addr);
+        let mut r = Renderer::new(graph, &self.media_names);
+        let numbers = if kind == Kind::Cloze { cloze_numbers(block) } else { Vec::new() };
+        let mut fields = match kind {
+            Kind::Cloze => {
+                r.cloze_numbers = Some(numbers.clone());
+                let text = r.block_without(addr, &|i| is_marker(i, "card"));
+                r.cloze_numbers = None;
+                vec![text, r.children(addr)]
+            }
+            Kind::Basic | Kind::Reversed => {
+                let front = r.block_without(addr, &|i| is_marker(i, "card") || is_marker(i, "reversed"));
+                vec![front, r.children(addr)]
+            }
+        };
+        if html::strip_html(&fields[0]).is_empty() && !fields[0].contains("<img") {
+            return Entry::Skipped(Diagnostic::info(
+                "empty-card",
+                &page.file,
+                block.line,
+                1,
+                "card has an empty front; skipped",
+            ));
+        }
+        fields.push(context(graph, addr));
+        fields.push(source(graph, addr));
+        let deck = deck_for(graph, addr, &self.top);
+        let guid = guid(page, addr, keys);
+        let note_id = stable_id(&guid, "note");
+        let (model, ords): (i64, Vec<i64>) = match kind {
+            Kind::Basic => (notetypes::BASIC_ID, vec![0]),
+            Kind::Reversed => (notetypes::REVERSED_ID, if fields[1].is_empty() { vec![0] } else { vec![0, 1] }),
+            Kind::Cloze => {
+                let mut n: Vec<i64> = numbers.iter().map(|&n| n as i64 - 1).collect();
+                n.sort();
+                n.dedup();
+                (notetypes::CLOZE_ID, n)
+            }
+        };
+        let cards =
+            ords.into_iter().map(|ord| package::Card { id: stable_id(&guid, &format!("card{ord}")), ord, deck: 0 }).collect();
+        let tags = tags(graph, addr);
+        let content = format!("{}\x1e{}", fields.join("\x1f"), tags.join(" "));
+        let base = note_mod(page, self.options.timestamp);
+        let modified = match self.options.anki.previous.get(&guid) {
+            Some(prev) if prev.content == content => prev.modified,
+            Some(prev) => base.max(prev.modified + 1),
+            None => base,
+        };
+        let note = package::Note { id: note_id, guid, model, modified, tags, fields, cards };
+        Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media }))
     }
 }
 
@@ -184,38 +281,6 @@ fn has_inline(graph: &Graph, addr: BlockAddr, f: &dyn Fn(&Inline) -> bool) -> bo
     let mut found = false;
     crate::ir::for_each_inline(&graph.block(addr).body, &mut |i| found |= f(i));
     found
-}
-
-/// The blocks that become notes, in document order, and the mode actually used.
-fn select(graph: &Graph, mode: CardMode, options: &Options) -> (Vec<(BlockAddr, Kind)>, CardMode) {
-    let addrs =
-        || {
-            graph.pages.iter().enumerate().filter(|(p, _)| options.includes(*p as u32)).flat_map(|(p, page)| {
-                (0..page.blocks.len() as u32).map(move |b| BlockAddr { page: p as u32, block: b })
-            })
-        };
-    let is_cloze = |a: BlockAddr| has_inline(graph, a, &|i| matches!(i, Inline::Cloze { .. }));
-    let is_tagged = |a: BlockAddr| has_inline(graph, a, &|i| is_marker(i, "card"));
-    let mode = match mode {
-        CardMode::Auto if addrs().any(|a| is_cloze(a) || is_tagged(a)) => CardMode::Tagged,
-        CardMode::Auto => CardMode::Outline,
-        m => m,
-    };
-    let mut out = Vec::new();
-    for a in addrs() {
-        let block = graph.block(a);
-        if block.pre_block {
-            continue;
-        }
-        if is_cloze(a) {
-            out.push((a, Kind::Cloze));
-        } else if is_tagged(a) {
-            out.push((a, if is_reversed(graph, a) { Kind::Reversed } else { Kind::Basic }));
-        } else if mode == CardMode::Outline && !block.is_empty() && has_visible_children(graph, a) {
-            out.push((a, Kind::Basic));
-        }
-    }
-    (out, mode)
 }
 
 fn is_reversed(graph: &Graph, a: BlockAddr) -> bool {

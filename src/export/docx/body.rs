@@ -28,10 +28,10 @@ struct Fmt {
     tag: bool,
 }
 
-pub struct Body<'a> {
-    graph: &'a Graph,
-    opts: &'a DocxOptions,
-    page: Page,
+/// What a document keeps between pages: relationships, media, numbering, answers. The body
+/// XML written so far is taken out (and compressed) after every page.
+#[derive(Default)]
+pub struct DocState {
     pub xml: String,
     pub rels: Vec<Rel>,
     /// (part name under word/, bytes)
@@ -39,9 +39,16 @@ pub struct Body<'a> {
     media_rel: HashMap<String, String>,
     link_rel: HashMap<String, String>,
     docpr: u32,
-    stack: Vec<BlockAddr>,
     pub answers: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct Body<'a> {
+    graph: &'a Graph,
+    opts: &'a DocxOptions,
+    page: Page,
+    pub st: &'a mut DocState,
+    stack: Vec<BlockAddr>,
     /// Added to a heading block's relative level (1 when pages are themselves headings).
     heading_base: u8,
     /// Smallest heading size on the current page (its top level).
@@ -50,29 +57,13 @@ pub struct Body<'a> {
 }
 
 impl<'a> Body<'a> {
-    pub fn new(graph: &'a Graph, opts: &'a DocxOptions, page: Page) -> Self {
-        Body {
-            graph,
-            opts,
-            page,
-            xml: String::new(),
-            rels: Vec::new(),
-            media: Vec::new(),
-            media_rel: HashMap::new(),
-            link_rel: HashMap::new(),
-            docpr: 0,
-            stack: Vec::new(),
-            answers: Vec::new(),
-            diagnostics: Vec::new(),
-            heading_base: 0,
-            heading_min: 1,
-            file: String::new(),
-        }
+    pub fn new(graph: &'a Graph, opts: &'a DocxOptions, page: Page, st: &'a mut DocState) -> Self {
+        Body { graph, opts, page, st, stack: Vec::new(), heading_base: 0, heading_min: 1, file: String::new() }
     }
 
     fn rid(&self) -> String {
         // rId1–rId4 are styles, numbering, settings and the footer.
-        format!("rId{}", 5 + self.rels.len())
+        format!("rId{}", 5 + self.st.rels.len())
     }
 
     pub fn paragraph(&mut self, style: &str, opts: ParaOpts, content: &str) {
@@ -89,7 +80,7 @@ impl<'a> Body<'a> {
         if let Some(left) = opts.indent {
             let _ = write!(ppr, "<w:ind w:left=\"{left}\"/>");
         }
-        let _ = write!(self.xml, "<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>");
+        let _ = write!(self.st.xml, "<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>");
     }
 
     /// One page of notes: its blocks under `heading_base` (0 for a single page).
@@ -286,7 +277,7 @@ impl<'a> Body<'a> {
         }
         x.push_str(&rows_xml);
         x.push_str("</w:tbl>");
-        self.xml.push_str(&x);
+        self.st.xml.push_str(&x);
     }
 
     fn runs(&mut self, inlines: &[Inline], fmt: &Fmt, out: &mut String) {
@@ -300,8 +291,8 @@ impl<'a> Body<'a> {
         if answer.is_empty() {
             return;
         }
-        self.answers.push(answer.clone());
-        let n = self.answers.len();
+        self.st.answers.push(answer.clone());
+        let n = self.st.answers.len();
         let _ = write!(out, "<w:r><w:rPr><w:rStyle w:val=\"BlankNumber\"/></w:rPr><w:t>{n}</w:t></w:r>");
         // An underlined gap about as long as the answer (non-breaking spaces keep their width).
         let gap = "\u{a0}".repeat(answer.chars().count().clamp(6, 60) + 2);
@@ -366,17 +357,17 @@ impl<'a> Body<'a> {
             self.runs(children, fmt, out);
             return;
         }
-        let rid = match self.link_rel.get(url) {
+        let rid = match self.st.link_rel.get(url) {
             Some(r) => r.clone(),
             None => {
                 let rid = self.rid();
-                self.rels.push(Rel {
+                self.st.rels.push(Rel {
                     id: rid.clone(),
                     kind: "hyperlink",
                     target: url.trim().to_string(),
                     external: true,
                 });
-                self.link_rel.insert(url.to_string(), rid.clone());
+                self.st.link_rel.insert(url.to_string(), rid.clone());
                 rid
             }
         };
@@ -399,7 +390,7 @@ impl<'a> Body<'a> {
         let (Some((path, a)), Some(ext)) = (found, ext) else {
             let what = if alt.is_empty() { url } else { alt };
             if found.is_some() {
-                self.diagnostics.push(Diagnostic::warning(
+                self.st.diagnostics.push(Diagnostic::warning(
                     "unsupported-image",
                     &self.file,
                     0,
@@ -410,20 +401,20 @@ impl<'a> Body<'a> {
             run(&format!("[image: {what}]"), &Fmt { italic: true, ..Default::default() }, out);
             return;
         };
-        let rid = match self.media_rel.get(path) {
+        let rid = match self.st.media_rel.get(path) {
             Some(r) => r.clone(),
             None => {
                 let rid = self.rid();
-                let name = format!("media/image{}.{ext}", self.media.len() + 1);
-                self.rels.push(Rel { id: rid.clone(), kind: "image", target: name.clone(), external: false });
-                self.media.push((name, a.data.clone()));
-                self.media_rel.insert(path.to_string(), rid.clone());
+                let name = format!("media/image{}.{ext}", self.st.media.len() + 1);
+                self.st.rels.push(Rel { id: rid.clone(), kind: "image", target: name.clone(), external: false });
+                self.st.media.push((name, a.data.clone()));
+                self.st.media_rel.insert(path.to_string(), rid.clone());
                 rid
             }
         };
         let (cx, cy) = fit(width, height, a.pixels, self.page.text_emu());
-        self.docpr += 1;
-        let id = self.docpr;
+        self.st.docpr += 1;
+        let id = self.st.docpr;
         let descr = attr(if alt.is_empty() { path } else { alt });
         let _ = write!(
             out,

@@ -5,9 +5,9 @@ mod body;
 mod parts;
 mod xml;
 
-use super::{Artifact, Export, ExportError, Exporter, Options};
+use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::ir::Graph;
-use body::{Body, ParaOpts};
+use body::{Body, DocState, ParaOpts};
 use parts::{Rel, NS_R, NS_W};
 use std::io::Write;
 
@@ -46,14 +46,10 @@ impl Exporter for DocxExporter {
         "docx"
     }
 
-    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
+    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
         let opts = &options.docx;
-        let date = iso_date(options.timestamp.unwrap_or(946_684_800));
-        let mut artifacts = Vec::new();
-        let mut diagnostics = Vec::new();
-        let mut answers = 0;
         let pages: Vec<u32> = (0..graph.pages.len() as u32).filter(|p| options.includes(*p)).collect();
-        let groups: Vec<(Option<String>, Vec<u32>)> = match opts.group {
+        let lists: Vec<(Option<String>, Vec<u32>)> = match opts.group {
             HandoutGroup::All => vec![(None, pages.clone())],
             HandoutGroup::Page => pages.iter().map(|p| (None, vec![*p])).collect(),
             HandoutGroup::Namespace => {
@@ -67,19 +63,18 @@ impl Exporter for DocxExporter {
         };
         let split = opts.group != HandoutGroup::All;
         let mut used_names = std::collections::HashSet::new();
-        for (group_name, pages) in groups {
-            if pages.is_empty() {
+        let mut groups = Vec::new();
+        let mut group_of = vec![usize::MAX; graph.pages.len()];
+        for (group_name, list) in lists {
+            if list.is_empty() {
                 continue;
             }
-            let title = match (&opts.title, pages.as_slice(), group_name) {
+            let title = match (&opts.title, list.as_slice(), group_name) {
                 (Some(t), _, _) if !split => t.clone(),
                 (_, [one], _) => graph.pages[*one as usize].title.clone(),
                 (_, _, Some(ns)) => ns,
                 _ => graph.name.clone(),
             };
-            let doc = document(graph, opts, &pages, &title, &date);
-            diagnostics.extend(doc.diagnostics);
-            answers += doc.answers;
             let stem = super::safe_file_name(&title);
             let suffix = if opts.worksheet { " (worksheet)" } else { "" };
             let mut name = format!("{stem}{suffix}.docx");
@@ -88,30 +83,136 @@ impl Exporter for DocxExporter {
                 name = format!("{stem}{suffix} {k}.docx");
                 k += 1;
             }
-            artifacts.push(Artifact {
-                path: name.into(),
-                bytes: doc.bytes.map_err(|message| ExportError::Failed { format: "docx", message })?,
-            });
+            for &p in &list {
+                group_of[p as usize] = groups.len();
+            }
+            groups.push(Group { title, name, single: list.len() == 1, left: list.len(), doc: None });
         }
-        let mut summary = format!("{} document(s), {} pages", artifacts.len(), pages.len());
-        if opts.worksheet {
-            summary.push_str(&format!(", {answers} blanks"));
-        }
-        Ok(Export { artifacts, diagnostics, summary })
+        Ok(Box::new(DocxJob {
+            options: options.clone(),
+            date: iso_date(options.timestamp.unwrap_or(946_684_800)),
+            groups,
+            group_of,
+            pages: pages.len(),
+            documents: 0,
+            answers: 0,
+            diagnostics: Vec::new(),
+        }))
     }
 }
 
-struct Doc {
-    bytes: Result<Vec<u8>, String>,
-    diagnostics: Vec<crate::diag::Diagnostic>,
-    answers: usize,
+/// One output document: its pages (`left` still to come) and, once begun, its package.
+struct Group {
+    title: String,
+    name: String,
+    single: bool,
+    left: usize,
+    doc: Option<Open>,
 }
 
-fn document(graph: &Graph, opts: &DocxOptions, pages: &[u32], title: &str, date: &str) -> Doc {
-    let geometry = if opts.paper == Paper::Letter { parts::Page::LETTER } else { parts::Page::A4 };
-    let mut body = Body::new(graph, opts, geometry);
-    let mut title_runs = String::new();
-    title_runs.push_str(&format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(title)));
+/// A document being written: `word/document.xml` is compressed into the package as pages come.
+struct Open {
+    zip: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
+    state: DocState,
+    written: usize,
+}
+
+struct DocxJob {
+    options: Options,
+    date: String,
+    groups: Vec<Group>,
+    group_of: Vec<usize>,
+    pages: usize,
+    documents: usize,
+    answers: usize,
+    diagnostics: Vec<crate::diag::Diagnostic>,
+}
+
+fn failed(message: impl ToString) -> ExportError {
+    ExportError::Failed { format: "docx", message: message.to_string() }
+}
+
+fn geometry(opts: &DocxOptions) -> parts::Page {
+    if opts.paper == Paper::Letter {
+        parts::Page::LETTER
+    } else {
+        parts::Page::A4
+    }
+}
+
+fn zip_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        // Level 1: several times faster than the default on large collections, ~10% larger.
+        .compression_level(Some(1))
+        .last_modified_time(zip::DateTime::default())
+}
+
+impl Job for DocxJob {
+    fn page(&self, _graph: &Graph, _page: u32) -> Result<Part, ExportError> {
+        // Pages share numbering, relationships and media within a document: they are
+        // written in order, in `add` (several exporters run side by side meanwhile).
+        Ok(Box::new(()))
+    }
+
+    fn add(&mut self, graph: &Graph, page: u32, _part: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
+        let Some(g) = self.group_of.get(page as usize).copied().filter(|&g| g != usize::MAX) else {
+            return Ok(());
+        };
+        let opts = &self.options.docx;
+        let group = &mut self.groups[g];
+        if group.doc.is_none() {
+            group.doc = Some(begin(opts, &group.title)?);
+        }
+        let doc = group.doc.as_mut().expect("begun above");
+        let mut body = Body::new(graph, opts, geometry(opts), &mut doc.state);
+        if !group.single {
+            let runs =
+                format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(&graph.pages[page as usize].title));
+            let opts = ParaOpts { keep_next: true, page_break: doc.written > 0, ..Default::default() };
+            body.paragraph("Heading1", opts, &runs);
+        }
+        body.page_blocks(page, if group.single { 0 } else { 1 });
+        doc.written += 1;
+        doc.zip.write_all(doc.state.xml.as_bytes()).map_err(failed)?;
+        doc.state.xml.clear();
+        group.left -= 1;
+        if group.left == 0 {
+            let doc = group.doc.take().expect("begun above");
+            let subject = format!("Notes from {}", graph.name);
+            let (bytes, state) = end(doc, opts, &group.title, &subject, &self.date)?;
+            self.answers += state.answers.len();
+            self.diagnostics.extend(state.diagnostics);
+            self.documents += 1;
+            out.append(std::path::Path::new(&group.name), &bytes).map_err(super::write_error("docx"))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, _graph: &Graph, _out: &mut dyn Sink) -> Result<Finished, ExportError> {
+        let mut summary = format!("{} document(s), {} pages", self.documents, self.pages);
+        if self.options.docx.worksheet {
+            summary.push_str(&format!(", {} blanks", self.answers));
+        }
+        Ok(Finished { diagnostics: self.diagnostics, summary })
+    }
+}
+
+/// Starts a package with `word/document.xml` open, its title (and worksheet note) written.
+fn begin(opts: &DocxOptions, title: &str) -> Result<Open, ExportError> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("word/document.xml", zip_options()).map_err(failed)?;
+    let head = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\" \
+xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
+xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
+xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
+    );
+    zip.write_all(head.as_bytes()).map_err(failed)?;
+    let mut state = DocState::default();
+    let graph = Graph::default();
+    let mut body = Body::new(&graph, opts, geometry(opts), &mut state);
+    let title_runs = format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(title));
     body.paragraph("Title", ParaOpts::default(), &title_runs);
     if opts.worksheet {
         body.paragraph(
@@ -120,94 +221,79 @@ fn document(graph: &Graph, opts: &DocxOptions, pages: &[u32], title: &str, date:
             "<w:r><w:t xml:space=\"preserve\">Worksheet: fill in the numbered blanks. The answers are on the last page.</w:t></w:r>",
         );
     }
-    let single = pages.len() == 1;
-    for (k, &p) in pages.iter().enumerate() {
-        if !single {
-            let runs =
-                format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(&graph.pages[p as usize].title));
-            body.paragraph("Heading1", ParaOpts { keep_next: true, page_break: k > 0, ..Default::default() }, &runs);
-        }
-        body.page_blocks(p, if single { 0 } else { 1 });
-    }
-    if opts.worksheet && !body.answers.is_empty() {
+    zip.write_all(state.xml.as_bytes()).map_err(failed)?;
+    state.xml.clear();
+    Ok(Open { zip, state, written: 0 })
+}
+
+/// Ends the document (answer key, section properties) and writes the package's other parts.
+fn end(mut doc: Open, opts: &DocxOptions, title: &str, subject: &str, date: &str) -> Result<(Vec<u8>, DocState), ExportError> {
+    let page = geometry(opts);
+    if opts.worksheet && !doc.state.answers.is_empty() {
+        let graph = Graph::default();
+        let mut body = Body::new(&graph, opts, page, &mut doc.state);
         body.paragraph(
             "Heading1",
             ParaOpts { page_break: true, keep_next: true, ..Default::default() },
             "<w:r><w:t>Answer key</w:t></w:r>",
         );
-        for a in body.answers.clone() {
+        for a in body.st.answers.clone() {
             let runs = format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(&a));
             body.paragraph("Compact", ParaOpts { num: Some((2, 0)), ..Default::default() }, &runs);
         }
     }
-    let answers = body.answers.len();
-    let subject = format!("Notes from {}", graph.name);
-    let bytes = package(&body, geometry, title, &subject, date);
-    Doc { bytes, diagnostics: std::mem::take(&mut body.diagnostics), answers }
-}
-
-fn package(body: &Body, page: parts::Page, title: &str, subject: &str, date: &str) -> Result<Vec<u8>, String> {
-    let sect = format!(
-        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/><w:pgSz w:w=\"{}\" w:h=\"{}\"/>\
+    let tail = format!(
+        "{}<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/><w:pgSz w:w=\"{}\" w:h=\"{}\"/>\
 <w:pgMar w:top=\"{m}\" w:right=\"{m}\" w:bottom=\"{m}\" w:left=\"{m}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
-<w:cols w:space=\"720\"/><w:docGrid w:linePitch=\"360\"/></w:sectPr>",
+<w:cols w:space=\"720\"/><w:docGrid w:linePitch=\"360\"/></w:sectPr></w:body></w:document>",
+        doc.state.xml,
         page.width,
         page.height,
         m = page.margin
     );
-    let document = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\" \
-xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
-xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
-xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>{}{sect}</w:body></w:document>",
-        body.xml
-    );
+    doc.state.xml.clear();
+    let mut zip = doc.zip;
+    let state = doc.state;
+    zip.write_all(tail.as_bytes()).map_err(failed)?;
     let mut rels = vec![
         Rel { id: "rId1".into(), kind: "styles", target: "styles.xml".into(), external: false },
         Rel { id: "rId2".into(), kind: "numbering", target: "numbering.xml".into(), external: false },
         Rel { id: "rId3".into(), kind: "settings", target: "settings.xml".into(), external: false },
         Rel { id: "rId4".into(), kind: "footer", target: "footer1.xml".into(), external: false },
     ];
-    rels.extend(body.rels.iter().map(|r| Rel {
+    rels.extend(state.rels.iter().map(|r| Rel {
         id: r.id.clone(),
         kind: r.kind,
         target: r.target.clone(),
         external: r.external,
     }));
-    let mut exts: Vec<&str> = body.media.iter().filter_map(|(n, _)| n.rsplit('.').next()).collect();
+    let mut exts: Vec<&str> = state.media.iter().filter_map(|(n, _)| n.rsplit('.').next()).collect();
     exts.sort();
     exts.dedup();
-
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        // Level 1: several times faster than the default on large collections, ~10% larger.
-        .compression_level(Some(1))
-        .last_modified_time(zip::DateTime::default());
+    let deflated = zip_options();
     let stored = deflated.compression_method(zip::CompressionMethod::Stored).compression_level(None);
-    let files: Vec<(String, Vec<u8>)> = vec![
-        ("[Content_Types].xml".into(), parts::content_types(&exts).into_bytes()),
-        ("_rels/.rels".into(), parts::package_rels().into_bytes()),
-        ("docProps/core.xml".into(), parts::core(title, subject, date).into_bytes()),
-        ("docProps/app.xml".into(), parts::app().into_bytes()),
-        ("word/document.xml".into(), document.into_bytes()),
-        ("word/styles.xml".into(), parts::styles().into_bytes()),
-        ("word/numbering.xml".into(), parts::numbering().into_bytes()),
-        ("word/settings.xml".into(), parts::settings().into_bytes()),
-        ("word/footer1.xml".into(), parts::footer().into_bytes()),
-        ("word/_rels/document.xml.rels".into(), parts::document_rels(&rels).into_bytes()),
+    let files: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", parts::content_types(&exts)),
+        ("_rels/.rels", parts::package_rels()),
+        ("docProps/core.xml", parts::core(title, subject, date)),
+        ("docProps/app.xml", parts::app()),
+        ("word/styles.xml", parts::styles()),
+        ("word/numbering.xml", parts::numbering()),
+        ("word/settings.xml", parts::settings()),
+        ("word/footer1.xml", parts::footer()),
+        ("word/_rels/document.xml.rels", parts::document_rels(&rels)),
     ];
-    let err = |e: zip::result::ZipError| e.to_string();
     for (name, data) in files {
-        zip.start_file(name, deflated).map_err(err)?;
-        zip.write_all(&data).map_err(|e| e.to_string())?;
+        zip.start_file(name, deflated).map_err(failed)?;
+        zip.write_all(data.as_bytes()).map_err(failed)?;
     }
-    for (name, data) in &body.media {
+    for (name, data) in &state.media {
         // Images are already compressed: stored as they are (JPEG stays JPEG).
-        zip.start_file(format!("word/{name}"), stored).map_err(err)?;
-        zip.write_all(data).map_err(|e| e.to_string())?;
+        zip.start_file(format!("word/{name}"), stored).map_err(failed)?;
+        zip.write_all(data).map_err(failed)?;
     }
-    Ok(zip.finish().map_err(err)?.into_inner())
+    let bytes = zip.finish().map_err(failed)?.into_inner();
+    Ok((bytes, state))
 }
 
 /// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, proleptic Gregorian).

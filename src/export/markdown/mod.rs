@@ -3,11 +3,12 @@
 
 mod paths;
 
-use super::{Artifact, Export, ExportError, Exporter, Options};
+use super::{write_error, ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::diag::Diagnostic;
 use crate::ir::{BlockAddr, Graph, Inline, Node, Page, PropValue, RefText, MAX_EXPANSION};
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::path::Path;
 
 /// How page references are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,43 +40,71 @@ impl Exporter for MarkdownExporter {
         "md"
     }
 
-    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
-        let paths = paths::page_paths(graph);
-        let mut artifacts = Vec::new();
-        let mut diagnostics = Vec::new();
-        let mut assets = BTreeSet::new();
-        for (pi, page) in graph.pages.iter().enumerate() {
-            if !options.includes(pi as u32) {
-                continue;
-            }
-            let mut w = Writer {
-                graph,
-                paths: &paths,
-                here: &paths[pi],
-                opts: &options.markdown,
-                out: String::new(),
-                stack: Vec::new(),
-                assets: &mut assets,
-                diags: &mut diagnostics,
-                file: &page.file,
-                options,
-                line: 0,
-                clamped: false,
-            };
-            w.page(pi as u32, page);
-            if !w.out.ends_with('\n') {
-                w.out.push('\n');
-            }
-            artifacts.push(Artifact { path: paths[pi].clone().into(), bytes: w.out.into_bytes() });
+    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
+        Ok(Box::new(MarkdownJob {
+            options: options.clone(),
+            paths: paths::page_paths(graph),
+            diagnostics: Vec::new(),
+            assets: BTreeSet::new(),
+            pages: 0,
+        }))
+    }
+}
+
+struct MarkdownJob {
+    options: Options,
+    paths: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+    assets: BTreeSet<String>,
+    pages: usize,
+}
+
+/// One page's file, what it reported and the assets it uses.
+type PagePart = (Vec<u8>, Vec<Diagnostic>, BTreeSet<String>);
+
+impl Job for MarkdownJob {
+    fn page(&self, graph: &Graph, pi: u32) -> Result<Part, ExportError> {
+        let page = &graph.pages[pi as usize];
+        let (mut assets, mut diags) = (BTreeSet::new(), Vec::new());
+        let mut w = Writer {
+            graph,
+            paths: &self.paths,
+            here: &self.paths[pi as usize],
+            opts: &self.options.markdown,
+            out: String::new(),
+            stack: Vec::new(),
+            assets: &mut assets,
+            diags: &mut diags,
+            file: &page.file,
+            options: &self.options,
+            line: 0,
+            clamped: false,
+        };
+        w.page(pi, page);
+        if !w.out.ends_with('\n') {
+            w.out.push('\n');
         }
-        for a in &assets {
+        let part: PagePart = (w.out.into_bytes(), diags, assets);
+        Ok(Box::new(part))
+    }
+
+    fn add(&mut self, _graph: &Graph, pi: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
+        let (bytes, diags, assets): PagePart = super::part(part, "md")?;
+        out.append(Path::new(&self.paths[pi as usize]), &bytes).map_err(write_error("md"))?;
+        self.diagnostics.extend(diags);
+        self.assets.extend(assets);
+        self.pages += 1;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+        for a in &self.assets {
             if let Some(asset) = graph.assets.get(a) {
-                artifacts.push(Artifact { path: asset_out(a).into(), bytes: asset.data.as_ref().clone() });
+                out.append(Path::new(&asset_out(a)), &asset.data).map_err(write_error("md"))?;
             }
         }
-        let pages = (0..graph.pages.len() as u32).filter(|p| options.includes(*p)).count();
-        let summary = format!("{pages} pages, {} assets", assets.len());
-        Ok(Export { artifacts, diagnostics, summary })
+        let summary = format!("{} pages, {} assets", self.pages, self.assets.len());
+        Ok(Finished { diagnostics: self.diagnostics, summary })
     }
 }
 
