@@ -183,3 +183,17 @@ fn empty_block_with_children_keeps_them() {
     assert_eq!(md, "- x\n  - <!-- -->\n    - y\n");
     assert_eq!(parsed_structure(&md), vec![(false, 1), (false, 2), (false, 3)]);
 }
+
+/// Found by the property test: a block `* *` is a list holding a list; written as `- - -` it
+/// would read back as a horizontal rule.
+#[test]
+fn nested_bullets_do_not_become_a_rule() {
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
+    for page in ["- * *\n", "- - -\n\t- x\n", "- + + +\n"] {
+        let loaded =
+            notes_export::finish(notes_export::read::read_single("pages/p.md", page.as_bytes(), source.clone()));
+        let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+        let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
+        assert_eq!(parsed_structure(&md), expected_structure(&loaded.graph, 0).unwrap(), "page {page:?}:\n{md}");
+    }
+}

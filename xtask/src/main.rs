@@ -81,7 +81,9 @@ fn status(mut c: std::process::Command) -> Result<()> {
 fn bless_cmd() -> Result<()> {
     schema_cmd()?;
     let mut c = cargo();
-    c.args(["test", "--quiet", "--test", "golden"]).env("UPDATE_GOLDEN", "1");
+    // Every test file that compares against goldens.
+    c.args(["test", "--quiet", "--test", "golden", "--test", "markdown", "--test", "docx", "--test", "anki"])
+        .env("UPDATE_GOLDEN", "1");
     status(c)?;
     println!("goldens rewritten: review them with `git diff tests/golden`");
     Ok(())

@@ -79,6 +79,7 @@ impl Job for MarkdownJob {
             options: &self.options,
             line: 0,
             clamped: false,
+            lists: 0,
         };
         w.page(pi, page);
         if !w.out.ends_with('\n') {
@@ -130,6 +131,9 @@ struct Writer<'a> {
     line: u32,
     /// Whether the deep-nesting warning was given for this page.
     clamped: bool,
+    /// Lists open inside the block being written: their bullets alternate `*` and `-`, so an
+    /// item holding a list never reads as a `- - -` rule.
+    lists: usize,
 }
 
 fn yaml_scalar(s: &str) -> String {
@@ -350,8 +354,10 @@ impl Writer<'_> {
                 self.diags.push(Diagnostic::info("query-dropped", self.file, line, 1, "query blocks are not exported"));
             }
             Node::List { ordered, items } => {
+                let bullet = if self.lists.is_multiple_of(2) { "* " } else { "- " };
+                self.lists += 1;
                 for (k, item) in items.iter().enumerate() {
-                    let marker = if *ordered { format!("{}. ", k + 1) } else { "- ".to_string() };
+                    let marker = if *ordered { format!("{}. ", k + 1) } else { bullet.to_string() };
                     let inner = self.nodes(&item.children, line);
                     if k > 0 {
                         out.push('\n');
@@ -359,6 +365,7 @@ impl Writer<'_> {
                     out.push_str(&marker);
                     out.push_str(&indent_after_first(&inner, marker.len()));
                 }
+                self.lists -= 1;
             }
             Node::Table { header, rows } => {
                 let cell = |w: &mut Self, c: &[Inline]| {
