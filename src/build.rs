@@ -1,11 +1,12 @@
-//! `build`: one read and resolve, every selected exporter (in parallel), all outputs under one
-//! folder: `graph.json`, `deck.apkg`, `handouts/…docx`, `markdown/…`.
+//! `build`: one read, every selected exporter side by side over the same windows of pages,
+//! all outputs under one folder: `graph.json`, `deck.apkg`, `handouts/…docx`, `markdown/…`.
 
 use crate::diag::Diagnostic;
-use crate::export::{Artifact, ExportError, Exporter, Options};
-use crate::ir::Graph;
-use rayon::prelude::*;
-use std::path::PathBuf;
+use crate::export::{ExportError, Exporter, Options};
+use crate::output::FileSink;
+use crate::pipeline::{self, Run};
+use crate::Loaded;
+use std::path::{Path, PathBuf};
 
 /// One exporter run and where its files go.
 pub struct Step {
@@ -18,10 +19,14 @@ pub struct Step {
 }
 
 pub struct Built {
-    pub artifacts: Vec<Artifact>,
+    /// Exporter and reading diagnostics, file paths as the user named them, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// (exporter name, summary) in step order.
     pub summaries: Vec<(String, String)>,
+    /// Files written.
+    pub files: usize,
+    /// Blocks read.
+    pub blocks: usize,
 }
 
 /// The standard steps for the formats asked for, in a fixed order.
@@ -59,30 +64,28 @@ pub fn steps(formats: &[String], options: &Options) -> Vec<Step> {
     out
 }
 
-/// Runs every step on the graph; nothing is written. Fails as a whole if any step fails.
-pub fn run(graph: &Graph, steps: &[Step], progress: &(dyn Fn(&str) + Sync)) -> Result<Built, ExportError> {
-    let results: Vec<Result<_, ExportError>> = steps
-        .par_iter()
-        .map(|s| {
-            let r = s.exporter.export(graph, &s.options);
-            progress(s.exporter.name());
-            r
+/// Runs every step over the graph, writing under `dir` (a staging folder: see
+/// [`crate::output::Staging`]). Fails as a whole if any step fails.
+pub fn run(loaded: &mut Loaded, steps: &[Step], dir: &Path, progress: &dyn Fn(usize)) -> Result<Built, ExportError> {
+    let mut sinks: Vec<FileSink> = steps
+        .iter()
+        .map(|s| match &s.folder {
+            Some(folder) => FileSink::new(dir.join(folder), None),
+            None => FileSink::new(dir.to_path_buf(), s.file.clone()),
         })
         .collect();
-    let mut built = Built { artifacts: Vec::new(), diagnostics: Vec::new(), summaries: Vec::new() };
-    for (step, result) in steps.iter().zip(results) {
-        let export = result?;
-        built.summaries.push((step.exporter.name().to_string(), export.summary));
-        built.diagnostics.extend(export.diagnostics);
-        for a in export.artifacts {
-            let path = match (&step.folder, &step.file) {
-                (Some(dir), _) => dir.join(&a.path),
-                (None, Some(file)) => file.clone(),
-                (None, None) => a.path.clone(),
-            };
-            built.artifacts.push(Artifact { path, bytes: a.bytes });
-        }
+    let mut runs = Vec::new();
+    for (step, sink) in steps.iter().zip(sinks.iter_mut()) {
+        let job = step.exporter.start(&loaded.graph, &step.options)?;
+        runs.push(Run { job, options: &step.options, sink });
     }
-    crate::diag::normalize(&mut built.diagnostics);
-    Ok(built)
+    let outcome = pipeline::run(loaded, runs, progress)?;
+    let mut files = 0;
+    for (step, sink) in steps.iter().zip(sinks.iter_mut()) {
+        sink.close().map_err(crate::export::write_error(step.exporter.name()))?;
+        files += sink.files;
+    }
+    let summaries =
+        steps.iter().zip(&outcome.finished).map(|(s, f)| (s.exporter.name().to_string(), f.summary.clone())).collect();
+    Ok(Built { diagnostics: outcome.diagnostics, summaries, files, blocks: outcome.blocks })
 }

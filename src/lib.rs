@@ -12,6 +12,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod ir;
 pub mod output;
+pub mod pipeline;
 pub mod read;
 pub mod resolve;
 pub mod select;
@@ -27,12 +28,33 @@ pub struct Loaded {
     pub source: Source,
     /// Diagnostics with file paths as the user named them, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// For reading and linking stub pages (see [`ir::Page::stub`]).
+    pub config: read::GraphConfig,
+    pub resolver: resolve::Resolver,
 }
 
 /// Reads and resolves one input (graph folder, page file, or `-`).
 pub fn load(input: &Path) -> Result<Loaded, ReadError> {
     let reading = read::read_input(input)?;
     Ok(finish(reading))
+}
+
+/// Opens one input for export: a graph folder is scanned (its pages are read whole later, a
+/// window at a time, by [`pipeline::run`]); a page file or `-` is read whole now.
+pub fn open(input: &Path) -> Result<Loaded, ReadError> {
+    if input.is_dir() {
+        Ok(finish(read::scan_graph(input)?))
+    } else {
+        load(input)
+    }
+}
+
+/// [`open`] for one input, [`load_many`] for several.
+pub fn open_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
+    match inputs {
+        [one] => open(one),
+        _ => load_many(inputs),
+    }
 }
 
 /// Reads and resolves several page files as one graph (see [`read::read_files`]).
@@ -45,13 +67,14 @@ pub fn load_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
 
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
-    let read::Reading { mut graph, source, mut diagnostics } = reading;
-    diagnostics.extend(resolve::resolve(&mut graph, &source));
+    let read::Reading { mut graph, source, mut diagnostics, config } = reading;
+    let (found, resolver) = resolve::resolve(&mut graph, &source, &config);
+    diagnostics.extend(found);
     for d in &mut diagnostics {
         d.file = display_path(&source.display, &d.file);
     }
     diag::normalize(&mut diagnostics);
-    Loaded { graph, source, diagnostics }
+    Loaded { graph, source, diagnostics, config, resolver }
 }
 
 /// `file` (relative to the input) as the user would name it.

@@ -63,52 +63,118 @@ pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError
 const STAGING: &str = ".notes-export-staging-";
 const OLD: &str = ".notes-export-old-";
 
-/// Writes a whole output tree so that no reader ever sees a half-written file: everything goes
-/// to a staging folder inside `dir` first, then each top-level file is renamed into place and
-/// each top-level folder swapped in whole (so files no longer produced disappear with it).
-/// Leftovers of an interrupted earlier run are removed first.
+/// Writes a whole output tree so that no reader ever sees a half-written file (see [`Staging`]).
 pub fn write_tree(dir: &Path, files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    for entry in std::fs::read_dir(dir).map_err(io(dir))?.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(STAGING) || name.starts_with(OLD) {
-            let p = entry.path();
-            let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
-        }
-    }
-    let staging = tempfile::Builder::new().prefix(STAGING).tempdir_in(dir).map_err(io(dir))?;
-    let mut tops: Vec<std::ffi::OsString> = Vec::new();
+    let staging = Staging::new(dir)?;
     for (rel, bytes) in files {
         let path = staging.path().join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
         std::fs::write(&path, bytes).map_err(io(&path))?;
-        if let Some(top) = rel.components().next() {
-            let top = top.as_os_str().to_os_string();
-            if !tops.contains(&top) {
-                tops.push(top);
+    }
+    staging.commit(&[])
+}
+
+/// An output tree in the making: everything goes to a staging folder inside `dir` first; on
+/// [`commit`](Staging::commit) each top-level file is renamed into place and each top-level
+/// folder swapped in whole (so files no longer produced disappear with it). Dropped without a
+/// commit, the staging folder is removed and `dir` is as it was. Leftovers of an interrupted
+/// earlier run are removed first.
+pub struct Staging {
+    dir: PathBuf,
+    tmp: tempfile::TempDir,
+}
+
+impl Staging {
+    pub fn new(dir: &Path) -> Result<Self, OutputError> {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        for entry in std::fs::read_dir(dir).map_err(io(dir))?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(STAGING) || name.starts_with(OLD) {
+                let p = entry.path();
+                let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
             }
         }
+        let tmp = tempfile::Builder::new().prefix(STAGING).tempdir_in(dir).map_err(io(dir))?;
+        Ok(Staging { dir: dir.to_path_buf(), tmp })
     }
-    for top in tops {
-        let from = staging.path().join(&top);
-        let to = dir.join(&top);
-        if from.is_dir() {
-            let old = dir.join(format!("{OLD}{}", top.to_string_lossy()));
-            if to.exists() {
-                std::fs::rename(&to, &old).map_err(io(&to))?;
+
+    /// The staging folder: write the tree here.
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Moves the staged tree into place, after checking that no file lands on an input.
+    pub fn commit(self, inputs: &[PathBuf]) -> Result<(), OutputError> {
+        let staged = self.path().to_path_buf();
+        for entry in walkdir::WalkDir::new(&staged).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+            let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
+            check_not_input(&self.dir.join(rel), inputs)?;
+        }
+        let mut tops: Vec<std::ffi::OsString> =
+            std::fs::read_dir(&staged).map_err(io(&staged))?.flatten().map(|e| e.file_name()).collect();
+        tops.sort();
+        for top in tops {
+            let from = staged.join(&top);
+            let to = self.dir.join(&top);
+            if from.is_dir() {
+                let old = self.dir.join(format!("{OLD}{}", top.to_string_lossy()));
+                if to.exists() {
+                    std::fs::rename(&to, &old).map_err(io(&to))?;
+                }
+                std::fs::rename(&from, &to).map_err(io(&to))?;
+                if old.exists() {
+                    std::fs::remove_dir_all(&old).map_err(io(&old))?;
+                }
+            } else {
+                if to.is_dir() {
+                    return Err(OutputError::IsDirectory(to));
+                }
+                std::fs::rename(&from, &to).map_err(io(&to))?;
             }
-            std::fs::rename(&from, &to).map_err(io(&to))?;
-            if old.exists() {
-                std::fs::remove_dir_all(&old).map_err(io(&old))?;
-            }
-        } else {
-            if to.is_dir() {
-                return Err(OutputError::IsDirectory(to));
-            }
-            std::fs::rename(&from, &to).map_err(io(&to))?;
+        }
+        Ok(())
+    }
+}
+
+/// Files under a folder, written as an exporter makes them (the file being appended to stays
+/// open). With `rename`, every file goes to that one name (a single-file output).
+pub struct FileSink {
+    root: PathBuf,
+    rename: Option<PathBuf>,
+    open: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    /// Files created.
+    pub files: usize,
+}
+
+impl FileSink {
+    pub fn new(root: PathBuf, rename: Option<PathBuf>) -> Self {
+        FileSink { root, rename, open: None, files: 0 }
+    }
+
+    /// Flushes the open file; call once the exporter has finished.
+    pub fn close(&mut self) -> std::io::Result<()> {
+        match self.open.take() {
+            Some((_, mut w)) => w.flush(),
+            None => Ok(()),
         }
     }
-    Ok(())
+}
+
+impl crate::export::Sink for FileSink {
+    fn append(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let target = self.root.join(self.rename.as_deref().unwrap_or(path));
+        if self.open.as_ref().is_none_or(|(p, _)| *p != target) {
+            self.close()?;
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let new = !target.exists();
+            let file = std::fs::OpenOptions::new().create(true).append(true).open(&target)?;
+            self.files += usize::from(new);
+            self.open = Some((target, std::io::BufWriter::with_capacity(256 << 10, file)));
+        }
+        self.open.as_mut().map_or(Ok(()), |(_, w)| w.write_all(bytes))
+    }
 }

@@ -162,7 +162,10 @@ fn a_failing_exporter_leaves_the_previous_outputs() {
     // An interrupted earlier run left a staging folder behind; the next write cleans it.
     std::fs::create_dir_all(out.join(".notes-export-staging-old/markdown")).unwrap();
 
-    let loaded = notes_export::load(Path::new("fixtures/seed")).unwrap();
+    // A graph of many windows of pages, so the failure comes after files were written.
+    let graph = Path::new("fixtures/corpus/logseq-docs");
+    let mut loaded = notes_export::open(graph).unwrap();
+    assert!(loaded.graph.pages.len() > notes_export::pipeline::WINDOW);
     let mut steps = notes_export::build::steps(&["json".into(), "md".into()], &Options::default());
     steps.insert(
         1,
@@ -173,17 +176,21 @@ fn a_failing_exporter_leaves_the_previous_outputs() {
             file: Some("x".into()),
         },
     );
-    let result = notes_export::build::run(&loaded.graph, &steps, &|_| {});
+    let staging = notes_export::output::Staging::new(&out).unwrap();
+    let result = notes_export::build::run(&mut loaded, &steps, staging.path(), &|_| {});
     assert!(result.is_err(), "one failing exporter fails the build");
+    assert!(staging.path().join("x").exists(), "the failing step had written");
+    drop(staging);
     let mut after = tree(&out);
     after.retain(|k, _| !k.starts_with(".notes-export-staging-old"));
     assert_eq!(digest(&before), digest(&after), "nothing was written");
 
     // A successful write replaces folders whole and removes leftovers.
+    let mut loaded = notes_export::open(graph).unwrap();
     let steps = notes_export::build::steps(&["md".into()], &Options::default());
-    let built = notes_export::build::run(&loaded.graph, &steps, &|_| {}).unwrap();
-    let files: Vec<_> = built.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())).collect();
-    notes_export::output::write_tree(&out, &files).unwrap();
+    let staging = notes_export::output::Staging::new(&out).unwrap();
+    notes_export::build::run(&mut loaded, &steps, staging.path(), &|_| {}).unwrap();
+    staging.commit(&[]).unwrap();
     let names: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(!names.iter().any(|n| n.starts_with(".notes-export")), "{names:?}");

@@ -6,7 +6,6 @@ mod args;
 mod report;
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
 use crate::export::docx::{HandoutGroup, Paper};
 use crate::export::{self, anki::CardMode, markdown::LinkStyle, Options};
 use crate::select::PageFilter;
@@ -38,11 +37,15 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(common) => {
-            let loaded = load(&common)?;
-            let failed =
-                report::print(&loaded.diagnostics, common.message_format, common.deny_warnings, common.verbose);
+            let mut loaded = load(&common)?;
+            let outcome = crate::pipeline::run(&mut loaded, Vec::new(), &|_| {})?;
+            let mut diags = loaded.diagnostics.clone();
+            diags.extend(outcome.diagnostics);
+            crate::diag::normalize(&mut diags);
+            let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
             if !common.quiet {
-                eprintln!("checked {}: {}", counts(&loaded), report::counts(&loaded.diagnostics));
+                let pages = loaded.graph.pages.len();
+                eprintln!("checked {pages} pages, {} blocks: {}", outcome.blocks, report::counts(&diags));
             }
             exit_fast(loaded);
             Ok(exit(failed))
@@ -87,18 +90,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn counts(loaded: &Loaded) -> String {
-    let blocks: usize = loaded.graph.pages.iter().map(|p| p.blocks.len()).sum();
-    format!("{} pages, {} blocks", loaded.graph.pages.len(), blocks)
-}
-
 /// Sets the worker threads, then reads and resolves the input.
 fn load(common: &CommonArgs) -> anyhow::Result<Loaded> {
     anyhow::ensure!(common.jobs != Some(0), "--jobs must be at least 1");
     // Exporters walk deeply nested notes recursively on these threads: give them room.
     // The pool can be set once per process; a second call keeps the first setting.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(common.jobs.unwrap_or(0)).stack_size(256 << 20).build_global();
-    Ok(crate::load_many(&common.inputs)?)
+    Ok(crate::open_many(&common.inputs)?)
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for dates written into outputs.
@@ -156,12 +154,20 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
             }
         }
     }
-    let loaded = load(common)?;
+    let mut loaded = load(common)?;
     options.pages = filter(common).apply(&loaded.graph);
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
-    let result = exporter.export(&loaded.graph, &options)?;
+    let job = exporter.start(&loaded.graph, &options)?;
+    let mut sink = export::MemorySink::default();
+    let run = crate::pipeline::Run { job, options: &options, sink: &mut sink };
+    let outcome = crate::pipeline::run(&mut loaded, vec![run], &|_| {})?;
+    let result = export::Export {
+        artifacts: sink.artifacts,
+        diagnostics: Vec::new(),
+        summary: outcome.finished.into_iter().next().map(|f| f.summary).unwrap_or_default(),
+    };
     let mut diags = loaded.diagnostics.clone();
-    diags.extend(prefixed(&loaded, &result.diagnostics));
+    diags.extend(outcome.diagnostics);
     crate::diag::normalize(&mut diags);
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
     let default_out = match result.artifacts.as_slice() {
@@ -181,18 +187,6 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
 /// The process ends right after: freeing a large graph block by block would only cost time.
 fn exit_fast(loaded: Loaded) {
     std::mem::forget(loaded);
-}
-
-/// Exporter diagnostics name files relative to the input; print them as the user named it.
-fn prefixed(loaded: &Loaded, diags: &[Diagnostic]) -> Vec<Diagnostic> {
-    diags
-        .iter()
-        .cloned()
-        .map(|mut d| {
-            d.file = crate::display_path(&loaded.source.display, &d.file);
-            d
-        })
-        .collect()
 }
 
 /// Where artifacts go: one artifact to `out` itself; a main file plus its assets to `out`
@@ -259,7 +253,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
             options.anki.previous = export::anki::previous_notes(&bytes).unwrap_or_default();
         }
     }
-    let loaded = load(common)?;
+    let mut loaded = load(common)?;
     let mut select = config.filter();
     let cli = filter(common);
     select.globs.extend(cli.globs);
@@ -267,45 +261,50 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     select.public_only |= cli.public_only;
     options.pages = select.apply(&loaded.graph);
 
-    if args.check {
-        let failed = report::print(&loaded.diagnostics, common.message_format, common.deny_warnings, common.verbose);
-        if !common.quiet {
-            eprintln!("checked {}: {}", counts(&loaded), report::counts(&loaded.diagnostics));
-        }
-        return Ok(exit(failed));
+    let (steps, out) = if args.check {
+        (Vec::new(), None)
+    } else {
+        let out = args.out.clone().ok_or_else(|| anyhow::anyhow!("--out is required"))?;
+        (crate::build::steps(&formats, &options), Some(out))
+    };
+    let roots = input_roots(graph);
+    if let Some(out) = &out {
+        output::check_not_input(out, &roots)?;
     }
-    let out = args.out.clone().ok_or_else(|| anyhow::anyhow!("--out is required"))?;
-    let steps = crate::build::steps(&formats, &options);
-    let bar = indicatif::ProgressBar::new(steps.len() as u64);
+    let staging = out.as_deref().map(output::Staging::new).transpose()?;
+    let pages = loaded.graph.pages.len() as u64;
+    let bar = indicatif::ProgressBar::new(pages);
+    if common.quiet || args.check {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} pages")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message("exporting");
-    let built = crate::build::run(&loaded.graph, &steps, &|_| bar.inc(1))?;
+    let dir = staging.as_ref().map_or_else(|| PathBuf::from("."), |s| s.path().to_path_buf());
+    let built = crate::build::run(&mut loaded, &steps, &dir, &|done| bar.set_position(done as u64))?;
     bar.finish_and_clear();
 
     let mut diags = loaded.diagnostics.clone();
-    diags.extend(prefixed(&loaded, &built.diagnostics));
+    diags.extend(built.diagnostics);
     crate::diag::normalize(&mut diags);
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
-    let roots = input_roots(graph);
-    let files: Vec<(PathBuf, &[u8])> = built.artifacts.iter().map(|a| (a.path.clone(), a.bytes.as_slice())).collect();
-    for (p, _) in &files {
-        output::check_not_input(&out.join(p), &roots)?;
-    }
-    output::write_tree(&out, &files)?;
-    if !common.quiet {
-        if let Some(p) = config_path {
-            eprintln!("config: {}", p.display());
+    if let (Some(staging), Some(out)) = (staging, &out) {
+        staging.commit(&roots)?;
+        if !common.quiet {
+            if let Some(p) = config_path {
+                eprintln!("config: {}", p.display());
+            }
+            for (name, summary) in &built.summaries {
+                eprintln!("{name}: {summary}");
+            }
+            eprintln!("build: {} files → {} ({})", built.files, out.display(), report::counts(&diags));
         }
-        for (name, summary) in &built.summaries {
-            eprintln!("{name}: {summary}");
-        }
-        eprintln!("build: {} files → {} ({})", files.len(), out.display(), report::counts(&diags));
+    } else if !common.quiet {
+        let pages = loaded.graph.pages.len();
+        eprintln!("checked {pages} pages, {} blocks: {}", built.blocks, report::counts(&diags));
     }
-    drop(files);
-    drop(built);
     exit_fast(loaded);
     Ok(exit(failed))
 }

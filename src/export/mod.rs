@@ -65,7 +65,7 @@ pub struct Finished {
 
 /// Where a run's files go as they are made. A path is appended to until the run ends, so a
 /// large single file (the JSON of a big graph) never has to be held whole.
-pub trait Sink {
+pub trait Sink: Send {
     fn append(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()>;
 }
 

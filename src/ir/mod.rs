@@ -24,6 +24,9 @@ pub struct Graph {
     pub assets: BTreeMap<String, Asset>,
     #[serde(skip)]
     pub index: GraphIndex,
+    /// Blocks of pages not loaded yet that a reference or embed can reach (see [`Page::stub`]).
+    #[serde(skip)]
+    pub pinned: std::collections::HashMap<BlockAddr, Block>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -88,6 +91,10 @@ pub struct Page {
     /// of the JSON: it differs between checkouts of the same notes.
     #[serde(skip)]
     pub mtime: Option<i64>,
+    /// True while only the page's title, names and properties are loaded: a large graph is
+    /// exported a window of pages at a time, and `blocks` and `roots` are empty meanwhile.
+    #[serde(skip)]
+    pub stub: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]

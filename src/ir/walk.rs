@@ -118,6 +118,24 @@ pub fn visit_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
 }
 
 impl Block {
+    pub const EMPTY: Block = Block {
+        line: 0,
+        depth: 0,
+        parent: None,
+        children: Vec::new(),
+        uuid: None,
+        pre_block: false,
+        heading: None,
+        marker: None,
+        priority: None,
+        scheduled: None,
+        deadline: None,
+        collapsed: false,
+        properties: Vec::new(),
+        content: String::new(),
+        body: Vec::new(),
+    };
+
     /// The first line's inlines (what a block reference shows).
     pub fn title(&self) -> &[Inline] {
         match self.body.first() {
@@ -180,8 +198,15 @@ impl Page {
 }
 
 impl Graph {
+    /// The block at `addr`: from its page when loaded, else from the pinned blocks (an empty
+    /// block if neither has it, which no resolved reference leads to).
     pub fn block(&self, addr: BlockAddr) -> &Block {
-        &self.pages[addr.page as usize].blocks[addr.block as usize]
+        static EMPTY: Block = Block::EMPTY;
+        let page = &self.pages[addr.page as usize];
+        match page.blocks.get(addr.block as usize) {
+            Some(b) if !page.stub => b,
+            _ => self.pinned.get(&addr).unwrap_or(&EMPTY),
+        }
     }
 
     pub fn page_by_name(&self, name: &str) -> Option<u32> {
@@ -226,6 +251,7 @@ impl Graph {
             pages,
             assets: self.assets.clone(),
             index: Default::default(),
+            pinned: Default::default(),
         };
         for (i, p) in g.pages.iter().enumerate() {
             g.index.pages.insert(p.name.clone(), i as u32);

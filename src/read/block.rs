@@ -51,7 +51,10 @@ pub struct Built {
     pub page_directives: Vec<Property>,
 }
 
-pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, diags: &mut Vec<Diagnostic>) -> Built {
+/// Builds a block. Without `full` (the first, skimming pass over a large graph) only what
+/// other pages can reach is parsed: blocks with an id, images or embeds; the others keep just
+/// their place and properties.
+pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, full: bool, diags: &mut Vec<Diagnostic>) -> Built {
     let mut block =
         Block { line: raw.line, depth: raw.depth, parent: raw.parent, pre_block: raw.pre_block, ..Default::default() };
     let mut page_directives = Vec::new();
@@ -140,12 +143,7 @@ pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, diags: &mut Vec<
         content.push(text);
         body.push(RawLine { line: l.line, col, text });
     }
-    while content.last().is_some_and(|l| l.trim().is_empty()) {
-        content.pop();
-    }
-    block.content = content.join("\n");
     block.properties.shrink_to_fit();
-
     let mut text = String::new();
     let mut starts = Vec::with_capacity(body.len());
     for (k, l) in body.iter().enumerate() {
@@ -155,6 +153,13 @@ pub fn build_block(raw: &RawBlock, ctx: &InlineCtx, file: &str, diags: &mut Vec<
         starts.push(LineStart { offset: text.len(), line: l.line, col: l.col });
         text.push_str(l.text);
     }
+    if !full && block.uuid.is_none() && !reachable(&text) {
+        return Built { block, page_directives };
+    }
+    while content.last().is_some_and(|l| l.trim().is_empty()) {
+        content.pop();
+    }
+    block.content = content.join("\n");
     if !text.trim().is_empty() {
         block.body = parse_body(&text, &starts, ctx);
     }
@@ -196,4 +201,9 @@ fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLi
             block.properties.push(make_property(key, value));
         }
     }
+}
+
+/// Text that may hold an image or an embed, which the skimming pass must see.
+fn reachable(text: &str) -> bool {
+    text.contains("![") || text.contains("][") || text.contains("{{embed")
 }

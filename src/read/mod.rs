@@ -31,6 +31,8 @@ pub struct Reading {
     pub graph: Graph,
     pub source: Source,
     pub diagnostics: Vec<Diagnostic>,
+    /// The graph's settings, for reading stub pages later.
+    pub config: GraphConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +82,7 @@ pub fn read_files(files: &[PathBuf]) -> Result<Reading, ReadError> {
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let display = pathdiff_display(&root);
-    Ok(Reading { graph, source: Source { root, display }, diagnostics })
+    Ok(Reading { graph, source: Source { root, display }, diagnostics, config })
 }
 
 /// The root as the user would name it: relative to the current folder when inside it.
@@ -135,12 +137,31 @@ pub fn read_single(file: &str, bytes: &[u8], source: Source) -> Reading {
     let page = read_page(file, bytes, &config, false, &mut diagnostics);
     let name = page.title.clone();
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages: vec![page], ..Default::default() };
-    Reading { graph, source, diagnostics }
+    Reading { graph, source, diagnostics, config }
 }
 
 /// Reads a graph folder: `pages/`, `journals/` (or every page file when neither exists) and
 /// `logseq/config.edn`.
 pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
+    read_folder(root, true)
+}
+
+/// Skims a graph folder: every page's title, names and properties, and only the blocks other
+/// pages can reach (with an id, an image or an embed) go into `Graph::pinned`; every page is a
+/// stub until [`load_page`] reads it whole. Diagnostics are those of a full read.
+pub fn scan_graph(root: &Path) -> Result<Reading, ReadError> {
+    read_folder(root, false)
+}
+
+/// Reads a stub page whole; its read diagnostics were given by [`scan_graph`] already.
+pub fn load_page(root: &Path, config: &GraphConfig, page: &Page) -> Result<Page, std::io::Error> {
+    let bytes = std::fs::read(root.join(&page.file))?;
+    let mut full = read_page(&page.file, &bytes, config, page.file.starts_with("journals/"), &mut Vec::new());
+    full.mtime = page.mtime;
+    Ok(full)
+}
+
+fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
     let mut diagnostics = Vec::new();
     let cfg_path = root.join("logseq").join("config.edn");
     let config = match std::fs::read(&cfg_path) {
@@ -154,6 +175,60 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
         },
         Err(_) => GraphConfig::default(),
     };
+    let files = list_pages(root, &config, &mut diagnostics);
+    if files.is_empty() {
+        return Err(ReadError::Empty(root.display().to_string()));
+    }
+    type Read = (Option<(Page, Vec<(u32, crate::ir::Block)>)>, Vec<Diagnostic>);
+    let results: Vec<Read> = files
+        .par_iter()
+        .map(|(rel, journal)| {
+            let mut diags = Vec::new();
+            match std::fs::read(root.join(rel)) {
+                Ok(bytes) => {
+                    let mut page = read_page_with(rel, &bytes, &config, *journal, full, &mut diags);
+                    page.mtime = mtime(&root.join(rel));
+                    let mut keep = Vec::new();
+                    if !full {
+                        keep = std::mem::take(&mut page.blocks)
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(_, b)| b.uuid.is_some() || !b.body.is_empty())
+                            .map(|(i, b)| (i as u32, b))
+                            .collect();
+                        page.roots = Vec::new();
+                        page.stub = true;
+                    }
+                    (Some((page, keep)), diags)
+                }
+                Err(e) => {
+                    diags.push(Diagnostic::error("unreadable", rel, 0, 0, format!("cannot read file: {e}")));
+                    (None, diags)
+                }
+            }
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut pinned = std::collections::HashMap::new();
+    for (read, diags) in results {
+        diagnostics.extend(diags);
+        if let Some((page, keep)) = read {
+            let p = pages.len() as u32;
+            pinned.extend(keep.into_iter().map(|(b, block)| (crate::ir::BlockAddr { page: p, block: b }, block)));
+            pages.push(page);
+        }
+    }
+    let name = std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "notes".to_string());
+    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, pinned, ..Default::default() };
+    let source = Source { root: root.to_path_buf(), display: root.display().to_string() };
+    Ok(Reading { graph, source, diagnostics, config })
+}
+
+/// The page files of a graph folder (path relative to the root, whether a journal), sorted.
+fn list_pages(root: &Path, config: &GraphConfig, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, bool)> {
     let folders: Vec<&str> = ["pages", "journals"].into_iter().filter(|f| root.join(f).is_dir()).collect();
     let mut files: Vec<(String, bool)> = Vec::new();
     let scan: Vec<(PathBuf, bool)> = if folders.is_empty() {
@@ -168,7 +243,7 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
                 Ok(e) if e.file_type().is_file() => {
                     let rel = relative(root, e.path());
                     let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("").to_ascii_lowercase();
-                    if matches!(ext.as_str(), "md" | "markdown" | "org") && !is_hidden(&config, &rel) {
+                    if matches!(ext.as_str(), "md" | "markdown" | "org") && !is_hidden(config, &rel) {
                         files.push((rel, journal));
                     }
                 }
@@ -186,38 +261,7 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
         }
     }
     files.sort();
-    if files.is_empty() {
-        return Err(ReadError::Empty(root.display().to_string()));
-    }
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|(rel, journal)| {
-            let mut diags = Vec::new();
-            match std::fs::read(root.join(rel)) {
-                Ok(bytes) => {
-                    let mut page = read_page(rel, &bytes, &config, *journal, &mut diags);
-                    page.mtime = mtime(&root.join(rel));
-                    (Some(page), diags)
-                }
-                Err(e) => {
-                    diags.push(Diagnostic::error("unreadable", rel, 0, 0, format!("cannot read file: {e}")));
-                    (None, diags)
-                }
-            }
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, diags) in results {
-        diagnostics.extend(diags);
-        pages.extend(page);
-    }
-    let name = std::fs::canonicalize(root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "notes".to_string());
-    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
-    let source = Source { root: root.to_path_buf(), display: root.display().to_string() };
-    Ok(Reading { graph, source, diagnostics })
+    files
 }
 
 fn mtime(path: &Path) -> Option<i64> {
@@ -284,6 +328,18 @@ fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Diagnostic>) 
 
 /// Parses one page file.
 pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, diags: &mut Vec<Diagnostic>) -> Page {
+    read_page_with(file, bytes, config, journal, true, diags)
+}
+
+/// Parses one page file, wholly (`full`) or skimming (see [`block::build_block`]).
+fn read_page_with(
+    file: &str,
+    bytes: &[u8],
+    config: &GraphConfig,
+    journal: bool,
+    full: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
     let text = decode(file, bytes, diags);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     warn_control_characters(file, text, diags);
@@ -293,7 +349,7 @@ pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, 
     let ctx = inline::InlineCtx { macros: &config.macros };
 
     let (blocks, mut properties) =
-        if is_org { org::read_org(text, file, &ctx) } else { read_markdown(text, file, &ctx, diags) };
+        if is_org { org::read_org(text, file, &ctx) } else { read_markdown(text, file, &ctx, full, diags) };
 
     let journal_date = if journal { title::journal_date(stem) } else { None };
     let title = properties
@@ -335,6 +391,7 @@ pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, 
         blocks,
         roots,
         mtime: None,
+        stub: false,
     }
 }
 
@@ -342,13 +399,14 @@ fn read_markdown(
     text: &str,
     file: &str,
     ctx: &inline::InlineCtx,
+    full: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>) {
     let raw = outline::split_blocks(text);
     let mut blocks = Vec::with_capacity(raw.len());
     let mut page_props = Vec::new();
     for (i, r) in raw.iter().enumerate() {
-        let built = block::build_block(r, ctx, file, diags);
+        let built = block::build_block(r, ctx, file, full, diags);
         // Directives anywhere in the file; a later one replaces an earlier one.
         for d in built.page_directives {
             page_props.retain(|q: &crate::ir::Property| q.key != d.key);

@@ -2,11 +2,11 @@
 //! and measured from their headers.
 
 use crate::diag::Diagnostic;
-use crate::ir::{Asset, Graph, Inline};
+use crate::ir::{Asset, Block, Inline};
 use crate::read::Source;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Larger files are not bundled into outputs.
 const MAX_ASSET_BYTES: u64 = 50 * 1024 * 1024;
@@ -18,15 +18,34 @@ enum Lookup {
     Unusable(String, String),
 }
 
-pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
-    let root = &source.root;
-    let canonical_root = std::fs::canonicalize(root).ok();
-    let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
-    let mut seen: BTreeMap<String, Lookup> = BTreeMap::new();
-    for page in &mut graph.pages {
-        let dir = page.file.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-        let file = page.file.clone();
-        for block in &mut page.blocks {
+/// Image lookups shared by every page: each file is read (and measured) once.
+pub struct AssetCache {
+    root: std::path::PathBuf,
+    canonical_root: Option<std::path::PathBuf>,
+    seen: Mutex<BTreeMap<String, Lookup>>,
+    /// Assets found and not yet handed to the graph.
+    found: Mutex<BTreeMap<String, Asset>>,
+}
+
+impl AssetCache {
+    pub fn new(source: &Source) -> Self {
+        AssetCache {
+            root: source.root.clone(),
+            canonical_root: std::fs::canonicalize(&source.root).ok(),
+            seen: Mutex::new(BTreeMap::new()),
+            found: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The assets found since the last call.
+    pub fn take_found(&self) -> BTreeMap<String, Asset> {
+        std::mem::take(&mut *self.found.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Links every image in `blocks` (of the page file `file`) to its asset.
+    pub fn link<'b>(&self, file: &str, blocks: impl Iterator<Item = &'b mut Block>, diags: &mut Vec<Diagnostic>) {
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        for block in blocks {
             crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| {
                 let Inline::Image { url, asset, pos, .. } = inline else {
                     return;
@@ -34,8 +53,9 @@ pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
                 if is_remote(url) {
                     return;
                 }
+                let root = &self.root;
                 // Page-relative first; `assets/…` and `/assets/…` also name the graph's assets folder.
-                let page_rel = local_path(&dir, url);
+                let page_rel = local_path(dir, url);
                 let root_rel = url
                     .trim_start_matches('/')
                     .starts_with("assets/")
@@ -49,35 +69,37 @@ pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
                 let Some(rel) = rel else {
                     diags.push(Diagnostic::warning(
                         "unsafe-asset-path",
-                        &file,
+                        file,
                         pos.line,
                         pos.col,
                         format!("image '{url}' is outside the graph folder; it is not read"),
                     ));
                     return;
                 };
-                let lookup = seen
-                    .entry(rel.clone())
-                    .or_insert_with(|| read_asset(root, canonical_root.as_deref(), &rel, &mut assets));
+                let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+                let lookup = seen.entry(rel.clone()).or_insert_with(|| {
+                    let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+                    read_asset(root, self.canonical_root.as_deref(), &rel, &mut found)
+                });
                 match lookup {
                     Lookup::Found(r) => *asset = Some(r.clone()),
                     Lookup::Outside => diags.push(Diagnostic::warning(
                         "unsafe-asset-path",
-                        &file,
+                        file,
                         pos.line,
                         pos.col,
                         format!("image '{url}' leads outside the graph folder through a link; it is not read"),
                     )),
                     Lookup::Missing(r) => diags.push(Diagnostic::warning(
                         "missing-asset",
-                        &file,
+                        file,
                         pos.line,
                         pos.col,
                         format!("image file '{r}' does not exist"),
                     )),
                     Lookup::Unusable(r, why) => diags.push(Diagnostic::warning(
                         "bad-asset",
-                        &file,
+                        file,
                         pos.line,
                         pos.col,
                         format!("image file '{r}' {why}; it is not bundled"),
@@ -86,7 +108,6 @@ pub fn load(graph: &mut Graph, source: &Source, diags: &mut Vec<Diagnostic>) {
             });
         }
     }
-    graph.assets = assets;
 }
 
 fn is_remote(url: &str) -> bool {

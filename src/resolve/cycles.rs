@@ -91,9 +91,12 @@ fn ref_cycles(graph: &Graph, diags: &mut Vec<Diagnostic>) {
         });
         out
     };
-    for (pi, page) in graph.pages.iter().enumerate() {
-        for bi in 0..page.blocks.len() {
-            let start = BlockAddr { page: pi as u32, block: bi as u32 };
+    // Only a block with an id can be led back to.
+    let mut starts: Vec<BlockAddr> = graph.index.blocks.values().copied().collect();
+    starts.sort();
+    for start in starts {
+        let page = &graph.pages[start.page as usize];
+        {
             for (first, pos) in title_refs(start) {
                 let mut seen = HashSet::new();
                 let mut stack = vec![first];

@@ -6,17 +6,88 @@ mod assets;
 mod cycles;
 
 use crate::diag::Diagnostic;
-use crate::ir::{BlockAddr, EmbedTarget, Graph, Inline};
-use crate::read::{page_key, Source};
+use crate::ir::{Block, BlockAddr, EmbedTarget, Graph, GraphIndex, Inline, Page};
+use crate::read::{page_key, GraphConfig, Source};
 
-/// Resolves the graph in place and returns the diagnostics found.
-pub fn resolve(graph: &mut Graph, source: &Source) -> Vec<Diagnostic> {
+pub use assets::AssetCache;
+
+/// What linking a page needs once the graph is indexed: the asset cache.
+pub struct Resolver {
+    pub assets: AssetCache,
+}
+
+/// Resolves what is loaded in place and returns the diagnostics found, and the resolver that
+/// links the pages still to load. After a scan (see [`crate::read::scan_graph`]) this loads
+/// the pages that embeds need, since an embed can expand any part of a page.
+pub fn resolve(graph: &mut Graph, source: &Source, config: &GraphConfig) -> (Vec<Diagnostic>, Resolver) {
     let mut diags = Vec::new();
     build_index(graph, &mut diags);
-    link(graph, &mut diags);
-    assets::load(graph, source, &mut diags);
+    load_embedded(graph, source, config, &mut diags);
+    let resolver = Resolver { assets: AssetCache::new(source) };
+    let index = std::mem::take(&mut graph.index);
+    for (pi, page) in graph.pages.iter_mut().enumerate() {
+        if !page.stub {
+            diags.extend(resolver.link_page(&index, pi as u32, page));
+        }
+    }
+    // Blocks of stub pages: their diagnostics come when their page is loaded.
+    let mut pinned = std::mem::take(&mut graph.pinned);
+    for (addr, block) in pinned.iter_mut() {
+        let file = graph.pages[addr.page as usize].file.clone();
+        link_blocks(&index, &file, std::iter::once(&mut *block), &mut Vec::new());
+        resolver.assets.link(&file, std::iter::once(block), &mut Vec::new());
+    }
+    graph.pinned = pinned;
+    graph.index = index;
+    graph.assets.extend(resolver.assets.take_found());
     cycles::mark(graph, &mut diags);
-    diags
+    (diags, resolver)
+}
+
+impl Resolver {
+    /// Links one loaded page: refs, embeds, images; a block id taken by an earlier block is dropped.
+    pub fn link_page(&self, index: &GraphIndex, pi: u32, page: &mut Page) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for (bi, block) in page.blocks.iter_mut().enumerate() {
+            let addr = BlockAddr { page: pi, block: bi as u32 };
+            if block.uuid.as_ref().is_some_and(|u| index.blocks.get(u) != Some(&addr)) {
+                block.uuid = None;
+            }
+        }
+        link_blocks(index, &page.file, page.blocks.iter_mut(), &mut diags);
+        self.assets.link(&page.file, page.blocks.iter_mut(), &mut diags);
+        diags
+    }
+}
+
+/// After a scan: reads whole the pages holding embeds and the pages they embed from.
+fn load_embedded(graph: &mut Graph, source: &Source, config: &GraphConfig, diags: &mut Vec<Diagnostic>) {
+    let mut want = std::collections::BTreeSet::new();
+    for (addr, block) in &graph.pinned {
+        crate::ir::for_each_inline(&block.body, &mut |i| {
+            if let Inline::Embed { target, .. } = i {
+                want.insert(addr.page);
+                let to = match target {
+                    EmbedTarget::Block { uuid } => graph.index.blocks.get(uuid.as_str()).map(|a| a.page),
+                    EmbedTarget::Page { name } => graph.index.pages.get(&page_key(name)).copied(),
+                };
+                want.extend(to);
+            }
+        });
+    }
+    for p in want {
+        let page = &graph.pages[p as usize];
+        if !page.stub {
+            continue;
+        }
+        match crate::read::load_page(&source.root, config, page) {
+            Ok(full) => {
+                graph.pinned.retain(|a, _| a.page != p);
+                graph.pages[p as usize] = full;
+            }
+            Err(e) => diags.push(Diagnostic::error("unreadable", &page.file, 0, 0, format!("cannot read file: {e}"))),
+        }
+    }
 }
 
 fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
@@ -41,79 +112,91 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
             graph.index.pages.entry(page_key(alias)).or_insert(pi as u32);
         }
     }
-    for (pi, page) in graph.pages.iter_mut().enumerate() {
-        for (bi, block) in page.blocks.iter_mut().enumerate() {
-            let Some(uuid) = &block.uuid else { continue };
-            let addr = BlockAddr { page: pi as u32, block: bi as u32 };
-            if let Some(first) = graph.index.blocks.get(uuid) {
-                diags.push(Diagnostic::warning(
-                    "duplicate-id",
-                    &page.file,
-                    block.line,
-                    1,
-                    format!(
-                        "block id {uuid} is already used (page #{}, block #{}); this block's id is ignored",
-                        first.page, first.block
-                    ),
-                ));
-                block.uuid = None;
-                continue;
-            }
-            graph.index.blocks.insert(uuid.clone(), addr);
+    // Every block with an id, loaded or pinned, in document order: the first one keeps it.
+    let mut ids: Vec<BlockAddr> = graph.pinned.iter().filter(|(_, b)| b.uuid.is_some()).map(|(a, _)| *a).collect();
+    for (pi, page) in graph.pages.iter().enumerate() {
+        let with_id = page.blocks.iter().enumerate().filter(|(_, b)| b.uuid.is_some());
+        ids.extend(with_id.map(|(bi, _)| BlockAddr { page: pi as u32, block: bi as u32 }));
+    }
+    ids.sort();
+    for addr in ids {
+        let page = &mut graph.pages[addr.page as usize];
+        let block = match page.blocks.get_mut(addr.block as usize) {
+            Some(b) if !page.stub => b,
+            _ => match graph.pinned.get_mut(&addr) {
+                Some(b) => b,
+                None => continue,
+            },
+        };
+        let Some(uuid) = &block.uuid else { continue };
+        if let Some(first) = graph.index.blocks.get(uuid) {
+            diags.push(Diagnostic::warning(
+                "duplicate-id",
+                &page.file,
+                block.line,
+                1,
+                format!(
+                    "block id {uuid} is already used (page #{}, block #{}); this block's id is ignored",
+                    first.page, first.block
+                ),
+            ));
+            block.uuid = None;
+            continue;
         }
+        graph.index.blocks.insert(uuid.clone(), addr);
     }
 }
 
-fn link(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
-    let index = std::mem::take(&mut graph.index);
-    for page in &mut graph.pages {
-        let file = page.file.clone();
-        for block in &mut page.blocks {
-            crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| match inline {
-                Inline::PageRef { name, page, .. } | Inline::Tag { name, page } => {
-                    *page = index.pages.get(&page_key(name)).copied();
+fn link_blocks<'b>(
+    index: &GraphIndex,
+    file: &str,
+    blocks: impl Iterator<Item = &'b mut Block>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for block in blocks {
+        crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| match inline {
+            Inline::PageRef { name, page, .. } | Inline::Tag { name, page } => {
+                *page = index.pages.get(&page_key(name)).copied();
+            }
+            Inline::BlockRef { uuid, target, pos, .. } => {
+                *target = index.blocks.get(uuid.as_str()).copied();
+                if target.is_none() {
+                    diags.push(Diagnostic::warning(
+                        "dangling-ref",
+                        file,
+                        pos.line,
+                        pos.col,
+                        format!("block reference (({uuid})) points at no block in the graph"),
+                    ));
                 }
-                Inline::BlockRef { uuid, target, pos, .. } => {
-                    *target = index.blocks.get(uuid.as_str()).copied();
-                    if target.is_none() {
+            }
+            Inline::Embed { target, block, page, pos, .. } => match target {
+                EmbedTarget::Block { uuid } => {
+                    *block = index.blocks.get(uuid.as_str()).copied();
+                    if block.is_none() {
                         diags.push(Diagnostic::warning(
-                            "dangling-ref",
-                            &file,
+                            "dangling-embed",
+                            file,
                             pos.line,
                             pos.col,
-                            format!("block reference (({uuid})) points at no block in the graph"),
+                            format!("embedded block (({uuid})) does not exist"),
                         ));
                     }
                 }
-                Inline::Embed { target, block, page, pos, .. } => match target {
-                    EmbedTarget::Block { uuid } => {
-                        *block = index.blocks.get(uuid.as_str()).copied();
-                        if block.is_none() {
-                            diags.push(Diagnostic::warning(
-                                "dangling-embed",
-                                &file,
-                                pos.line,
-                                pos.col,
-                                format!("embedded block (({uuid})) does not exist"),
-                            ));
-                        }
+                EmbedTarget::Page { name } => {
+                    *page = index.pages.get(&page_key(name)).copied();
+                    if page.is_none() {
+                        diags.push(Diagnostic::warning(
+                            "dangling-embed",
+                            file,
+                            pos.line,
+                            pos.col,
+                            format!("embedded page [[{name}]] does not exist"),
+                        ));
                     }
-                    EmbedTarget::Page { name } => {
-                        *page = index.pages.get(&page_key(name)).copied();
-                        if page.is_none() {
-                            diags.push(Diagnostic::warning(
-                                "dangling-embed",
-                                &file,
-                                pos.line,
-                                pos.col,
-                                format!("embedded page [[{name}]] does not exist"),
-                            ));
-                        }
-                    }
-                },
-                _ => {}
-            });
-        }
+                }
+            },
+            _ => {}
+        });
     }
-    graph.index = index;
 }

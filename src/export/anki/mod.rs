@@ -124,7 +124,8 @@ impl Job for AnkiJob {
             if block.pre_block {
                 continue;
             }
-            let outline_ok = mode == CardMode::Outline || mode == CardMode::Auto && !self.seen_card.load(Ordering::Relaxed);
+            let outline_ok =
+                mode == CardMode::Outline || mode == CardMode::Auto && !self.seen_card.load(Ordering::Relaxed);
             let (kind, outline) = if is_cloze(a) {
                 (Kind::Cloze, false)
             } else if is_tagged(a) {
@@ -255,8 +256,10 @@ impl AnkiJob {
                 (notetypes::CLOZE_ID, n)
             }
         };
-        let cards =
-            ords.into_iter().map(|ord| package::Card { id: stable_id(&guid, &format!("card{ord}")), ord, deck: 0 }).collect();
+        let cards = ords
+            .into_iter()
+            .map(|ord| package::Card { id: stable_id(&guid, &format!("card{ord}")), ord, deck: 0 })
+            .collect();
         let tags = tags(graph, addr);
         let content = format!("{}\x1e{}", fields.join("\x1f"), tags.join(" "));
         let base = note_mod(page, self.options.timestamp);

@@ -167,8 +167,10 @@ impl Job for DocxJob {
         let doc = group.doc.as_mut().expect("begun above");
         let mut body = Body::new(graph, opts, geometry(opts), &mut doc.state);
         if !group.single {
-            let runs =
-                format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(&graph.pages[page as usize].title));
+            let runs = format!(
+                "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                xml::text(&graph.pages[page as usize].title)
+            );
             let opts = ParaOpts { keep_next: true, page_break: doc.written > 0, ..Default::default() };
             body.paragraph("Heading1", opts, &runs);
         }
@@ -227,7 +229,13 @@ xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
 }
 
 /// Ends the document (answer key, section properties) and writes the package's other parts.
-fn end(mut doc: Open, opts: &DocxOptions, title: &str, subject: &str, date: &str) -> Result<(Vec<u8>, DocState), ExportError> {
+fn end(
+    mut doc: Open,
+    opts: &DocxOptions,
+    title: &str,
+    subject: &str,
+    date: &str,
+) -> Result<(Vec<u8>, DocState), ExportError> {
     let page = geometry(opts);
     if opts.worksheet && !doc.state.answers.is_empty() {
         let graph = Graph::default();

@@ -1,0 +1,101 @@
+//! Runs exporters over a graph a window of pages at a time. Stub pages (see
+//! [`crate::ir::Page::stub`]) are read whole and linked in parallel, every job renders them in
+//! parallel, the jobs take them in page order, and the window is dropped: memory holds one
+//! window of blocks, not the graph. A fully loaded graph runs the same way, minus the reading.
+
+use crate::diag::Diagnostic;
+use crate::export::{ExportError, Finished, Job, Options, Part, Sink};
+use crate::Loaded;
+use rayon::prelude::*;
+
+/// Pages per window: enough to keep both cores busy, small enough to stay a few MB.
+pub const WINDOW: usize = 256;
+
+/// One exporter run: its job, the options it was started with, where its files go.
+pub struct Run<'a> {
+    pub job: Box<dyn Job>,
+    pub options: &'a Options,
+    pub sink: &'a mut dyn Sink,
+}
+
+/// What the runs produced, in run order, and the diagnostics of the pages read meanwhile (file
+/// paths as the user named them).
+pub struct Outcome {
+    pub finished: Vec<Finished>,
+    /// Reading and exporter diagnostics, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Blocks in the graph.
+    pub blocks: usize,
+}
+
+/// Feeds every page to every run, then finishes them. Fails as soon as one run fails.
+pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)) -> Result<Outcome, ExportError> {
+    let mut diagnostics = Vec::new();
+    let mut blocks = 0;
+    let n = loaded.graph.pages.len();
+    for start in (0..n).step_by(WINDOW) {
+        let window = start as u32..(start + WINDOW).min(n) as u32;
+        let read = load_window(loaded, window.clone());
+        let graph = &loaded.graph;
+        let jobs: Vec<(&dyn Job, &Options)> = runs.iter().map(|r| (&*r.job, r.options)).collect();
+        let parts: Vec<Vec<(u32, Result<Part, ExportError>)>> = jobs
+            .par_iter()
+            .map(|(job, options)| {
+                let pages: Vec<u32> = window.clone().filter(|&p| options.includes(p)).collect();
+                pages.into_par_iter().map(|p| (p, job.page(graph, p))).collect()
+            })
+            .collect();
+        blocks += window.clone().map(|p| graph.pages[p as usize].blocks.len()).sum::<usize>();
+        runs.par_iter_mut().zip(parts).try_for_each(|(r, parts)| {
+            parts.into_iter().try_for_each(|(p, part)| r.job.add(graph, p, part?, r.sink))
+        })?;
+        for (p, diags) in read {
+            diagnostics.extend(diags);
+            let page = &mut loaded.graph.pages[p as usize];
+            page.blocks = Vec::new();
+            page.roots = Vec::new();
+            page.stub = true;
+        }
+        progress(window.end as usize);
+    }
+    let graph = &loaded.graph;
+    let finished = runs.into_iter().map(|r| r.job.finish(graph, r.sink)).collect::<Result<Vec<_>, _>>()?;
+    diagnostics.extend(finished.iter().flat_map(|f| f.diagnostics.iter().cloned()));
+    for d in &mut diagnostics {
+        d.file = crate::display_path(&loaded.source.display, &d.file);
+    }
+    crate::diag::normalize(&mut diagnostics);
+    Ok(Outcome { finished, diagnostics, blocks })
+}
+
+/// Reads and links the window's stub pages into the graph; returns them with their diagnostics.
+fn load_window(loaded: &mut Loaded, window: std::ops::Range<u32>) -> Vec<(u32, Vec<Diagnostic>)> {
+    let Loaded { graph, source, config, resolver, .. } = &*loaded;
+    let read: Vec<(u32, crate::ir::Page, Vec<Diagnostic>)> = window
+        .into_par_iter()
+        .filter(|&p| graph.pages[p as usize].stub)
+        .map(|p| {
+            let stub = &graph.pages[p as usize];
+            match crate::read::load_page(&source.root, config, stub) {
+                Ok(mut page) => {
+                    let diags = resolver.link_page(&graph.index, p, &mut page);
+                    (p, page, diags)
+                }
+                Err(e) => {
+                    let d = Diagnostic::error("unreadable", &stub.file, 0, 0, format!("cannot read file: {e}"));
+                    let mut page = stub.clone();
+                    page.stub = false;
+                    (p, page, vec![d])
+                }
+            }
+        })
+        .collect();
+    let graph = &mut loaded.graph;
+    graph.assets.extend(loaded.resolver.assets.take_found());
+    read.into_iter()
+        .map(|(p, page, diags)| {
+            graph.pages[p as usize] = page;
+            (p, diags)
+        })
+        .collect()
+}
