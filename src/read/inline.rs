@@ -264,7 +264,17 @@ fn pulldown_nodes(out: &str, slots: &[Slot], anchors: &[(usize, usize)], starts:
 /// Text (after the Logseq syntax was swapped out) in which CommonMark finds nothing but one
 /// paragraph: no inline markup characters, no line that could start a block, no hard breaks.
 fn is_plain(out: &str) -> bool {
-    if out.bytes().any(|b| matches!(b, b'*' | b'_' | b'`' | b'[' | b']' | b'<' | b'>' | b'\\' | b'&' | b'~' | b'|')) {
+    const MARKUP: [bool; 256] = {
+        let mut t = [false; 256];
+        let bytes = b"*_`[]<>\\&~|";
+        let mut i = 0;
+        while i < bytes.len() {
+            t[bytes[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
+    if out.bytes().any(|b| MARKUP[b as usize]) {
         return false;
     }
     let last = out.matches('\n').count();
@@ -337,8 +347,22 @@ struct Protector<'a> {
     depth: u32,
 }
 
+/// Bytes that may start Logseq syntax (`h` for bare URLs, 0xEE for stray placeholders), as a
+/// table: this scan runs over every byte of every block.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"`[({#$=^\\h";
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t[0xEE] = true;
+    t
+};
+
 fn is_special(b: u8) -> bool {
-    matches!(b, b'`' | b'[' | b'(' | b'{' | b'#' | b'$' | b'=' | b'^' | b'\\' | b'h' | 0xEE)
+    SPECIAL[b as usize]
 }
 
 impl Protector<'_> {
@@ -428,7 +452,10 @@ impl Protector<'_> {
             b'$' => self.math_at(i).unwrap_or_else(|| self.literal(i, if rest.starts_with("$$") { 2 } else { 1 })),
             b'=' | b'^' if b.get(1) == Some(&b[0]) => self.mark_at(i).unwrap_or_else(|| self.literal(i, 2)),
             b'\\' => self.backslash_at(i),
-            b'h' if (rest.starts_with("https://") || rest.starts_with("http://")) && self.prev_is_boundary(i) => {
+            b'h' if rest.starts_with("http")
+                && (rest[4..].starts_with("s://") || rest[4..].starts_with("://"))
+                && self.prev_is_boundary(i) =>
+            {
                 let end = url_end(rest);
                 let url = rest[..end].to_string();
                 self.slot(

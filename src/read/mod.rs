@@ -156,7 +156,8 @@ pub fn scan_graph(root: &Path) -> Result<Reading, ReadError> {
 /// Reads a stub page whole; its read diagnostics were given by [`scan_graph`] already.
 pub fn load_page(root: &Path, config: &GraphConfig, page: &Page) -> Result<Page, std::io::Error> {
     let bytes = std::fs::read(root.join(&page.file))?;
-    let mut full = read_page(&page.file, &bytes, config, page.file.starts_with("journals/"), &mut Vec::new());
+    let journal = page.file.starts_with("journals/");
+    let mut full = read_page_with(&page.file, &bytes, config, journal, Mode::Reload, &mut Vec::new());
     full.mtime = page.mtime;
     Ok(full)
 }
@@ -186,7 +187,8 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
             let mut diags = Vec::new();
             match std::fs::read(root.join(rel)) {
                 Ok(bytes) => {
-                    let mut page = read_page_with(rel, &bytes, &config, *journal, full, &mut diags);
+                    let mode = if full { Mode::Full } else { Mode::Skim };
+                    let mut page = read_page_with(rel, &bytes, &config, *journal, mode, &mut diags);
                     page.mtime = mtime(&root.join(rel));
                     let mut keep = Vec::new();
                     if !full {
@@ -287,9 +289,9 @@ fn relative(root: &Path, p: &Path) -> String {
 }
 
 /// Decodes bytes as UTF-8; on failure reports the first bad byte and continues lossily.
-fn decode(file: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
+fn decode<'b>(file: &str, bytes: &'b [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<'b, str> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(e) => {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
@@ -301,7 +303,7 @@ fn decode(file: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
                 col,
                 format!("invalid UTF-8 at byte offset {at}; undecodable bytes were replaced with U+FFFD"),
             ));
-            String::from_utf8_lossy(bytes).into_owned()
+            String::from_utf8_lossy(bytes)
         }
     }
 }
@@ -309,12 +311,18 @@ fn decode(file: &str, bytes: &[u8], diags: &mut Vec<Diagnostic>) -> String {
 /// Control characters that XML (Word) forbids and HTML (Anki) drops: reported once per line.
 /// The IR keeps the text as written; each exporter removes what its format cannot hold.
 fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
-    let bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}');
-    if !text.contains(bad) {
+    // Bytes, not chars: the C0 controls are single bytes, U+FFFE/U+FFFF are EF BF BE/BF.
+    let bad = |b: &[u8]| {
+        b.iter().enumerate().position(|(i, &c)| {
+            (c < b' ' && !matches!(c, b'\t' | b'\n' | b'\r'))
+                || (c == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+        })
+    };
+    if bad(text.as_bytes()).is_none() {
         return;
     }
     for (n, line) in text.split('\n').enumerate() {
-        if let Some(col) = line.find(bad) {
+        if let Some(col) = bad(line.as_bytes()) {
             diags.push(Diagnostic::warning(
                 "control-character",
                 file,
@@ -328,7 +336,17 @@ fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Diagnostic>) 
 
 /// Parses one page file.
 pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, diags: &mut Vec<Diagnostic>) -> Page {
-    read_page_with(file, bytes, config, journal, true, diags)
+    read_page_with(file, bytes, config, journal, Mode::Full, diags)
+}
+
+/// How much of a page to read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Full,
+    /// Only what other pages can reach (see [`block::build_block`]).
+    Skim,
+    /// Full, again: the whole-file checks were reported by the skim.
+    Reload,
 }
 
 /// Parses one page file, wholly (`full`) or skimming (see [`block::build_block`]).
@@ -337,12 +355,15 @@ fn read_page_with(
     bytes: &[u8],
     config: &GraphConfig,
     journal: bool,
-    full: bool,
+    mode: Mode,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
     let text = decode(file, bytes, diags);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    warn_control_characters(file, text, diags);
+    if mode != Mode::Reload {
+        warn_control_characters(file, text, diags);
+    }
+    let full = mode != Mode::Skim;
     let file_name = file.rsplit('/').next().unwrap_or(file);
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
     let is_org = file_name.to_ascii_lowercase().ends_with(".org");
@@ -406,6 +427,12 @@ fn read_markdown(
     let mut blocks = Vec::with_capacity(raw.len());
     let mut page_props = Vec::new();
     for (i, r) in raw.iter().enumerate() {
+        if !full && !r.pre_block && !block::may_matter(r) {
+            // Skimming: a block without properties, directives, images or embeds only keeps
+            // its place in the tree.
+            blocks.push(crate::ir::Block { line: r.line, depth: r.depth, parent: r.parent, ..crate::ir::Block::EMPTY });
+            continue;
+        }
         let built = block::build_block(r, ctx, file, full, diags);
         // Directives anywhere in the file; a later one replaces an earlier one.
         for d in built.page_directives {

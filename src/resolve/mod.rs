@@ -37,6 +37,15 @@ pub fn resolve(graph: &mut Graph, source: &Source, config: &GraphConfig) -> (Vec
         link_blocks(&index, &file, std::iter::once(&mut *block), &mut Vec::new());
         resolver.assets.link(&file, std::iter::once(block), &mut Vec::new());
     }
+    // Blocks pinned only for their images are linked now. A reference shows only the first
+    // line of a block with an id: the rest of it need not stay in memory.
+    pinned.retain(|_, b| b.uuid.is_some());
+    for b in pinned.values_mut() {
+        b.body.truncate(1);
+        b.body.shrink_to_fit();
+        b.content = String::new();
+        b.properties = Vec::new();
+    }
     graph.pinned = pinned;
     graph.index = index;
     graph.assets.extend(resolver.assets.take_found());
