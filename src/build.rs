@@ -83,7 +83,7 @@ pub fn run(loaded: &mut Loaded, steps: &[Step], dir: &Path, progress: &dyn Fn(us
     let mut files = 0;
     for (step, sink) in steps.iter().zip(sinks.iter_mut()) {
         sink.close().map_err(crate::export::write_error(step.exporter.name()))?;
-        files += sink.files;
+        files += sink.written.len();
     }
     let summaries =
         steps.iter().zip(&outcome.finished).map(|(s, f)| (s.exporter.name().to_string(), f.summary.clone())).collect();

@@ -37,6 +37,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Moves a staged file into place, replacing a file (never a folder) already there.
+pub fn move_into_place(from: &Path, to: &Path) -> Result<(), OutputError> {
+    if to.is_dir() {
+        return Err(OutputError::IsDirectory(to.to_path_buf()));
+    }
+    if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    std::fs::rename(from, to).map_err(io(to))
+}
+
 /// Refuses output paths that are an input file, an existing file inside an input folder, or a
 /// new page file inside one (it would be read back as a note next time).
 pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
@@ -144,13 +155,13 @@ pub struct FileSink {
     root: PathBuf,
     rename: Option<PathBuf>,
     open: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
-    /// Files created.
-    pub files: usize,
+    /// Files created (as named by the exporter), in the order they were first written.
+    pub written: Vec<PathBuf>,
 }
 
 impl FileSink {
     pub fn new(root: PathBuf, rename: Option<PathBuf>) -> Self {
-        FileSink { root, rename, open: None, files: 0 }
+        FileSink { root, rename, open: None, written: Vec::new() }
     }
 
     /// Flushes the open file; call once the exporter has finished.
@@ -170,9 +181,10 @@ impl crate::export::Sink for FileSink {
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            let new = !target.exists();
+            if !target.exists() {
+                self.written.push(path.to_path_buf());
+            }
             let file = std::fs::OpenOptions::new().create(true).append(true).open(&target)?;
-            self.files += usize::from(new);
             self.open = Some((target, std::io::BufWriter::with_capacity(256 << 10, file)));
         }
         self.open.as_mut().map_or(Ok(()), |(_, w)| w.write_all(bytes))

@@ -146,7 +146,7 @@ fn previous_deck_keeps_unchanged_times() {
     for (guid, p) in o.anki.previous.iter_mut() {
         p.modified -= 100;
         if *guid == target {
-            p.content.push('!');
+            p.content ^= 1;
         }
     }
     let second =

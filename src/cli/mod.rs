@@ -158,27 +158,57 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
     options.pages = filter(common).apply(&loaded.graph);
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.graph, &options)?;
-    let mut sink = export::MemorySink::default();
-    let run = crate::pipeline::Run { job, options: &options, sink: &mut sink };
-    let outcome = crate::pipeline::run(&mut loaded, vec![run], &|_| {})?;
-    let result = export::Export {
-        artifacts: sink.artifacts,
-        diagnostics: Vec::new(),
-        summary: outcome.finished.into_iter().next().map(|f| f.summary).unwrap_or_default(),
+    let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
+    let to_stdout = args.output.as_deref() == Some(Path::new("-"));
+    // Files are written as they are made, into a staging folder beside the output, and moved
+    // into place once the export has succeeded; standard output gets them from memory.
+    let place = match &args.output {
+        Some(o) if !to_stdout => o.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf),
+        _ => None,
+    }
+    .unwrap_or_else(|| PathBuf::from("."));
+    let mut memory = export::MemorySink::default();
+    let mut staged = None;
+    let sink: &mut dyn export::Sink = if to_stdout {
+        &mut memory
+    } else {
+        std::fs::create_dir_all(&place)?;
+        let dir = tempfile::Builder::new().prefix(".notes-export-").tempdir_in(&place)?;
+        staged = Some((output::FileSink::new(dir.path().to_path_buf(), None), dir));
+        &mut staged.as_mut().expect("just set").0
     };
+    let run = crate::pipeline::Run { job, options: &options, sink };
+    let outcome = crate::pipeline::run(&mut loaded, vec![run], &|_| {})?;
+    let summary = outcome.finished.into_iter().next().map(|f| f.summary).unwrap_or_default();
     let mut diags = loaded.diagnostics.clone();
     diags.extend(outcome.diagnostics);
     crate::diag::normalize(&mut diags);
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
-    let default_out = match result.artifacts.as_slice() {
-        [single] => single.path.clone(),
-        _ => PathBuf::from(format!("{format}-out")),
+    let out = match staged {
+        None => {
+            print_texts(&memory.artifacts)?;
+            PathBuf::from("-")
+        }
+        Some((mut sink, dir)) => {
+            sink.close()?;
+            let default_out = match sink.written.as_slice() {
+                [single] => single.clone(),
+                _ => PathBuf::from(format!("{format}-out")),
+            };
+            let out = args.output.clone().unwrap_or(default_out);
+            let plan = plan(&out, &sink.written)?;
+            // Check every target before moving anything.
+            for (_, to) in &plan {
+                output::check_not_input(to, &roots)?;
+            }
+            for (from, to) in plan {
+                output::move_into_place(&dir.path().join(from), &to)?;
+            }
+            out
+        }
     };
-    let out = args.output.clone().unwrap_or(default_out);
-    let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
-    write_artifacts(&out, &result.artifacts, &roots)?;
     if !common.quiet {
-        eprintln!("{format}: {} → {}", result.summary, out.display());
+        eprintln!("{format}: {summary} → {}", out.display());
     }
     exit_fast(loaded);
     Ok(exit(failed))
@@ -189,42 +219,37 @@ fn exit_fast(loaded: Loaded) {
     std::mem::forget(loaded);
 }
 
-/// Where artifacts go: one artifact to `out` itself; a main file plus its assets to `out`
-/// (when `out` names a file of the main file's type) with the assets beside it; otherwise a
-/// tree under the folder `out`. `-` prints the text files.
-fn write_artifacts(out: &Path, artifacts: &[export::Artifact], inputs: &[PathBuf]) -> anyhow::Result<()> {
-    if out.as_os_str() == "-" {
-        use std::io::Write;
-        let mut stdout = std::io::stdout().lock();
-        let texts: Vec<&export::Artifact> = artifacts.iter().filter(|a| is_text(a)).collect();
-        for (k, a) in texts.iter().enumerate() {
-            if k > 0 {
-                stdout.write_all(b"\n")?;
-            }
-            stdout.write_all(&a.bytes)?;
-        }
-        return Ok(());
-    }
+/// Where files go: one file to `out` itself; a main file plus its assets to `out` (when `out`
+/// names a file of the main file's type) with the assets beside it; otherwise a tree under the
+/// folder `out`. Returns (file as the exporter named it, target) pairs.
+fn plan(out: &Path, files: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
     let ext = |p: &Path| p.extension().map(|e| e.to_ascii_lowercase());
-    let main_ext = artifacts.first().and_then(|a| ext(&a.path));
-    let mains = artifacts.iter().filter(|a| ext(&a.path) == main_ext).count();
-    let mut plan: Vec<(PathBuf, &[u8])> = Vec::new();
-    if let [single] = artifacts {
-        plan.push((out.to_path_buf(), &single.bytes));
+    let main_ext = files.first().and_then(|f| ext(f));
+    let mains = files.iter().filter(|f| ext(f) == main_ext).count();
+    let mut plan = Vec::new();
+    if let [single] = files {
+        plan.push((single.clone(), out.to_path_buf()));
     } else if !out.is_dir() && ext(out).is_some() && ext(out) == main_ext {
         anyhow::ensure!(mains == 1, "{}: the input gives {mains} files; -o must name a folder", out.display());
         let dir = out.parent().map(Path::to_path_buf).unwrap_or_default();
-        plan.push((out.to_path_buf(), &artifacts[0].bytes));
-        plan.extend(artifacts[1..].iter().map(|a| (dir.join(&a.path), a.bytes.as_slice())));
+        plan.push((files[0].clone(), out.to_path_buf()));
+        plan.extend(files[1..].iter().map(|f| (f.clone(), dir.join(f))));
     } else {
-        plan.extend(artifacts.iter().map(|a| (out.join(&a.path), a.bytes.as_slice())));
+        plan.extend(files.iter().map(|f| (f.clone(), out.join(f))));
     }
-    // Check every target before writing anything.
-    for (path, _) in &plan {
-        output::check_not_input(path, inputs)?;
-    }
-    for (path, bytes) in plan {
-        output::write_atomic(&path, bytes)?;
+    Ok(plan)
+}
+
+/// `-o -`: the text files, one after another.
+fn print_texts(artifacts: &[export::Artifact]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let texts: Vec<&export::Artifact> = artifacts.iter().filter(|a| is_text(a)).collect();
+    for (k, a) in texts.iter().enumerate() {
+        if k > 0 {
+            stdout.write_all(b"\n")?;
+        }
+        stdout.write_all(&a.bytes)?;
     }
     Ok(())
 }

@@ -73,13 +73,18 @@ pub trait Sink: Send {
 #[derive(Debug, Default)]
 pub struct MemorySink {
     pub artifacts: Vec<Artifact>,
+    /// Path → index in `artifacts`.
+    index: std::collections::HashMap<PathBuf, usize>,
 }
 
 impl Sink for MemorySink {
     fn append(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        match self.artifacts.iter_mut().rev().find(|a| a.path == path) {
-            Some(a) => a.bytes.extend_from_slice(bytes),
-            None => self.artifacts.push(Artifact { path: path.to_path_buf(), bytes: bytes.to_vec() }),
+        match self.index.get(path) {
+            Some(&i) => self.artifacts[i].bytes.extend_from_slice(bytes),
+            None => {
+                self.index.insert(path.to_path_buf(), self.artifacts.len());
+                self.artifacts.push(Artifact { path: path.to_path_buf(), bytes: bytes.to_vec() });
+            }
         }
         Ok(())
     }

@@ -37,8 +37,14 @@ pub struct AnkiOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviousNote {
     pub modified: i64,
-    /// Fields joined with U+001F, then a U+001E and the tags.
-    pub content: String,
+    /// Hash of the fields joined with U+001F, then a U+001E and the tags (see [`content_hash`]):
+    /// a large deck's previous notes are compared, not kept.
+    pub content: u64,
+}
+
+/// What a note's content is compared by across builds.
+pub fn content_hash(content: &str) -> u64 {
+    hash64(content)
 }
 
 /// Reads the notes of an earlier `.apkg` written by this exporter.
@@ -264,7 +270,7 @@ impl AnkiJob {
         let content = format!("{}\x1e{}", fields.join("\x1f"), tags.join(" "));
         let base = note_mod(page, self.options.timestamp);
         let modified = match self.options.anki.previous.get(&guid) {
-            Some(prev) if prev.content == content => prev.modified,
+            Some(prev) if prev.content == content_hash(&content) => prev.modified,
             Some(prev) => base.max(prev.modified + 1),
             None => base,
         };

@@ -203,7 +203,10 @@ pub fn read_notes(apkg: &[u8]) -> Result<std::collections::HashMap<String, super
             let tags = tags.split_whitespace().collect::<Vec<_>>().join(" ");
             Ok((
                 r.get::<_, String>(0)?,
-                super::PreviousNote { modified: r.get(1)?, content: format!("{}\x1e{tags}", r.get::<_, String>(2)?) },
+                super::PreviousNote {
+                    modified: r.get(1)?,
+                    content: super::content_hash(&format!("{}\x1e{tags}", r.get::<_, String>(2)?)),
+                },
             ))
         })
         .map_err(|e| e.to_string())?;
