@@ -41,22 +41,88 @@ fn failed(e: serde_json::Error) -> ExportError {
     ExportError::Failed { format: "json", message: e.to_string() }
 }
 
-/// Pretty JSON of `value`, every line after the first indented by `indent` spaces more (JSON
-/// strings hold no raw newlines, so this is exactly the nesting serde_json would give).
-fn pretty_at<T: serde::Serialize>(value: &T, indent: usize, first_too: bool) -> Result<Vec<u8>, ExportError> {
-    let flat = serde_json::to_vec_pretty(value).map_err(failed)?;
-    let pad = vec![b' '; indent];
-    let mut out = Vec::with_capacity(flat.len() + flat.len() / 8);
+/// Pretty JSON of `value` as serde_json writes it two spaces per level, starting `level`
+/// levels deep (`first_too`: the first line indented as well), so pages can be written one at a
+/// time into the graph's `pages` list with the same bytes as the whole graph at once.
+fn pretty_at<T: serde::Serialize>(value: &T, level: usize, first_too: bool) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::with_capacity(4096);
     if first_too {
-        out.extend_from_slice(&pad);
+        out.resize(level * 2, b' ');
     }
-    for line in flat.split_inclusive(|&b| b == b'\n') {
-        out.extend_from_slice(line);
-        if line.ends_with(b"\n") {
-            out.extend_from_slice(&pad);
-        }
-    }
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { level, has_value: false });
+    value.serialize(&mut ser).map_err(failed)?;
     Ok(out)
+}
+
+/// serde_json's pretty layout (two-space indents), from a given depth.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: [u8; 64] = [b' '; 64];
+        let mut n = self.level * 2;
+        while n > 0 {
+            let k = n.min(64);
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 impl Job for JsonJob {
@@ -66,9 +132,9 @@ impl Job for JsonJob {
             Some(map) => {
                 let mut copy = p.clone();
                 remap_page(&mut copy, map);
-                pretty_at(&copy, 4, true)?
+                pretty_at(&copy, 2, true)?
             }
-            None => pretty_at(p, 4, true)?,
+            None => pretty_at(p, 2, true)?,
         };
         Ok(Box::new((bytes, p.blocks.len())))
     }
@@ -87,7 +153,7 @@ impl Job for JsonJob {
     fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
         let mut tail = if self.pages == 0 { header(graph, false)? } else { b"\n  ],\n".to_vec() };
         tail.extend_from_slice(b"  \"assets\": ");
-        tail.extend(pretty_at(&graph.assets, 2, false)?);
+        tail.extend(pretty_at(&graph.assets, 1, false)?);
         tail.extend_from_slice(b"\n}\n");
         out.append(Path::new(FILE), &tail).map_err(write_error("json"))?;
         Ok(Finished { diagnostics: Vec::new(), summary: format!("{} pages, {} blocks", self.pages, self.blocks) })
