@@ -28,14 +28,17 @@ pub struct Outcome {
     pub blocks: usize,
 }
 
-/// Feeds every page to every run, then finishes them. Fails as soon as one run fails.
+/// Feeds every page to every run, then finishes them. Fails as soon as one run fails. While
+/// the runs take one window in order, the next window is read on the other threads.
 pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)) -> Result<Outcome, ExportError> {
     let mut diagnostics = Vec::new();
     let mut blocks = 0;
     let n = loaded.graph.pages.len();
+    let window_at = |start: usize| start as u32..(start + WINDOW).min(n) as u32;
+    let mut next = read_window(loaded, window_at(0));
     for start in (0..n).step_by(WINDOW) {
-        let window = start as u32..(start + WINDOW).min(n) as u32;
-        let read = load_window(loaded, window.clone());
+        let window = window_at(start);
+        let installed = install(loaded, next);
         let graph = &loaded.graph;
         let jobs: Vec<(&dyn Job, &Options)> = runs.iter().map(|r| (&*r.job, r.options)).collect();
         let parts: Vec<Vec<(u32, Result<Part, ExportError>)>> = jobs
@@ -46,16 +49,26 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
             })
             .collect();
         blocks += window.clone().map(|p| graph.pages[p as usize].blocks.len()).sum::<usize>();
-        runs.par_iter_mut().zip(parts).try_for_each(|(r, parts)| {
-            parts.into_iter().try_for_each(|(p, part)| r.job.add(graph, p, part?, r.sink))
-        })?;
-        for (p, diags) in read {
+        let ahead = window_at(start + WINDOW);
+        let (read, added) = rayon::join(
+            || read_window(loaded, ahead),
+            || {
+                runs.par_iter_mut().zip(parts).try_for_each(|(r, parts)| {
+                    parts.into_iter().try_for_each(|(p, part)| r.job.add(graph, p, part?, r.sink))
+                })
+            },
+        );
+        added?;
+        next = read;
+        let mut dropped = Vec::new();
+        for (p, diags) in installed {
             diagnostics.extend(diags);
             let page = &mut loaded.graph.pages[p as usize];
-            page.blocks = Vec::new();
-            page.roots = Vec::new();
+            dropped.push((std::mem::take(&mut page.blocks), std::mem::take(&mut page.roots)));
             page.stub = true;
         }
+        // Freeing a window's blocks is work too: off this thread.
+        rayon::spawn(move || drop(dropped));
         progress(window.end as usize);
     }
     let graph = &loaded.graph;
@@ -68,10 +81,12 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
     Ok(Outcome { finished, diagnostics, blocks })
 }
 
-/// Reads and links the window's stub pages into the graph; returns them with their diagnostics.
-fn load_window(loaded: &mut Loaded, window: std::ops::Range<u32>) -> Vec<(u32, Vec<Diagnostic>)> {
-    let Loaded { graph, source, config, resolver, .. } = &*loaded;
-    let read: Vec<(u32, crate::ir::Page, Vec<Diagnostic>)> = window
+type Read = Vec<(u32, crate::ir::Page, Vec<Diagnostic>)>;
+
+/// Reads and links the window's stub pages (an empty window reads nothing).
+fn read_window(loaded: &Loaded, window: std::ops::Range<u32>) -> Read {
+    let Loaded { graph, source, config, resolver, .. } = loaded;
+    window
         .into_par_iter()
         .filter(|&p| graph.pages[p as usize].stub)
         .map(|p| {
@@ -89,7 +104,11 @@ fn load_window(loaded: &mut Loaded, window: std::ops::Range<u32>) -> Vec<(u32, V
                 }
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Puts read pages into the graph, with the assets they found; returns them with their diagnostics.
+fn install(loaded: &mut Loaded, read: Read) -> Vec<(u32, Vec<Diagnostic>)> {
     let graph = &mut loaded.graph;
     graph.assets.extend(loaded.resolver.assets.take_found());
     read.into_iter()

@@ -77,7 +77,15 @@ impl Exporter for AnkiExporter {
             top,
             seen_card: AtomicBool::new(false),
             found_card: false,
-            entries: Vec::new(),
+            waiting: Vec::new(),
+            collection: std::sync::Mutex::new(
+                package::Collection::new().map_err(|message| ExportError::Failed { format: "anki", message })?,
+            ),
+            decks: BTreeMap::new(),
+            used_media: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            counts: BTreeMap::new(),
+            skipped: 0,
         }))
     }
 }
@@ -109,7 +117,15 @@ struct AnkiJob {
     seen_card: AtomicBool,
     /// The same, for the pages added so far (in order).
     found_card: bool,
-    entries: Vec<(bool, Entry)>,
+    /// Outline notes held until the mode is known (auto mode, no card seen yet).
+    waiting: Vec<Entry>,
+    /// Notes are written as they come (a mutex only to share the job across threads).
+    collection: std::sync::Mutex<package::Collection>,
+    decks: BTreeMap<String, i64>,
+    used_media: BTreeSet<String>,
+    diagnostics: Vec<Diagnostic>,
+    counts: BTreeMap<Kind, usize>,
+    skipped: usize,
 }
 
 impl Job for AnkiJob {
@@ -151,42 +167,26 @@ impl Job for AnkiJob {
         let part: PagePart = super::part(part, "anki")?;
         if part.has_card && !self.found_card {
             self.found_card = true;
-            self.entries.retain(|(outline, _)| !outline);
+            self.waiting.clear();
         }
-        let keep_outline = !self.found_card;
-        self.entries.extend(part.entries.into_iter().filter(|(outline, _)| keep_outline || !outline));
+        for (outline, entry) in part.entries {
+            match (outline, self.found_card) {
+                (true, true) => {}
+                (true, false) => self.waiting.push(entry),
+                (false, _) => self.write(entry)?,
+            }
+        }
         Ok(())
     }
 
-    fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+    fn finish(mut self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
         let outline_used = self.options.anki.cards == CardMode::Auto && !self.found_card;
-        let mut decks: BTreeMap<String, i64> = BTreeMap::new();
-        let mut notes = Vec::new();
-        let mut used_media: BTreeSet<String> = BTreeSet::new();
-        let mut diagnostics = Vec::new();
-        let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
-        let mut skipped = 0;
-        for (_, entry) in self.entries {
-            match entry {
-                Entry::Skipped(d) => {
-                    skipped += 1;
-                    diagnostics.push(d);
-                }
-                Entry::Note(draft) => {
-                    let Draft { kind, mut note, deck, media } = *draft;
-                    let next_id = deck_id(&deck);
-                    let deck = *decks.entry(deck).or_insert(next_id);
-                    note.cards.iter_mut().for_each(|c| c.deck = deck);
-                    used_media.extend(media);
-                    *counts.entry(kind).or_default() += 1;
-                    notes.push(note);
-                }
-            }
+        for entry in std::mem::take(&mut self.waiting) {
+            self.write(entry)?;
         }
-        dedupe_ids(&mut notes);
-
-        let media: Vec<package::Media> = self
-            .media_names
+        let AnkiJob { decks, used_media, diagnostics, counts, skipped, collection, options, top, media_names, .. } =
+            *self;
+        let media: Vec<package::Media> = media_names
             .iter()
             .filter(|(_, name)| used_media.contains(*name))
             .filter_map(|(path, name)| {
@@ -194,14 +194,16 @@ impl Job for AnkiJob {
             })
             .collect();
         let deck_list: Vec<package::Deck> = decks.into_iter().map(|(name, id)| package::Deck { id, name }).collect();
-        let created = self.options.timestamp.unwrap_or(FALLBACK_MOD);
-        let bytes = package::write(&deck_list, &notes, &media, created)
+        let created = options.timestamp.unwrap_or(FALLBACK_MOD);
+        let collection = collection.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (notes, cards) = (collection.notes, collection.cards);
+        let bytes = collection
+            .finish(&deck_list, &media, created)
             .map_err(|message| ExportError::Failed { format: "anki", message })?;
-        let cards: usize = notes.iter().map(|n| n.cards.len()).sum();
         let n = |k: Kind| counts.get(&k).copied().unwrap_or(0);
         let mut summary = format!(
             "{} notes ({} basic, {} reversed, {} cloze), {} cards, {} media, {} decks, {} skipped",
-            notes.len(),
+            notes,
             n(Kind::Basic),
             n(Kind::Reversed),
             n(Kind::Cloze),
@@ -213,13 +215,34 @@ impl Job for AnkiJob {
         if outline_used {
             summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
         }
-        let file = format!("{}.apkg", super::safe_file_name(&self.top.replace("::", " - ")));
+        let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ")));
         out.append(std::path::Path::new(&file), &bytes).map_err(super::write_error("anki"))?;
         Ok(Finished { diagnostics, summary })
     }
 }
 
 impl AnkiJob {
+    /// Counts an entry and writes its note into the collection.
+    fn write(&mut self, entry: Entry) -> Result<(), ExportError> {
+        match entry {
+            Entry::Skipped(d) => {
+                self.skipped += 1;
+                self.diagnostics.push(d);
+            }
+            Entry::Note(draft) => {
+                let Draft { kind, mut note, deck, media } = *draft;
+                let next_id = deck_id(&deck);
+                let deck = *self.decks.entry(deck).or_insert(next_id);
+                note.cards.iter_mut().for_each(|c| c.deck = deck);
+                self.used_media.extend(media);
+                *self.counts.entry(kind).or_default() += 1;
+                let collection = self.collection.get_mut().unwrap_or_else(|e| e.into_inner());
+                collection.add(&mut note).map_err(|message| ExportError::Failed { format: "anki", message })?;
+            }
+        }
+        Ok(())
+    }
+
     /// The note for one selected block, or why it has none.
     fn draft(&self, graph: &Graph, addr: BlockAddr, kind: Kind, keys: &[u64]) -> Entry {
         let page = &graph.pages[addr.page as usize];
@@ -508,22 +531,6 @@ fn note_mod(page: &Page, timestamp: Option<i64>) -> i64 {
     }
 }
 
-/// Resolves the (unlikely) id collisions deterministically.
-fn dedupe_ids(notes: &mut [package::Note]) {
-    let mut seen = HashSet::new();
-    let mut cards = HashSet::new();
-    for n in notes.iter_mut() {
-        while !seen.insert(n.id) {
-            n.id += 1;
-        }
-        for c in &mut n.cards {
-            while !cards.insert(c.id) {
-                c.id += 1;
-            }
-        }
-    }
-}
-
 /// Flat, unique media names: the file name without characters Anki strips, made unique.
 fn media_names(graph: &Graph) -> BTreeMap<String, String> {
     let mut used: HashSet<String> = HashSet::new();
@@ -565,6 +572,26 @@ mod tests {
         assert!((1_500_000_000_000..1_600_000_000_000).contains(&a));
         assert_eq!(base91(0), "");
         assert_eq!(base91(91), "ba");
+    }
+
+    #[test]
+    fn colliding_ids_move_to_the_next_free_one() {
+        let mut c = package::Collection::new().unwrap();
+        let note = || package::Note {
+            id: 1_500_000_000_000,
+            guid: "g".into(),
+            model: notetypes::BASIC_ID,
+            modified: 0,
+            tags: Vec::new(),
+            fields: vec!["a".into(), String::new(), String::new(), String::new()],
+            cards: vec![package::Card { id: 1_600_000_000_000, ord: 0, deck: 1 }],
+        };
+        let (mut a, mut b) = (note(), note());
+        c.add(&mut a).unwrap();
+        c.add(&mut b).unwrap();
+        assert_eq!((a.id, b.id), (1_500_000_000_000, 1_500_000_000_001));
+        assert_eq!((a.cards[0].id, b.cards[0].id), (1_600_000_000_000, 1_600_000_000_001));
+        assert!(c.finish(&[], &[], 0).is_ok());
     }
 
     #[test]

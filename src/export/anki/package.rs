@@ -84,21 +84,75 @@ pub fn checksum(text: &str) -> i64 {
     u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as i64
 }
 
-/// Builds the collection and zips the package. `created` (seconds) dates the collection.
-pub fn write(decks: &[Deck], notes: &[Note], media: &[Media], created: i64) -> Result<Vec<u8>, String> {
-    let err = |e: rusqlite::Error| e.to_string();
-    let tmp =
-        tempfile::Builder::new().prefix("notes-export-").suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
-    {
-        let mut db = Connection::open(tmp.path()).map_err(err)?;
+/// A collection being written: notes go in as they are made (a temporary SQLite file, one
+/// transaction), and [`finish`](Collection::finish) adds the decks and zips the package.
+pub struct Collection {
+    tmp: tempfile::NamedTempFile,
+    db: Connection,
+    /// Notes so far: the next note's `due` position.
+    pub notes: usize,
+    pub cards: usize,
+}
+
+fn sql(e: rusqlite::Error) -> String {
+    e.to_string()
+}
+
+fn is_taken(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation)
+}
+
+impl Collection {
+    pub fn new() -> Result<Self, String> {
+        let tmp =
+            tempfile::Builder::new().prefix("notes-export-").suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
+        let db = Connection::open(tmp.path()).map_err(sql)?;
         // A fresh file, written in one transaction: no journal files, deterministic pages.
-        // A page cache the size of a large collection keeps SQLite from spilling mid-transaction.
-        db.execute_batch(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096; PRAGMA cache_size = -65536;",
-        )
-        .map_err(err)?;
-        db.execute_batch(SCHEMA).map_err(err)?;
-        let tx = db.transaction().map_err(err)?;
+        db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;")
+            .map_err(sql)?;
+        db.execute_batch(SCHEMA).map_err(sql)?;
+        db.execute_batch("BEGIN").map_err(sql)?;
+        Ok(Collection { tmp, db, notes: 0, cards: 0 })
+    }
+
+    /// Adds a note and its cards. An id already taken (a hash collision) moves to the next
+    /// free one, in the order notes are added, so the result is the same on every run.
+    pub fn add(&mut self, n: &mut Note) -> Result<(), String> {
+        let tags = if n.tags.is_empty() { String::new() } else { format!(" {} ", n.tags.join(" ")) };
+        let sort = super::html::strip_html(&n.fields[0]);
+        let fields = n.fields.join("\x1f");
+        let csum = checksum(&sort);
+        let mut ins_note = self
+            .db
+            .prepare_cached("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")
+            .map_err(sql)?;
+        loop {
+            match ins_note.execute(params![n.id, n.guid, n.model, n.modified, tags, fields, sort, csum]) {
+                Err(e) if is_taken(&e) => n.id += 1,
+                r => break r.map(drop).map_err(sql)?,
+            }
+        }
+        self.notes += 1;
+        let mut ins_card = self
+            .db
+            .prepare_cached("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")
+            .map_err(sql)?;
+        for c in &mut n.cards {
+            loop {
+                match ins_card.execute(params![c.id, n.id, c.deck, c.ord, n.modified, self.notes as i64]) {
+                    Err(e) if is_taken(&e) => c.id += 1,
+                    r => break r.map(drop).map_err(sql)?,
+                }
+            }
+            self.cards += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the collection row (decks, note types, options), indexes, and zips the package.
+    /// `created` (seconds) dates the collection.
+    pub fn finish(self, decks: &[Deck], media: &[Media], created: i64) -> Result<Vec<u8>, String> {
+        let Collection { tmp, db, .. } = self;
         let default_deck = Deck { id: 1, name: "Default".into() };
         let mut deck_map = serde_json::Map::new();
         for d in std::iter::once(&default_deck).chain(decks) {
@@ -110,7 +164,7 @@ pub fn write(decks: &[Deck], notes: &[Note], media: &[Media], created: i64) -> R
             "timeLim": 0, "estTimes": true, "dueCounts": true, "curModel": notetypes::BASIC_ID.to_string(),
             "nextPos": 1, "sortType": "noteFld", "sortBackwards": false, "addToCur": true,
         });
-        tx.execute(
+        db.execute(
             "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
             params![
                 created,
@@ -121,68 +175,35 @@ pub fn write(decks: &[Deck], notes: &[Note], media: &[Media], created: i64) -> R
                 deck_preset().to_string()
             ],
         )
-        .map_err(err)?;
-        {
-            let mut ins_note =
-                tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')").map_err(err)?;
-            let mut ins_card = tx
-                .prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")
-                .map_err(err)?;
-            // Rows go in by id (the tables' keys) so each insert appends to the b-tree; `due`
-            // keeps the notes' document order.
-            let mut order: Vec<(usize, &Note)> = notes.iter().enumerate().collect();
-            order.sort_by_key(|(_, n)| n.id);
-            let mut cards: Vec<(&Card, &Note, usize)> =
-                order.iter().flat_map(|&(pos, n)| n.cards.iter().map(move |c| (c, n, pos))).collect();
-            cards.sort_by_key(|(c, _, _)| c.id);
-            for (_, n) in order {
-                let tags = if n.tags.is_empty() { String::new() } else { format!(" {} ", n.tags.join(" ")) };
-                let sort = super::html::strip_html(&n.fields[0]);
-                ins_note
-                    .execute(params![
-                        n.id,
-                        n.guid,
-                        n.model,
-                        n.modified,
-                        tags,
-                        n.fields.join("\x1f"),
-                        sort,
-                        checksum(&sort)
-                    ])
-                    .map_err(err)?;
-            }
-            for (c, n, pos) in cards {
-                ins_card.execute(params![c.id, n.id, c.deck, c.ord, n.modified, pos as i64 + 1]).map_err(err)?;
-            }
-        }
-        tx.execute_batch(INDEXES).map_err(err)?;
-        tx.commit().map_err(err)?;
-        db.close().map_err(|(_, e)| err(e))?;
-    }
-    let mut collection = std::fs::File::open(tmp.path()).map_err(|e| e.to_string())?;
-    let size = collection.metadata().map_or(0, |m| m.len() as usize);
+        .map_err(sql)?;
+        db.execute_batch(INDEXES).map_err(sql)?;
+        db.execute_batch("COMMIT").map_err(sql)?;
+        db.close().map_err(|(_, e)| sql(e))?;
 
-    let media_bytes: usize = media.iter().map(|m| m.data.len()).sum();
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size / 3 + media_bytes + 4096)));
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        // Level 1: several times faster than the default on large collections, ~10% larger.
-        .compression_level(Some(1))
-        .last_modified_time(zip::DateTime::default());
-    let stored = deflated.compression_method(zip::CompressionMethod::Stored).compression_level(None);
-    let zerr = |e: zip::result::ZipError| e.to_string();
-    zip.start_file("collection.anki2", deflated).map_err(zerr)?;
-    std::io::copy(&mut collection, &mut zip).map_err(|e| e.to_string())?;
-    let map: serde_json::Map<String, Value> =
-        media.iter().enumerate().map(|(i, m)| (i.to_string(), Value::String(m.name.clone()))).collect();
-    zip.start_file("media", deflated).map_err(zerr)?;
-    zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(|e| e.to_string())?;
-    for (i, m) in media.iter().enumerate() {
-        zip.start_file(i.to_string(), stored).map_err(zerr)?;
-        zip.write_all(&m.data).map_err(|e| e.to_string())?;
+        let mut collection = std::fs::File::open(tmp.path()).map_err(|e| e.to_string())?;
+        let size = collection.metadata().map_or(0, |m| m.len() as usize);
+        let media_bytes: usize = media.iter().map(|m| m.data.len()).sum();
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size / 3 + media_bytes + 4096)));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            // Level 1: several times faster than the default on large collections, ~10% larger.
+            .compression_level(Some(1))
+            .last_modified_time(zip::DateTime::default());
+        let stored = deflated.compression_method(zip::CompressionMethod::Stored).compression_level(None);
+        let zerr = |e: zip::result::ZipError| e.to_string();
+        zip.start_file("collection.anki2", deflated).map_err(zerr)?;
+        std::io::copy(&mut collection, &mut zip).map_err(|e| e.to_string())?;
+        let map: serde_json::Map<String, Value> =
+            media.iter().enumerate().map(|(i, m)| (i.to_string(), Value::String(m.name.clone()))).collect();
+        zip.start_file("media", deflated).map_err(zerr)?;
+        zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(|e| e.to_string())?;
+        for (i, m) in media.iter().enumerate() {
+            zip.start_file(i.to_string(), stored).map_err(zerr)?;
+            zip.write_all(&m.data).map_err(|e| e.to_string())?;
+        }
+        let cursor = zip.finish().map_err(zerr)?;
+        Ok(cursor.into_inner())
     }
-    let cursor = zip.finish().map_err(zerr)?;
-    Ok(cursor.into_inner())
 }
 
 /// Notes of an `.apkg` (guid → mod and content), read back from its collection.
