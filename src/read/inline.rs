@@ -264,16 +264,7 @@ fn pulldown_nodes(out: &str, slots: &[Slot], anchors: &[(usize, usize)], starts:
 /// Text (after the Logseq syntax was swapped out) in which CommonMark finds nothing but one
 /// paragraph: no inline markup characters, no line that could start a block, no hard breaks.
 fn is_plain(out: &str) -> bool {
-    const MARKUP: [bool; 256] = {
-        let mut t = [false; 256];
-        let bytes = b"*_`[]<>\\&~|";
-        let mut i = 0;
-        while i < bytes.len() {
-            t[bytes[i] as usize] = true;
-            i += 1;
-        }
-        t
-    };
+    const MARKUP: [bool; 256] = byte_set(b"*_`[]<>\\&~|");
     if out.bytes().any(|b| MARKUP[b as usize]) {
         return false;
     }
@@ -349,17 +340,18 @@ struct Protector<'a> {
 
 /// Bytes that may start Logseq syntax (`h` for bare URLs, 0xEE for stray placeholders), as a
 /// table: this scan runs over every byte of every block.
-const SPECIAL: [bool; 256] = {
+const SPECIAL: [bool; 256] = byte_set(b"`[({#$=^\\h\xEE");
+
+/// A lookup table of the given bytes, for scans that run over every byte of every block.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
-    let bytes = b"`[({#$=^\\h";
     let mut i = 0;
     while i < bytes.len() {
         t[bytes[i] as usize] = true;
         i += 1;
     }
-    t[0xEE] = true;
     t
-};
+}
 
 fn is_special(b: u8) -> bool {
     SPECIAL[b as usize]
