@@ -34,6 +34,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A page file that could not be read.
+    pub fn unreadable(file: &str, e: &std::io::Error) -> Self {
+        Diagnostic::error("unreadable", file, 0, 0, format!("cannot read file: {e}"))
+    }
+
     pub fn new(
         severity: Severity,
         code: &'static str,

@@ -1,5 +1,7 @@
-//! Writing outputs: every file goes to a temporary sibling first and is renamed into place,
-//! so a failed or interrupted run never leaves a half-written file.
+//! Writing outputs: files are written into a staging folder beside their destination and
+//! renamed into place only when the whole export succeeded, so a failed or interrupted run never
+//! leaves a half-written file. No fsync: the rename is what keeps readers from a partial file,
+//! and syncing every file of a large Markdown tree cost more than the conversion itself.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,25 +18,6 @@ pub enum OutputError {
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io { path: path.to_path_buf(), source }
-}
-
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    if path.is_dir() {
-        return Err(OutputError::IsDirectory(path.to_path_buf()));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".notes-export-").suffix(".tmp").tempfile_in(&dir).map_err(io(&dir))?;
-    // No fsync: the rename is what keeps readers from a partial file if the run is killed;
-    // syncing every file of a large Markdown tree cost more than the conversion itself.
-    tmp.write_all(bytes).map_err(io(path))?;
-    tmp.persist(path).map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.error })?;
-    Ok(())
 }
 
 /// Moves a staged file into place, replacing a file (never a folder) already there.
@@ -73,19 +56,6 @@ pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError
 
 const STAGING: &str = ".notes-export-staging-";
 const OLD: &str = ".notes-export-old-";
-
-/// Writes a whole output tree so that no reader ever sees a half-written file (see [`Staging`]).
-pub fn write_tree(dir: &Path, files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
-    let staging = Staging::new(dir)?;
-    for (rel, bytes) in files {
-        let path = staging.path().join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io(&path))?;
-    }
-    staging.commit(&[])
-}
 
 /// An output tree in the making: everything goes to a staging folder inside `dir` first; on
 /// [`commit`](Staging::commit) each top-level file is renamed into place and each top-level

@@ -97,7 +97,7 @@ fn read_window(loaded: &Loaded, window: std::ops::Range<u32>) -> Read {
                     (p, page, diags)
                 }
                 Err(e) => {
-                    let d = Diagnostic::error("unreadable", &stub.file, 0, 0, format!("cannot read file: {e}"));
+                    let d = Diagnostic::unreadable(&stub.file, &e);
                     let mut page = stub.clone();
                     page.stub = false;
                     (p, page, vec![d])

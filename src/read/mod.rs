@@ -204,7 +204,7 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
                     (Some((page, keep)), diags)
                 }
                 Err(e) => {
-                    diags.push(Diagnostic::error("unreadable", rel, 0, 0, format!("cannot read file: {e}")));
+                    diags.push(Diagnostic::unreadable(rel, &e));
                     (None, diags)
                 }
             }

@@ -94,7 +94,7 @@ fn load_embedded(graph: &mut Graph, source: &Source, config: &GraphConfig, diags
                 graph.pinned.retain(|a, _| a.page != p);
                 graph.pages[p as usize] = full;
             }
-            Err(e) => diags.push(Diagnostic::error("unreadable", &page.file, 0, 0, format!("cannot read file: {e}"))),
+            Err(e) => diags.push(Diagnostic::unreadable(&page.file, &e)),
         }
     }
 }
