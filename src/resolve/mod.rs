@@ -6,8 +6,9 @@ mod assets;
 mod cycles;
 
 use crate::diag::Diagnostic;
+use crate::ir::page_key;
 use crate::ir::{Block, BlockAddr, EmbedTarget, Graph, GraphIndex, Inline, Page};
-use crate::read::{page_key, GraphConfig, Source};
+use crate::read::Source;
 
 pub use assets::AssetCache;
 
@@ -17,12 +18,12 @@ pub struct Resolver {
 }
 
 /// Resolves what is loaded in place and returns the diagnostics found, and the resolver that
-/// links the pages still to load. After a scan (see [`crate::read::scan_graph`]) this loads
-/// the pages that embeds need, since an embed can expand any part of a page.
-pub fn resolve(graph: &mut Graph, source: &Source, config: &GraphConfig) -> (Vec<Diagnostic>, Resolver) {
+/// links the pages still to load. After a scan (see [`crate::read::scan_graph`]) the pages that
+/// embeds need are read whole with `load`, since an embed can expand any part of a page.
+pub fn resolve(graph: &mut Graph, source: &Source, load: &PageLoader) -> (Vec<Diagnostic>, Resolver) {
     let mut diags = Vec::new();
     build_index(graph, &mut diags);
-    load_embedded(graph, source, config, &mut diags);
+    load_embedded(graph, load, &mut diags);
     let resolver = Resolver { assets: AssetCache::new(source) };
     let index = std::mem::take(&mut graph.index);
     for (pi, page) in graph.pages.iter_mut().enumerate() {
@@ -70,7 +71,10 @@ impl Resolver {
 }
 
 /// After a scan: reads whole the pages holding embeds and the pages they embed from.
-fn load_embedded(graph: &mut Graph, source: &Source, config: &GraphConfig, diags: &mut Vec<Diagnostic>) {
+/// Reads a stub page whole (the resolver itself reads no page files).
+pub type PageLoader<'a> = dyn Fn(&Page) -> std::io::Result<Page> + 'a;
+
+fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnostic>) {
     let mut want = std::collections::BTreeSet::new();
     for (addr, block) in &graph.pinned {
         crate::ir::for_each_inline(&block.body, &mut |i| {
@@ -89,7 +93,7 @@ fn load_embedded(graph: &mut Graph, source: &Source, config: &GraphConfig, diags
         if !page.stub {
             continue;
         }
-        match crate::read::load_page(&source.root, config, page) {
+        match load(page) {
             Ok(full) => {
                 graph.pinned.retain(|a, _| a.page != p);
                 graph.pages[p as usize] = full;
