@@ -2,9 +2,10 @@
 //! all outputs under one folder: `graph.json`, `deck.apkg`, `handouts/…docx`, `markdown/…`.
 
 use crate::diag::Diagnostic;
+use crate::export::Run;
 use crate::export::{ExportError, Exporter, Options};
 use crate::output::FileSink;
-use crate::pipeline::{self, Run};
+use crate::pipeline;
 use crate::Loaded;
 use std::path::{Path, PathBuf};
 

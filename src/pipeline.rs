@@ -4,19 +4,12 @@
 //! window of blocks, not the graph. A fully loaded graph runs the same way, minus the reading.
 
 use crate::diag::Diagnostic;
-use crate::export::{ExportError, Finished, Job, Options, Part, Sink};
+use crate::export::{ExportError, Finished, Run};
 use crate::Loaded;
 use rayon::prelude::*;
 
 /// Pages per window: enough to keep both cores busy, small enough to stay a few MB.
 pub const WINDOW: usize = 256;
-
-/// One exporter run: its job, the options it was started with, where its files go.
-pub struct Run<'a> {
-    pub job: Box<dyn Job>,
-    pub options: &'a Options,
-    pub sink: &'a mut dyn Sink,
-}
 
 /// What the runs produced, in run order, and the diagnostics of the pages read meanwhile (file
 /// paths as the user named them).
@@ -40,24 +33,10 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
         let window = window_at(start);
         let installed = install(loaded, next);
         let graph = &loaded.graph;
-        let jobs: Vec<(&dyn Job, &Options)> = runs.iter().map(|r| (&*r.job, r.options)).collect();
-        let parts: Vec<Vec<(u32, Result<Part, ExportError>)>> = jobs
-            .par_iter()
-            .map(|(job, options)| {
-                let pages: Vec<u32> = window.clone().filter(|&p| options.includes(p)).collect();
-                pages.into_par_iter().map(|p| (p, job.page(graph, p))).collect()
-            })
-            .collect();
         blocks += window.clone().map(|p| graph.pages[p as usize].blocks.len()).sum::<usize>();
+        let parts = crate::export::render(graph, &runs, window.clone());
         let ahead = window_at(start + WINDOW);
-        let (read, added) = rayon::join(
-            || read_window(loaded, ahead),
-            || {
-                runs.par_iter_mut().zip(parts).try_for_each(|(r, parts)| {
-                    parts.into_iter().try_for_each(|(p, part)| r.job.add(graph, p, part?, r.sink))
-                })
-            },
-        );
+        let (read, added) = rayon::join(|| read_window(loaded, ahead), || crate::export::take(graph, &mut runs, parts));
         added?;
         next = read;
         let mut dropped = Vec::new();

@@ -1,8 +1,9 @@
 //! A graph folder is exported a window of pages at a time (`notes_export::open` +
 //! `pipeline::run`); the outputs and diagnostics must be those of the whole graph in memory.
 
+use notes_export::export::Run;
 use notes_export::export::{self, MemorySink, Options};
-use notes_export::pipeline::{self, Run};
+use notes_export::pipeline;
 use std::path::Path;
 
 fn options(format: &str) -> Options {

@@ -177,7 +177,7 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
         staged = Some((output::FileSink::new(dir.path().to_path_buf(), None), dir));
         &mut staged.as_mut().expect("just set").0
     };
-    let run = crate::pipeline::Run { job, options: &options, sink };
+    let run = export::Run { job, options: &options, sink };
     let outcome = crate::pipeline::run(&mut loaded, vec![run], &|_| {})?;
     let summary = outcome.finished.into_iter().next().map(|f| f.summary).unwrap_or_default();
     let mut diags = loaded.diagnostics.clone();

@@ -109,16 +109,41 @@ pub trait Exporter: Sync {
 
     /// The whole run over a fully loaded graph, files in memory.
     fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
-        let mut job = self.start(graph, options)?;
-        let pages: Vec<u32> = (0..graph.pages.len() as u32).filter(|p| options.includes(*p)).collect();
-        let parts: Vec<Result<Part, ExportError>> = pages.par_iter().map(|&p| job.page(graph, p)).collect();
         let mut sink = MemorySink::default();
-        for (&p, part) in pages.iter().zip(parts) {
-            job.add(graph, p, part?, &mut sink)?;
-        }
-        let done = job.finish(graph, &mut sink)?;
+        let mut run = Run { job: self.start(graph, options)?, options, sink: &mut sink };
+        let runs = std::slice::from_mut(&mut run);
+        take(graph, runs, render(graph, runs, 0..graph.pages.len() as u32))?;
+        let done = run.job.finish(graph, run.sink)?;
         Ok(Export { artifacts: sink.artifacts, diagnostics: done.diagnostics, summary: done.summary })
     }
+}
+
+/// One exporter run: its job, the options it was started with, where its files go.
+pub struct Run<'a> {
+    pub job: Box<dyn Job>,
+    pub options: &'a Options,
+    pub sink: &'a mut dyn Sink,
+}
+
+/// Each run's parts for a window of loaded pages, in page order.
+pub type Parts = Vec<Vec<(u32, Result<Part, ExportError>)>>;
+
+/// Renders the pages in `window` that each run includes, all in parallel.
+pub fn render(graph: &Graph, runs: &[Run<'_>], window: std::ops::Range<u32>) -> Parts {
+    let jobs: Vec<(&dyn Job, &Options)> = runs.iter().map(|r| (&*r.job, r.options)).collect();
+    jobs.par_iter()
+        .map(|(job, options)| {
+            let pages: Vec<u32> = window.clone().filter(|&p| options.includes(p)).collect();
+            pages.into_par_iter().map(|p| (p, job.page(graph, p))).collect()
+        })
+        .collect()
+}
+
+/// Hands each run its parts in page order (the runs side by side).
+pub fn take(graph: &Graph, runs: &mut [Run<'_>], parts: Parts) -> Result<(), ExportError> {
+    runs.par_iter_mut()
+        .zip(parts)
+        .try_for_each(|(r, parts)| parts.into_iter().try_for_each(|(p, part)| r.job.add(graph, p, part?, r.sink)))
 }
 
 /// A part of the type the job made it with.
