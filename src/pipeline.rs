@@ -5,6 +5,7 @@
 
 use crate::diag::Diagnostic;
 use crate::export::{ExportError, Finished, Run};
+use crate::ir::Needs;
 use crate::Loaded;
 use rayon::prelude::*;
 
@@ -28,7 +29,12 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
     let mut blocks = 0;
     let n = loaded.graph.pages.len();
     let window_at = |start: usize| start as u32..(start + WINDOW).min(n) as u32;
-    let mut next = read_window(loaded, window_at(0));
+    // Pages are parsed for the run that needs the most of them.
+    let needs = match runs.iter().all(|r| r.job.needs() == Needs::Flashcards) {
+        true => Needs::Flashcards,
+        false => Needs::All,
+    };
+    let mut next = read_window(loaded, window_at(0), needs);
     for start in (0..n).step_by(WINDOW) {
         let window = window_at(start);
         let installed = install(loaded, next);
@@ -36,7 +42,8 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
         blocks += window.clone().map(|p| graph.pages[p as usize].blocks.len()).sum::<usize>();
         let parts = crate::export::render(graph, &runs, window.clone());
         let ahead = window_at(start + WINDOW);
-        let (read, added) = rayon::join(|| read_window(loaded, ahead), || crate::export::take(graph, &mut runs, parts));
+        let (read, added) =
+            rayon::join(|| read_window(loaded, ahead, needs), || crate::export::take(graph, &mut runs, parts));
         added?;
         next = read;
         let mut dropped = Vec::new();
@@ -63,14 +70,14 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
 type Read = Vec<(u32, crate::ir::Page, Vec<Diagnostic>)>;
 
 /// Reads and links the window's stub pages (an empty window reads nothing).
-fn read_window(loaded: &Loaded, window: std::ops::Range<u32>) -> Read {
+fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs) -> Read {
     let Loaded { graph, source, config, resolver, .. } = loaded;
     window
         .into_par_iter()
         .filter(|&p| graph.pages[p as usize].stub)
         .map(|p| {
             let stub = &graph.pages[p as usize];
-            match crate::read::load_page(&source.root, config, stub) {
+            match crate::read::load_page(&source.root, config, stub, needs) {
                 Ok(mut page) => {
                     let diags = resolver.link_page(&graph.index, p, &mut page);
                     (p, page, diags)

@@ -3,30 +3,49 @@
 
 use notes_export::export::Run;
 use notes_export::export::{self, MemorySink, Options};
+use notes_export::ir::Needs;
 use notes_export::pipeline;
 use std::path::Path;
+
+use notes_export::export::anki::CardMode;
 
 fn options(format: &str) -> Options {
     let mut o = Options::default();
     o.timestamp = Some(1_700_000_000);
-    if format == "worksheet" {
-        o.docx.worksheet = true;
+    match format {
+        "worksheet" => o.docx.worksheet = true,
+        "anki-tagged" => o.anki.cards = CardMode::Tagged,
+        "anki-outline" => o.anki.cards = CardMode::Outline,
+        _ => {}
     }
     o
 }
 
 fn exporter(format: &str) -> Box<dyn export::Exporter> {
-    export::by_name(if format == "worksheet" { "docx" } else { format }).unwrap()
+    let name = match format {
+        "worksheet" => "docx",
+        f if f.starts_with("anki") => "anki",
+        f => f,
+    };
+    export::by_name(name).unwrap()
 }
 
+/// Every format at once (pages parsed whole), then each deck on its own (a deck parses only
+/// what its cards need).
 fn compare(graph: &str) {
+    compare_runs(graph, &["json", "md", "anki", "docx", "worksheet"]);
+    for anki in ["anki", "anki-tagged", "anki-outline"] {
+        compare_runs(graph, &[anki]);
+    }
+}
+
+fn compare_runs(graph: &str, formats: &[&str]) {
     let whole = notes_export::load(Path::new(graph)).unwrap();
     let mut streamed = notes_export::open(Path::new(graph)).unwrap();
     let stubs = streamed.graph.pages.iter().filter(|p| p.stub).count();
     // Pages with embeds, and the pages they embed, are read whole at once; all others wait.
     assert!(stubs > 0 || streamed.graph.pages.len() < 4, "{graph}: a graph folder is opened as stubs");
 
-    let formats = ["json", "md", "anki", "docx", "worksheet"];
     let opts: Vec<Options> = formats.iter().map(|f| options(f)).collect();
     let mut sinks: Vec<MemorySink> = formats.iter().map(|_| MemorySink::default()).collect();
     let runs: Vec<Run> = formats
@@ -78,4 +97,67 @@ fn cases_streamed_equal_whole() {
             compare(&dir);
         }
     }
+}
+
+/// A throwaway graph folder with the given pages.
+fn graph_of(name: &str, pages: &[(&str, &str)]) -> String {
+    let dir = std::env::temp_dir().join(format!("notes-export-streaming-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("pages")).unwrap();
+    for (file, text) in pages {
+        std::fs::write(dir.join("pages").join(file), text).unwrap();
+    }
+    dir.to_string_lossy().into_owned()
+}
+
+#[test]
+fn words_that_look_like_cards_leave_outline_cards_whole() {
+    // "card" and "{{" without a flashcard: the deck falls back to outline cards, which need
+    // every block.
+    let g = graph_of(
+        "lookalikes",
+        &[
+            ("Words.md", "- The cardinal points\n\t- north and south\n- A {{unknown macro}} here\n\t- a child\n"),
+            ("More.md", "- plain\n\t- child\n"),
+        ],
+    );
+    compare(&g);
+    std::fs::remove_dir_all(g).unwrap();
+}
+
+#[test]
+fn a_deck_still_reports_references_outside_its_cards() {
+    let g = graph_of(
+        "dangling",
+        &[
+            ("Cards.md", "- Question #card\n\t- answer\n"),
+            ("Other.md", "- broken ((99999999-aaaa-4bbb-8ccc-dddddddddddd)) here\n- fine\n"),
+        ],
+    );
+    compare(&g);
+    std::fs::remove_dir_all(g).unwrap();
+}
+
+#[test]
+fn a_deck_parses_only_its_cards_and_their_context() {
+    let g = graph_of(
+        "partial",
+        &[
+            ("Cards.md", "- intro\n- parent\n\t- Question #card\n\t\t- answer\n\t- sibling\n- after\n"),
+            ("Plain.md", "- the cardinal points\n"),
+        ],
+    );
+    let loaded = notes_export::open(Path::new(&g)).unwrap();
+    let flags: Vec<bool> = loaded.graph.pages.iter().map(|p| p.flashcards).collect();
+    assert_eq!(flags, [true, false], "the skim tells which pages hold flashcards");
+    let stub = &loaded.graph.pages[0];
+    let read = |needs| notes_export::read::load_page(&loaded.source.root, &loaded.config, stub, needs).unwrap();
+    let parsed = |page: &notes_export::ir::Page| -> Vec<String> {
+        let shown = page.blocks.iter().filter(|b| !b.is_empty());
+        shown.map(|b| notes_export::ir::plain_text(b.title()).trim().to_string()).collect()
+    };
+    assert_eq!(parsed(&read(Needs::Flashcards)), ["parent", "Question #card", "answer"]);
+    assert_eq!(parsed(&read(Needs::All)).len(), 6);
+    assert_eq!(read(Needs::Flashcards).blocks.len(), 6, "every block keeps its place");
+    std::fs::remove_dir_all(g).unwrap();
 }

@@ -95,6 +95,10 @@ impl Sink for MemorySink {
 /// with other pages), [`add`](Job::add) takes the parts in page order and writes what it can,
 /// [`finish`](Job::finish) writes the rest.
 pub trait Job: Send + Sync {
+    /// Which blocks of the pages still to come the job reads; a deck needs only flashcards.
+    fn needs(&self) -> crate::ir::Needs {
+        crate::ir::Needs::All
+    }
     fn page(&self, graph: &Graph, page: u32) -> Result<Part, ExportError>;
     fn add(&mut self, graph: &Graph, page: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError>;
     fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError>;

@@ -3,8 +3,10 @@
 //! Blocks live in a flat arena per page (document order) with parent/children indices, so any
 //! nesting depth is safe to serialise and walk without recursion limits.
 
+mod cards;
 mod walk;
 
+pub use cards::*;
 pub use walk::*;
 
 use schemars::JsonSchema;
@@ -95,6 +97,9 @@ pub struct Page {
     /// exported a window of pages at a time, and `blocks` and `roots` are empty meanwhile.
     #[serde(skip)]
     pub stub: bool,
+    /// Whether a block of the page is a flashcard (see [`is_flashcard`]); known from a skim too.
+    #[serde(skip)]
+    pub flashcards: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]

@@ -14,7 +14,7 @@ pub use config::GraphConfig;
 pub use title::page_key;
 
 use crate::diag::Diagnostic;
-use crate::ir::{Format, Graph, Page, PageKind, PropValue, SCHEMA_VERSION};
+use crate::ir::{Format, Graph, Needs, Page, PageKind, PropValue, SCHEMA_VERSION};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -153,11 +153,15 @@ pub fn scan_graph(root: &Path) -> Result<Reading, ReadError> {
     read_folder(root, false)
 }
 
-/// Reads a stub page whole; its read diagnostics were given by [`scan_graph`] already.
-pub fn load_page(root: &Path, config: &GraphConfig, page: &Page) -> Result<Page, std::io::Error> {
+/// Reads a stub page; its read diagnostics were given by [`scan_graph`] already.
+pub fn load_page(root: &Path, config: &GraphConfig, page: &Page, needs: Needs) -> Result<Page, std::io::Error> {
     let bytes = std::fs::read(root.join(&page.file))?;
     let journal = page.file.starts_with("journals/");
-    let mut full = read_page_with(&page.file, &bytes, config, journal, Mode::Reload, &mut Vec::new());
+    let mode = match needs {
+        Needs::All => Mode::Reload,
+        Needs::Flashcards => Mode::Flashcards,
+    };
+    let mut full = read_page_with(&page.file, &bytes, config, journal, mode, &mut Vec::new());
     full.mtime = page.mtime;
     Ok(full)
 }
@@ -347,6 +351,8 @@ enum Mode {
     Skim,
     /// Full, again: the whole-file checks were reported by the skim.
     Reload,
+    /// As `Reload`, parsing only the blocks of [`Needs::Flashcards`].
+    Flashcards,
 }
 
 /// Parses one page file, wholly (`full`) or skimming (see [`block::build_block`]).
@@ -360,17 +366,21 @@ fn read_page_with(
 ) -> Page {
     let text = decode(file, bytes, diags);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    if mode != Mode::Reload {
+    if matches!(mode, Mode::Full | Mode::Skim) {
         warn_control_characters(file, text, diags);
     }
-    let full = mode != Mode::Skim;
     let file_name = file.rsplit('/').next().unwrap_or(file);
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
     let is_org = file_name.to_ascii_lowercase().ends_with(".org");
     let ctx = inline::InlineCtx { macros: &config.macros };
 
-    let (blocks, mut properties) =
-        if is_org { org::read_org(text, file, &ctx) } else { read_markdown(text, file, &ctx, full, diags) };
+    let (blocks, mut properties, flashcards) = if is_org {
+        let (blocks, properties) = org::read_org(text, file, &ctx);
+        let cards = blocks.iter().any(crate::ir::is_flashcard);
+        (blocks, properties, cards)
+    } else {
+        read_markdown(text, file, &ctx, mode, diags)
+    };
 
     let journal_date = if journal { title::journal_date(stem) } else { None };
     let title = properties
@@ -413,27 +423,45 @@ fn read_page_with(
         roots,
         mtime: None,
         stub: false,
+        flashcards,
     }
 }
 
+/// Reads a Markdown page's blocks and page properties, and whether a block is a flashcard.
 fn read_markdown(
     text: &str,
     file: &str,
     ctx: &inline::InlineCtx,
-    full: bool,
+    mode: Mode,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>) {
+) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>, bool) {
     let raw = outline::split_blocks(text);
+    let has = |r: &outline::RawBlock, f: &dyn Fn(&[u8]) -> bool| r.lines.iter().any(|l| f(l.text.as_bytes()));
+    let candidate = |r: &outline::RawBlock| has(r, &crate::ir::may_be_flashcard);
+    let wanted = match mode {
+        Mode::Full | Mode::Reload => vec![true; raw.len()],
+        Mode::Skim => vec![false; raw.len()],
+        Mode::Flashcards => flashcard_blocks(&raw, &candidate),
+    };
     let mut blocks = Vec::with_capacity(raw.len());
     let mut page_props = Vec::new();
+    let mut flashcards = false;
     for (i, r) in raw.iter().enumerate() {
-        if !full && !r.pre_block && !block::may_matter(r) {
-            // Skimming: a block without properties, directives, images or embeds only keeps
-            // its place in the tree.
+        let full = wanted[i];
+        let skim_card = mode == Mode::Skim && candidate(r);
+        if !(full || r.pre_block || skim_card || block::may_matter(r)) {
+            // A block without properties, directives, images or embeds that is not wanted
+            // only keeps its place in the tree.
             blocks.push(crate::ir::Block { line: r.line, depth: r.depth, parent: r.parent, ..crate::ir::Block::EMPTY });
             continue;
         }
         let built = block::build_block(r, ctx, file, full, diags);
+        if full || !built.block.body.is_empty() {
+            flashcards |= crate::ir::is_flashcard(&built.block);
+        } else if mode == Mode::Skim && !flashcards && candidate(r) {
+            // The skim must know whether the graph has flashcards: parse to tell, then forget.
+            flashcards = crate::ir::is_flashcard(&block::build_block(r, ctx, file, true, &mut Vec::new()).block);
+        }
         // Directives anywhere in the file; a later one replaces an earlier one.
         for d in built.page_directives {
             page_props.retain(|q: &crate::ir::Property| q.key != d.key);
@@ -453,5 +481,25 @@ fn read_markdown(
             blocks[p as usize].children.push(i as u32);
         }
     }
-    (blocks, page_props)
+    (blocks, page_props, flashcards)
+}
+
+/// The blocks [`Needs::Flashcards`] parses: candidate flashcards with their ancestors and
+/// descendants, and blocks with a block reference (which may dangle). Blocks with an id, an
+/// image or an embed are parsed by [`block::build_block`] in any case.
+fn flashcard_blocks(raw: &[outline::RawBlock], candidate: &dyn Fn(&outline::RawBlock) -> bool) -> Vec<bool> {
+    let mut in_card = vec![false; raw.len()];
+    let mut above_card = vec![false; raw.len()];
+    // Parents come before their children.
+    for (i, r) in raw.iter().enumerate() {
+        in_card[i] = r.parent.is_some_and(|p| in_card[p as usize]) || candidate(r);
+        let mut up = r.parent.filter(|_| in_card[i]);
+        while let Some(p) = up.filter(|&p| !above_card[p as usize]) {
+            above_card[p as usize] = true;
+            up = raw[p as usize].parent;
+        }
+    }
+    let has_ref =
+        |r: &outline::RawBlock| r.lines.iter().any(|l| memchr::memmem::find(l.text.as_bytes(), b"((").is_some());
+    raw.iter().enumerate().map(|(i, r)| in_card[i] || above_card[i] || has_ref(r)).collect()
 }

@@ -7,7 +7,9 @@ mod package;
 
 use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::diag::Diagnostic;
-use crate::ir::{BlockAddr, Graph, Inline, Page, PropValue};
+use crate::ir::{
+    has_cloze, has_inline, is_flashcard, is_marker, is_tagged_card, BlockAddr, Graph, Inline, Needs, Page, PropValue,
+};
 use html::{escape, Renderer};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,7 +73,15 @@ impl Exporter for AnkiExporter {
 
     fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
         let top = deck_path(&options.anki.deck.clone().unwrap_or_else(|| graph.name.clone()));
+        // Tagged and cloze cards need only their blocks and their blocks' context parsed.
+        let needs = match options.anki.cards {
+            CardMode::Outline => Needs::All,
+            CardMode::Tagged => Needs::Flashcards,
+            CardMode::Auto if graph.pages.iter().any(|p| p.flashcards) => Needs::Flashcards,
+            CardMode::Auto => Needs::All,
+        };
         Ok(Box::new(AnkiJob {
+            needs,
             options: options.clone(),
             media_names: media_names(graph),
             top,
@@ -110,6 +120,7 @@ struct PagePart {
 }
 
 struct AnkiJob {
+    needs: Needs,
     options: Options,
     media_names: BTreeMap<String, String>,
     top: String,
@@ -129,12 +140,16 @@ struct AnkiJob {
 }
 
 impl Job for AnkiJob {
+    fn needs(&self) -> Needs {
+        self.needs
+    }
+
     fn page(&self, graph: &Graph, pi: u32) -> Result<Part, ExportError> {
         let page = &graph.pages[pi as usize];
         let addr = |b: usize| BlockAddr { page: pi, block: b as u32 };
-        let is_cloze = |a: BlockAddr| has_inline(graph, a, &|i| matches!(i, Inline::Cloze { .. }));
-        let is_tagged = |a: BlockAddr| has_inline(graph, a, &|i| is_marker(i, "card"));
-        let has_card = (0..page.blocks.len()).any(|b| is_cloze(addr(b)) || is_tagged(addr(b)));
+        let is_cloze = |a: BlockAddr| has_cloze(graph.block(a));
+        let is_tagged = |a: BlockAddr| is_tagged_card(graph.block(a));
+        let has_card = (0..page.blocks.len()).any(|b| is_flashcard(graph.block(addr(b))));
         if has_card {
             self.seen_card.store(true, Ordering::Relaxed);
         }
@@ -302,21 +317,8 @@ impl AnkiJob {
     }
 }
 
-fn is_marker(i: &Inline, name: &str) -> bool {
-    match i {
-        Inline::Tag { name: n, .. } | Inline::PageRef { name: n, label: None, .. } => n.eq_ignore_ascii_case(name),
-        _ => false,
-    }
-}
-
-fn has_inline(graph: &Graph, addr: BlockAddr, f: &dyn Fn(&Inline) -> bool) -> bool {
-    let mut found = false;
-    crate::ir::for_each_inline(&graph.block(addr).body, &mut |i| found |= f(i));
-    found
-}
-
 fn is_reversed(graph: &Graph, a: BlockAddr) -> bool {
-    has_inline(graph, a, &|i| is_marker(i, "reversed"))
+    has_inline(graph.block(a), &|i| is_marker(i, "reversed"))
         || graph
             .block(a)
             .properties

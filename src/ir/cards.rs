@@ -1,0 +1,66 @@
+//! Logseq's flashcards (its `srs` feature): a block tagged `card`, or holding a cloze. Readers
+//! use this to know which blocks a deck needs; the Anki exporter to choose its notes.
+
+use super::{for_each_inline, Block, Inline};
+
+/// Which blocks of a page an exporter needs parsed. Pages are always read with their titles,
+/// properties and the blocks other pages can reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Needs {
+    #[default]
+    All,
+    /// Flashcards with their ancestors and descendants, and every block a diagnostic can come
+    /// from (references, embeds, images, ids); the others keep their place and properties.
+    Flashcards,
+}
+
+/// `#name`, `#[[name]]` or `[[name]]` (without a label), case-insensitively.
+pub fn is_marker(i: &Inline, name: &str) -> bool {
+    match i {
+        Inline::Tag { name: n, .. } | Inline::PageRef { name: n, label: None, .. } => n.eq_ignore_ascii_case(name),
+        _ => false,
+    }
+}
+
+/// Whether the block's text holds an inline for which `f` is true.
+pub fn has_inline(block: &Block, f: &dyn Fn(&Inline) -> bool) -> bool {
+    let mut found = false;
+    for_each_inline(&block.body, &mut |i| found |= f(i));
+    found
+}
+
+pub fn has_cloze(block: &Block) -> bool {
+    has_inline(block, &|i| matches!(i, Inline::Cloze { .. }))
+}
+
+pub fn is_tagged_card(block: &Block) -> bool {
+    has_inline(block, &|i| is_marker(i, "card"))
+}
+
+pub fn is_flashcard(block: &Block) -> bool {
+    has_inline(block, &|i| matches!(i, Inline::Cloze { .. }) || is_marker(i, "card"))
+}
+
+/// Whether a block's source text may hold a flashcard: `card` in any case (`#card`,
+/// `[[Card]]`) or a macro (`{{cloze …}}`, `{{c1::…}}`, a user macro). A byte scan; a false
+/// positive only costs parsing the block.
+pub fn may_be_flashcard(text: &[u8]) -> bool {
+    memchr::memmem::find(text, b"{{").is_some()
+        || memchr::memchr2_iter(b'c', b'C', text)
+            .any(|i| text.get(i + 1..i + 4).is_some_and(|r| r.eq_ignore_ascii_case(b"ard")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_flashcard;
+
+    #[test]
+    fn flashcard_candidates() {
+        for yes in ["a #card", "#[[Card]]", "[[CARD]] x", "{{cloze a}}", "{{c1::a}}", "{{my-macro}}"] {
+            assert!(may_be_flashcard(yes.as_bytes()), "{yes}");
+        }
+        for no in ["plain text", "#car", "{cloze}", "c", "ca"] {
+            assert!(!may_be_flashcard(no.as_bytes()), "{no}");
+        }
+    }
+}
