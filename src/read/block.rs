@@ -4,6 +4,7 @@ use super::inline::{is_uuid, parse_body, InlineCtx, LineStart};
 use super::outline::{CodeState, RawBlock, RawLine};
 use super::properties::{make_property, normalize_key, split_property_line};
 use crate::diag::Diagnostic;
+use crate::ir::has_pair;
 use crate::ir::{Block, Property};
 
 const MARKERS: [&str; 11] =
@@ -214,11 +215,12 @@ pub fn may_matter(raw: &RawBlock) -> bool {
             b':' => matches!(at(i + 1), Some(b':' | b'P' | b'p')),
             b'[' => i > 0 && matches!(b[i - 1], b'!' | b']'),
             _ => at(i + 1) == Some(b'{'),
-        }) || memchr::memmem::find(b, b"#+").is_some()
+        }) || has_pair(b, b"#+")
     })
 }
 
 /// Text that may hold an image or an embed, which the skimming pass must see.
 fn reachable(text: &str) -> bool {
-    text.contains("![") || text.contains("][") || text.contains("{{embed")
+    let b = text.as_bytes();
+    has_pair(b, b"![") || has_pair(b, b"][") || has_pair(b, b"{{") && text.contains("{{embed")
 }

@@ -38,7 +38,7 @@ fn pos_at(lines: &[LineStart], offset: usize) -> Pos {
 
 /// Parses a block body (several lines) into nodes.
 pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
-    if !text.contains("#+") {
+    if !crate::ir::has_pair(text.as_bytes(), b"#+") {
         return parse_markdown(text, 0, lines, ctx, 0);
     }
     let mut nodes = Vec::new();
@@ -224,7 +224,8 @@ fn parse_markdown(src: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, 
         return Vec::new();
     }
     // Most blocks have no indented line: then the text and its line table are used as they are.
-    let indented = src.starts_with([' ', '\t']) || src.contains("\n ") || src.contains("\n\t");
+    let indented = src.starts_with([' ', '\t'])
+        || memchr::memchr_iter(b'\n', src.as_bytes()).any(|i| matches!(src.as_bytes().get(i + 1), Some(b' ' | b'\t')));
     let (text, starts) = if indented || base != 0 {
         let (t, s) = normalize_indentation(src, base, lines);
         (std::borrow::Cow::Owned(t), std::borrow::Cow::Owned(s))

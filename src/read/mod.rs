@@ -499,7 +499,6 @@ fn flashcard_blocks(raw: &[outline::RawBlock], candidate: &dyn Fn(&outline::RawB
             up = raw[p as usize].parent;
         }
     }
-    let has_ref =
-        |r: &outline::RawBlock| r.lines.iter().any(|l| memchr::memmem::find(l.text.as_bytes(), b"((").is_some());
+    let has_ref = |r: &outline::RawBlock| r.lines.iter().any(|l| crate::ir::has_pair(l.text.as_bytes(), b"(("));
     raw.iter().enumerate().map(|(i, r)| in_card[i] || above_card[i] || has_ref(r)).collect()
 }

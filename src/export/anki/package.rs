@@ -59,12 +59,57 @@ CREATE INDEX ix_revlog_cid on revlog (cid);
 CREATE INDEX ix_notes_csum on notes (csum);
 ";
 
-fn deck_json(d: &Deck) -> Value {
-    json!({
-        "id": d.id, "name": d.name, "mod": 0, "usn": -1, "collapsed": false, "browserCollapsed": false,
-        "dyn": 0, "conf": 1, "desc": "", "extendNew": 0, "extendRev": 0,
-        "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0], "timeToday": [0, 0],
-    })
+/// A deck in the collection row. Fields in the order a JSON object map sorts them, so the
+/// bytes match a `serde_json::Value` of the same deck (built without one per deck: a large
+/// graph has thousands of decks).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeckRow<'a> {
+    browser_collapsed: bool,
+    collapsed: bool,
+    conf: i64,
+    desc: &'a str,
+    #[serde(rename = "dyn")]
+    dynamic: i64,
+    extend_new: i64,
+    extend_rev: i64,
+    id: i64,
+    lrn_today: [i64; 2],
+    #[serde(rename = "mod")]
+    modified: i64,
+    name: &'a str,
+    new_today: [i64; 2],
+    rev_today: [i64; 2],
+    time_today: [i64; 2],
+    usn: i64,
+}
+
+/// The `decks` column: deck id (as text) → deck, ids in text order.
+fn decks_json(decks: &[&Deck]) -> String {
+    let rows: std::collections::BTreeMap<String, DeckRow> = decks
+        .iter()
+        .map(|d| {
+            let row = DeckRow {
+                browser_collapsed: false,
+                collapsed: false,
+                conf: 1,
+                desc: "",
+                dynamic: 0,
+                extend_new: 0,
+                extend_rev: 0,
+                id: d.id,
+                lrn_today: [0, 0],
+                modified: 0,
+                name: &d.name,
+                new_today: [0, 0],
+                rev_today: [0, 0],
+                time_today: [0, 0],
+                usn: -1,
+            };
+            (d.id.to_string(), row)
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap_or_default()
 }
 
 fn deck_preset() -> Value {
@@ -154,10 +199,7 @@ impl Collection {
     pub fn finish(self, decks: &[Deck], media: &[Media], created: i64) -> Result<Vec<u8>, String> {
         let Collection { tmp, db, .. } = self;
         let default_deck = Deck { id: 1, name: "Default".into() };
-        let mut deck_map = serde_json::Map::new();
-        for d in std::iter::once(&default_deck).chain(decks) {
-            deck_map.insert(d.id.to_string(), deck_json(d));
-        }
+        let all: Vec<&Deck> = std::iter::once(&default_deck).chain(decks).collect();
         let first_deck = decks.first().map_or(1, |d| d.id);
         let conf = json!({
             "activeDecks": [first_deck], "curDeck": first_deck, "newSpread": 0, "collapseTime": 1200,
@@ -171,7 +213,7 @@ impl Collection {
                 created * 1000,
                 conf.to_string(),
                 notetypes::models(first_deck).to_string(),
-                Value::Object(deck_map).to_string(),
+                decks_json(&all),
                 deck_preset().to_string()
             ],
         )
@@ -232,4 +274,27 @@ pub fn read_notes(apkg: &[u8]) -> Result<std::collections::HashMap<String, super
         })
         .map_err(|e| e.to_string())?;
     rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deck_rows_are_the_json_anki_reads() {
+        let decks = [Deck { id: 1, name: "Default".into() }, Deck { id: 1_234_567, name: "Top::Page \"x\"".into() }];
+        let expected: serde_json::Map<String, Value> = decks
+            .iter()
+            .map(|d| {
+                let row = json!({
+                    "id": d.id, "name": d.name, "mod": 0, "usn": -1, "collapsed": false, "browserCollapsed": false,
+                    "dyn": 0, "conf": 1, "desc": "", "extendNew": 0, "extendRev": 0,
+                    "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0], "timeToday": [0, 0],
+                });
+                (d.id.to_string(), row)
+            })
+            .collect();
+        let all: Vec<&Deck> = decks.iter().collect();
+        assert_eq!(decks_json(&all), Value::Object(expected).to_string());
+    }
 }
