@@ -41,11 +41,21 @@ fn failed(e: serde_json::Error) -> ExportError {
     ExportError::Failed { format: "json", message: e.to_string() }
 }
 
+/// Pretty JSON of a typical block, a little generously (measured: ~850 bytes on average).
+const BYTES_PER_BLOCK: usize = 1024;
+
 /// Pretty JSON of `value` as serde_json writes it two spaces per level, starting `level`
 /// levels deep (`first_too`: the first line indented as well), so pages can be written one at a
 /// time into the graph's `pages` list with the same bytes as the whole graph at once.
-fn pretty_at<T: serde::Serialize>(value: &T, level: usize, first_too: bool) -> Result<Vec<u8>, ExportError> {
-    let mut out = Vec::with_capacity(4096);
+/// `size` is a guess of the bytes needed: growing a page's buffer again and again costs more
+/// than writing it.
+fn pretty_at<T: serde::Serialize>(
+    value: &T,
+    level: usize,
+    first_too: bool,
+    size: usize,
+) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::with_capacity(size.max(4096));
     if first_too {
         out.resize(level * 2, b' ');
     }
@@ -132,9 +142,9 @@ impl Job for JsonJob {
             Some(map) => {
                 let mut copy = p.clone();
                 remap_page(&mut copy, map);
-                pretty_at(&copy, 2, true)?
+                pretty_at(&copy, 2, true, BYTES_PER_BLOCK * copy.blocks.len())?
             }
-            None => pretty_at(p, 2, true)?,
+            None => pretty_at(p, 2, true, BYTES_PER_BLOCK * p.blocks.len())?,
         };
         Ok(Box::new((bytes, p.blocks.len())))
     }
@@ -153,7 +163,7 @@ impl Job for JsonJob {
     fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
         let mut tail = if self.pages == 0 { header(graph, false)? } else { b"\n  ],\n".to_vec() };
         tail.extend_from_slice(b"  \"assets\": ");
-        tail.extend(pretty_at(&graph.assets, 1, false)?);
+        tail.extend(pretty_at(&graph.assets, 1, false, 0)?);
         tail.extend_from_slice(b"\n}\n");
         out.append(Path::new(FILE), &tail).map_err(write_error("json"))?;
         Ok(Finished { diagnostics: Vec::new(), summary: format!("{} pages, {} blocks", self.pages, self.blocks) })
