@@ -578,39 +578,100 @@ fn code_span(text: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
-/// Escapes what CommonMark would read as markup in plain text.
+/// Escapes what CommonMark would read as markup in plain text: `\\ ` * _ [ ] < > | ~ $`
+/// always, `# + - =` at the start of a line (after spaces), `.` and `)` after digits that begin a
+/// line (an ordered list); control characters other than tab and newline are dropped. One pass
+/// over the bytes, copying the runs between escapes.
 fn escape_text(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 8);
-    let mut at_line_start = true;
-    let chars: Vec<char> = s.chars().collect();
-    for (k, &c) in chars.iter().enumerate() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
+    let mut line_start = true; // only spaces since the line began
+    let mut line_begin = true; // right where a line begins
+    let mut digits = false; // one digit or more since the line began, and nothing else
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let (len, escape, drop) = match c {
+            0x80.. => {
+                let len = if c >= 0xF0 {
+                    4
+                } else if c >= 0xE0 {
+                    3
+                } else {
+                    2
+                };
+                // U+0080–U+009F, the C1 controls.
+                (len, false, c == 0xC2 && matches!(b.get(i + 1), Some(0x80..=0x9F)))
             }
-            '#' | '+' | '-' | '=' if at_line_start => {
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'~' | b'$' => (1, true, false),
+            b'#' | b'+' | b'-' | b'=' => (1, line_start, false),
+            b'.' | b')' => (1, digits, false),
+            b'\n' | b'\t' => (1, false, false),
+            0..0x20 | 0x7F => (1, false, true),
+            _ => (1, false, false),
+        };
+        if escape || drop {
+            out.push_str(&s[copied..i]);
+            if escape {
                 out.push('\\');
-                out.push(c);
+                out.push(c as char);
             }
-            '.' | ')' if at_line_start_digits(&chars, k) => {
-                out.push('\\');
-                out.push(c);
-            }
-            '$' => out.push_str("\\$"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
+            copied = i + len;
         }
-        at_line_start = c == '\n' || (at_line_start && c == ' ');
+        digits = c.is_ascii_digit() && (digits || line_begin);
+        line_start = c == b'\n' || (line_start && c == b' ');
+        line_begin = c == b'\n';
+        i += len;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
-/// `1.` at the start of a line would begin an ordered list.
-fn at_line_start_digits(chars: &[char], k: usize) -> bool {
-    let mut j = k;
-    while j > 0 && chars[j - 1].is_ascii_digit() {
-        j -= 1;
+#[cfg(test)]
+mod tests {
+    use super::escape_text;
+    use proptest::prelude::*;
+
+    /// The rules of [`escape_text`] one character at a time, as plainly as they can be written.
+    fn reference(s: &str) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::new();
+        let mut at_line_start = true;
+        for (k, &c) in chars.iter().enumerate() {
+            let mut j = k;
+            while j > 0 && chars[j - 1].is_ascii_digit() {
+                j -= 1;
+            }
+            let list_number = j < k && (j == 0 || chars[j - 1] == '\n');
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' => out.extend(['\\', c]),
+                '#' | '+' | '-' | '=' if at_line_start => out.extend(['\\', c]),
+                '.' | ')' if list_number => out.extend(['\\', c]),
+                c if c.is_control() && c != '\n' && c != '\t' => {}
+                c => out.push(c),
+            }
+            at_line_start = c == '\n' || (at_line_start && c == ' ');
+        }
+        out
     }
-    j < k && (j == 0 || chars[j - 1] == '\n')
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_text("1. a\n 2) b\n12.5 x\nv1.2"), "1\\. a\n 2) b\n12\\.5 x\nv1.2");
+        assert_eq!(escape_text("  # h\n- x\na - b = c"), "  \\# h\n\\- x\na - b = c");
+        assert_eq!(escape_text("a\u{0}b\u{85}c\u{7f}é\t$"), "abcé\t\\$");
+    }
+
+    proptest! {
+        #[test]
+        fn escaping_follows_the_rules(s in "[a1-9 .)#+=*_\\\\`$|~<>\\[\\]\n\t\u{0}\u{1}\u{7f}\u{85}\u{a0}é中😀-]{0,30}") {
+            prop_assert_eq!(escape_text(&s), reference(&s));
+        }
+
+        #[test]
+        fn line_starts_follow_the_rules(s in "[19.) #=\n\u{85}a-]{0,20}") {
+            prop_assert_eq!(escape_text(&s), reference(&s));
+        }
+    }
 }
