@@ -578,6 +578,26 @@ fn code_span(text: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
+/// The bytes [`escape_text`] must look at in the middle of a line: escapes, controls, newline,
+/// and 0xC2 (which begins the C1 controls).
+const MID_LINE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = c != b'\t' as usize;
+        c += 1;
+    }
+    let always = b"\\`*_[]<>|~$";
+    let mut k = 0;
+    while k < always.len() {
+        t[always[k] as usize] = true;
+        k += 1;
+    }
+    t[0x7F] = true;
+    t[0xC2] = true;
+    t
+};
+
 /// Escapes what CommonMark would read as markup in plain text: `\\ ` * _ [ ] < > | ~ $`
 /// always, `# + - =` at the start of a line (after spaces), `.` and `)` after digits that begin a
 /// line (an ordered list); control characters other than tab and newline are dropped. One pass
@@ -591,6 +611,13 @@ fn escape_text(s: &str) -> String {
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
+        if !(line_start || line_begin || digits) {
+            // Mid-line, only these bytes matter (the others leave the three flags false).
+            match b[i..].iter().position(|&c| MID_LINE[c as usize]) {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
         let c = b[i];
         let (len, escape, drop) = match c {
             0x80.. => {
