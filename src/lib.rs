@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod read;
 pub mod resolve;
 pub mod select;
+pub mod text;
 
 use diag::Diagnostic;
 use ir::Graph;

@@ -45,28 +45,14 @@ pub fn is_flashcard(block: &Block) -> bool {
 /// `[[Card]]`) or a macro (`{{cloze …}}`, `{{c1::…}}`, a user macro). A byte scan; a false
 /// positive only costs parsing the block.
 pub fn may_be_flashcard(text: &[u8]) -> bool {
-    has_pair(text, b"{{")
+    crate::text::has_pair(text, b"{{")
         || memchr::memchr2_iter(b'c', b'C', text)
             .any(|i| text.get(i + 1..i + 4).is_some_and(|r| r.eq_ignore_ascii_case(b"ard")))
 }
 
-/// Whether `text` holds the two bytes `pair` in a row: a `memchr` scan, without building a
-/// substring searcher for every call (these run on every line of a graph).
-pub fn has_pair(text: &[u8], pair: &[u8; 2]) -> bool {
-    memchr::memchr_iter(pair[0], text).any(|i| text.get(i + 1) == Some(&pair[1]))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{has_pair, may_be_flashcard};
-
-    #[test]
-    fn pairs() {
-        assert!(has_pair(b"a((b", b"(("));
-        assert!(has_pair(b"((", b"(("));
-        assert!(!has_pair(b"(a(", b"(("));
-        assert!(!has_pair(b"a(", b"(("));
-    }
+    use super::may_be_flashcard;
 
     #[test]
     fn flashcard_candidates() {

@@ -4,8 +4,8 @@ use super::inline::{is_uuid, parse_body, InlineCtx, LineStart};
 use super::outline::{CodeState, RawBlock, RawLine};
 use super::properties::{make_property, normalize_key, split_property_line};
 use crate::diag::Diagnostic;
-use crate::ir::has_pair;
 use crate::ir::{Block, Property};
+use crate::text::has_pair;
 
 const MARKERS: [&str; 11] =
     ["TODO", "DOING", "WAITING", "WAIT", "DONE", "CANCELED", "CANCELLED", "STARTED", "IN-PROGRESS", "NOW", "LATER"];

@@ -38,7 +38,7 @@ fn pos_at(lines: &[LineStart], offset: usize) -> Pos {
 
 /// Parses a block body (several lines) into nodes.
 pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
-    if !crate::ir::has_pair(text.as_bytes(), b"#+") {
+    if !crate::text::has_pair(text.as_bytes(), b"#+") {
         return parse_markdown(text, 0, lines, ctx, 0);
     }
     let mut nodes = Vec::new();
@@ -85,7 +85,7 @@ pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node>
 fn line_offsets(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut off = 0;
-    for l in text.split('\n') {
+    for l in crate::text::lines(text) {
         out.push((off, l));
         off += l.len() + 1;
     }
@@ -270,7 +270,7 @@ fn is_plain(out: &str) -> bool {
         return false;
     }
     let last = out.matches('\n').count();
-    out.split('\n').enumerate().all(|(k, line)| {
+    crate::text::lines(out).enumerate().all(|(k, line)| {
         let t = line.trim_start_matches([' ', '\t']);
         let first = t.bytes().next();
         let starts_block = matches!(first, Some(b'#' | b'-' | b'+' | b'=' | b'0'..=b'9'))
@@ -286,7 +286,7 @@ fn plain_paragraph(out: &str, slots: &[Slot]) -> Vec<Node> {
     let mut b = Builder { slots, frames: vec![Frame::Container { kind: CKind::Root, nodes: Vec::new() }] };
     b.frames.push(Frame::Inlines { kind: IKind::Paragraph { implicit: false }, inlines: Vec::new() });
     let text = out.trim_matches([' ', '\t', '\n']);
-    for (k, line) in text.split('\n').enumerate() {
+    for (k, line) in crate::text::lines(text).enumerate() {
         if k > 0 {
             b.push_inline(Inline::SoftBreak);
         }

@@ -499,6 +499,6 @@ fn flashcard_blocks(raw: &[outline::RawBlock], candidate: &dyn Fn(&outline::RawB
             up = raw[p as usize].parent;
         }
     }
-    let has_ref = |r: &outline::RawBlock| r.lines.iter().any(|l| crate::ir::has_pair(l.text.as_bytes(), b"(("));
+    let has_ref = |r: &outline::RawBlock| r.lines.iter().any(|l| crate::text::has_pair(l.text.as_bytes(), b"(("));
     raw.iter().enumerate().map(|(i, r)| in_card[i] || above_card[i] || has_ref(r)).collect()
 }

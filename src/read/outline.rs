@@ -131,7 +131,7 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
         parent: None,
     };
     let mut lines =
-        text.split('\n').enumerate().map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l))).peekable();
+        crate::text::lines(text).enumerate().map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l))).peekable();
 
     // YAML front matter: only at the very start, closed by another `---`.
     if text.starts_with("---") && lines.peek().is_some_and(|(_, l)| l.trim_end() == "---") {

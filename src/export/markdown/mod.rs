@@ -543,7 +543,7 @@ enum EmbedRef {
 fn indent_after_first(text: &str, indent: usize) -> String {
     let pad = " ".repeat(indent);
     let mut out = String::with_capacity(text.len());
-    for (k, line) in text.split('\n').enumerate() {
+    for (k, line) in crate::text::lines(text).enumerate() {
         if k > 0 {
             out.push('\n');
             if !line.is_empty() {
