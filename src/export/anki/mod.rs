@@ -154,7 +154,7 @@ impl Job for AnkiJob {
             self.seen_card.store(true, Ordering::Relaxed);
         }
         let mode = self.options.anki.cards;
-        let mut keys = None;
+        let mut keys = PositionKeys::new(page);
         let mut entries = Vec::new();
         for (b, block) in page.blocks.iter().enumerate() {
             let a = addr(b);
@@ -172,8 +172,7 @@ impl Job for AnkiJob {
             } else {
                 continue;
             };
-            let keys = keys.get_or_insert_with(|| position_keys(page));
-            entries.push((outline && mode == CardMode::Auto, self.draft(graph, a, kind, keys)));
+            entries.push((outline && mode == CardMode::Auto, self.draft(graph, a, kind, &mut keys)));
         }
         Ok(Box::new(PagePart { has_card, entries }))
     }
@@ -259,7 +258,7 @@ impl AnkiJob {
     }
 
     /// The note for one selected block, or why it has none.
-    fn draft(&self, graph: &Graph, addr: BlockAddr, kind: Kind, keys: &[u64]) -> Entry {
+    fn draft(&self, graph: &Graph, addr: BlockAddr, kind: Kind, keys: &mut PositionKeys) -> Entry {
         let page = &graph.pages[addr.page as usize];
         let block = graph.block(addr);
         let mut r = Renderer::new(graph, &self.media_names);
@@ -480,36 +479,57 @@ fn deck_id(name: &str) -> i64 {
 }
 
 /// Note guid: from the block's `id::` when it has one, else from the page and the block's
-/// position among its siblings (`keys`, see [`position_keys`]), so editing text never changes it.
-fn guid(page: &Page, a: BlockAddr, keys: &[u64]) -> String {
+/// position among its siblings (see [`PositionKeys`]), so editing text never changes it.
+fn guid(page: &Page, a: BlockAddr, keys: &mut PositionKeys) -> String {
     match &page.blocks[a.block as usize].uuid {
         Some(u) => base91(hash64(&format!("notes-export:uuid:{u}"))),
-        None => base91(keys[a.block as usize]),
+        None => base91(keys.key(a.block)),
     }
 }
 
-/// For every block, a hash of the page name and the path of sibling positions down to it,
-/// computed in one pass (parents come before their children).
-fn position_keys(page: &Page) -> Vec<u64> {
-    let root = hash64(&format!("notes-export:page:{}", page.name));
-    let mut keys = vec![0u64; page.blocks.len()];
-    let mut next_child = vec![0u32; page.blocks.len()];
-    let mut next_root = 0u32;
-    for (i, b) in page.blocks.iter().enumerate() {
-        let (parent_key, pos) = match b.parent {
-            Some(p) => {
-                let n = next_child[p as usize];
-                next_child[p as usize] += 1;
-                (keys[p as usize], n)
-            }
-            None => {
-                next_root += 1;
-                (root, next_root - 1)
-            }
-        };
-        keys[i] = hash64(&format!("{parent_key:016x}.{pos}"));
+/// Each block's key from its place in the outline: the page's name, then the position among
+/// its siblings at each level (`hash(parent key . position)`), computed only for the blocks
+/// that become notes and their ancestors.
+struct PositionKeys<'p> {
+    page: &'p Page,
+    keys: Vec<Option<u64>>,
+}
+
+impl<'p> PositionKeys<'p> {
+    fn new(page: &'p Page) -> Self {
+        PositionKeys { page, keys: vec![None; page.blocks.len()] }
     }
-    keys
+
+    fn key(&mut self, b: u32) -> u64 {
+        if let Some(k) = self.keys[b as usize] {
+            return k;
+        }
+        let page = self.page;
+        // Up to the nearest block with a key (without recursion: outlines can nest deeply),
+        // then down again.
+        let mut chain = vec![b];
+        while let Some(p) = page.blocks[*chain.last().unwrap_or(&b) as usize].parent {
+            if self.keys[p as usize].is_some() {
+                break;
+            }
+            chain.push(p);
+        }
+        let mut key = 0;
+        for &c in chain.iter().rev() {
+            if let Some(k) = self.keys[c as usize] {
+                key = k;
+                continue;
+            }
+            let (parent_key, siblings) = match page.blocks[c as usize].parent {
+                Some(p) => (self.keys[p as usize].unwrap_or_default(), &page.blocks[p as usize].children),
+                None => (hash64(&format!("notes-export:page:{}", page.name)), &page.roots),
+            };
+            let pos = siblings.iter().position(|&s| s == c).unwrap_or(0);
+            key = hash64(&format!("{parent_key:016x}.{pos}"));
+            self.keys[c as usize] = Some(key);
+        }
+        key
+    }
 }
 
 fn base91(mut n: u64) -> String {
