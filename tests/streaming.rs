@@ -117,7 +117,7 @@ fn words_that_look_like_cards_leave_outline_cards_whole() {
     let g = graph_of(
         "lookalikes",
         &[
-            ("Words.md", "- The cardinal points\n\t- north and south\n- A {{unknown macro}} here\n\t- a child\n"),
+            ("Words.md", "- The #cardinal points\n\t- north and south\n- A {{unknown macro}} here\n\t- a child\n"),
             ("More.md", "- plain\n\t- child\n"),
         ],
     );
@@ -144,7 +144,7 @@ fn a_deck_parses_only_its_cards_and_their_context() {
         "partial",
         &[
             ("Cards.md", "- intro\n- parent\n\t- Question #card\n\t\t- answer\n\t- sibling\n- after\n"),
-            ("Plain.md", "- the cardinal points\n"),
+            ("Plain.md", "- the #cardinal points, [[Cards]]\n"),
         ],
     );
     let loaded = notes_export::open(Path::new(&g)).unwrap();
