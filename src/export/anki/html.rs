@@ -351,22 +351,85 @@ fn filter_inlines(v: &[Inline], drop: &dyn Fn(&Inline) -> bool) -> Vec<Inline> {
 
 /// Text without tags, for Anki's sort field and checksum.
 pub fn strip_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let mut text = String::with_capacity(s.len());
+    let mut rest = s;
+    // Text up to the next tag, then past the tag; an unclosed tag hides the rest.
+    while let Some(open) = memchr::memchr(b'<', rest.as_bytes()) {
+        text.push_str(&rest[..open]);
+        match memchr::memchr(b'>', &rest.as_bytes()[open..]) {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => rest = "",
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-        .trim()
-        .to_string()
+    text.push_str(rest);
+    // Entities once the tags are gone (one can span a tag: `&a<b>mp;`).
+    let out = if text.contains('&') {
+        let mut out = String::with_capacity(text.len());
+        decode_entities(&mut out, &text);
+        out
+    } else {
+        text
+    };
+    match out.trim() {
+        t if t.len() == out.len() => out,
+        t => t.to_string(),
+    }
+}
+
+/// Appends `text` with the entities this exporter writes (`&lt;` `&gt;` `&quot;` `&#39;`
+/// `&nbsp;` `&amp;`) decoded, left to right.
+fn decode_entities(out: &mut String, text: &str) {
+    const ENTITIES: [(&str, char); 6] =
+        [("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\''), ("&nbsp;", ' '), ("&amp;", '&')];
+    let mut rest = text;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+            Some((e, c)) => {
+                out.push(*c);
+                rest = &rest[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_html;
+    use proptest::prelude::*;
+
+    /// Tags dropped character by character, then each entity replaced in turn.
+    fn reference(s: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in s.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+        out.replace("&nbsp;", " ").replace("&amp;", "&").trim().to_string()
+    }
+
+    #[test]
+    fn strips_tags_and_entities() {
+        assert_eq!(strip_html(" <b>a &amp;lt; b</b> &lt;i&gt; <unclosed"), "a &lt; b <i>");
+        assert_eq!(strip_html("x > y &nbsp;&#39;&quot;"), "x > y  '\"");
+    }
+
+    proptest! {
+        #[test]
+        fn stripping_follows_the_rules(s in "(<|>|&|lt;|gt;|amp;|quot;|#39;|nbsp;|a|b|é| |\n){0,24}") {
+            prop_assert_eq!(strip_html(&s), reference(&s));
+        }
+    }
 }

@@ -275,7 +275,8 @@ impl AnkiJob {
                 vec![front, r.children(addr)]
             }
         };
-        if html::strip_html(&fields[0]).is_empty() && !fields[0].contains("<img") {
+        let sort = html::strip_html(&fields[0]);
+        if sort.is_empty() && !fields[0].contains("<img") {
             return Entry::Skipped(Diagnostic::info(
                 "empty-card",
                 &page.file,
@@ -311,7 +312,7 @@ impl AnkiJob {
             Some(prev) => base.max(prev.modified + 1),
             None => base,
         };
-        let note = package::Note { id: note_id, guid, model, modified, tags, fields, cards };
+        let note = package::Note { id: note_id, guid, model, modified, tags, fields, sort, cards };
         Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media }))
     }
 }
@@ -606,6 +607,7 @@ mod tests {
             modified: 0,
             tags: Vec::new(),
             fields: vec!["a".into(), String::new(), String::new(), String::new()],
+            sort: "a".into(),
             cards: vec![package::Card { id: 1_600_000_000_000, ord: 0, deck: 1 }],
         };
         let (mut a, mut b) = (note(), note());

@@ -24,6 +24,8 @@ pub struct Note {
     pub modified: i64,
     pub tags: Vec<String>,
     pub fields: Vec<String>,
+    /// The first field as text ([`super::html::strip_html`]): Anki sorts and checksums by it.
+    pub sort: String,
     pub cards: Vec<Card>,
 }
 
@@ -164,15 +166,14 @@ impl Collection {
     /// free one, in the order notes are added, so the result is the same on every run.
     pub fn add(&mut self, n: &mut Note) -> Result<(), String> {
         let tags = if n.tags.is_empty() { String::new() } else { format!(" {} ", n.tags.join(" ")) };
-        let sort = super::html::strip_html(&n.fields[0]);
         let fields = n.fields.join("\x1f");
-        let csum = checksum(&sort);
+        let csum = checksum(&n.sort);
         let mut ins_note = self
             .db
             .prepare_cached("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")
             .map_err(sql)?;
         loop {
-            match ins_note.execute(params![n.id, n.guid, n.model, n.modified, tags, fields, sort, csum]) {
+            match ins_note.execute(params![n.id, n.guid, n.model, n.modified, tags, fields, n.sort, csum]) {
                 Err(e) if is_taken(&e) => n.id += 1,
                 r => break r.map(drop).map_err(sql)?,
             }
