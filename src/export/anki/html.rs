@@ -424,6 +424,8 @@ mod tests {
     fn strips_tags_and_entities() {
         assert_eq!(strip_html(" <b>a &amp;lt; b</b> &lt;i&gt; <unclosed"), "a &lt; b <i>");
         assert_eq!(strip_html("x > y &nbsp;&#39;&quot;"), "x > y  '\"");
+        // An entity split by a tag is one once the tag is gone.
+        assert_eq!(strip_html("&<b>lt;"), "<");
     }
 
     proptest! {
