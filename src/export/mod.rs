@@ -2,6 +2,7 @@
 //! module registered in [`registry`]; none imports another exporter or the reader.
 
 pub mod anki;
+mod archive;
 pub mod docx;
 pub mod json;
 pub mod markdown;

@@ -211,8 +211,9 @@ impl Job for AnkiJob {
         let created = options.timestamp.unwrap_or(FALLBACK_MOD);
         let collection = collection.into_inner().unwrap_or_else(|e| e.into_inner());
         let (notes, cards) = (collection.notes, collection.cards);
-        let bytes = collection
-            .finish(&deck_list, &media, created)
+        let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ")));
+        collection
+            .finish(&deck_list, &media, created, out, std::path::Path::new(&file))
             .map_err(|message| ExportError::Failed { format: "anki", message })?;
         let n = |k: Kind| counts.get(&k).copied().unwrap_or(0);
         let mut summary = format!(
@@ -229,8 +230,6 @@ impl Job for AnkiJob {
         if outline_used {
             summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
         }
-        let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ")));
-        out.append(std::path::Path::new(&file), &bytes).map_err(super::write_error("anki"))?;
         Ok(Finished { diagnostics, summary })
     }
 }
@@ -615,7 +614,9 @@ mod tests {
         c.add(&mut b).unwrap();
         assert_eq!((a.id, b.id), (1_500_000_000_000, 1_500_000_000_001));
         assert_eq!((a.cards[0].id, b.cards[0].id), (1_600_000_000_000, 1_600_000_000_001));
-        assert!(c.finish(&[], &[], 0).is_ok());
+        assert!(c
+            .finish(&[], &[], 0, &mut crate::export::MemorySink::default(), std::path::Path::new("d.apkg"))
+            .is_ok());
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //! `media` JSON map and media files stored as `0`, `1`, …; zipped with fixed timestamps.
 
 use super::notetypes;
+use crate::export::archive::ZipOut;
+use crate::export::Sink;
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use std::io::Write;
+use std::path::Path;
 
 pub struct Deck {
     pub id: i64,
@@ -195,9 +198,16 @@ impl Collection {
         Ok(())
     }
 
-    /// Writes the collection row (decks, note types, options), indexes, and zips the package.
-    /// `created` (seconds) dates the collection.
-    pub fn finish(self, decks: &[Deck], media: &[Media], created: i64) -> Result<Vec<u8>, String> {
+    /// Writes the collection row (decks, note types, options) and indexes, and zips the
+    /// package into `out` at `path`. `created` (seconds) dates the collection.
+    pub fn finish(
+        self,
+        decks: &[Deck],
+        media: &[Media],
+        created: i64,
+        out: &mut dyn Sink,
+        path: &Path,
+    ) -> Result<(), String> {
         let Collection { tmp, db, .. } = self;
         let default_deck = Deck { id: 1, name: "Default".into() };
         let all: Vec<&Deck> = std::iter::once(&default_deck).chain(decks).collect();
@@ -224,28 +234,16 @@ impl Collection {
         db.close().map_err(|(_, e)| sql(e))?;
 
         let mut collection = std::fs::File::open(tmp.path()).map_err(|e| e.to_string())?;
-        let size = collection.metadata().map_or(0, |m| m.len() as usize);
-        let media_bytes: usize = media.iter().map(|m| m.data.len()).sum();
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size / 3 + media_bytes + 4096)));
-        let deflated = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            // Level 1: several times faster than the default on large collections, ~10% larger.
-            .compression_level(Some(1))
-            .last_modified_time(zip::DateTime::default());
-        let stored = deflated.compression_method(zip::CompressionMethod::Stored).compression_level(None);
-        let zerr = |e: zip::result::ZipError| e.to_string();
-        zip.start_file("collection.anki2", deflated).map_err(zerr)?;
-        std::io::copy(&mut collection, &mut zip).map_err(|e| e.to_string())?;
         let map: serde_json::Map<String, Value> =
             media.iter().enumerate().map(|(i, m)| (i.to_string(), Value::String(m.name.clone()))).collect();
-        zip.start_file("media", deflated).map_err(zerr)?;
-        zip.write_all(Value::Object(map).to_string().as_bytes()).map_err(|e| e.to_string())?;
+        let io = |e: std::io::Error| e.to_string();
+        let mut zip = ZipOut::new(path);
+        zip.deflated_from(out, "collection.anki2", &mut collection).map_err(io)?;
+        zip.deflated(out, "media", Value::Object(map).to_string().as_bytes()).map_err(io)?;
         for (i, m) in media.iter().enumerate() {
-            zip.start_file(i.to_string(), stored).map_err(zerr)?;
-            zip.write_all(&m.data).map_err(|e| e.to_string())?;
+            zip.stored(out, &i.to_string(), &m.data).map_err(io)?;
         }
-        let cursor = zip.finish().map_err(zerr)?;
-        Ok(cursor.into_inner())
+        zip.finish(out).map_err(io)
     }
 }
 
