@@ -5,11 +5,11 @@ mod body;
 mod parts;
 mod xml;
 
+use super::archive::ZipOut;
 use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::ir::Graph;
 use body::{Body, DocState, ParaOpts};
 use parts::{Rel, NS_R, NS_W};
-use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Paper {
@@ -110,9 +110,10 @@ struct Group {
     doc: Option<Open>,
 }
 
-/// A document being written: `word/document.xml` is compressed into the package as pages come.
+/// A document being written: `word/document.xml` is compressed into the package (written to
+/// the sink) as pages come.
 struct Open {
-    zip: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
+    zip: ZipOut,
     state: DocState,
     written: usize,
 }
@@ -140,14 +141,6 @@ fn geometry(opts: &DocxOptions) -> parts::Page {
     }
 }
 
-fn zip_options() -> zip::write::SimpleFileOptions {
-    zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        // Level 1: several times faster than the default on large collections, ~10% larger.
-        .compression_level(Some(1))
-        .last_modified_time(zip::DateTime::default())
-}
-
 impl Job for DocxJob {
     fn page(&self, _graph: &Graph, _page: u32) -> Result<Part, ExportError> {
         // Pages share numbering, relationships and media within a document: they are
@@ -162,7 +155,7 @@ impl Job for DocxJob {
         let opts = &self.options.docx;
         let group = &mut self.groups[g];
         if group.doc.is_none() {
-            group.doc = Some(begin(opts, &group.title)?);
+            group.doc = Some(begin(out, std::path::Path::new(&group.name), opts, &group.title)?);
         }
         let doc = group.doc.as_mut().expect("begun above");
         let mut body = Body::new(graph, opts, geometry(opts), &mut doc.state);
@@ -176,17 +169,16 @@ impl Job for DocxJob {
         }
         body.page_blocks(page, if group.single { 0 } else { 1 });
         doc.written += 1;
-        doc.zip.write_all(doc.state.xml.as_bytes()).map_err(failed)?;
+        doc.zip.write(out, doc.state.xml.as_bytes()).map_err(failed)?;
         doc.state.xml.clear();
         group.left -= 1;
         if group.left == 0 {
             let doc = group.doc.take().expect("begun above");
             let subject = format!("Notes from {}", graph.name);
-            let (bytes, state) = end(doc, opts, &group.title, &subject, &self.date)?;
+            let state = end(out, doc, opts, &group.title, &subject, &self.date)?;
             self.answers += state.answers.len();
             self.diagnostics.extend(state.diagnostics);
             self.documents += 1;
-            out.append(std::path::Path::new(&group.name), &bytes).map_err(super::write_error("docx"))?;
         }
         Ok(())
     }
@@ -200,17 +192,18 @@ impl Job for DocxJob {
     }
 }
 
-/// Starts a package with `word/document.xml` open, its title (and worksheet note) written.
-fn begin(opts: &DocxOptions, title: &str) -> Result<Open, ExportError> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file("word/document.xml", zip_options()).map_err(failed)?;
+/// Starts the package at `path` with `word/document.xml` open, its title (and worksheet
+/// note) written.
+fn begin(out: &mut dyn Sink, path: &std::path::Path, opts: &DocxOptions, title: &str) -> Result<Open, ExportError> {
+    let mut zip = ZipOut::new(path);
+    zip.begin(out, "word/document.xml").map_err(failed)?;
     let head = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\" \
 xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
 xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
 xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
     );
-    zip.write_all(head.as_bytes()).map_err(failed)?;
+    zip.write(out, head.as_bytes()).map_err(failed)?;
     let mut state = DocState::default();
     let graph = Graph::default();
     let mut body = Body::new(&graph, opts, geometry(opts), &mut state);
@@ -223,19 +216,20 @@ xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
             "<w:r><w:t xml:space=\"preserve\">Worksheet: fill in the numbered blanks. The answers are on the last page.</w:t></w:r>",
         );
     }
-    zip.write_all(state.xml.as_bytes()).map_err(failed)?;
+    zip.write(out, state.xml.as_bytes()).map_err(failed)?;
     state.xml.clear();
     Ok(Open { zip, state, written: 0 })
 }
 
 /// Ends the document (answer key, section properties) and writes the package's other parts.
 fn end(
+    out: &mut dyn Sink,
     mut doc: Open,
     opts: &DocxOptions,
     title: &str,
     subject: &str,
     date: &str,
-) -> Result<(Vec<u8>, DocState), ExportError> {
+) -> Result<DocState, ExportError> {
     let page = geometry(opts);
     if opts.worksheet && !doc.state.answers.is_empty() {
         let graph = Graph::default();
@@ -262,7 +256,7 @@ fn end(
     doc.state.xml.clear();
     let mut zip = doc.zip;
     let state = doc.state;
-    zip.write_all(tail.as_bytes()).map_err(failed)?;
+    zip.write(out, tail.as_bytes()).map_err(failed)?;
     let mut rels = vec![
         Rel { id: "rId1".into(), kind: "styles", target: "styles.xml".into(), external: false },
         Rel { id: "rId2".into(), kind: "numbering", target: "numbering.xml".into(), external: false },
@@ -278,8 +272,6 @@ fn end(
     let mut exts: Vec<&str> = state.media.iter().filter_map(|(n, _)| n.rsplit('.').next()).collect();
     exts.sort();
     exts.dedup();
-    let deflated = zip_options();
-    let stored = deflated.compression_method(zip::CompressionMethod::Stored).compression_level(None);
     let files: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", parts::content_types(&exts)),
         ("_rels/.rels", parts::package_rels()),
@@ -292,16 +284,14 @@ fn end(
         ("word/_rels/document.xml.rels", parts::document_rels(&rels)),
     ];
     for (name, data) in files {
-        zip.start_file(name, deflated).map_err(failed)?;
-        zip.write_all(data.as_bytes()).map_err(failed)?;
+        zip.deflated(out, name, data.as_bytes()).map_err(failed)?;
     }
     for (name, data) in &state.media {
         // Images are already compressed: stored as they are (JPEG stays JPEG).
-        zip.start_file(format!("word/{name}"), stored).map_err(failed)?;
-        zip.write_all(data).map_err(failed)?;
+        zip.stored(out, &format!("word/{name}"), data).map_err(failed)?;
     }
-    let bytes = zip.finish().map_err(failed)?.into_inner();
-    Ok((bytes, state))
+    zip.finish(out).map_err(failed)?;
+    Ok(state)
 }
 
 /// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, proleptic Gregorian).
