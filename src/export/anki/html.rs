@@ -30,19 +30,26 @@ pub fn escape_attr(s: &str) -> String {
 }
 
 fn escape_with(s: &str, attr: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\'' if attr => out.push_str("&#39;"),
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut copied = 0;
+    // Only ASCII bytes are escaped or dropped: copy the runs between them.
+    for (i, &c) in b.iter().enumerate() {
+        let with = match c {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if attr => "&quot;",
+            b'\'' if attr => "&#39;",
             // Control characters are not allowed in XML-ish HTML fields.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
+            0..0x20 if c != b'\n' && c != b'\t' => "",
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(with);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -418,6 +425,13 @@ mod tests {
         }
         let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
         out.replace("&nbsp;", " ").replace("&amp;", "&").trim().to_string()
+    }
+
+    #[test]
+    fn escapes_text_and_attributes() {
+        use super::{escape, escape_attr};
+        assert_eq!(escape("a<b>&\"c\" 'd' é\u{1}\n\t"), "a&lt;b&gt;&amp;\"c\" 'd' é\n\t");
+        assert_eq!(escape_attr("\"x\" & 'y'"), "&quot;x&quot; &amp; &#39;y&#39;");
     }
 
     #[test]
