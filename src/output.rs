@@ -124,22 +124,37 @@ impl Staging {
 pub struct FileSink {
     root: PathBuf,
     rename: Option<PathBuf>,
-    open: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    open: Option<(PathBuf, std::fs::File)>,
+    /// Bytes for the open file not written yet. One buffer for every file: a build writes
+    /// tens of thousands of small files.
+    buffer: Vec<u8>,
+    /// The folder last created, so a run of files in one folder creates it once.
+    made: Option<PathBuf>,
     /// Files created (as named by the exporter), in the order they were first written.
     pub written: Vec<PathBuf>,
 }
 
+/// Bytes gathered before a write to the file.
+const BUFFER: usize = 256 << 10;
+
 impl FileSink {
     pub fn new(root: PathBuf, rename: Option<PathBuf>) -> Self {
-        FileSink { root, rename, open: None, written: Vec::new() }
+        FileSink { root, rename, open: None, buffer: Vec::new(), made: None, written: Vec::new() }
     }
 
-    /// Flushes the open file; call once the exporter has finished.
-    pub fn close(&mut self) -> std::io::Result<()> {
-        match self.open.take() {
-            Some((_, mut w)) => w.flush(),
-            None => Ok(()),
+    fn flush_buffer(&mut self) -> std::io::Result<()> {
+        if let Some((_, file)) = self.open.as_mut() {
+            file.write_all(&self.buffer)?;
         }
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// Writes out the open file; call once the exporter has finished.
+    pub fn close(&mut self) -> std::io::Result<()> {
+        self.flush_buffer()?;
+        self.open = None;
+        Ok(())
     }
 }
 
@@ -149,14 +164,28 @@ impl crate::export::Sink for FileSink {
         if self.open.as_ref().is_none_or(|(p, _)| *p != target) {
             self.close()?;
             if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
+                if self.made.as_deref() != Some(parent) {
+                    std::fs::create_dir_all(parent)?;
+                    self.made = Some(parent.to_path_buf());
+                }
             }
             if !target.exists() {
                 self.written.push(path.to_path_buf());
             }
             let file = std::fs::OpenOptions::new().create(true).append(true).open(&target)?;
-            self.open = Some((target, std::io::BufWriter::with_capacity(256 << 10, file)));
+            self.open = Some((target, file));
         }
-        self.open.as_mut().map_or(Ok(()), |(_, w)| w.write_all(bytes))
+        if self.buffer.len() + bytes.len() > BUFFER {
+            self.flush_buffer()?;
+        }
+        if bytes.len() >= BUFFER {
+            match self.open.as_mut() {
+                Some((_, file)) => file.write_all(bytes),
+                None => Ok(()),
+            }
+        } else {
+            self.buffer.extend_from_slice(bytes);
+            Ok(())
+        }
     }
 }
