@@ -10,6 +10,28 @@ use rayon::prelude::*;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+/// An empty final block (fixed Huffman codes, just the end-of-block code): what a deflater
+/// writes when finishing after a sync flush.
+const FINAL_BLOCK: [u8; 2] = [0x03, 0x00];
+
+/// Entries smaller than this are stored by [`ZipOut::deflated`].
+const SMALL: usize = 2048;
+
+/// A whole deflate stream with the CRC and size of what it holds.
+pub struct Deflated {
+    data: Vec<u8>,
+    crc: u32,
+    size: u32,
+}
+
+impl Deflated {
+    pub fn new(bytes: &[u8]) -> io::Result<Self> {
+        let mut data = deflate(bytes)?;
+        data.extend(FINAL_BLOCK);
+        Ok(Deflated { data, crc: crc32fast::hash(bytes), size: u32_of(bytes.len() as u64)? })
+    }
+}
+
 /// Bytes per independently compressed piece: large enough that the lost context costs
 /// little (~0.1%), small enough to share out.
 const PIECE: usize = 1 << 20;
@@ -155,8 +177,7 @@ impl ZipOut {
     fn compress_pending(&mut self, out: &mut dyn Sink) -> io::Result<()> {
         let Some(d) = self.open.as_mut() else { return Ok(()) };
         let pending = std::mem::take(&mut d.pending);
-        let pieces: Vec<io::Result<Vec<u8>>> =
-            pending.par_chunks(PIECE).map(|piece| deflate(piece, FlushCompress::Sync)).collect();
+        let pieces: Vec<io::Result<Vec<u8>>> = pending.par_chunks(PIECE).map(deflate).collect();
         for piece in pieces {
             self.put(out, &piece?)?;
         }
@@ -173,7 +194,7 @@ impl ZipOut {
             return Ok(());
         }
         self.compress_pending(out)?;
-        self.put(out, &deflate(&[], FlushCompress::Finish)?)?;
+        self.put(out, &FINAL_BLOCK)?;
         let Some(d) = self.open.take() else { return Ok(()) };
         let crc = d.crc.finalize();
         let sizes = (u32_of(self.at - d.start)?, u32_of(d.size)?);
@@ -187,10 +208,21 @@ impl ZipOut {
         Ok(())
     }
 
-    /// A whole deflated entry.
+    /// A whole entry, deflated unless it is small (then compressing costs more than it saves).
     pub fn deflated(&mut self, out: &mut dyn Sink, name: &str, data: &[u8]) -> io::Result<()> {
+        if data.len() < SMALL {
+            return self.stored(out, name, data);
+        }
         self.begin(out, name)?;
         self.write(out, data)
+    }
+
+    /// An entry compressed beforehand with [`Deflated::new`] (a part every package shares).
+    pub fn precompressed(&mut self, out: &mut dyn Sink, name: &str, part: &Deflated) -> io::Result<()> {
+        self.end(out)?;
+        let sizes = (u32_of(part.data.len() as u64)?, part.size);
+        self.header(out, name, 8, 0, part.crc, sizes)?;
+        self.put(out, &part.data)
     }
 
     /// A deflated entry read from `data` to its end, a batch at a time.
@@ -226,20 +258,27 @@ impl ZipOut {
     }
 }
 
-/// One piece of a raw deflate stream: ends byte-aligned with a sync flush (more pieces follow)
-/// or with the final block.
-fn deflate(input: &[u8], flush: FlushCompress) -> io::Result<Vec<u8>> {
-    let mut c = Compress::new(Compression::new(1), false);
-    let mut out = Vec::with_capacity(input.len() / 2 + 64);
-    loop {
-        let done = c.total_in() as usize;
-        c.compress_vec(&input[done..], &mut out, flush).map_err(io::Error::other)?;
-        // Finished once all input is in and the output was not filled: nothing is pending.
-        if c.total_in() as usize == input.len() && out.len() < out.capacity() {
-            return Ok(out);
+thread_local! {
+    /// A compressor per thread, reset between pieces: a new one allocates its window and hash
+    /// tables, which for the small parts of thousands of documents costs more than compressing.
+    static COMPRESS: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::new(1), false));
+}
+
+/// One piece of a raw deflate stream, ending byte-aligned with a sync flush (more may follow).
+fn deflate(input: &[u8]) -> io::Result<Vec<u8>> {
+    COMPRESS.with_borrow_mut(|c| {
+        c.reset();
+        let mut out = Vec::with_capacity(input.len() / 2 + 64);
+        loop {
+            let done = c.total_in() as usize;
+            c.compress_vec(&input[done..], &mut out, FlushCompress::Sync).map_err(io::Error::other)?;
+            // Done once all input is in and the output was not filled: nothing is pending.
+            if c.total_in() as usize == input.len() && out.len() < out.capacity() {
+                return Ok(out);
+            }
+            out.reserve(out.capacity().max(64));
         }
-        out.reserve(out.capacity().max(64));
-    }
+    })
 }
 
 #[cfg(test)]
@@ -256,6 +295,9 @@ mod tests {
         zip.deflated_from(&mut sink, "big.bin", &mut &big[..]).unwrap();
         zip.stored(&mut sink, "media/é.png", b"\x89PNG").unwrap();
         zip.deflated(&mut sink, "empty", b"").unwrap();
+        let shared = Deflated::new(&b"shared part ".repeat(500)).unwrap();
+        zip.precompressed(&mut sink, "shared.txt", &shared).unwrap();
+        zip.deflated(&mut sink, "small.txt", b"tiny").unwrap();
         zip.begin(&mut sink, "parts.txt").unwrap();
         for _ in 0..1000 {
             zip.write(&mut sink, b"a part, ").unwrap();
@@ -273,5 +315,7 @@ mod tests {
         assert_eq!(read("media/é.png"), b"\x89PNG");
         assert_eq!(read("empty"), b"");
         assert_eq!(read("parts.txt"), b"a part, ".repeat(1000));
+        assert_eq!(read("shared.txt"), b"shared part ".repeat(500));
+        assert_eq!(read("small.txt"), b"tiny");
     }
 }

@@ -5,7 +5,7 @@ mod body;
 mod parts;
 mod xml;
 
-use super::archive::ZipOut;
+use super::archive::{Deflated, ZipOut};
 use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::ir::Graph;
 use body::{Body, DocState, ParaOpts};
@@ -221,6 +221,23 @@ xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
     Ok(Open { zip, state, written: 0 })
 }
 
+/// The parts every document has the same, compressed once.
+fn fixed_parts() -> Result<&'static [(&'static str, Deflated)], ExportError> {
+    static PARTS: std::sync::OnceLock<Result<Vec<(&'static str, Deflated)>, String>> = std::sync::OnceLock::new();
+    let parts = PARTS.get_or_init(|| {
+        let parts = [
+            ("_rels/.rels", parts::package_rels()),
+            ("docProps/app.xml", parts::app()),
+            ("word/styles.xml", parts::styles()),
+            ("word/numbering.xml", parts::numbering()),
+            ("word/settings.xml", parts::settings()),
+            ("word/footer1.xml", parts::footer()),
+        ];
+        parts.into_iter().map(|(n, x)| Deflated::new(x.as_bytes()).map(|d| (n, d)).map_err(|e| e.to_string())).collect()
+    });
+    parts.as_deref().map_err(failed)
+}
+
 /// Ends the document (answer key, section properties) and writes the package's other parts.
 fn end(
     out: &mut dyn Sink,
@@ -274,17 +291,14 @@ fn end(
     exts.dedup();
     let files: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", parts::content_types(&exts)),
-        ("_rels/.rels", parts::package_rels()),
         ("docProps/core.xml", parts::core(title, subject, date)),
-        ("docProps/app.xml", parts::app()),
-        ("word/styles.xml", parts::styles()),
-        ("word/numbering.xml", parts::numbering()),
-        ("word/settings.xml", parts::settings()),
-        ("word/footer1.xml", parts::footer()),
         ("word/_rels/document.xml.rels", parts::document_rels(&rels)),
     ];
     for (name, data) in files {
         zip.deflated(out, name, data.as_bytes()).map_err(failed)?;
+    }
+    for (name, part) in fixed_parts()? {
+        zip.precompressed(out, name, part).map_err(failed)?;
     }
     for (name, data) in &state.media {
         // Images are already compressed: stored as they are (JPEG stays JPEG).
