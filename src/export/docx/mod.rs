@@ -118,6 +118,13 @@ struct Open {
     written: usize,
 }
 
+/// A document of one page, made in [`Job::page`].
+struct Whole {
+    bytes: Vec<u8>,
+    answers: usize,
+    diagnostics: Vec<crate::diag::Diagnostic>,
+}
+
 struct DocxJob {
     options: Options,
     date: String,
@@ -127,6 +134,11 @@ struct DocxJob {
     documents: usize,
     answers: usize,
     diagnostics: Vec<crate::diag::Diagnostic>,
+}
+
+/// The documents' subject (core properties).
+fn subject(graph: &Graph) -> String {
+    format!("Notes from {}", graph.name)
 }
 
 fn failed(message: impl ToString) -> ExportError {
@@ -142,16 +154,37 @@ fn geometry(opts: &DocxOptions) -> parts::Page {
 }
 
 impl Job for DocxJob {
-    fn page(&self, _graph: &Graph, _page: u32) -> Result<Part, ExportError> {
-        // Pages share numbering, relationships and media within a document: they are
-        // written in order, in `add` (several exporters run side by side meanwhile).
-        Ok(Box::new(()))
+    fn page(&self, graph: &Graph, page: u32) -> Result<Part, ExportError> {
+        // A page that is a document on its own is made whole here, in parallel with other
+        // pages. Pages of a larger document share its numbering, relationships and media:
+        // they are written in order, in `add`.
+        let group = self.group_of.get(page as usize).and_then(|&g| self.groups.get(g));
+        let Some(group) = group.filter(|g| g.single) else {
+            return Ok(Box::new(None::<Whole>));
+        };
+        let mut memory = super::MemorySink::default();
+        let path = std::path::Path::new(&group.name);
+        let mut doc = begin(&mut memory, path, &self.options.docx, &group.title)?;
+        let opts = &self.options.docx;
+        Body::new(graph, opts, geometry(opts), &mut doc.state).page_blocks(page, 0);
+        doc.zip.write(&mut memory, doc.state.xml.as_bytes()).map_err(failed)?;
+        doc.state.xml.clear();
+        let state = end(&mut memory, doc, opts, &group.title, &subject(graph), &self.date)?;
+        let bytes = memory.artifacts.pop().map(|a| a.bytes).unwrap_or_default();
+        Ok(Box::new(Some(Whole { bytes, answers: state.answers.len(), diagnostics: state.diagnostics })))
     }
 
-    fn add(&mut self, graph: &Graph, page: u32, _part: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
+    fn add(&mut self, graph: &Graph, page: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
         let Some(g) = self.group_of.get(page as usize).copied().filter(|&g| g != usize::MAX) else {
             return Ok(());
         };
+        if let Some(whole) = super::part::<Option<Whole>>(part, "docx")? {
+            self.answers += whole.answers;
+            self.diagnostics.extend(whole.diagnostics);
+            self.documents += 1;
+            let name = &self.groups[g].name;
+            return out.append(std::path::Path::new(name), &whole.bytes).map_err(super::write_error("docx"));
+        }
         let opts = &self.options.docx;
         let group = &mut self.groups[g];
         if group.doc.is_none() {
@@ -174,8 +207,7 @@ impl Job for DocxJob {
         group.left -= 1;
         if group.left == 0 {
             let doc = group.doc.take().expect("begun above");
-            let subject = format!("Notes from {}", graph.name);
-            let state = end(out, doc, opts, &group.title, &subject, &self.date)?;
+            let state = end(out, doc, opts, &group.title, &subject(graph), &self.date)?;
             self.answers += state.answers.len();
             self.diagnostics.extend(state.diagnostics);
             self.documents += 1;
