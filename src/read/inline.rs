@@ -339,9 +339,12 @@ struct Protector<'a> {
     depth: u32,
 }
 
-/// Bytes that may start Logseq syntax (`h` for bare URLs, 0xEE for stray placeholders), as a
-/// table: this scan runs over every byte of every block.
-const SPECIAL: [bool; 256] = byte_set(b"`[({#$=^\\h\xEE");
+/// Bytes that may start Logseq syntax (0xEE for stray placeholders), as a table: this scan
+/// runs over every byte of every block. Bare URLs are found separately ([`HTTP`]).
+const SPECIAL: [bool; 256] = byte_set(b"`[({#$=^\\\xEE");
+
+static HTTP: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("http"));
 
 /// A lookup table of the given bytes, for scans that run over every byte of every block.
 const fn byte_set(bytes: &[u8]) -> [bool; 256] {
@@ -362,15 +365,22 @@ impl Protector<'_> {
     fn run(&mut self) {
         let s = self.src;
         let bytes = s.as_bytes();
+        // Bare URLs are found by their `http`, not at every `h`: English text is full of them.
+        let http = |from: usize| HTTP.find(&bytes[from..]).map_or(bytes.len(), |p| from + p);
+        let mut next_http = http(0);
         let mut i = 0;
         while i < bytes.len() {
-            let next = bytes[i..].iter().position(|&b| is_special(b)).map_or(bytes.len(), |p| i + p);
+            let special = bytes[i..].iter().position(|&b| is_special(b)).map_or(bytes.len(), |p| i + p);
+            let next = special.min(next_http);
             self.out.push_str(&s[i..next]);
             i = next;
             if i >= bytes.len() {
                 break;
             }
             i = self.special(i);
+            if next_http < i {
+                next_http = http(i);
+            }
         }
     }
 
