@@ -136,6 +136,9 @@ pub struct FileSink {
 
 /// Bytes gathered before a write to the file.
 const BUFFER: usize = 256 << 10;
+/// Appends this large are written as they are, without a copy into the buffer (a page of
+/// JSON, a compressed piece of a package).
+const DIRECT: usize = 32 << 10;
 
 impl FileSink {
     pub fn new(root: PathBuf, rename: Option<PathBuf>) -> Self {
@@ -175,10 +178,10 @@ impl crate::export::Sink for FileSink {
             let file = std::fs::OpenOptions::new().create(true).append(true).open(&target)?;
             self.open = Some((target, file));
         }
-        if self.buffer.len() + bytes.len() > BUFFER {
+        if self.buffer.len() + bytes.len() > BUFFER || bytes.len() >= DIRECT {
             self.flush_buffer()?;
         }
-        if bytes.len() >= BUFFER {
+        if bytes.len() >= DIRECT {
             match self.open.as_mut() {
                 Some((_, file)) => file.write_all(bytes),
                 None => Ok(()),
