@@ -29,7 +29,8 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
     let mut blocks = 0;
     let n = loaded.graph.pages.len();
     let window_at = |start: usize| start as u32..(start + WINDOW).min(n) as u32;
-    // Pages are parsed for the run that needs the most of them.
+    // Pages are parsed for the run that needs the most of them. Without runs (`check`) only
+    // diagnostics are wanted, and `Flashcards` parses every block one can come from.
     let needs = match runs.iter().all(|r| r.job.needs() == Needs::Flashcards) {
         true => Needs::Flashcards,
         false => Needs::All,

@@ -34,6 +34,8 @@ fn exporter(format: &str) -> Box<dyn export::Exporter> {
 /// what its cards need).
 fn compare(graph: &str) {
     compare_runs(graph, &["json", "md", "anki", "docx", "worksheet"]);
+    // No exporter at all (`check`): the diagnostics alone.
+    compare_runs(graph, &[]);
     for anki in ["anki", "anki-tagged", "anki-outline"] {
         compare_runs(graph, &[anki]);
     }
