@@ -201,8 +201,10 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
             for (_, to) in &plan {
                 output::check_not_input(to, &roots)?;
             }
+            // One file replaces the old one atomically; a folder of files is replaced file by file.
+            let atomic = plan.len() == 1;
             for (from, to) in plan {
-                output::move_into_place(&dir.path().join(from), &to)?;
+                output::move_into_place(&dir.path().join(from), &to, atomic)?;
             }
             out
         }
