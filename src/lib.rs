@@ -32,6 +32,8 @@ pub struct Loaded {
     /// For reading and linking stub pages (see [`ir::Page::stub`]).
     pub config: read::GraphConfig,
     pub resolver: resolve::Resolver,
+    /// What the skim saw of each page, when the input was skimmed.
+    pub skims: Vec<read::Skimmed>,
 }
 
 /// Reads and resolves one input (graph folder, page file, or `-`).
@@ -68,7 +70,7 @@ pub fn load_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
 
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
-    let read::Reading { mut graph, source, mut diagnostics, config } = reading;
+    let read::Reading { mut graph, source, mut diagnostics, config, skims } = reading;
     let load = |page: &ir::Page| read::load_page(&source.root, &config, page, ir::Needs::All);
     let (found, resolver) = resolve::resolve(&mut graph, &source, &load);
     diagnostics.extend(found);
@@ -76,7 +78,7 @@ pub fn finish(reading: read::Reading) -> Loaded {
         d.file = display_path(&source.display, &d.file);
     }
     diag::normalize(&mut diagnostics);
-    Loaded { graph, source, diagnostics, config, resolver }
+    Loaded { graph, source, diagnostics, config, resolver, skims }
 }
 
 /// `file` (relative to the input) as the user would name it.

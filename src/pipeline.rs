@@ -40,7 +40,12 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
         let window = window_at(start);
         let installed = install(loaded, next);
         let graph = &loaded.graph;
-        blocks += window.clone().map(|p| graph.pages[p as usize].blocks.len()).sum::<usize>();
+        // A page left unread (see `read_window`) counts the blocks the skim saw.
+        let count = |p: u32| match &graph.pages[p as usize] {
+            page if page.stub => loaded.skims.get(p as usize).map_or(0, |s| s.blocks as usize),
+            page => page.blocks.len(),
+        };
+        blocks += window.clone().map(count).sum::<usize>();
         let parts = crate::export::render(graph, &runs, window.clone());
         let ahead = window_at(start + WINDOW);
         let (read, added) =
@@ -70,12 +75,18 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
 
 type Read = Vec<(u32, crate::ir::Page, Vec<Diagnostic>)>;
 
-/// Reads and links the window's stub pages (an empty window reads nothing).
+/// Reads and links the window's stub pages (an empty window reads nothing). When only
+/// flashcards are needed, a page without any that the skim found quiet (see
+/// [`crate::read::Skimmed::quiet`]) has nothing to give: it stays unread.
 fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs) -> Read {
-    let Loaded { graph, source, config, resolver, .. } = loaded;
+    let Loaded { graph, source, config, resolver, skims, .. } = loaded;
+    let unneeded = |p: u32| {
+        let page = &graph.pages[p as usize];
+        needs == Needs::Flashcards && !page.flashcards && skims.get(p as usize).is_some_and(|s| s.quiet)
+    };
     window
         .into_par_iter()
-        .filter(|&p| graph.pages[p as usize].stub)
+        .filter(|&p| graph.pages[p as usize].stub && !unneeded(p))
         .map(|p| {
             let stub = &graph.pages[p as usize];
             match crate::read::load_page(&source.root, config, stub, needs) {

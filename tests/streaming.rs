@@ -163,3 +163,33 @@ fn a_deck_parses_only_its_cards_and_their_context() {
     assert_eq!(read(Needs::Flashcards).blocks.len(), 6, "every block keeps its place");
     std::fs::remove_dir_all(g).unwrap();
 }
+
+#[test]
+fn a_deck_leaves_quiet_pages_without_cards_unread() {
+    let g = graph_of(
+        "quiet",
+        &[
+            ("Cards.md", "- Question #card\n\t- answer\n"),
+            ("Plain.md", "- nothing for a deck\n\t- or for a diagnostic\n"),
+            ("Ids.md", "- a block with an id\n  id:: 11111111-2222-4333-8444-555555555555\n"),
+            ("Refs.md", "- a reference ((99999999-aaaa-4bbb-8ccc-dddddddddddd))\n"),
+        ],
+    );
+    let quiet: Vec<bool> = notes_export::open(Path::new(&g)).unwrap().skims.iter().map(|s| s.quiet).collect();
+    assert_eq!(quiet, [true, false, true, false]);
+    // Removed after the skim: a page read in the export would now be reported unreadable.
+    let run = |format: &str| {
+        let mut loaded = notes_export::open(Path::new(&g)).unwrap();
+        std::fs::rename(Path::new(&g).join("pages/Plain.md"), Path::new(&g).join("Plain.md.away")).unwrap();
+        let o = options(format);
+        let mut sink = MemorySink::default();
+        let runs = vec![Run { job: exporter(format).start(&loaded.graph, &o).unwrap(), options: &o, sink: &mut sink }];
+        let outcome = pipeline::run(&mut loaded, runs, &|_| {}).unwrap();
+        std::fs::rename(Path::new(&g).join("Plain.md.away"), Path::new(&g).join("pages/Plain.md")).unwrap();
+        let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code).collect();
+        (codes.join(" "), outcome.blocks)
+    };
+    assert_eq!(run("anki"), ("dangling-ref".to_string(), 6), "the deck reads all but Plain");
+    assert_eq!(run("md"), ("unreadable dangling-ref".to_string(), 4), "Markdown reads every page");
+    std::fs::remove_dir_all(g).unwrap();
+}

@@ -33,6 +33,18 @@ pub struct Reading {
     pub diagnostics: Vec<Diagnostic>,
     /// The graph's settings, for reading stub pages later.
     pub config: GraphConfig,
+    /// What the skim saw of each page (empty unless [`scan_graph`] read it).
+    pub skims: Vec<Skimmed>,
+}
+
+/// What skimming a page found besides what the stub page holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Skimmed {
+    /// Blocks in the page.
+    pub blocks: u32,
+    /// Reading the page whole can give no diagnostic the skim did not: it has no block
+    /// reference, and no block with an id, an image or an embed.
+    pub quiet: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +94,7 @@ pub fn read_files(files: &[PathBuf]) -> Result<Reading, ReadError> {
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let display = pathdiff_display(&root);
-    Ok(Reading { graph, source: Source { root, display }, diagnostics, config })
+    Ok(Reading { graph, source: Source { root, display }, diagnostics, config, skims: Vec::new() })
 }
 
 /// The root as the user would name it: relative to the current folder when inside it.
@@ -137,7 +149,7 @@ pub fn read_single(file: &str, bytes: &[u8], source: Source) -> Reading {
     let page = read_page(file, bytes, &config, false, &mut diagnostics);
     let name = page.title.clone();
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages: vec![page], ..Default::default() };
-    Reading { graph, source, diagnostics, config }
+    Reading { graph, source, diagnostics, config, skims: Vec::new() }
 }
 
 /// Reads a graph folder: `pages/`, `journals/` (or every page file when neither exists) and
@@ -184,7 +196,7 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
     if files.is_empty() {
         return Err(ReadError::Empty(root.display().to_string()));
     }
-    type Read = (Option<(Page, Vec<(u32, crate::ir::Block)>)>, Vec<Diagnostic>);
+    type Read = (Option<(Page, Vec<(u32, crate::ir::Block)>, Skimmed)>, Vec<Diagnostic>);
     let results: Vec<Read> = files
         .par_iter()
         .map(|(rel, journal)| {
@@ -195,17 +207,20 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
                     let mut page = read_page_with(rel, &bytes, &config, *journal, mode, &mut diags);
                     page.mtime = mtime(&root.join(rel));
                     let mut keep = Vec::new();
+                    let mut skim = Skimmed::default();
                     if !full {
+                        skim.blocks = page.blocks.len() as u32;
                         keep = std::mem::take(&mut page.blocks)
                             .into_iter()
                             .enumerate()
                             .filter(|(_, b)| b.uuid.is_some() || !b.body.is_empty())
                             .map(|(i, b)| (i as u32, b))
                             .collect();
+                        skim.quiet = keep.is_empty() && !crate::text::has_pair(&bytes, b"((");
                         page.roots = Vec::new();
                         page.stub = true;
                     }
-                    (Some((page, keep)), diags)
+                    (Some((page, keep, skim)), diags)
                 }
                 Err(e) => {
                     diags.push(Diagnostic::unreadable(rel, &e));
@@ -215,13 +230,17 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
+    let mut skims = Vec::new();
     let mut pinned = std::collections::HashMap::new();
     for (read, diags) in results {
         diagnostics.extend(diags);
-        if let Some((page, keep)) = read {
+        if let Some((page, keep, skim)) = read {
             let p = pages.len() as u32;
             pinned.extend(keep.into_iter().map(|(b, block)| (crate::ir::BlockAddr { page: p, block: b }, block)));
             pages.push(page);
+            if !full {
+                skims.push(skim);
+            }
         }
     }
     let name = std::fs::canonicalize(root)
@@ -230,7 +249,7 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
         .unwrap_or_else(|| "notes".to_string());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, pinned, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display: root.display().to_string() };
-    Ok(Reading { graph, source, diagnostics, config })
+    Ok(Reading { graph, source, diagnostics, config, skims })
 }
 
 /// The page files of a graph folder (path relative to the root, whether a journal), sorted.
