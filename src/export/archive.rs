@@ -1,8 +1,9 @@
 //! Zip archives written front to back into a [`Sink`], so a large package is never held in
 //! memory. A deflated entry is compressed in independent pieces on every core: each piece ends
 //! with a sync flush (byte-aligned, not final), so the pieces joined are one deflate stream, as
-//! pigz does. Its sizes and CRC follow the data (a data descriptor), which every zip reader
-//! (Anki, Python, Word, LibreOffice) accepts. Entries and archives stay below 4 GiB (no zip64).
+//! pigz does. A streamed entry's sizes and CRC follow its data (a data descriptor), which every
+//! zip reader (Anki, Python, Word, LibreOffice) accepts. Entries and archives stay below 4 GiB
+//! (no zip64).
 
 use super::Sink;
 use flate2::{Compress, Compression, FlushCompress};
@@ -44,6 +45,8 @@ const FLAG_DESCRIPTOR: u16 = 1 << 3;
 /// Bit 11: the name is UTF-8.
 const FLAG_UTF8: u16 = 1 << 11;
 
+/// One archive being written; every call takes the sink it goes to (an exporter gets its sink
+/// call by call).
 pub struct ZipOut {
     path: PathBuf,
     /// Bytes written so far: the next local header's offset.
