@@ -140,7 +140,7 @@ fn previous_deck_keeps_unchanged_times() {
     let mut o = Options::default();
     o.timestamp = Some(1_700_000_000);
     let first = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
-    o.anki.previous = export::anki::previous_notes(&first).unwrap();
+    o.anki.previous = export::anki::previous_notes(std::io::Cursor::new(&first)).unwrap();
     // Pretend the earlier build was older, and change one note's content.
     let target = apkg::read(&first).notes()[0]["guid"].as_str().unwrap().to_string();
     for (guid, p) in o.anki.previous.iter_mut() {

@@ -12,6 +12,7 @@ use crate::select::PageFilter;
 use crate::{output, Loaded};
 use args::{Cards, Cli, Command, CommonArgs, ExportArgs, Links, PaperArg};
 use clap::Parser;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -141,20 +142,32 @@ fn input_roots(input: &Path) -> Vec<PathBuf> {
     }
 }
 
+/// The notes of the deck at `path`, if there is one (none: empty).
+fn previous_deck(path: Option<&Path>) -> Result<HashMap<String, export::anki::PreviousNote>, String> {
+    match path.map(std::fs::File::open) {
+        Some(Ok(file)) => export::anki::previous_notes(std::io::BufReader::new(file)),
+        _ => Ok(HashMap::new()),
+    }
+}
+
 fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    // The previous deck at the output path keeps unchanged notes' times (see README).
-    if format == "anki" {
-        if let Some(out) = &args.output {
-            if let Ok(bytes) = std::fs::read(out) {
-                match export::anki::previous_notes(&bytes) {
-                    Ok(prev) => options.anki.previous = prev,
-                    Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", out.display()),
-                }
-            }
+    // The previous deck at the output path keeps unchanged notes' times (see README); it is
+    // read while the graph is.
+    let deck = args.output.as_deref().filter(|_| format == "anki");
+    let (previous, loaded) = std::thread::scope(|s| {
+        let previous = s.spawn(|| previous_deck(deck));
+        let loaded = load(common);
+        (previous.join(), loaded)
+    });
+    match previous {
+        Ok(Ok(previous)) => options.anki.previous = previous,
+        Ok(Err(e)) => {
+            eprintln!("warning: {}: not read as a previous deck ({e})", deck.unwrap_or(Path::new("")).display())
         }
+        Err(_) => anyhow::bail!("reading the previous deck failed"),
     }
-    let mut loaded = load(common)?;
+    let mut loaded = loaded?;
     options.pages = filter(common).apply(&loaded.graph);
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.graph, &options)?;
@@ -275,12 +288,14 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         config.formats.clone().unwrap_or_else(|| crate::config::FORMATS.iter().map(|s| s.to_string()).collect())
     };
-    if let (Some(out), true) = (&args.out, formats.iter().any(|f| f == "anki")) {
-        if let Ok(bytes) = std::fs::read(out.join("deck.apkg")) {
-            options.anki.previous = export::anki::previous_notes(&bytes).unwrap_or_default();
-        }
-    }
-    let mut loaded = load(common)?;
+    let deck = args.out.as_ref().filter(|_| formats.iter().any(|f| f == "anki")).map(|o| o.join("deck.apkg"));
+    let (previous, loaded) = std::thread::scope(|s| {
+        let previous = s.spawn(|| previous_deck(deck.as_deref()));
+        let loaded = load(common);
+        (previous.join(), loaded)
+    });
+    options.anki.previous = previous.ok().and_then(Result::ok).unwrap_or_default();
+    let mut loaded = loaded?;
     let mut select = config.filter();
     let cli = filter(common);
     select.globs.extend(cli.globs);

@@ -39,18 +39,36 @@ pub struct AnkiOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviousNote {
     pub modified: i64,
-    /// Hash of the fields joined with U+001F, then a U+001E and the tags (see [`content_hash`]):
-    /// a large deck's previous notes are compared, not kept.
+    /// Hash of the note's fields and tags (see [`content_hash`]): a large deck's previous
+    /// notes are compared, not kept.
     pub content: u64,
 }
 
-/// What a note's content is compared by across builds.
-pub fn content_hash(content: &str) -> u64 {
-    hash64(content)
+/// What a note's content is compared by across builds: its fields joined with U+001F, then a
+/// U+001E and its tags joined with spaces, hashed as one stream of bytes. Never stored, so a
+/// fast hash does (a large previous deck holds hundreds of MB of fields).
+pub fn content_hash<'a>(fields: impl IntoIterator<Item = &'a str>, tags: impl IntoIterator<Item = &'a str>) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    for (k, f) in fields.into_iter().enumerate() {
+        if k > 0 {
+            h.write(b"\x1f");
+        }
+        h.write(f.as_bytes());
+    }
+    h.write(b"\x1e");
+    for (k, t) in tags.into_iter().enumerate() {
+        if k > 0 {
+            h.write(b" ");
+        }
+        h.write(t.as_bytes());
+    }
+    h.finish()
 }
 
-/// Reads the notes of an earlier `.apkg` written by this exporter.
-pub fn previous_notes(apkg: &[u8]) -> Result<HashMap<String, PreviousNote>, String> {
+/// Reads the notes of an earlier `.apkg` written by this exporter (an open file, or bytes in a
+/// `Cursor`): its collection is unpacked to a temporary file, never held in memory.
+pub fn previous_notes<R: std::io::Read + std::io::Seek>(apkg: R) -> Result<HashMap<String, PreviousNote>, String> {
     package::read_notes(apkg)
 }
 
@@ -304,10 +322,13 @@ impl AnkiJob {
             .map(|ord| package::Card { id: stable_id(&guid, &format!("card{ord}")), ord, deck: 0 })
             .collect();
         let tags = tags(graph, addr);
-        let content = format!("{}\x1e{}", fields.join("\x1f"), tags.join(" "));
         let base = note_mod(page, self.options.timestamp);
         let modified = match self.options.anki.previous.get(&guid) {
-            Some(prev) if prev.content == content_hash(&content) => prev.modified,
+            Some(prev)
+                if prev.content == content_hash(fields.iter().map(String::as_str), tags.iter().map(String::as_str)) =>
+            {
+                prev.modified
+            }
             Some(prev) => base.max(prev.modified + 1),
             None => base,
         };
@@ -594,6 +615,16 @@ mod tests {
         assert!((1_500_000_000_000..1_600_000_000_000).contains(&a));
         assert_eq!(base91(0), "");
         assert_eq!(base91(91), "ba");
+    }
+
+    #[test]
+    fn content_hashes_match_a_stored_note() {
+        // As the note is made (fields and tags apart) and as it is read back from a deck
+        // (fields joined with U+001F, tags padded with spaces).
+        let made = content_hash(["front", "back", ""], ["bio", "course::x"]);
+        assert_eq!(made, content_hash(["front\x1fback\x1f"], " bio course::x ".split_whitespace()));
+        assert_ne!(made, content_hash(["front", "back", ""], ["bio"]));
+        assert_ne!(made, content_hash(["front", "back"], ["bio", "course::x"]));
     }
 
     #[test]

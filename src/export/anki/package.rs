@@ -253,28 +253,24 @@ impl Collection {
 }
 
 /// Notes of an `.apkg` (guid → mod and content), read back from its collection.
-pub fn read_notes(apkg: &[u8]) -> Result<std::collections::HashMap<String, super::PreviousNote>, String> {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(apkg)).map_err(|e| e.to_string())?;
+pub fn read_notes<R: std::io::Read + std::io::Seek>(
+    apkg: R,
+) -> Result<std::collections::HashMap<String, super::PreviousNote>, String> {
+    let mut archive = zip::ZipArchive::new(apkg).map_err(|e| e.to_string())?;
     let mut entry = archive.by_name("collection.anki2").map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    entry.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     let mut tmp = tempfile::Builder::new().suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
-    tmp.write_all(&bytes).map_err(|e| e.to_string())?;
+    std::io::copy(&mut entry, &mut tmp).map_err(|e| e.to_string())?;
+    tmp.flush().map_err(|e| e.to_string())?;
     let db = Connection::open_with_flags(tmp.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| e.to_string())?;
     let mut stmt = db.prepare("SELECT guid, mod, flds, tags FROM notes").map_err(|e| e.to_string())?;
     let rows = stmt
         .query_map([], |r| {
             let tags: String = r.get(3)?;
-            let tags = tags.split_whitespace().collect::<Vec<_>>().join(" ");
-            Ok((
-                r.get::<_, String>(0)?,
-                super::PreviousNote {
-                    modified: r.get(1)?,
-                    content: super::content_hash(&format!("{}\x1e{tags}", r.get::<_, String>(2)?)),
-                },
-            ))
+            // The fields column holds them joined with U+001F already.
+            let fields: String = r.get(2)?;
+            let content = super::content_hash([fields.as_str()], tags.split_whitespace());
+            Ok((r.get::<_, String>(0)?, super::PreviousNote { modified: r.get(1)?, content }))
         })
         .map_err(|e| e.to_string())?;
     rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
