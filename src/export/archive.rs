@@ -172,21 +172,22 @@ impl ZipOut {
         d.size += bytes.len() as u64;
         d.pending.extend_from_slice(bytes);
         if d.pending.len() >= batch() {
-            self.compress_pending(out)?;
+            self.compress_pending(out, false)?;
         }
         Ok(())
     }
 
-    fn compress_pending(&mut self, out: &mut dyn Sink) -> io::Result<()> {
+    /// Compresses the pending bytes: whole pieces only, unless `all` (the entry's end), so
+    /// pieces always start at multiples of [`PIECE`] and the bytes do not depend on how the
+    /// data was written or on the number of threads.
+    fn compress_pending(&mut self, out: &mut dyn Sink, all: bool) -> io::Result<()> {
         let Some(d) = self.open.as_mut() else { return Ok(()) };
-        let pending = std::mem::take(&mut d.pending);
+        let ready = if all { d.pending.len() } else { d.pending.len() / PIECE * PIECE };
+        let rest = d.pending.split_off(ready);
+        let pending = std::mem::replace(&mut d.pending, rest);
         let pieces: Vec<io::Result<Vec<u8>>> = pending.par_chunks(PIECE).map(deflate).collect();
         for piece in pieces {
             self.put(out, &piece?)?;
-        }
-        if let Some(d) = self.open.as_mut() {
-            d.pending = pending;
-            d.pending.clear();
         }
         Ok(())
     }
@@ -196,7 +197,7 @@ impl ZipOut {
         if self.open.is_none() {
             return Ok(());
         }
-        self.compress_pending(out)?;
+        self.compress_pending(out, true)?;
         self.put(out, &FINAL_BLOCK)?;
         let Some(d) = self.open.take() else { return Ok(()) };
         let crc = d.crc.finalize();
@@ -288,6 +289,29 @@ fn deflate(input: &[u8]) -> io::Result<Vec<u8>> {
 mod tests {
     use super::*;
     use crate::export::MemorySink;
+
+    /// The same entry, written in writes of `chunk` bytes on `threads` threads.
+    fn zipped(data: &[u8], chunk: usize, threads: usize) -> Vec<u8> {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let mut sink = MemorySink::default();
+            let mut zip = ZipOut::new(Path::new("a.zip"));
+            zip.begin(&mut sink, "data").unwrap();
+            for c in data.chunks(chunk) {
+                zip.write(&mut sink, c).unwrap();
+            }
+            zip.finish(&mut sink).unwrap();
+            sink.artifacts.pop().unwrap().bytes
+        })
+    }
+
+    #[test]
+    fn bytes_do_not_depend_on_threads_or_writes() {
+        let data: Vec<u8> = (0..(super::PIECE * 5 + 777)).map(|i| (i % 97) as u8 ^ (i / 3000) as u8).collect();
+        let one = zipped(&data, 100_000, 1);
+        assert!(one == zipped(&data, 7_001, 3), "3 threads, other writes");
+        assert!(one == zipped(&data, super::PIECE * 2 + 1, 2), "2 threads, large writes");
+    }
 
     #[test]
     fn readers_read_back_every_entry() {
