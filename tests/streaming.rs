@@ -193,3 +193,23 @@ fn a_deck_leaves_quiet_pages_without_cards_unread() {
     assert_eq!(run("md"), ("unreadable dangling-ref".to_string(), 4), "Markdown reads every page");
     std::fs::remove_dir_all(g).unwrap();
 }
+
+#[test]
+fn a_deck_of_some_pages_looks_for_flashcards_in_those_pages_only() {
+    // The graph has a card, but not on the page exported: the deck falls back to outline
+    // cards, which need every block of that page.
+    let g = graph_of(
+        "subset",
+        &[("Cards.md", "- Question #card\n\t- answer\n"), ("Plain.md", "- a topic\n\t- its detail\n")],
+    );
+    let whole = notes_export::load(Path::new(&g)).unwrap();
+    let mut streamed = notes_export::open(Path::new(&g)).unwrap();
+    let mut o = options("anki");
+    o.pages = Some(vec![false, true]);
+    let expected = exporter("anki").export(&whole.graph, &o).unwrap();
+    let mut sink = MemorySink::default();
+    let runs = vec![Run { job: exporter("anki").start(&streamed.graph, &o).unwrap(), options: &o, sink: &mut sink }];
+    pipeline::run(&mut streamed, runs, &|_| {}).unwrap();
+    assert!(sink.artifacts[0].bytes == expected.artifacts[0].bytes, "same deck");
+    std::fs::remove_dir_all(g).unwrap();
+}

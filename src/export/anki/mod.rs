@@ -91,11 +91,14 @@ impl Exporter for AnkiExporter {
 
     fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
         let top = deck_path(&options.anki.deck.clone().unwrap_or_else(|| graph.name.clone()));
-        // Tagged and cloze cards need only their blocks and their blocks' context parsed.
+        // Tagged and cloze cards need only their blocks and their blocks' context parsed. In
+        // auto mode that holds when a page of the deck has flashcards (else: outline cards).
+        let has_flashcards =
+            (0..graph.pages.len() as u32).any(|p| options.includes(p) && graph.pages[p as usize].flashcards);
         let needs = match options.anki.cards {
             CardMode::Outline => Needs::All,
             CardMode::Tagged => Needs::Flashcards,
-            CardMode::Auto if graph.pages.iter().any(|p| p.flashcards) => Needs::Flashcards,
+            CardMode::Auto if has_flashcards => Needs::Flashcards,
             CardMode::Auto => Needs::All,
         };
         Ok(Box::new(AnkiJob {
