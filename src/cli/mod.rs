@@ -142,9 +142,9 @@ fn input_roots(input: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// The notes of the deck at `path`, if there is one (none: empty).
+/// The notes of the deck at `path`, if a file is there (else none).
 fn previous_deck(path: Option<&Path>) -> Result<HashMap<String, export::anki::PreviousNote>, String> {
-    match path.map(std::fs::File::open) {
+    match path.filter(|p| p.is_file()).map(std::fs::File::open) {
         Some(Ok(file)) => export::anki::previous_notes(std::io::BufReader::new(file)),
         _ => Ok(HashMap::new()),
     }
