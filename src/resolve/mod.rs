@@ -166,6 +166,9 @@ fn link_blocks<'b>(
     blocks: impl Iterator<Item = &'b mut Block>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let mut dangling = |code: &'static str, pos: &crate::ir::Pos, message: String| {
+        diags.push(Diagnostic::warning(code, file, pos.line, pos.col, message));
+    };
     for block in blocks {
         crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| match inline {
             Inline::PageRef { name, page, .. } | Inline::Tag { name, page } => {
@@ -174,41 +177,28 @@ fn link_blocks<'b>(
             Inline::BlockRef { uuid, target, pos, .. } => {
                 *target = index.blocks.get(uuid.as_str()).copied();
                 if target.is_none() {
-                    diags.push(Diagnostic::warning(
+                    dangling(
                         "dangling-ref",
-                        file,
-                        pos.line,
-                        pos.col,
+                        pos,
                         format!("block reference (({uuid})) points at no block in the graph"),
-                    ));
+                    );
                 }
             }
-            Inline::Embed { target, block, page, pos, .. } => match target {
-                EmbedTarget::Block { uuid } => {
-                    *block = index.blocks.get(uuid.as_str()).copied();
-                    if block.is_none() {
-                        diags.push(Diagnostic::warning(
-                            "dangling-embed",
-                            file,
-                            pos.line,
-                            pos.col,
-                            format!("embedded block (({uuid})) does not exist"),
-                        ));
+            Inline::Embed { target, block, page, pos, .. } => {
+                let missing = match target {
+                    EmbedTarget::Block { uuid } => {
+                        *block = index.blocks.get(uuid.as_str()).copied();
+                        block.is_none().then(|| format!("embedded block (({uuid})) does not exist"))
                     }
-                }
-                EmbedTarget::Page { name } => {
-                    *page = index.pages.get(&page_key(name)).copied();
-                    if page.is_none() {
-                        diags.push(Diagnostic::warning(
-                            "dangling-embed",
-                            file,
-                            pos.line,
-                            pos.col,
-                            format!("embedded page [[{name}]] does not exist"),
-                        ));
+                    EmbedTarget::Page { name } => {
+                        *page = index.pages.get(&page_key(name)).copied();
+                        page.is_none().then(|| format!("embedded page [[{name}]] does not exist"))
                     }
+                };
+                if let Some(message) = missing {
+                    dangling("dangling-embed", pos, message);
                 }
-            },
+            }
             _ => {}
         });
     }
