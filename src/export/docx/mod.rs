@@ -105,6 +105,8 @@ impl Exporter for DocxExporter {
 struct Group {
     title: String,
     name: String,
+    /// One page: the document is made whole in `Job::page` (not `left == 1`, which the last
+    /// page of a longer document also reaches).
     single: bool,
     left: usize,
     doc: Option<Open>,
@@ -134,6 +136,15 @@ struct DocxJob {
     documents: usize,
     answers: usize,
     diagnostics: Vec<crate::diag::Diagnostic>,
+}
+
+impl DocxJob {
+    /// One more document written, with its blanks and diagnostics.
+    fn count(&mut self, answers: usize, diagnostics: Vec<crate::diag::Diagnostic>) {
+        self.documents += 1;
+        self.answers += answers;
+        self.diagnostics.extend(diagnostics);
+    }
 }
 
 /// The documents' subject (core properties).
@@ -179,12 +190,11 @@ impl Job for DocxJob {
             return Ok(());
         };
         if let Some(whole) = super::part::<Option<Whole>>(part, "docx")? {
-            self.answers += whole.answers;
-            self.diagnostics.extend(whole.diagnostics);
-            self.documents += 1;
+            self.count(whole.answers, whole.diagnostics);
             let name = &self.groups[g].name;
             return out.append(std::path::Path::new(name), &whole.bytes).map_err(super::write_error("docx"));
         }
+        // A page of a document of several pages (one-page documents are made in `page`).
         let opts = &self.options.docx;
         let group = &mut self.groups[g];
         if group.doc.is_none() {
@@ -192,15 +202,11 @@ impl Job for DocxJob {
         }
         let doc = group.doc.as_mut().expect("begun above");
         let mut body = Body::new(graph, opts, geometry(opts), &mut doc.state);
-        if !group.single {
-            let runs = format!(
-                "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                xml::text(&graph.pages[page as usize].title)
-            );
-            let opts = ParaOpts { keep_next: true, page_break: doc.written > 0, ..Default::default() };
-            body.paragraph("Heading1", opts, &runs);
-        }
-        body.page_blocks(page, if group.single { 0 } else { 1 });
+        let runs =
+            format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(&graph.pages[page as usize].title));
+        let heading = ParaOpts { keep_next: true, page_break: doc.written > 0, ..Default::default() };
+        body.paragraph("Heading1", heading, &runs);
+        body.page_blocks(page, 1);
         doc.written += 1;
         doc.zip.write(out, doc.state.xml.as_bytes()).map_err(failed)?;
         doc.state.xml.clear();
@@ -208,9 +214,7 @@ impl Job for DocxJob {
         if group.left == 0 {
             let doc = group.doc.take().expect("begun above");
             let state = end(out, doc, opts, &group.title, &subject(graph), &self.date)?;
-            self.answers += state.answers.len();
-            self.diagnostics.extend(state.diagnostics);
-            self.documents += 1;
+            self.count(state.answers.len(), state.diagnostics);
         }
         Ok(())
     }
