@@ -142,32 +142,33 @@ fn input_roots(input: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// The notes of the deck at `path`, if a file is there (else none).
-fn previous_deck(path: Option<&Path>) -> Result<HashMap<String, export::anki::PreviousNote>, String> {
-    match path.filter(|p| p.is_file()).map(std::fs::File::open) {
+/// The notes of a previous deck, or why it could not be read.
+type Previous = Result<HashMap<String, export::anki::PreviousNote>, String>;
+
+/// Loads the input and, meanwhile on another thread, the notes of the deck at `deck` if a
+/// file is there (they keep unchanged notes' times; see README).
+fn load_with_previous(common: &CommonArgs, deck: Option<&Path>) -> anyhow::Result<(Previous, Loaded)> {
+    let previous = || match deck.filter(|p| p.is_file()).map(std::fs::File::open) {
         Some(Ok(file)) => export::anki::previous_notes(std::io::BufReader::new(file)),
         _ => Ok(HashMap::new()),
-    }
+    };
+    let (previous, loaded) = std::thread::scope(|s| {
+        let previous = s.spawn(previous);
+        let loaded = load(common);
+        (previous.join(), loaded)
+    });
+    let previous = previous.map_err(|_| anyhow::anyhow!("reading the previous deck failed"))?;
+    Ok((previous, loaded?))
 }
 
 fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    // The previous deck at the output path keeps unchanged notes' times (see README); it is
-    // read while the graph is.
     let deck = args.output.as_deref().filter(|_| format == "anki");
-    let (previous, loaded) = std::thread::scope(|s| {
-        let previous = s.spawn(|| previous_deck(deck));
-        let loaded = load(common);
-        (previous.join(), loaded)
-    });
+    let (previous, mut loaded) = load_with_previous(common, deck)?;
     match previous {
-        Ok(Ok(previous)) => options.anki.previous = previous,
-        Ok(Err(e)) => {
-            eprintln!("warning: {}: not read as a previous deck ({e})", deck.unwrap_or(Path::new("")).display())
-        }
-        Err(_) => anyhow::bail!("reading the previous deck failed"),
+        Ok(previous) => options.anki.previous = previous,
+        Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", deck.unwrap_or(Path::new("")).display()),
     }
-    let mut loaded = loaded?;
     options.pages = filter(common).apply(&loaded.graph);
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.graph, &options)?;
@@ -289,13 +290,8 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
         config.formats.clone().unwrap_or_else(|| crate::config::FORMATS.iter().map(|s| s.to_string()).collect())
     };
     let deck = args.out.as_ref().filter(|_| formats.iter().any(|f| f == "anki")).map(|o| o.join("deck.apkg"));
-    let (previous, loaded) = std::thread::scope(|s| {
-        let previous = s.spawn(|| previous_deck(deck.as_deref()));
-        let loaded = load(common);
-        (previous.join(), loaded)
-    });
-    options.anki.previous = previous.ok().and_then(Result::ok).unwrap_or_default();
-    let mut loaded = loaded?;
+    let (previous, mut loaded) = load_with_previous(common, deck.as_deref())?;
+    options.anki.previous = previous.unwrap_or_default();
     let mut select = config.filter();
     let cli = filter(common);
     select.globs.extend(cli.globs);
