@@ -477,7 +477,7 @@ fn read_markdown(
         let built = block::build_block(r, ctx, file, full, diags);
         if full || !built.block.body.is_empty() {
             flashcards |= crate::ir::is_flashcard(&built.block);
-        } else if mode == Mode::Skim && !flashcards && candidate(r) {
+        } else if skim_card && !flashcards {
             // The skim must know whether the graph has flashcards: parse to tell, then forget.
             flashcards = crate::ir::is_flashcard(&block::build_block(r, ctx, file, true, &mut Vec::new()).block);
         }
