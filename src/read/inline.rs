@@ -287,17 +287,15 @@ fn is_simple(out: &str) -> bool {
 /// breaks, and `*…*` / `**…**` pairs in their plainest form (see [`emphasis_line`]); `None`
 /// for any other use of `*`.
 fn simple_paragraph(out: &str, slots: &[Slot]) -> Option<Vec<Node>> {
-    let mut b = Builder { slots, frames: vec![Frame::Container { kind: CKind::Root, nodes: Vec::new() }] };
-    b.frames.push(Frame::Inlines { kind: IKind::Paragraph { implicit: false }, inlines: Vec::new() });
+    let mut inlines = Vec::new();
     let text = out.trim_matches([' ', '\t', '\n']);
     for (k, line) in crate::text::lines(text).enumerate() {
         if k > 0 {
-            b.push_inline(Inline::SoftBreak);
+            inlines.push(Inline::SoftBreak);
         }
-        emphasis_line(&mut b, line.trim_matches([' ', '\t']))?;
+        emphasis_line(&mut inlines, slots, line.trim_matches([' ', '\t']))?;
     }
-    b.pop();
-    Some(b.finish())
+    Some(vec![paragraph(inlines)])
 }
 
 /// One line's text and emphasis. Each run of one or two `*` must be a pure opener (after a
@@ -306,12 +304,14 @@ fn simple_paragraph(out: &str, slots: &[Slot]) -> Option<Vec<Node>> {
 /// openers and closers of the same length alternating. CommonMark's delimiter rules then pair
 /// them just so; anything else (nesting, intraword `*`, runs of three, a pair across lines, a
 /// list item) is left to pulldown-cmark.
-fn emphasis_line(b: &mut Builder, line: &str) -> Option<()> {
+fn emphasis_line(inlines: &mut Vec<Inline>, slots: &[Slot], line: &str) -> Option<()> {
     let bytes = line.as_bytes();
     let space = |c: Option<&u8>| c.is_none_or(|&c| c == b' ' || c == b'\t');
     let punct = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_punctuation());
     let alnum = |c: Option<&u8>| c.is_some_and(u8::is_ascii_alphanumeric);
-    let (mut open, mut from) = (None, 0);
+    // The emphasis being read: its length and the text before it.
+    let mut open: Option<(usize, Vec<Inline>)> = None;
+    let mut from = 0;
     while let Some(k) = memchr::memchr(b'*', &bytes[from..]) {
         let start = from + k;
         let n = bytes[start..].iter().take_while(|&&c| c == b'*').count();
@@ -320,22 +320,74 @@ fn emphasis_line(b: &mut Builder, line: &str) -> Option<()> {
         let word_next = alnum(next) || line[end..].starts_with(OPEN);
         let word_prev = alnum(prev) || line[..start].ends_with(CLOSE);
         let opens = open.is_none() && (space(prev) || punct(prev)) && word_next;
-        let closes = open == Some(n) && word_prev && (space(next) || punct(next));
+        let closes = open.as_ref().is_some_and(|o| o.0 == n) && word_prev && (space(next) || punct(next));
         if n > 2 || !(opens || closes) {
             return None;
         }
-        b.text(&line[from..start]);
+        push_text(inlines, slots, &line[from..start]);
         if opens {
-            b.start(if n == 1 { Tag::Emphasis } else { Tag::Strong }, Pos::default);
-            open = Some(n);
-        } else {
-            b.pop();
-            open = None;
+            open = Some((n, std::mem::take(inlines)));
+        } else if let Some((n, outer)) = open.take() {
+            let children = std::mem::replace(inlines, outer);
+            push_merged(inlines, if n == 1 { Inline::Emphasis { children } } else { Inline::Strong { children } });
         }
         from = end;
     }
-    b.text(&line[from..]);
+    push_text(inlines, slots, &line[from..]);
     open.is_none().then_some(())
+}
+
+/// A finished paragraph's node: a lone display formula stands as a block of its own.
+fn paragraph(mut inlines: Vec<Inline>) -> Node {
+    // Pushes leave up to twice the length in capacity; the IR lives long.
+    inlines.shrink_to_fit();
+    for i in &mut inlines {
+        if let Inline::Text { text } = i {
+            text.shrink_to_fit();
+        }
+    }
+    match inlines.as_slice() {
+        [Inline::Math { tex, display: true }] => Node::Math { tex: tex.clone() },
+        _ => Node::Paragraph { inlines },
+    }
+}
+
+/// Appends text, placeholders replaced by what they stand for.
+fn push_text(inlines: &mut Vec<Inline>, slots: &[Slot], t: &str) {
+    let mut rest = t;
+    while let Some(k) = rest.find(OPEN) {
+        if k > 0 {
+            push_merged(inlines, Inline::Text { text: rest[..k].to_string() });
+        }
+        let after = &rest[k + OPEN.len_utf8()..];
+        let parsed = after.find(CLOSE).and_then(|e| after[..e].parse::<usize>().ok().map(|n| (n, e)));
+        match parsed {
+            Some((n, e)) if n < slots.len() => {
+                rest = &after[e + CLOSE.len_utf8()..];
+                match &slots[n] {
+                    Slot::Inlines { inlines: these, .. } => {
+                        for i in these {
+                            push_merged(inlines, i.clone());
+                        }
+                    }
+                    Slot::Attrs { width, height, .. } => {
+                        // A size map after anything but an image means nothing: dropped.
+                        if let Some(Inline::Image { width: w, height: h, .. }) = inlines.last_mut() {
+                            *w = *width;
+                            *h = *height;
+                        }
+                    }
+                }
+            }
+            _ => {
+                push_merged(inlines, Inline::Text { text: OPEN.to_string() });
+                rest = after;
+            }
+        }
+    }
+    if !rest.is_empty() {
+        push_merged(inlines, Inline::Text { text: rest.to_string() });
+    }
 }
 
 /// Maps an offset in the protected text back to the source text.
@@ -349,20 +401,21 @@ fn map_back(anchors: &[(usize, usize)], out_off: usize) -> usize {
     }
 }
 
-enum Slot {
+/// What a placeholder stands for; `raw` is its source text (kept inside code).
+enum Slot<'a> {
     Inlines {
-        raw: String,
+        raw: &'a str,
         inlines: Vec<Inline>,
     },
     /// `{:height 634, :width 427}` after an image.
     Attrs {
-        raw: String,
+        raw: &'a str,
         width: Option<u32>,
         height: Option<u32>,
     },
 }
 
-impl Slot {
+impl Slot<'_> {
     fn raw(&self) -> &str {
         match self {
             Slot::Inlines { raw, .. } | Slot::Attrs { raw, .. } => raw,
@@ -373,7 +426,7 @@ impl Slot {
 struct Protector<'a> {
     src: &'a str,
     out: String,
-    slots: Vec<Slot>,
+    slots: Vec<Slot<'a>>,
     /// (offset in out, offset in src) after each replacement.
     anchors: Vec<(usize, usize)>,
     lines: &'a [LineStart],
@@ -403,7 +456,7 @@ fn is_special(b: u8) -> bool {
     SPECIAL[b as usize]
 }
 
-impl Protector<'_> {
+impl<'a> Protector<'a> {
     fn run(&mut self) {
         let s = self.src;
         let bytes = s.as_bytes();
@@ -487,7 +540,7 @@ impl Protector<'_> {
                             d.parse().ok()
                         })
                     };
-                    let slot = Slot::Attrs { raw: raw.to_string(), width: num(":width"), height: num(":height") };
+                    let slot = Slot::Attrs { raw, width: num(":width"), height: num(":height") };
                     self.push_slot(i, i + close + 1, slot);
                     return i + close + 1;
                 }
@@ -529,15 +582,16 @@ impl Protector<'_> {
     }
 
     fn slot(&mut self, start: usize, end: usize, inlines: Vec<Inline>) {
-        let raw = self.src[start..end].to_string();
+        let raw = &self.src[start..end];
         self.push_slot(start, end, Slot::Inlines { raw, inlines });
     }
 
-    fn push_slot(&mut self, _start: usize, end: usize, slot: Slot) {
+    fn push_slot(&mut self, _start: usize, end: usize, slot: Slot<'a>) {
+        use std::fmt::Write;
         let n = self.slots.len();
         self.slots.push(slot);
         self.out.push(OPEN);
-        self.out.push_str(&n.to_string());
+        let _ = write!(self.out, "{n}");
         self.out.push(CLOSE);
         self.anchors.push((self.out.len(), end));
     }
@@ -639,12 +693,12 @@ impl Protector<'_> {
             return Some(end);
         }
         let mut end = 0;
-        let chars: Vec<(usize, char)> = rest.char_indices().collect();
-        for (k, &(off, c)) in chars.iter().enumerate() {
+        let mut chars = rest.char_indices().peekable();
+        while let Some((off, c)) = chars.next() {
             if c.is_whitespace() || "()[]{}*~^=`<>\"".contains(c) || c == OPEN {
                 break;
             }
-            if ",;.!?':".contains(c) && chars.get(k + 1).is_none_or(|(_, n)| n.is_whitespace()) {
+            if ",;.!?':".contains(c) && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) {
                 break;
             }
             end = off + c.len_utf8();
@@ -904,7 +958,7 @@ enum Frame {
 }
 
 struct Builder<'a> {
-    slots: &'a [Slot],
+    slots: &'a [Slot<'a>],
     frames: Vec<Frame>,
 }
 
@@ -975,41 +1029,9 @@ impl Builder<'_> {
             return;
         }
         self.ensure_inline();
-        let mut rest = t;
-        while let Some(k) = rest.find(OPEN) {
-            if k > 0 {
-                self.push_inline(Inline::Text { text: rest[..k].to_string() });
-            }
-            let after = &rest[k + OPEN.len_utf8()..];
-            let parsed = after.find(CLOSE).and_then(|e| after[..e].parse::<usize>().ok().map(|n| (n, e)));
-            match parsed {
-                Some((n, e)) if n < self.slots.len() => {
-                    rest = &after[e + CLOSE.len_utf8()..];
-                    match &self.slots[n] {
-                        Slot::Inlines { inlines, .. } => {
-                            for i in inlines.clone() {
-                                self.push_inline(i);
-                            }
-                        }
-                        Slot::Attrs { raw, width, height } => {
-                            let last = self.inlines_mut().and_then(|v| v.last_mut());
-                            if let Some(Inline::Image { width: w, height: h, .. }) = last {
-                                *w = *width;
-                                *h = *height;
-                            }
-                            // A size map after anything but an image means nothing: dropped.
-                            let _ = raw;
-                        }
-                    }
-                }
-                _ => {
-                    self.push_inline(Inline::Text { text: OPEN.to_string() });
-                    rest = after;
-                }
-            }
-        }
-        if !rest.is_empty() {
-            self.push_inline(Inline::Text { text: rest.to_string() });
+        let slots = self.slots;
+        if let Some(v) = self.inlines_mut() {
+            push_text(v, slots, t);
         }
     }
 
@@ -1151,18 +1173,7 @@ impl Builder<'_> {
             Frame::Html(html) => self.push_node(Node::Html { html }),
             Frame::Inlines { kind, inlines } => match kind {
                 IKind::Paragraph { .. } => {
-                    // Pushes leave up to twice the length in capacity; the IR lives long.
-                    let mut inlines = inlines;
-                    inlines.shrink_to_fit();
-                    for i in &mut inlines {
-                        if let Inline::Text { text } = i {
-                            text.shrink_to_fit();
-                        }
-                    }
-                    let node = match inlines.as_slice() {
-                        [Inline::Math { tex, display: true }] => Node::Math { tex: tex.clone() },
-                        _ => Node::Paragraph { inlines },
-                    };
+                    let node = paragraph(inlines);
                     if let Some(Frame::Container { nodes, .. }) = self.frames.last_mut() {
                         nodes.push(node);
                     }
