@@ -231,7 +231,8 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut skims = Vec::new();
-    let mut pinned = std::collections::HashMap::new();
+    let kept = results.iter().map(|(r, _)| r.as_ref().map_or(0, |r| r.1.len())).sum();
+    let mut pinned = std::collections::HashMap::with_capacity(kept);
     for (read, diags) in results {
         diagnostics.extend(diags);
         if let Some((page, keep, skim)) = read {

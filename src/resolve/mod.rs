@@ -9,6 +9,7 @@ use crate::diag::Diagnostic;
 use crate::ir::page_key;
 use crate::ir::{Block, BlockAddr, EmbedTarget, Graph, GraphIndex, Inline, Page};
 use crate::read::Source;
+use rayon::prelude::*;
 
 pub use assets::AssetCache;
 
@@ -33,11 +34,11 @@ pub fn resolve(graph: &mut Graph, source: &Source, load: &PageLoader) -> (Vec<Di
     }
     // Blocks of stub pages: their diagnostics come when their page is loaded.
     let mut pinned = std::mem::take(&mut graph.pinned);
-    for (addr, block) in pinned.iter_mut() {
-        let file = graph.pages[addr.page as usize].file.clone();
-        link_blocks(&index, &file, std::iter::once(&mut *block), &mut Vec::new());
-        resolver.assets.link(&file, std::iter::once(block), &mut Vec::new());
-    }
+    pinned.par_iter_mut().for_each(|(addr, block)| {
+        let file = &graph.pages[addr.page as usize].file;
+        link_blocks(&index, file, std::iter::once(&mut *block), &mut Vec::new());
+        resolver.assets.link(file, std::iter::once(block), &mut Vec::new());
+    });
     // Blocks pinned only for their images are linked now. A reference shows only the first
     // line of a block with an id: the rest of it need not stay in memory.
     pinned.retain(|_, b| b.uuid.is_some());
