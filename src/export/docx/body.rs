@@ -3,7 +3,7 @@
 //! embedded at a sensible size; worksheet blanks for bold terms and cloze answers.
 
 use super::parts::{list_indent, Page, Rel};
-use super::xml::{attr, text};
+use super::xml::{attr, push_text};
 use super::DocxOptions;
 use crate::diag::Diagnostic;
 use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
@@ -477,32 +477,22 @@ fn run(t: &str, fmt: &Fmt, out: &mut String) {
     if t.is_empty() {
         return;
     }
-    let mut rpr = String::new();
-    if fmt.code {
-        rpr.push_str("<w:rStyle w:val=\"VerbatimChar\"/>");
-    } else if fmt.link {
-        rpr.push_str("<w:rStyle w:val=\"Hyperlink\"/>");
-    } else if fmt.tag {
-        rpr.push_str("<w:rStyle w:val=\"Tag\"/>");
-    }
-    if fmt.math {
-        rpr.push_str("<w:rFonts w:ascii=\"Cambria Math\" w:hAnsi=\"Cambria Math\"/>");
-    }
-    if fmt.bold {
-        rpr.push_str("<w:b/>");
-    }
-    if fmt.italic || fmt.math {
-        rpr.push_str("<w:i/>");
-    }
-    if fmt.strike {
-        rpr.push_str("<w:strike/>");
-    }
-    if fmt.highlight {
-        rpr.push_str("<w:highlight w:val=\"yellow\"/>");
-    }
-    let rpr = if rpr.is_empty() { String::new() } else { format!("<w:rPr>{rpr}</w:rPr>") };
     out.push_str("<w:r>");
-    out.push_str(&rpr);
+    let flags = [
+        (fmt.code, "<w:rStyle w:val=\"VerbatimChar\"/>"),
+        (!fmt.code && fmt.link, "<w:rStyle w:val=\"Hyperlink\"/>"),
+        (!fmt.code && !fmt.link && fmt.tag, "<w:rStyle w:val=\"Tag\"/>"),
+        (fmt.math, "<w:rFonts w:ascii=\"Cambria Math\" w:hAnsi=\"Cambria Math\"/>"),
+        (fmt.bold, "<w:b/>"),
+        (fmt.italic || fmt.math, "<w:i/>"),
+        (fmt.strike, "<w:strike/>"),
+        (fmt.highlight, "<w:highlight w:val=\"yellow\"/>"),
+    ];
+    if flags.iter().any(|f| f.0) {
+        out.push_str("<w:rPr>");
+        flags.iter().filter(|f| f.0).for_each(|f| out.push_str(f.1));
+        out.push_str("</w:rPr>");
+    }
     for (k, line) in t.split('\n').enumerate() {
         if k > 0 {
             out.push_str("<w:br/>");
@@ -512,7 +502,9 @@ fn run(t: &str, fmt: &Fmt, out: &mut String) {
                 out.push_str("<w:tab/>");
             }
             if !piece.is_empty() {
-                let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", text(piece));
+                out.push_str("<w:t xml:space=\"preserve\">");
+                push_text(out, piece);
+                out.push_str("</w:t>");
             }
         }
     }
