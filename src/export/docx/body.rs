@@ -67,20 +67,25 @@ impl<'a> Body<'a> {
     }
 
     pub fn paragraph(&mut self, style: &str, opts: ParaOpts, content: &str) {
-        let mut ppr = format!("<w:pStyle w:val=\"{style}\"/>");
+        let xml = &mut self.st.xml;
+        xml.push_str("<w:p><w:pPr><w:pStyle w:val=\"");
+        xml.push_str(style);
+        xml.push_str("\"/>");
         if opts.keep_next {
-            ppr.push_str("<w:keepNext/>");
+            xml.push_str("<w:keepNext/>");
         }
         if opts.page_break {
-            ppr.push_str("<w:pageBreakBefore/>");
+            xml.push_str("<w:pageBreakBefore/>");
         }
         if let Some((num, lvl)) = opts.num {
-            let _ = write!(ppr, "<w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"{num}\"/></w:numPr>");
+            let _ = write!(xml, "<w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"{num}\"/></w:numPr>");
         }
         if let Some(left) = opts.indent {
-            let _ = write!(ppr, "<w:ind w:left=\"{left}\"/>");
+            let _ = write!(xml, "<w:ind w:left=\"{left}\"/>");
         }
-        let _ = write!(self.st.xml, "<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>");
+        xml.push_str("</w:pPr>");
+        xml.push_str(content);
+        xml.push_str("</w:p>");
     }
 
     /// One page of notes: its blocks under `heading_base` (0 for a single page).
