@@ -17,9 +17,59 @@ pub fn has_pair(text: &[u8], pair: &[u8; 2]) -> bool {
     memchr::memchr_iter(pair[0], text).any(|i| text.get(i + 1) == Some(&pair[1]))
 }
 
+/// A lookup table of the given bytes and of every byte below `below`.
+pub const fn byte_table(bytes: &[u8], below: u8) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = i < below as usize;
+        i += 1;
+    }
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
+/// The first index from `from` of a byte in `table`; `hit` tests the same set by comparisons
+/// (combined with `|`, not `||`: branches would keep the compiler from vectorising).
+/// Whole 32-byte chunks are tested with `hit` without an early exit, which the compiler turns
+/// into vector compares; the chunk with a hit, and the tail, go through the table. Text that
+/// needs escaping is rare: escapers use this to skip to the next byte that matters.
+#[inline]
+pub fn find_in(b: &[u8], from: usize, table: &[bool; 256], hit: impl Fn(u8) -> bool + Copy) -> Option<usize> {
+    let mut at = from;
+    for c in b[from..].chunks_exact(32) {
+        if c.iter().fold(false, |a, &x| a | hit(x)) {
+            break;
+        }
+        at += 32;
+    }
+    b[at..].iter().position(|&x| table[x as usize]).map(|p| at + p)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{has_pair, lines};
+    use super::{byte_table, find_in, has_pair, lines};
+
+    #[test]
+    fn finds_bytes_across_chunks() {
+        const LT: [bool; 256] = byte_table(b"<", 0);
+        let find = |b: &[u8], from| find_in(b, from, &LT, |c| c == b'<');
+        let mut b = vec![b'a'; 100];
+        assert_eq!(find(&b, 0), None);
+        for at in [0, 31, 32, 63, 64, 95, 96, 99] {
+            b[at] = b'<';
+            assert_eq!(find(&b, 0), Some(at));
+            assert_eq!(find(&b, at), Some(at));
+            assert_eq!(find(&b, at + 1), None);
+            b[at] = b'a';
+        }
+        assert_eq!(find(&b, 100), None);
+        assert_eq!(byte_table(b"<", 3).iter().filter(|&&t| t).count(), 4);
+    }
 
     #[test]
     fn lines_split_like_str_split() {

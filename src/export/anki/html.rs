@@ -3,6 +3,7 @@
 //! MathJax delimiters, images pointed at bundled media.
 
 use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
+use crate::text::{byte_table, find_in};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -29,21 +30,38 @@ pub fn escape_attr(s: &str) -> String {
     escape_with(s, true)
 }
 
+/// Bytes escaped or dropped in element text, and in attribute values: as tables, and as
+/// comparisons (which scan faster where nothing is found).
+const TEXT: [bool; 256] = byte_table(b"&<>", 0x20);
+const ATTR: [bool; 256] = byte_table(b"&<>\"'", 0x20);
+
+fn in_text(c: u8) -> bool {
+    (c < 0x20) | (c == b'&') | (c == b'<') | (c == b'>')
+}
+
+fn in_attr(c: u8) -> bool {
+    in_text(c) | (c == b'"') | (c == b'\'')
+}
+
 fn escape_with(s: &str, attr: bool) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 16);
     let mut copied = 0;
     // Only ASCII bytes are escaped or dropped: copy the runs between them.
-    for (i, &c) in b.iter().enumerate() {
-        let with = match c {
+    let next = |from| match attr {
+        false => find_in(b, from, &TEXT, in_text),
+        true => find_in(b, from, &ATTR, in_attr),
+    };
+    while let Some(i) = next(copied) {
+        let with = match b[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'"' if attr => "&quot;",
-            b'\'' if attr => "&#39;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
             // Control characters are not allowed in XML-ish HTML fields.
-            0..0x20 if c != b'\n' && c != b'\t' => "",
-            _ => continue,
+            b'\n' | b'\t' => &s[i..i + 1],
+            _ => "",
         };
         out.push_str(&s[copied..i]);
         out.push_str(with);
@@ -428,6 +446,12 @@ mod tests {
     }
 
     #[test]
+    fn byte_sets_agree() {
+        assert!((0..=255u8).all(|c| super::TEXT[c as usize] == super::in_text(c)));
+        assert!((0..=255u8).all(|c| super::ATTR[c as usize] == super::in_attr(c)));
+    }
+
+    #[test]
     fn escapes_text_and_attributes() {
         use super::{escape, escape_attr};
         assert_eq!(escape("a<b>&\"c\" 'd' é\u{1}\n\t"), "a&lt;b&gt;&amp;\"c\" 'd' é\n\t");
@@ -442,7 +466,31 @@ mod tests {
         assert_eq!(strip_html("&<b>lt;"), "<");
     }
 
+    /// Escaping one character at a time.
+    fn escaped(s: &str, attr: bool) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' if attr => out.push_str("&quot;"),
+                '\'' if attr => out.push_str("&#39;"),
+                '\n' | '\t' => out.push(c),
+                c if (c as u32) < 0x20 => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
     proptest! {
+        #[test]
+        fn escaping_follows_the_rules(s in "[a <>&\"'\n\t\r\u{0}\u{1f}\u{7f}é中😀]{0,80}") {
+            prop_assert_eq!(super::escape(&s), escaped(&s, false));
+            prop_assert_eq!(super::escape_attr(&s), escaped(&s, true));
+        }
+
         #[test]
         fn stripping_follows_the_rules(s in "(<|>|&|lt;|gt;|amp;|quot;|#39;|nbsp;|a|b|é| |\n){0,24}") {
             prop_assert_eq!(strip_html(&s), reference(&s));
