@@ -60,8 +60,10 @@ const PRAGMAS: &str =
 /// tables, each row lands on a random page. That is fine while the tables fit the page cache;
 /// beyond it (a 20,000-page outline deck: 626 MB, SQLite a third of the time, most of it
 /// moving pages in and out), rows go into temporary tables as they come and are copied over
-/// in id order at the end, visiting each page of the tables once.
-const STAGE_AFTER: usize = 40 << 20;
+/// in id order at the end, visiting each page of the tables once. Staging starts once the rows
+/// added would fill the page cache (`cache_size` in [`PRAGMAS`]); a smaller deck, whose pages
+/// stay in memory, is not copied twice.
+const STAGE_AFTER: usize = 64 << 20;
 
 const STAGING: &str = "
 CREATE TEMP TABLE staged_notes AS SELECT * FROM main.notes WHERE 0;
