@@ -8,6 +8,7 @@
 use super::entities;
 use super::outline::{is_fence_line, strip_prefix_ci};
 use crate::ir::{EmbedTarget, Inline, ListItem, Node, Pos};
+use crate::text::byte_table;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 
@@ -266,7 +267,7 @@ fn pulldown_nodes(out: &str, slots: &[Slot], anchors: &[(usize, usize)], starts:
 /// paragraph, apart from `*` emphasis: no other inline markup characters, no line that could
 /// start a block, no hard breaks. Most notes are such text; pulldown-cmark is set aside for it.
 fn is_simple(out: &str) -> bool {
-    const MARKUP: [bool; 256] = byte_set(b"_`[]<>\\&~|");
+    const MARKUP: [bool; 256] = byte_table(b"_`[]<>\\&~|", 0);
     if out.bytes().any(|b| MARKUP[b as usize]) {
         return false;
     }
@@ -436,21 +437,10 @@ struct Protector<'a> {
 
 /// Bytes that may start Logseq syntax (0xEE for stray placeholders), as a table: this scan
 /// runs over every byte of every block. Bare URLs are found separately ([`HTTP`]).
-const SPECIAL: [bool; 256] = byte_set(b"`[({#$=^\\\xEE");
+const SPECIAL: [bool; 256] = byte_table(b"`[({#$=^\\\xEE", 0);
 
 static HTTP: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("http"));
-
-/// A lookup table of the given bytes, for scans that run over every byte of every block.
-const fn byte_set(bytes: &[u8]) -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
-        i += 1;
-    }
-    t
-}
 
 fn is_special(b: u8) -> bool {
     SPECIAL[b as usize]

@@ -581,20 +581,8 @@ fn code_span(text: &str) -> String {
 /// The bytes [`escape_text`] must look at in the middle of a line: escapes, controls, newline,
 /// and 0xC2 (which begins the C1 controls).
 const MID_LINE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 0x20 {
-        t[c] = c != b'\t' as usize;
-        c += 1;
-    }
-    let always = b"\\`*_[]<>|~$";
-    let mut k = 0;
-    while k < always.len() {
-        t[always[k] as usize] = true;
-        k += 1;
-    }
-    t[0x7F] = true;
-    t[0xC2] = true;
+    let mut t = crate::text::byte_table(b"\\`*_[]<>|~$\x7F\xC2", 0x20);
+    t[b'\t' as usize] = false;
     t
 };
 
