@@ -112,32 +112,35 @@ fn graph_of(name: &str, pages: &[(&str, &str)]) -> String {
     dir.to_string_lossy().into_owned()
 }
 
+/// [`compare`] on a graph of the given pages.
+fn compare_pages(name: &str, pages: &[(&str, &str)]) {
+    let g = graph_of(name, pages);
+    compare(&g);
+    std::fs::remove_dir_all(g).unwrap();
+}
+
 #[test]
 fn words_that_look_like_cards_leave_outline_cards_whole() {
     // "card" and "{{" without a flashcard: the deck falls back to outline cards, which need
     // every block.
-    let g = graph_of(
+    compare_pages(
         "lookalikes",
         &[
             ("Words.md", "- The #cardinal points\n\t- north and south\n- A {{unknown macro}} here\n\t- a child\n"),
             ("More.md", "- plain\n\t- child\n"),
         ],
     );
-    compare(&g);
-    std::fs::remove_dir_all(g).unwrap();
 }
 
 #[test]
 fn a_deck_still_reports_references_outside_its_cards() {
-    let g = graph_of(
+    compare_pages(
         "dangling",
         &[
             ("Cards.md", "- Question #card\n\t- answer\n"),
             ("Other.md", "- broken ((99999999-aaaa-4bbb-8ccc-dddddddddddd)) here\n- fine\n"),
         ],
     );
-    compare(&g);
-    std::fs::remove_dir_all(g).unwrap();
 }
 
 #[test]
