@@ -335,18 +335,11 @@ fn decode<'b>(file: &str, bytes: &'b [u8], diags: &mut Vec<Diagnostic>) -> std::
 /// Control characters that XML (Word) forbids and HTML (Anki) drops: reported once per line.
 /// The IR keeps the text as written; each exporter removes what its format cannot hold.
 fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Diagnostic>) {
-    // Bytes, not chars: the C0 controls are single bytes, U+FFFE/U+FFFF are EF BF BE/BF.
-    let bad = |b: &[u8]| {
-        b.iter().enumerate().position(|(i, &c)| {
-            (c < b' ' && !matches!(c, b'\t' | b'\n' | b'\r'))
-                || (c == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
-        })
-    };
-    if bad(text.as_bytes()).is_none() {
+    if first_control_character(text.as_bytes()).is_none() {
         return;
     }
     for (n, line) in text.split('\n').enumerate() {
-        if let Some(col) = bad(line.as_bytes()) {
+        if let Some(col) = first_control_character(line.as_bytes()) {
             diags.push(Diagnostic::warning(
                 "control-character",
                 file,
@@ -356,6 +349,28 @@ fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Diagnostic>) 
             ));
         }
     }
+}
+
+/// Bytes, not chars: the C0 controls but tab, newline and carriage return are single bytes,
+/// U+FFFE/U+FFFF are EF BF BE/BF. Every byte of every page is checked, so whole 32-byte chunks
+/// are skipped at once (see [`crate::text::find_in`]).
+fn first_control_character(b: &[u8]) -> Option<usize> {
+    const LEAD: [bool; 256] = {
+        let mut t = crate::text::byte_table(&[0xEF], b' ');
+        t[b'\t' as usize] = false;
+        t[b'\n' as usize] = false;
+        t[b'\r' as usize] = false;
+        t
+    };
+    let lead = |c: u8| (c < b' ') & (c != b'\t') & (c != b'\n') & (c != b'\r') | (c == 0xEF);
+    let mut from = 0;
+    while let Some(i) = crate::text::find_in(b, from, &LEAD, lead) {
+        if b[i] != 0xEF || b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// Parses one page file.
@@ -521,4 +536,43 @@ fn flashcard_blocks(raw: &[outline::RawBlock], candidate: &dyn Fn(&outline::RawB
     }
     let has_ref = |r: &outline::RawBlock| r.lines.iter().any(|l| crate::text::has_pair(l.text.as_bytes(), b"(("));
     raw.iter().enumerate().map(|(i, r)| in_card[i] || above_card[i] || has_ref(r)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// The rule, byte by byte.
+    fn reference(b: &[u8]) -> Option<usize> {
+        b.iter().enumerate().position(|(i, &c)| {
+            (c < b' ' && !matches!(c, b'\t' | b'\n' | b'\r'))
+                || (c == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+        })
+    }
+
+    #[test]
+    fn noncharacters_and_controls_are_found_in_long_lines() {
+        for bad in ["\u{FFFE}", "\u{FFFF}", "\u{1}", "\u{1F}"] {
+            for at in [0, 31, 32, 33, 63, 64, 100] {
+                let t = format!("{}{bad}{}", "a".repeat(at), "\u{FF5E}a\tb\r\n".repeat(20));
+                assert_eq!(super::first_control_character(t.as_bytes()), Some(at), "{bad:?} at {at}");
+            }
+        }
+        assert_eq!(super::first_control_character("\u{FF5E}\u{FFFD}x\t\r\n".repeat(30).as_bytes()), None);
+    }
+
+    proptest! {
+        #[test]
+        fn control_characters_are_found_as_byte_by_byte(
+            b in proptest::collection::vec(
+                // Mostly plain text, so that whole 32-byte chunks hold nothing to find.
+                prop_oneof![60 => Just(b'a'), 1 => Just(b'\t'), 1 => Just(b'\n'), 1 => Just(b'\r'),
+                            1 => Just(0x01), 1 => Just(0x1F), 2 => Just(0xEF), 2 => Just(0xBF),
+                            2 => Just(0xBE), 1 => Just(0xBD), 1 => any::<u8>()],
+                0..300,
+            )
+        ) {
+            prop_assert_eq!(super::first_control_character(&b), reference(&b));
+        }
+    }
 }
