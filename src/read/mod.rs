@@ -232,7 +232,7 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
     let mut pages = Vec::with_capacity(results.len());
     let mut skims = Vec::new();
     let kept = results.iter().map(|(r, _)| r.as_ref().map_or(0, |r| r.1.len())).sum();
-    let mut pinned = std::collections::HashMap::with_capacity(kept);
+    let mut pinned = crate::ir::FastMap::with_capacity_and_hasher(kept, Default::default());
     for (read, diags) in results {
         diagnostics.extend(diags);
         if let Some((page, keep, skim)) = read {
