@@ -17,6 +17,23 @@ pub fn page_key(title: &str) -> String {
     title.trim().to_lowercase()
 }
 
+impl super::GraphIndex {
+    /// The page a name refers to ([`page_key`]). This runs for every link and tag of a graph:
+    /// a short ASCII name is case-folded on the stack instead of into a new string.
+    pub fn page(&self, name: &str) -> Option<u32> {
+        let t = name.trim();
+        let mut buf = [0u8; 64];
+        if t.len() <= buf.len() && t.is_ascii() {
+            let key = &mut buf[..t.len()];
+            key.copy_from_slice(t.as_bytes());
+            // What `to_lowercase` does to ASCII text.
+            key.make_ascii_lowercase();
+            return std::str::from_utf8(key).ok().and_then(|k| self.pages.get(k)).copied();
+        }
+        self.pages.get(&page_key(name)).copied()
+    }
+}
+
 /// The text a reader sees, markup dropped (refs by name or label, clozes by answer).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut s = String::new();
@@ -210,7 +227,7 @@ impl Graph {
     }
 
     pub fn page_by_name(&self, name: &str) -> Option<u32> {
-        self.index.pages.get(&page_key(name)).copied()
+        self.index.page(name)
     }
 
     /// What a block reference shows, given the blocks already being expanded: the target's
@@ -276,5 +293,36 @@ pub fn remap_page(page: &mut Page, map: &[Option<u32>]) {
             }
             _ => {}
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_key;
+
+    #[test]
+    fn pages_are_found_by_the_same_key_as_page_key() {
+        let names = [
+            "Topic 12",
+            "topic 12",
+            "  TOPIC 12\t",
+            "Ünïcode Page",
+            "ΣΟΦΙΑ",
+            "a/b c",
+            "",
+            "x".repeat(64).as_str(),
+            "X".repeat(65).as_str(),
+            "Straße",
+        ]
+        .map(String::from);
+        let mut index = crate::ir::GraphIndex::default();
+        for (i, n) in names.iter().enumerate() {
+            index.pages.entry(page_key(n)).or_insert(i as u32);
+        }
+        for n in names.iter().chain(&["nope".to_string(), "x".repeat(65), "STRASSE".into()]) {
+            assert_eq!(index.page(n), index.pages.get(&page_key(n)).copied(), "{n:?}");
+            assert_eq!(index.page(&n.to_uppercase()), index.pages.get(&page_key(&n.to_uppercase())).copied(), "{n:?}");
+        }
+        assert_eq!(index.page("  topic 12 "), Some(0));
     }
 }

@@ -83,7 +83,7 @@ fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnosti
                 want.insert(addr.page);
                 let to = match target {
                     EmbedTarget::Block { uuid } => graph.index.blocks.get(uuid.as_str()).map(|a| a.page),
-                    EmbedTarget::Page { name } => graph.index.pages.get(&page_key(name)).copied(),
+                    EmbedTarget::Page { name } => graph.index.page(name),
                 };
                 want.extend(to);
             }
@@ -173,7 +173,7 @@ fn link_blocks<'b>(
     for block in blocks {
         crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| match inline {
             Inline::PageRef { name, page, .. } | Inline::Tag { name, page } => {
-                *page = index.pages.get(&page_key(name)).copied();
+                *page = index.page(name);
             }
             Inline::BlockRef { uuid, target, pos, .. } => {
                 *target = index.blocks.get(uuid.as_str()).copied();
@@ -192,7 +192,7 @@ fn link_blocks<'b>(
                         block.is_none().then(|| format!("embedded block (({uuid})) does not exist"))
                     }
                     EmbedTarget::Page { name } => {
-                        *page = index.pages.get(&page_key(name)).copied();
+                        *page = index.page(name);
                         page.is_none().then(|| format!("embedded page [[{name}]] does not exist"))
                     }
                 };
