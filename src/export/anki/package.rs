@@ -70,6 +70,16 @@ CREATE TEMP TABLE staged_notes AS SELECT * FROM main.notes WHERE 0;
 CREATE TEMP TABLE staged_cards AS SELECT * FROM main.cards WHERE 0;
 ";
 
+/// Inserts into the tables, or (index 1) into their staging copies.
+const INSERT_NOTE: [&str; 2] = [
+    "INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')",
+    "INSERT INTO temp.staged_notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')",
+];
+const INSERT_CARD: [&str; 2] = [
+    "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+    "INSERT INTO temp.staged_cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+];
+
 /// Copying in id order needs little cache, and SQLite's sorter sizes its memory from it.
 const UNSTAGE: &str = "
 PRAGMA cache_size = -16384;
@@ -216,19 +226,10 @@ impl Collection {
         }
         let staged = self.added >= self.stage_after;
         self.added += fields.len() + n.sort.len() + n.guid.len() + tags.len() + 64 * (1 + n.cards.len());
-        let (notes, cards) = if staged { ("temp.staged_notes", "temp.staged_cards") } else { ("notes", "cards") };
-        let mut ins_note = self
-            .db
-            .prepare_cached(&format!("INSERT INTO {notes} VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')"))
-            .map_err(sql)?;
+        let mut ins_note = self.db.prepare_cached(INSERT_NOTE[staged as usize]).map_err(sql)?;
         ins_note.execute(params![n.id, n.guid, n.model, n.modified, tags, fields, n.sort, csum]).map_err(sql)?;
         self.notes += 1;
-        let mut ins_card = self
-            .db
-            .prepare_cached(&format!(
-                "INSERT INTO {cards} VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')"
-            ))
-            .map_err(sql)?;
+        let mut ins_card = self.db.prepare_cached(INSERT_CARD[staged as usize]).map_err(sql)?;
         for c in &mut n.cards {
             while !self.card_ids.insert(c.id) {
                 c.id += 1;
@@ -250,28 +251,23 @@ impl Collection {
         path: &Path,
     ) -> Result<(), String> {
         let Collection { tmp, db, .. } = self;
-        db.execute_batch(UNSTAGE).map_err(sql)?;
-        let default_deck = Deck { id: 1, name: "Default".into() };
-        let all: Vec<&Deck> = std::iter::once(&default_deck).chain(decks).collect();
-        let first_deck = decks.first().map_or(1, |d| d.id);
-        let conf = json!({
-            "activeDecks": [first_deck], "curDeck": first_deck, "newSpread": 0, "collapseTime": 1200,
-            "timeLim": 0, "estTimes": true, "dueCounts": true, "curModel": notetypes::BASIC_ID.to_string(),
-            "nextPos": 1, "sortType": "noteFld", "sortBackwards": false, "addToCur": true,
-        });
+        // The collection row's JSON (thousands of decks for a large graph) is made while
+        // SQLite copies staged rows and builds the indexes.
+        let (db, row) = rayon::join(
+            move || -> Result<Connection, String> {
+                db.execute_batch(UNSTAGE).map_err(sql)?;
+                db.execute_batch(INDEXES).map_err(sql)?;
+                Ok(db)
+            },
+            || col_row(decks),
+        );
+        let db = db?;
+        let (conf, models, decks, dconf) = row;
         db.execute(
             "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-            params![
-                created,
-                created * 1000,
-                conf.to_string(),
-                notetypes::models(first_deck).to_string(),
-                decks_json(&all),
-                deck_preset().to_string()
-            ],
+            params![created, created * 1000, conf, models, decks, dconf],
         )
         .map_err(sql)?;
-        db.execute_batch(INDEXES).map_err(sql)?;
         db.execute_batch("COMMIT").map_err(sql)?;
         db.close().map_err(|(_, e)| sql(e))?;
 
@@ -287,6 +283,19 @@ impl Collection {
         }
         zip.finish(out).map_err(io)
     }
+}
+
+/// The collection row's `conf`, `models`, `decks` and `dconf` columns.
+fn col_row(decks: &[Deck]) -> (String, String, String, String) {
+    let default_deck = Deck { id: 1, name: "Default".into() };
+    let all: Vec<&Deck> = std::iter::once(&default_deck).chain(decks).collect();
+    let first_deck = decks.first().map_or(1, |d| d.id);
+    let conf = json!({
+        "activeDecks": [first_deck], "curDeck": first_deck, "newSpread": 0, "collapseTime": 1200,
+        "timeLim": 0, "estTimes": true, "dueCounts": true, "curModel": notetypes::BASIC_ID.to_string(),
+        "nextPos": 1, "sortType": "noteFld", "sortBackwards": false, "addToCur": true,
+    });
+    (conf.to_string(), notetypes::models(first_deck).to_string(), decks_json(&all), deck_preset().to_string())
 }
 
 /// Notes of an `.apkg` (guid → mod and content), read back from its collection.
