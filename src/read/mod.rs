@@ -479,6 +479,7 @@ fn read_markdown(
         Mode::Flashcards => flashcard_blocks(&raw, &candidate),
     };
     let mut blocks = Vec::with_capacity(raw.len());
+    let mut scratch = block::Scratch::default();
     let mut page_props = Vec::new();
     let mut flashcards = false;
     for (i, r) in raw.iter().enumerate() {
@@ -490,12 +491,13 @@ fn read_markdown(
             blocks.push(crate::ir::Block { line: r.line, depth: r.depth, parent: r.parent, ..crate::ir::Block::EMPTY });
             continue;
         }
-        let built = block::build_block(r, ctx, file, full, diags);
+        let built = block::build_block(r, ctx, file, full, &mut scratch, diags);
         if full || !built.block.body.is_empty() {
             flashcards |= crate::ir::is_flashcard(&built.block);
         } else if skim_card && !flashcards {
             // The skim must know whether the graph has flashcards: parse to tell, then forget.
-            flashcards = crate::ir::is_flashcard(&block::build_block(r, ctx, file, true, &mut Vec::new()).block);
+            flashcards =
+                crate::ir::is_flashcard(&block::build_block(r, ctx, file, true, &mut scratch, &mut Vec::new()).block);
         }
         // Directives anywhere in the file; a later one replaces an earlier one.
         for d in built.page_directives {
