@@ -586,6 +586,19 @@ const MID_LINE: [bool; 256] = {
     t
 };
 
+/// [`MID_LINE`] by comparisons (tab too: the table has the last word), for
+/// [`crate::text::find_in`]; neighbouring bytes are tested as ranges.
+fn mid_line(c: u8) -> bool {
+    (c < 0x20)
+        | (c == b'$')
+        | (c == b'*')
+        | (c.wrapping_sub(b'<') < 3)
+        | (c.wrapping_sub(b'[') < 3)
+        | (c.wrapping_sub(b'_') < 2)
+        | (c.wrapping_sub(b'|') < 4)
+        | (c == 0xC2)
+}
+
 /// Escapes what CommonMark would read as markup in plain text: `\\ ` * _ [ ] < > | ~ $`
 /// always, `# + - =` at the start of a line (after spaces), `.` and `)` after digits that begin a
 /// line (an ordered list); control characters other than tab and newline are dropped. One pass
@@ -601,8 +614,8 @@ fn escape_text(s: &str) -> String {
     while i < b.len() {
         if !(line_start || line_begin || digits) {
             // Mid-line, only these bytes matter (the others leave the three flags false).
-            match b[i..].iter().position(|&c| MID_LINE[c as usize]) {
-                Some(k) => i += k,
+            match crate::text::find_in(b, i, &MID_LINE, mid_line) {
+                Some(k) => i = k,
                 None => break,
             }
         }
@@ -678,7 +691,25 @@ mod tests {
         assert_eq!(escape_text("a\u{0}b\u{85}c\u{7f}é\t$"), "abcé\t\\$");
     }
 
+    #[test]
+    fn mid_line_compares_cover_the_table() {
+        for c in 0..=255u8 {
+            assert!(!super::MID_LINE[c as usize] || super::mid_line(c), "{c:#x}");
+        }
+    }
+
     proptest! {
+        /// Long plain stretches around one byte that matters: the scan skips whole chunks.
+        #[test]
+        fn escapes_are_found_after_long_plain_text(
+            a in "[a-z ]{0,80}",
+            c in "[*_\\[\\]<>|~$`\\\\\u{1}\u{7f}\u{85}\n]",
+            b in "[a-z .]{0,80}",
+        ) {
+            let s = format!("x{a}{c}{b}");
+            prop_assert_eq!(escape_text(&s), reference(&s));
+        }
+
         #[test]
         fn escaping_follows_the_rules(s in "[a1-9 .)#+=*_\\\\`$|~<>\\[\\]\n\t\u{0}\u{1}\u{7f}\u{85}\u{a0}é中😀-]{0,30}") {
             prop_assert_eq!(escape_text(&s), reference(&s));
