@@ -33,16 +33,17 @@ pub const fn byte_table(bytes: &[u8], below: u8) -> [bool; 256] {
     t
 }
 
-/// The first index from `from` of a byte in `table`; `hit` tests the same set by comparisons
-/// (combined with `|`, not `||`: branches would keep the compiler from vectorising).
-/// Whole 32-byte chunks are tested with `hit` without an early exit, which the compiler turns
-/// into vector compares; the chunk with a hit, and the tail, go through the table. Text that
-/// needs escaping is rare: escapers use this to skip to the next byte that matters.
+/// The first index from `from` of a byte in `table`; `hit` tests the same set, or a superset,
+/// by comparisons (combined with `|`, not `||`: branches would keep the compiler from
+/// vectorising; neighbouring bytes as one range test). Whole 32-byte chunks are tested with
+/// `hit` without an early exit, OR-ed as bytes (an OR of bools is not always vectorised), which
+/// the compiler turns into vector compares; the chunk with a hit, and the tail, go through the
+/// table. Bytes that matter are rare in most text: scanners use this to skip to the next one.
 #[inline]
 pub fn find_in(b: &[u8], from: usize, table: &[bool; 256], hit: impl Fn(u8) -> bool + Copy) -> Option<usize> {
     let mut at = from;
     for c in b[from..].chunks_exact(32) {
-        if c.iter().fold(false, |a, &x| a | hit(x)) {
+        if c.iter().fold(0u8, |a, &x| a | hit(x) as u8) != 0 {
             break;
         }
         at += 32;

@@ -263,12 +263,24 @@ fn pulldown_nodes(out: &str, slots: &[Slot], anchors: &[(usize, usize)], starts:
     b.finish()
 }
 
+/// Inline markup characters other than `*` (see [`is_simple`]).
+const MARKUP: [bool; 256] = byte_table(b"_`[]<>\\&~|", 0);
+
+/// A superset of [`MARKUP`] in five range tests (`=` and `}` come along), for
+/// [`crate::text::find_in`]: simple text has none of these bytes, so whole chunks are skipped.
+fn near_markup(b: u8) -> bool {
+    (b.wrapping_sub(b'[') < 3)
+        | (b.wrapping_sub(b'<') < 3)
+        | (b.wrapping_sub(b'_') < 2)
+        | (b.wrapping_sub(b'|') < 3)
+        | (b == b'&')
+}
+
 /// Text (after the Logseq syntax was swapped out) in which CommonMark finds nothing but one
 /// paragraph, apart from `*` emphasis: no other inline markup characters, no line that could
 /// start a block, no hard breaks. Most notes are such text; pulldown-cmark is set aside for it.
 fn is_simple(out: &str) -> bool {
-    const MARKUP: [bool; 256] = byte_table(b"_`[]<>\\&~|", 0);
-    if out.bytes().any(|b| MARKUP[b as usize]) {
+    if crate::text::find_in(out.as_bytes(), 0, &MARKUP, near_markup).is_some() {
         return false;
     }
     let last = out.matches('\n').count();
@@ -442,8 +454,16 @@ const SPECIAL: [bool; 256] = byte_table(b"`[({#$=^\\\xEE", 0);
 static HTTP: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("http"));
 
-fn is_special(b: u8) -> bool {
-    SPECIAL[b as usize]
+/// [`SPECIAL`] by comparisons, for [`crate::text::find_in`].
+fn special_hit(b: u8) -> bool {
+    (b.wrapping_sub(b'#') < 2)
+        | (b == b'(')
+        | (b == b'=')
+        | (b.wrapping_sub(b'[') < 2)
+        | (b == b'^')
+        | (b == b'`')
+        | (b == b'{')
+        | (b == 0xEE)
 }
 
 impl<'a> Protector<'a> {
@@ -455,7 +475,7 @@ impl<'a> Protector<'a> {
         let mut next_http = http(0);
         let mut i = 0;
         while i < bytes.len() {
-            let special = bytes[i..].iter().position(|&b| is_special(b)).map_or(bytes.len(), |p| i + p);
+            let special = crate::text::find_in(bytes, i, &SPECIAL, special_hit).unwrap_or(bytes.len());
             let next = special.min(next_http);
             self.out.push_str(&s[i..next]);
             i = next;
@@ -1252,6 +1272,14 @@ fn heading_level(l: HeadingLevel) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn byte_compares_cover_their_tables() {
+        for b in 0..=255u8 {
+            assert!(!super::MARKUP[b as usize] || super::near_markup(b), "{b:#x}");
+            assert_eq!(super::SPECIAL[b as usize], super::special_hit(b), "{b:#x}");
+        }
+    }
+
     use super::*;
 
     fn inl(s: &str) -> Vec<Inline> {
