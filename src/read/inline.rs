@@ -1272,15 +1272,15 @@ fn heading_level(l: HeadingLevel) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn byte_compares_cover_their_tables() {
         for b in 0..=255u8 {
-            assert!(!super::MARKUP[b as usize] || super::near_markup(b), "{b:#x}");
-            assert_eq!(super::SPECIAL[b as usize], super::special_hit(b), "{b:#x}");
+            assert!(!MARKUP[b as usize] || near_markup(b), "{b:#x}");
+            assert_eq!(SPECIAL[b as usize], special_hit(b), "{b:#x}");
         }
     }
-
-    use super::*;
 
     fn inl(s: &str) -> Vec<Inline> {
         parse_inline(s, &InlineCtx { macros: &HashMap::new() })

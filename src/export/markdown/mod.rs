@@ -382,7 +382,7 @@ impl Writer<'_> {
                 }
             }
             Node::Rule => out.push_str("---"),
-            Node::Html { html } => out.push_str(&escape_text(html)),
+            Node::Html { html } => escape_into(out, html),
         }
     }
 
@@ -429,7 +429,7 @@ impl Writer<'_> {
 
     fn inline(&mut self, i: &Inline, out: &mut String) {
         match i {
-            Inline::Text { text } => out.push_str(&escape_text(text)),
+            Inline::Text { text } => escape_into(out, text),
             Inline::Code { text } => out.push_str(&code_span(text)),
             Inline::Strong { children } => self.wrapped("**", children, out),
             Inline::Emphasis { children } => self.wrapped("*", children, out),
@@ -512,7 +512,7 @@ impl Writer<'_> {
                 let d = if *display { "$$" } else { "$" };
                 let _ = write!(out, "{d}{tex}{d}");
             }
-            Inline::Html { html } => out.push_str(&escape_text(html)),
+            Inline::Html { html } => escape_into(out, html),
             Inline::SoftBreak => out.push('\n'),
             Inline::HardBreak => out.push_str("\\\n"),
         }
@@ -604,8 +604,14 @@ fn mid_line(c: u8) -> bool {
 /// line (an ordered list); control characters other than tab and newline are dropped. One pass
 /// over the bytes, copying the runs between escapes.
 fn escape_text(s: &str) -> String {
-    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 8);
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape_text`], appended to `out`.
+fn escape_into(out: &mut String, s: &str) {
+    let b = s.as_bytes();
     let mut line_start = true; // only spaces since the line began
     let mut line_begin = true; // right where a line begins
     let mut digits = false; // one digit or more since the line began, and nothing else
@@ -653,7 +659,6 @@ fn escape_text(s: &str) -> String {
         i += len;
     }
     out.push_str(&s[copied..]);
-    out
 }
 
 #[cfg(test)]
