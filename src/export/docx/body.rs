@@ -54,11 +54,36 @@ pub struct Body<'a> {
     /// Smallest heading size on the current page (its top level).
     heading_min: u8,
     file: String,
+    /// A cleared buffer for a paragraph's runs: paragraphs are made one after another, so one
+    /// buffer serves them all (one nested inside another takes a new one).
+    spare: String,
 }
 
 impl<'a> Body<'a> {
     pub fn new(graph: &'a Graph, opts: &'a DocxOptions, page: Page, st: &'a mut DocState) -> Self {
-        Body { graph, opts, page, st, stack: Vec::new(), heading_base: 0, heading_min: 1, file: String::new() }
+        Body {
+            graph,
+            opts,
+            page,
+            st,
+            stack: Vec::new(),
+            heading_base: 0,
+            heading_min: 1,
+            file: String::new(),
+            spare: String::new(),
+        }
+    }
+
+    fn take_runs(&mut self) -> String {
+        let mut runs = std::mem::take(&mut self.spare);
+        runs.clear();
+        runs
+    }
+
+    /// A paragraph of `runs` (from [`take_runs`](Self::take_runs)), whose buffer is kept.
+    fn paragraph_of(&mut self, style: &str, opts: ParaOpts, runs: String) {
+        self.paragraph(style, opts, &runs);
+        self.spare = runs;
     }
 
     fn rid(&self) -> String {
@@ -94,8 +119,7 @@ impl<'a> Body<'a> {
         self.heading_base = heading_base;
         self.heading_min = p.blocks.iter().filter_map(|b| b.heading).min().unwrap_or(1);
         self.file = p.file.clone();
-        let roots = p.roots.clone();
-        for r in roots {
+        for &r in &p.roots {
             self.block(BlockAddr { page, block: r }, 0);
         }
     }
@@ -124,14 +148,14 @@ impl<'a> Body<'a> {
         let child_level;
         if let (Some(size), false) = (block.heading, block.pre_block) {
             let n = (self.heading_base + size.saturating_sub(self.heading_min) + 1).clamp(1, 9);
-            let mut runs = String::new();
+            let mut runs = self.take_runs();
             self.marker_run(marker, &mut runs);
             for node in &block.body {
                 if let Node::Paragraph { inlines } | Node::Heading { inlines, .. } = node {
                     self.runs(inlines, &Fmt::default(), &mut runs);
                 }
             }
-            self.paragraph(&format!("Heading{n}"), ParaOpts { keep_next: true, ..Default::default() }, &runs);
+            self.paragraph_of(&format!("Heading{n}"), ParaOpts { keep_next: true, ..Default::default() }, runs);
             child_level = 0;
         } else {
             let lvl = level.min(MAX_LEVEL);
@@ -139,7 +163,7 @@ impl<'a> Body<'a> {
             for node in &block.body {
                 match node {
                     Node::Paragraph { inlines } if first => {
-                        let mut runs = String::new();
+                        let mut runs = self.take_runs();
                         self.marker_run(marker, &mut runs);
                         // A bullet would sit at the foot of a lone picture: the bullet line
                         // carries the image's description and the picture follows below it.
@@ -148,7 +172,7 @@ impl<'a> Body<'a> {
                             runs.push_str("<w:r><w:br/></w:r>");
                         }
                         self.runs(inlines, &Fmt::default(), &mut runs);
-                        self.paragraph("Compact", ParaOpts { num: Some((1, lvl)), ..Default::default() }, &runs);
+                        self.paragraph_of("Compact", ParaOpts { num: Some((1, lvl)), ..Default::default() }, runs);
                     }
                     other => self.node(other, lvl, first),
                 }
@@ -160,14 +184,13 @@ impl<'a> Body<'a> {
             if let Some(b) = b {
                 self.block(b, child_level);
             } else if let Some(p) = p {
-                let roots = self.graph.pages[p as usize].roots.clone();
-                for r in roots {
+                let graph = self.graph;
+                for &r in &graph.pages[p as usize].roots {
                     self.block(BlockAddr { page: p, block: r }, child_level);
                 }
             }
         }
-        let children = block.children.clone();
-        for c in children {
+        for &c in &block.children {
             self.block(BlockAddr { page: addr.page, block: c }, child_level);
         }
         self.stack.pop();
@@ -185,10 +208,10 @@ impl<'a> Body<'a> {
         let plain = ParaOpts { indent, ..Default::default() };
         match node {
             Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
-                let mut runs = String::new();
+                let mut runs = self.take_runs();
                 self.runs(inlines, &Fmt::default(), &mut runs);
                 let opts = if first { ParaOpts { num: Some((1, lvl)), ..Default::default() } } else { plain };
-                self.paragraph("Compact", opts, &runs);
+                self.paragraph_of("Compact", opts, runs);
             }
             Node::Code { text: code, .. } => {
                 let mut runs = String::new();
