@@ -87,23 +87,21 @@ impl<'a> Renderer<'a> {
         Renderer { graph, media, cloze_numbers: None, cloze_index: 0, stack: Vec::new(), used_media: Vec::new() }
     }
 
-    /// A block's own content (not its children).
-    pub fn block(&mut self, addr: BlockAddr) -> String {
+    /// A block's own content (not its children), appended to `out`.
+    fn block_into(&mut self, addr: BlockAddr, out: &mut String) {
         let block = self.graph.block(addr);
         self.stack.push(addr);
-        let mut out = String::new();
         let many = block.body.len() > 1;
         for n in &block.body {
             if many && matches!(n, Node::Paragraph { .. } | Node::Heading { .. }) {
                 out.push_str("<div>");
-                self.node(n, &mut out);
+                self.node(n, out);
                 out.push_str("</div>");
             } else {
-                self.node(n, &mut out);
+                self.node(n, out);
             }
         }
         self.stack.pop();
-        out
     }
 
     /// A block's own content with some inlines (card markers) dropped.
@@ -128,39 +126,39 @@ impl<'a> Renderer<'a> {
 
     /// The children of a block as a nested list (empty blocks without children skipped).
     pub fn children(&mut self, addr: BlockAddr) -> String {
-        let page = &self.graph.pages[addr.page as usize];
-        let kids: Vec<u32> = page.blocks[addr.block as usize].children.clone();
-        self.list(addr.page, &kids)
+        let mut out = String::new();
+        self.children_into(addr, &mut out);
+        out
     }
 
-    fn list(&mut self, page: u32, blocks: &[u32]) -> String {
-        let p = &self.graph.pages[page as usize];
-        let visible: Vec<u32> = blocks
-            .iter()
-            .copied()
-            .filter(|&b| {
-                let blk = &p.blocks[b as usize];
-                let blank = blk.is_empty() && blk.children.is_empty();
-                let properties_only = blk.pre_block && blk.body.is_empty();
-                !(blank || properties_only)
-            })
-            .collect();
-        if visible.is_empty() || self.stack.len() > MAX_EXPANSION {
-            return String::new();
+    fn children_into(&mut self, addr: BlockAddr, out: &mut String) {
+        let graph = self.graph;
+        self.list_into(addr.page, &graph.pages[addr.page as usize].blocks[addr.block as usize].children, out);
+    }
+
+    fn list_into(&mut self, page: u32, blocks: &[u32], out: &mut String) {
+        let graph = self.graph;
+        let p = &graph.pages[page as usize];
+        let visible = |b: &&u32| {
+            let blk = &p.blocks[**b as usize];
+            let blank = blk.is_empty() && blk.children.is_empty();
+            let properties_only = blk.pre_block && blk.body.is_empty();
+            !(blank || properties_only)
+        };
+        if !blocks.iter().any(|b| visible(&b)) || self.stack.len() > MAX_EXPANSION {
+            return;
         }
-        let mut out = String::from("<ul>");
-        for b in visible {
+        out.push_str("<ul>");
+        for &b in blocks.iter().filter(visible) {
             let addr = BlockAddr { page, block: b };
             out.push_str("<li>");
-            out.push_str(&self.block(addr));
+            self.block_into(addr, out);
             self.stack.push(addr);
-            let kids = self.children(addr);
+            self.children_into(addr, out);
             self.stack.pop();
-            out.push_str(&kids);
             out.push_str("</li>");
         }
         out.push_str("</ul>");
-        out
     }
 
     fn node(&mut self, n: &Node, out: &mut String) {
@@ -288,11 +286,11 @@ impl<'a> Renderer<'a> {
                     if self.stack.contains(b) {
                         out.push_str("<span class=\"missing\">[embed cycle]</span>");
                     } else {
-                        out.push_str(&self.list(b.page, &[b.block]));
+                        self.list_into(b.page, &[b.block], out);
                     }
                 } else if let Some(p) = page {
-                    let roots = self.graph.pages[*p as usize].roots.clone();
-                    out.push_str(&self.list(*p, &roots));
+                    let graph = self.graph;
+                    self.list_into(*p, &graph.pages[*p as usize].roots, out);
                 } else {
                     out.push_str("<span class=\"missing\">[missing embed]</span>");
                 }
