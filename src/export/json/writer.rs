@@ -152,6 +152,15 @@ impl Compound<'_, '_> {
     }
 }
 
+/// Narrower integers are written as the widest of their sign.
+macro_rules! widen {
+    ($($method:ident($t:ty)),* => $wide:ident) => {$(
+        fn $method(self, v: $t) -> Result {
+            self.$wide(v.into())
+        }
+    )*};
+}
+
 impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     type Ok = ();
     type Error = Error;
@@ -167,30 +176,14 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         self.out.extend_from_slice(if v { b"true" } else { b"false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.serialize_i64(v.into())
-    }
+    widen!(serialize_i8(i8), serialize_i16(i16), serialize_i32(i32) => serialize_i64);
+    widen!(serialize_u8(u8), serialize_u16(u16), serialize_u32(u32) => serialize_u64);
     fn serialize_i64(self, v: i64) -> Result {
         if v < 0 {
             self.out.push(b'-');
         }
         self.number(v.unsigned_abs());
         Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.serialize_u64(v.into())
     }
     fn serialize_u64(self, v: u64) -> Result {
         self.number(v);
@@ -285,38 +278,23 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.done()
-    }
+/// Arrays: sequences, tuples and tuple structs differ only in their method's name.
+macro_rules! elements {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Compound<'_, '_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+                self.element(value)
+            }
+            fn end(self) -> Result {
+                self.done()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.done()
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.done()
-    }
-}
+elements!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field);
 
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
