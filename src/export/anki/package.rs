@@ -250,12 +250,17 @@ impl Collection {
         out: &mut dyn Sink,
         path: &Path,
     ) -> Result<(), String> {
-        let Collection { tmp, db, .. } = self;
+        let Collection { tmp, db, added, stage_after, .. } = self;
+        // Rows were staged only past the threshold; a smaller deck keeps its cache (and its
+        // pages in it) for the indexes.
+        let staged = added > stage_after;
         // The collection row's JSON (thousands of decks for a large graph) is made while
         // SQLite copies staged rows and builds the indexes.
         let (db, row) = rayon::join(
             move || -> Result<Connection, String> {
-                db.execute_batch(UNSTAGE).map_err(sql)?;
+                if staged {
+                    db.execute_batch(UNSTAGE).map_err(sql)?;
+                }
                 db.execute_batch(INDEXES).map_err(sql)?;
                 Ok(db)
             },
