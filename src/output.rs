@@ -50,18 +50,47 @@ pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError
     let resolved = if exists {
         std::fs::canonicalize(out).ok()
     } else {
-        std::fs::canonicalize(parent).ok().and_then(|p| out.file_name().map(|n| p.join(n)))
+        real_folder(parent).and_then(|p| out.file_name().map(|n| p.join(n)))
     };
-    let Some(out_real) = resolved else { return Ok(()) };
-    let is_page = matches!(out.extension().and_then(|e| e.to_str()), Some("md" | "markdown" | "org"));
-    for i in inputs {
-        let Ok(input_real) = std::fs::canonicalize(i) else { continue };
-        let inside = input_real.is_dir() && out_real.starts_with(&input_real);
-        if out_real == input_real || (inside && (exists || is_page)) {
-            return Err(OutputError::WouldOverwriteInput(out.to_path_buf()));
-        }
+    match resolved {
+        Some(out_real) => Inputs::new(inputs).check(out, &out_real, exists),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Where a folder is or will be: its nearest existing ancestor resolved (links followed), with
+/// the rest of the path after it. A folder the output creates inside an input is still inside.
+fn real_folder(folder: &Path) -> Option<PathBuf> {
+    let mut base = folder;
+    loop {
+        let here = if base.as_os_str().is_empty() { Path::new(".") } else { base };
+        if let Ok(real) = std::fs::canonicalize(here) {
+            return Some(real.join(folder.strip_prefix(base).ok()?));
+        }
+        base = base.parent()?;
+    }
+}
+
+/// The inputs, resolved once: a build checks tens of thousands of outputs against them.
+struct Inputs(Vec<(PathBuf, bool)>);
+
+impl Inputs {
+    fn new(inputs: &[PathBuf]) -> Self {
+        let real = inputs.iter().filter_map(|i| std::fs::canonicalize(i).ok());
+        Inputs(real.map(|r| (r.clone(), r.is_dir())).collect())
+    }
+
+    /// [`check_not_input`] for an output whose real path is known.
+    fn check(&self, out: &Path, out_real: &Path, exists: bool) -> Result<(), OutputError> {
+        let is_page = matches!(out.extension().and_then(|e| e.to_str()), Some("md" | "markdown" | "org"));
+        for (input_real, is_dir) in &self.0 {
+            let inside = *is_dir && out_real.starts_with(input_real);
+            if out_real == input_real || (inside && (exists || is_page)) {
+                return Err(OutputError::WouldOverwriteInput(out.to_path_buf()));
+            }
+        }
+        Ok(())
+    }
 }
 
 const STAGING: &str = ".notes-export-staging-";
@@ -99,9 +128,28 @@ impl Staging {
     /// Moves the staged tree into place, after checking that no file lands on an input.
     pub fn commit(self, inputs: &[PathBuf]) -> Result<(), OutputError> {
         let staged = self.path().to_path_buf();
+        // As check_not_input, with the inputs and each folder resolved once (a build stages
+        // tens of thousands of files): a target that exists and is not a link resolves to its
+        // folder's real path and its name.
+        let guard = Inputs::new(inputs);
+        let mut folders: std::collections::HashMap<PathBuf, Option<PathBuf>> = Default::default();
         for entry in walkdir::WalkDir::new(&staged).into_iter().flatten().filter(|e| e.file_type().is_file()) {
             let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
-            check_not_input(&self.dir.join(rel), inputs)?;
+            let out = self.dir.join(rel);
+            let meta = std::fs::symlink_metadata(&out).ok();
+            let link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
+            // A link to nowhere does not exist, as for check_not_input.
+            let exists = if link { out.exists() } else { meta.is_some() };
+            let resolved = if exists && link {
+                std::fs::canonicalize(&out).ok()
+            } else {
+                let parent = out.parent().unwrap_or(Path::new(".")).to_path_buf();
+                let real = folders.entry(parent).or_insert_with_key(|p| real_folder(p));
+                real.as_ref().and_then(|p| out.file_name().map(|n| p.join(n)))
+            };
+            if let Some(out_real) = resolved {
+                guard.check(&out, &out_real, exists)?;
+            }
         }
         let mut tops: Vec<std::ffi::OsString> =
             std::fs::read_dir(&staged).map_err(io(&staged))?.flatten().map(|e| e.file_name()).collect();

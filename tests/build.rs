@@ -217,3 +217,32 @@ fn source_date_epoch_dates_the_documents() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[test]
+fn a_build_never_writes_pages_into_its_input() {
+    // A graph without pages/ or journals/: every Markdown file under it is a page.
+    let dir = tempdir();
+    let graph = dir.path().join("g");
+    std::fs::create_dir_all(&graph).unwrap();
+    std::fs::write(graph.join("a.md"), "- keep me\n").unwrap();
+    let o = run(&["build", graph.to_str().unwrap(), "--out", graph.join("site").to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing to overwrite an input file"), "{}", stderr(&o));
+    assert!(!graph.join("site/markdown").exists(), "nothing is moved into place");
+    assert_eq!(std::fs::read_to_string(graph.join("a.md")).unwrap(), "- keep me\n");
+
+    // An output folder that links into the graph's pages.
+    #[cfg(unix)]
+    {
+        let graph = dir.path().join("h");
+        std::fs::create_dir_all(graph.join("pages")).unwrap();
+        std::fs::write(graph.join("pages/b.md"), "- keep me too\n").unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(graph.join("pages"), out.join("markdown")).unwrap();
+        let o = run(&["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("refusing to overwrite an input file"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(graph.join("pages/b.md")).unwrap(), "- keep me too\n");
+    }
+}
