@@ -51,6 +51,19 @@ pub fn find_in(b: &[u8], from: usize, table: &[bool; 256], hit: impl Fn(u8) -> b
     b[at..].iter().position(|&x| table[x as usize]).map(|p| at + p)
 }
 
+/// Whether the bytes at `i` are U+FFFE or U+FFFF (EF BF BE/BF), the noncharacters that
+/// XML forbids and that readers warn of.
+pub fn noncharacter_at(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&0xEF) && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF))
+}
+
+/// For tests of a [`find_in`] caller: the first byte of `table` that `hit` misses (it must
+/// miss none, or a chunk holding that byte would be skipped).
+#[cfg(test)]
+pub fn uncovered(table: &[bool; 256], hit: impl Fn(u8) -> bool) -> Option<u8> {
+    (0..=255u8).find(|&c| table[c as usize] && !hit(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{byte_table, find_in, has_pair, lines};

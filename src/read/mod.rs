@@ -355,22 +355,28 @@ fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Diagnostic>) 
 /// U+FFFE/U+FFFF are EF BF BE/BF. Every byte of every page is checked, so whole 32-byte chunks
 /// are skipped at once (see [`crate::text::find_in`]).
 fn first_control_character(b: &[u8]) -> Option<usize> {
-    const LEAD: [bool; 256] = {
-        let mut t = crate::text::byte_table(&[0xEF], b' ');
-        t[b'\t' as usize] = false;
-        t[b'\n' as usize] = false;
-        t[b'\r' as usize] = false;
-        t
-    };
-    let lead = |c: u8| (c < b' ') & (c != b'\t') & (c != b'\n') & (c != b'\r') | (c == 0xEF);
     let mut from = 0;
     while let Some(i) = crate::text::find_in(b, from, &LEAD, lead) {
-        if b[i] != 0xEF || b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) {
+        if b[i] != 0xEF || crate::text::noncharacter_at(b, i) {
             return Some(i);
         }
         from = i + 1;
     }
     None
+}
+
+/// The bytes [`first_control_character`] looks at: C0 controls but tab, newline and carriage
+/// return, and 0xEF (which starts U+FFFE and U+FFFF); as a table and as comparisons.
+const LEAD: [bool; 256] = {
+    let mut t = crate::text::byte_table(&[0xEF], b' ');
+    t[b'\t' as usize] = false;
+    t[b'\n' as usize] = false;
+    t[b'\r' as usize] = false;
+    t
+};
+
+fn lead(c: u8) -> bool {
+    (c < b' ') & (c != b'\t') & (c != b'\n') & (c != b'\r') | (c == 0xEF)
 }
 
 /// Parses one page file.
@@ -550,6 +556,11 @@ mod tests {
             (c < b' ' && !matches!(c, b'\t' | b'\n' | b'\r'))
                 || (c == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
         })
+    }
+
+    #[test]
+    fn compares_cover_the_table() {
+        assert_eq!(crate::text::uncovered(&super::LEAD, super::lead), None);
     }
 
     #[test]

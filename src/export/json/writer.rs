@@ -413,6 +413,11 @@ mod tests {
     struct Empty {}
 
     #[test]
+    fn compares_cover_the_table() {
+        assert_eq!(crate::text::uncovered(&super::ESCAPE, super::needs_escape), None);
+    }
+
+    #[test]
     fn every_shape_is_written_as_serde_json_writes_it() {
         let mut z = BTreeMap::new();
         z.insert("k\"ey".to_string(), vec![E::Unit, E::New(7), E::Tuple(i64::MIN, vec![]), E::Tuple(-1, vec![1, 2])]);
