@@ -92,7 +92,10 @@ fn check_exit_codes() {
     assert_eq!(usage.status.code(), Some(2));
     let missing = run(&["check", "no/such/graph"]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(stderr(&missing).contains("no/such/graph"));
+    let said = stderr(&missing);
+    assert!(said.contains("no/such/graph"), "{said}");
+    // The I/O error is said once, not again as the path error's cause.
+    assert_eq!(said.matches("os error 2").count(), 1, "{said}");
 }
 
 #[test]

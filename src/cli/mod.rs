@@ -28,11 +28,27 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", one_message(&e));
             let usage = e.downcast_ref::<crate::config::ConfigError>().is_some();
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
+}
+
+/// The error and its causes on one line. A cause whose text the message already holds (the
+/// reader's and writer's errors name their path and then their I/O error) is not repeated.
+fn one_message(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+    }
+    message
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
