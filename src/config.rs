@@ -24,6 +24,8 @@ pub struct Config {
     pub docx: DocxConfig,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub json: JsonConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -62,6 +64,12 @@ pub struct DocxConfig {
 pub struct MarkdownConfig {
     pub links: Option<String>,
     pub front_matter: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonConfig {
+    pub pretty: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +150,7 @@ impl Config {
             _ => LinkStyle::Relative,
         };
         o.markdown.front_matter = self.markdown.front_matter.unwrap_or(false);
+        o.json.pretty = self.json.pretty.unwrap_or(false);
     }
 }
 

@@ -246,3 +246,38 @@ fn a_build_never_writes_pages_into_its_input() {
         assert_eq!(std::fs::read_to_string(graph.join("pages/b.md")).unwrap(), "- keep me too\n");
     }
 }
+
+#[test]
+fn json_is_compact_unless_asked_pretty_by_flag_or_config() {
+    let dir = tempdir();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    std::fs::copy("fixtures/seed/pages/AWS.md", graph.join("pages/AWS.md")).unwrap();
+    let json = |args: &[&str], name: &str| {
+        let file = dir.path().join(name);
+        let mut all = vec!["json", graph.to_str().unwrap(), "-q", "-o", file.to_str().unwrap()];
+        all.extend(args);
+        let o = run(&all);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(file).unwrap()
+    };
+    let compact = json(&[], "compact.json");
+    let pretty = json(&["--pretty"], "pretty.json");
+    assert_eq!(compact.lines().count(), 1, "one line, then a newline: {compact}");
+    assert!(compact.ends_with("}\n"));
+    assert!(pretty.lines().count() > 100 && pretty.contains("\n  \"pages\": [\n"));
+    let value = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+    assert_eq!(value(&compact), value(&pretty));
+
+    // build writes the same bytes as the command, in the layout its config asks for.
+    let built = |config: &str| {
+        std::fs::write(graph.join("notes-export.toml"), format!("formats = [\"json\"]\n{config}")).unwrap();
+        let out = dir.path().join("dist");
+        let o = run(&["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(out.join("graph.json")).unwrap()
+    };
+    assert_eq!(built(""), compact);
+    assert_eq!(built("[json]\npretty = true\n"), pretty);
+    assert_eq!(built("[json]\npretty = false\n"), compact);
+}

@@ -7,7 +7,10 @@ use notes_export::export::{self, Options};
 
 fn check_case(name: &str, input: &str) {
     let loaded = notes_export::load(std::path::Path::new(input)).expect("load");
-    let out = export::by_name("json").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    // Pretty, so that a change to the IR reads as a diff of the lines it changed.
+    let mut options = Options::default();
+    options.json.pretty = true;
+    let out = export::by_name("json").unwrap().export(&loaded.graph, &options).unwrap();
     let json = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
     let dir = common::root().join("tests/golden").join(name);
     common::assert_golden(&dir.join("graph.json"), &json);

@@ -39,9 +39,9 @@ pub enum Command {
     Md(MdArgs),
     /// Write the outline IR as JSON (schema in schema/graph.schema.json)
     #[command(
-        after_help = "Example:\n  notes-export json my-graph -o graph.json\n  cat page.md | notes-export json - -o -"
+        after_help = "Example:\n  notes-export json my-graph -o graph.json\n  notes-export json my-graph --pretty -o graph.json\n  cat page.md | notes-export json - -o -"
     )]
-    Json(ExportArgs),
+    Json(JsonArgs),
     /// Parse and resolve, report problems, write nothing
     #[command(after_help = "Example:\n  notes-export check my-graph --deny-warnings")]
     Check(CommonArgs),
@@ -85,6 +85,15 @@ pub struct ExportArgs {
     /// Output file or folder (- for standard output)
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct JsonArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// Indented, one value per line (default: compact, one line)
+    #[arg(long)]
+    pub pretty: bool,
 }
 
 #[derive(Args, Debug)]

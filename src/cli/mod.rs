@@ -68,8 +68,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit(failed))
         }
         Command::Json(args) => {
-            let options = base_options()?;
-            run_export("json", args, options)
+            let mut options = base_options()?;
+            options.json.pretty = args.pretty;
+            run_export("json", args.export, options)
         }
         Command::Anki(args) => {
             let mut options = base_options()?;

@@ -37,6 +37,7 @@ pub struct Options {
     pub anki: anki::AnkiOptions,
     pub markdown: markdown::MarkdownOptions,
     pub docx: docx::DocxOptions,
+    pub json: json::JsonOptions,
     /// Pages to write (one flag per page); `None` writes every page.
     pub pages: Option<Vec<bool>>,
 }
