@@ -137,3 +137,25 @@ def test_editing_one_block_updates_exactly_that_note(tmp_path):
     assert len(col.models.all_names_and_ids()) == models_before, "no second note type"
     assert len(col.find_notes("")) == 10
     col.close()
+
+
+def test_a_new_page_before_the_others_adds_one_note_and_its_card(tmp_path):
+    # Note and card ids follow the outline's order: a page sorted first takes the ids the
+    # notes already imported had. Anki matches by guid and gives the newcomer free ids.
+    graph = tmp_path / "graph"
+    shutil.copytree(SEED, graph)
+    out = tmp_path / "deck.apkg"
+    build(graph, out)
+    col = collection(tmp_path)
+    import_into(col, out)
+    (graph / "pages" / "Aardvark.md").write_text("- What does an aardvark eat?\n\t- Ants and termites\n")
+    assert build(graph, out)["notes"] == 11
+    log = import_into(col, out)
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (1, 0, 10)
+    assert len(col.find_notes("")) == 11 and len(col.find_cards("")) == 11
+    (nid,) = col.find_notes('"front:*aardvark*"')
+    (card,) = col.get_note(nid).cards()
+    assert "Ants and termites" in card.answer()
+    for cid in col.find_cards(""):
+        assert col.get_card(cid).note().id in col.find_notes("")
+    col.close()

@@ -101,6 +101,8 @@ impl Exporter for AnkiExporter {
             CardMode::Auto if has_flashcards => Needs::Flashcards,
             CardMode::Auto => Needs::All,
         };
+        let collection =
+            package::Collection::new(&top).map_err(|message| ExportError::Failed { format: "anki", message })?;
         Ok(Box::new(AnkiJob {
             needs,
             options: options.clone(),
@@ -109,9 +111,7 @@ impl Exporter for AnkiExporter {
             seen_card: AtomicBool::new(false),
             found_card: false,
             waiting: Vec::new(),
-            collection: std::sync::Mutex::new(
-                package::Collection::new().map_err(|message| ExportError::Failed { format: "anki", message })?,
-            ),
+            collection: std::sync::Mutex::new(collection),
             decks: BTreeMap::new(),
             used_media: BTreeSet::new(),
             diagnostics: Vec::new(),
@@ -271,7 +271,7 @@ impl AnkiJob {
                 self.used_media.extend(media);
                 *self.counts.entry(kind).or_default() += 1;
                 let collection = self.collection.get_mut().unwrap_or_else(|e| e.into_inner());
-                collection.add(&mut note).map_err(|message| ExportError::Failed { format: "anki", message })?;
+                collection.add(&note).map_err(|message| ExportError::Failed { format: "anki", message })?;
             }
         }
         Ok(())
@@ -309,7 +309,6 @@ impl AnkiJob {
         fields.push(source(graph, addr));
         let deck = deck_for(graph, addr, &self.top);
         let guid = guid(page, addr, keys);
-        let note_id = stable_id(&guid, "note");
         let (model, ords): (i64, Vec<i64>) = match kind {
             Kind::Basic => (notetypes::BASIC_ID, vec![0]),
             Kind::Reversed => (notetypes::REVERSED_ID, if fields[1].is_empty() { vec![0] } else { vec![0, 1] }),
@@ -320,10 +319,7 @@ impl AnkiJob {
                 (notetypes::CLOZE_ID, n)
             }
         };
-        let cards = ords
-            .into_iter()
-            .map(|ord| package::Card { id: stable_id(&guid, &format!("card{ord}")), ord, deck: 0 })
-            .collect();
+        let cards = ords.into_iter().map(|ord| package::Card { ord, deck: 0 }).collect();
         let tags = tags(graph, addr);
         let base = note_mod(page, self.options.timestamp);
         let modified = match self.options.anki.previous.get(&guid) {
@@ -335,7 +331,7 @@ impl AnkiJob {
             Some(prev) => base.max(prev.modified + 1),
             None => base,
         };
-        let note = package::Note { id: note_id, guid, model, modified, tags, fields, sort, cards };
+        let note = package::Note { guid, model, modified, tags, fields, sort, cards };
         Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media }))
     }
 }
@@ -487,19 +483,16 @@ fn deck_for(graph: &Graph, a: BlockAddr, top: &str) -> String {
     }
 }
 
-fn hash64(s: &str) -> u64 {
+pub(super) fn hash64(s: &str) -> u64 {
     use sha1::{Digest, Sha1};
     let d = Sha1::digest(s.as_bytes());
     u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
-/// Ids look like millisecond timestamps between 2017 and 2020, so Anki keeps them.
-fn stable_id(key: &str, salt: &str) -> i64 {
-    1_500_000_000_000 + (hash64(&format!("{salt}:{key}")) % 100_000_000_000) as i64
-}
-
+/// A deck's id, from its name (Anki matches decks by name): like a millisecond time between
+/// 2017 and 2020, as Anki's ids are.
 fn deck_id(name: &str) -> i64 {
-    stable_id(name, "deck")
+    1_500_000_000_000 + (hash64(&format!("deck:{name}")) % 100_000_000_000) as i64
 }
 
 /// Note guid: from the block's `id::` when it has one, else from the page and the block's
@@ -612,9 +605,9 @@ mod tests {
 
     #[test]
     fn ids_are_stable_and_in_range() {
-        let a = stable_id("x", "note");
-        assert_eq!(a, stable_id("x", "note"));
-        assert_ne!(a, stable_id("y", "note"));
+        let a = deck_id("x");
+        assert_eq!(a, deck_id("x"));
+        assert_ne!(a, deck_id("y"));
         assert!((1_500_000_000_000..1_600_000_000_000).contains(&a));
         assert_eq!(base91(0), "");
         assert_eq!(base91(91), "ba");
@@ -628,29 +621,6 @@ mod tests {
         assert_eq!(made, content_hash(["front\x1fback\x1f"], " bio course::x ".split_whitespace()));
         assert_ne!(made, content_hash(["front", "back", ""], ["bio"]));
         assert_ne!(made, content_hash(["front", "back"], ["bio", "course::x"]));
-    }
-
-    #[test]
-    fn colliding_ids_move_to_the_next_free_one() {
-        let mut c = package::Collection::new().unwrap();
-        let note = || package::Note {
-            id: 1_500_000_000_000,
-            guid: "g".into(),
-            model: notetypes::BASIC_ID,
-            modified: 0,
-            tags: Vec::new(),
-            fields: vec!["a".into(), String::new(), String::new(), String::new()],
-            sort: "a".into(),
-            cards: vec![package::Card { id: 1_600_000_000_000, ord: 0, deck: 1 }],
-        };
-        let (mut a, mut b) = (note(), note());
-        c.add(&mut a).unwrap();
-        c.add(&mut b).unwrap();
-        assert_eq!((a.id, b.id), (1_500_000_000_000, 1_500_000_000_001));
-        assert_eq!((a.cards[0].id, b.cards[0].id), (1_600_000_000_000, 1_600_000_000_001));
-        assert!(c
-            .finish(&[], &[], 0, &mut crate::export::MemorySink::default(), std::path::Path::new("d.apkg"))
-            .is_ok());
     }
 
     #[test]
