@@ -109,13 +109,19 @@ def edit(page, old, new):
     os.utime(page, (st.st_atime, st.st_mtime + 60))
 
 
-def test_editing_one_block_updates_exactly_that_note(tmp_path):
+def imported_copy_of_seed(tmp_path):
+    """A copy of the seed graph, its deck, and a collection the deck was imported into."""
     graph = tmp_path / "graph"
     shutil.copytree(SEED, graph)
     out = tmp_path / "deck.apkg"
     build(graph, out)
     col = collection(tmp_path)
     import_into(col, out)
+    return graph, out, col
+
+
+def test_editing_one_block_updates_exactly_that_note(tmp_path):
+    graph, out, col = imported_copy_of_seed(tmp_path)
     models_before = len(col.models.all_names_and_ids())
     page = graph / "pages" / "AWS.md"
 
@@ -142,12 +148,7 @@ def test_editing_one_block_updates_exactly_that_note(tmp_path):
 def test_a_new_page_before_the_others_adds_one_note_and_its_card(tmp_path):
     # Note and card ids follow the outline's order: a page sorted first takes the ids the
     # notes already imported had. Anki matches by guid and gives the newcomer free ids.
-    graph = tmp_path / "graph"
-    shutil.copytree(SEED, graph)
-    out = tmp_path / "deck.apkg"
-    build(graph, out)
-    col = collection(tmp_path)
-    import_into(col, out)
+    graph, out, col = imported_copy_of_seed(tmp_path)
     (graph / "pages" / "Aardvark.md").write_text("- What does an aardvark eat?\n\t- Ants and termites\n")
     assert build(graph, out)["notes"] == 11
     log = import_into(col, out)
