@@ -228,7 +228,9 @@ impl Writer<'_> {
             ));
         }
         let indent = indent.min(MAX_LIST_DEPTH * 2);
-        let p = &self.graph.pages[page as usize];
+        // The graph outlives the writer: its blocks are read while the writer is borrowed.
+        let graph = self.graph;
+        let p = &graph.pages[page as usize];
         for &b in blocks {
             let blk = &p.blocks[b as usize];
             let addr = BlockAddr { page, block: b };
@@ -241,7 +243,6 @@ impl Writer<'_> {
             if body.trim().is_empty() && embeds.is_empty() && blk.children.is_empty() {
                 continue;
             }
-            let pad = " ".repeat(indent);
             let marker = match blk.marker.as_deref() {
                 Some("DONE") => "[x] ",
                 Some("CANCELED") | Some("CANCELLED") => "[x] ~~canceled~~ ",
@@ -251,19 +252,22 @@ impl Writer<'_> {
             // Lines after the first are indented to the item's content column; an item must
             // not start with a blank line (CommonMark would end it there).
             let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
+            self.out.extend(std::iter::repeat_n(' ', indent));
+            self.out.push_str("- ");
             if body.is_empty() && marker.is_empty() {
                 // A bare `-` under a line of text is a setext heading underline in CommonMark:
                 // an empty item holds an invisible comment instead.
-                let _ = writeln!(self.out, "{pad}- <!-- -->");
+                self.out.push_str("<!-- -->");
             } else {
-                let _ = writeln!(self.out, "{pad}- {marker}{body}");
+                self.out.push_str(marker);
+                self.out.push_str(body);
             }
+            self.out.push('\n');
             self.stack.push(addr);
             for e in embeds {
                 self.embed(e, indent + 2);
             }
-            let kids = blk.children.clone();
-            self.items(page, &kids, indent + 2);
+            self.items(page, &blk.children, indent + 2);
             self.stack.pop();
         }
     }
@@ -313,9 +317,20 @@ impl Writer<'_> {
     /// A block's body nodes as Markdown; lines after the first get `indent` spaces.
     fn body(&mut self, addr: BlockAddr, indent: usize) -> String {
         let block = self.graph.block(addr);
-        let mut parts: Vec<String> = Vec::new();
         let line = block.line;
         self.line = line;
+        // Most blocks are one paragraph on one line: written as they are, without joining or
+        // indenting copies.
+        if let [n] = block.body.as_slice() {
+            let mut s = String::new();
+            self.node(n, &mut s, line);
+            if s.trim().is_empty() {
+                return String::new();
+            }
+            s.truncate(s.trim_end().len());
+            return if s.contains('\n') { indent_after_first(&s, indent) } else { s };
+        }
+        let mut parts: Vec<String> = Vec::new();
         for n in &block.body {
             let mut s = String::new();
             self.node(n, &mut s, line);
@@ -424,7 +439,9 @@ impl Writer<'_> {
         // Emphasis must not start or end with a space in CommonMark.
         let lead = &inner[..inner.len() - inner.trim_start().len()];
         let trail = &inner[inner.trim_end().len()..];
-        let _ = write!(out, "{lead}{mark}{trimmed}{mark}{trail}");
+        for part in [lead, mark, trimmed, mark, trail] {
+            out.push_str(part);
+        }
     }
 
     fn inline(&mut self, i: &Inline, out: &mut String) {
