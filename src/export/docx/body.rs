@@ -103,7 +103,12 @@ impl<'a> Body<'a> {
             xml.push_str("<w:pageBreakBefore/>");
         }
         if let Some((num, lvl)) = opts.num {
-            let _ = write!(xml, "<w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"{num}\"/></w:numPr>");
+            // Every list item has one: pushed, not formatted.
+            xml.push_str("<w:numPr><w:ilvl w:val=\"");
+            xml.push_str(itoa::Buffer::new().format(lvl));
+            xml.push_str("\"/><w:numId w:val=\"");
+            xml.push_str(itoa::Buffer::new().format(num));
+            xml.push_str("\"/></w:numPr>");
         }
         if let Some(left) = opts.indent {
             let _ = write!(xml, "<w:ind w:left=\"{left}\"/>");

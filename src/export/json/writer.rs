@@ -62,21 +62,6 @@ impl<'a> Writer<'a> {
         self.out.push(b'"');
     }
 
-    /// An unsigned integer's decimal digits.
-    fn number(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.out.extend_from_slice(&digits[at..]);
-    }
-
     fn compound(&mut self, c: u8, len: Option<usize>) -> Compound<'_, 'a> {
         self.open(c);
         let empty = len == Some(0);
@@ -191,14 +176,11 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
     widen!(serialize_i8(i8), serialize_i16(i16), serialize_i32(i32) => serialize_i64);
     widen!(serialize_u8(u8), serialize_u16(u16), serialize_u32(u32) => serialize_u64);
     fn serialize_i64(self, v: i64) -> Result {
-        if v < 0 {
-            self.out.push(b'-');
-        }
-        self.number(v.unsigned_abs());
+        self.out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
         Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result {
-        self.number(v);
+        self.out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result {
