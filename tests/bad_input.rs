@@ -256,6 +256,13 @@ fn output_path_a_directory_inside_the_input_or_read_only() {
         std::fs::read_to_string(c.graph().join("pages/ok.md")).unwrap(),
         "- a page that is fine\n\t- with a child\n"
     );
+    // Any file already among the notes is the user's, page or not; beside them is fine.
+    std::fs::write(c.graph().join("pages/notes.txt"), "mine").unwrap();
+    let e = finished(&run(&["json", "graph", "-o", "graph/pages/notes.txt"]), 1);
+    assert!(e.contains("refusing to overwrite an input file"), "{e}");
+    assert_eq!(std::fs::read_to_string(c.graph().join("pages/notes.txt")).unwrap(), "mine");
+    finished(&run(&["json", "graph", "-o", "graph/graph.json"]), 0);
+    finished(&run(&["json", "graph", "-o", "graph/graph.json"]), 0);
     let e = finished(&run(&["json", "graph", "-o", "/proc/notes-export.json"]), 1);
     assert!(e.contains("/proc"), "{e}");
     let e = finished(&run(&["build", "graph", "--out", "/proc/notes-export"]), 1);
