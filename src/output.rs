@@ -44,18 +44,28 @@ pub fn move_into_place(from: &Path, to: &Path, atomic: bool) -> Result<(), Outpu
 /// Refuses output paths that are an input file, an existing file inside an input folder, or a
 /// new page file inside one (it would be read back as a note next time).
 pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
-    let exists = out.exists();
-    // Where the output will be: the file itself, or its (existing) parent folder.
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let resolved = if exists {
-        std::fs::canonicalize(out).ok()
-    } else {
-        real_folder(parent).and_then(|p| out.file_name().map(|n| p.join(n)))
-    };
-    match resolved {
-        Some(out_real) => Inputs::new(inputs).check(out, &out_real, exists),
-        None => Ok(()),
+    match landing(out, &mut Folders::default()) {
+        (Some(out_real), exists) => Inputs::new(inputs).check(out, &out_real, exists),
+        (None, _) => Ok(()),
     }
+}
+
+/// Folders already resolved by [`real_folder`].
+type Folders = std::collections::HashMap<PathBuf, Option<PathBuf>>;
+
+/// Where an output file lands, and whether it exists: a link's target; otherwise the real
+/// path of its folder (see [`real_folder`], looked up in `folders` first) and its name.
+fn landing(out: &Path, folders: &mut Folders) -> (Option<PathBuf>, bool) {
+    let meta = std::fs::symlink_metadata(out).ok();
+    let link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
+    // A link to nowhere does not exist.
+    let exists = if link { out.exists() } else { meta.is_some() };
+    if exists && link {
+        return (std::fs::canonicalize(out).ok(), exists);
+    }
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let real = folders.entry(parent.to_path_buf()).or_insert_with_key(|p| real_folder(p));
+    (real.as_ref().and_then(|p| out.file_name().map(|n| p.join(n))), exists)
 }
 
 /// Where a folder is or will be: its nearest existing ancestor resolved (links followed), with
@@ -129,25 +139,13 @@ impl Staging {
     pub fn commit(self, inputs: &[PathBuf]) -> Result<(), OutputError> {
         let staged = self.path().to_path_buf();
         // As check_not_input, with the inputs and each folder resolved once (a build stages
-        // tens of thousands of files): a target that exists and is not a link resolves to its
-        // folder's real path and its name.
+        // tens of thousands of files).
         let guard = Inputs::new(inputs);
-        let mut folders: std::collections::HashMap<PathBuf, Option<PathBuf>> = Default::default();
+        let mut folders = Folders::default();
         for entry in walkdir::WalkDir::new(&staged).into_iter().flatten().filter(|e| e.file_type().is_file()) {
             let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
             let out = self.dir.join(rel);
-            let meta = std::fs::symlink_metadata(&out).ok();
-            let link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
-            // A link to nowhere does not exist, as for check_not_input.
-            let exists = if link { out.exists() } else { meta.is_some() };
-            let resolved = if exists && link {
-                std::fs::canonicalize(&out).ok()
-            } else {
-                let parent = out.parent().unwrap_or(Path::new(".")).to_path_buf();
-                let real = folders.entry(parent).or_insert_with_key(|p| real_folder(p));
-                real.as_ref().and_then(|p| out.file_name().map(|n| p.join(n)))
-            };
-            if let Some(out_real) = resolved {
+            if let (Some(out_real), exists) = landing(&out, &mut folders) {
                 guard.check(&out, &out_real, exists)?;
             }
         }
