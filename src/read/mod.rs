@@ -476,7 +476,8 @@ fn read_markdown(
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>, bool) {
-    let raw = outline::split_blocks(text);
+    let mut lines = Vec::new();
+    let raw = outline::split_blocks(text, &mut lines);
     let has = |r: &outline::RawBlock, f: &dyn Fn(&[u8]) -> bool| r.lines.iter().any(|l| f(l.text.as_bytes()));
     let candidate = |r: &outline::RawBlock| has(r, &crate::ir::may_be_flashcard);
     let wanted = match mode {

@@ -21,8 +21,9 @@ pub struct RawBlock<'a> {
     pub bare_heading: bool,
     /// Lines of the pre-block that form YAML front matter (without the `---` fences).
     pub front_matter: Vec<RawLine<'a>>,
-    /// First line (after `- `) followed by continuation lines.
-    pub lines: Vec<RawLine<'a>>,
+    /// First line (after `- `) followed by continuation lines: a slice of the page's lines
+    /// (see [`split_blocks`]), so that a block costs no allocation of its own.
+    pub lines: &'a [RawLine<'a>],
     pub depth: u32,
     pub parent: Option<u32>,
 }
@@ -117,16 +118,20 @@ pub fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
-/// Splits `text` (BOM already removed) into raw blocks with their tree positions.
-pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
+/// Splits `text` (BOM already removed) into raw blocks with their tree positions. Every
+/// block's lines go into `store`, one after another, and each block holds its slice of it.
+pub fn split_blocks<'a>(text: &'a str, store: &'a mut Vec<RawLine<'a>>) -> Vec<RawBlock<'a>> {
+    store.clear();
     let mut blocks: Vec<RawBlock> = Vec::new();
+    // Each block's lines in `store`; the slices are taken once all lines are in.
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut pre = RawBlock {
         line: 1,
         level: 1,
         pre_block: true,
         bare_heading: false,
         front_matter: Vec::new(),
-        lines: Vec::new(),
+        lines: &[],
         depth: 1,
         parent: None,
     };
@@ -147,8 +152,11 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
         }
     }
 
+    // Lines before the first bullet belong to the pre-block: they come first in `store`.
+    let mut pre_end = 0;
     let mut code = CodeState::default();
-    let mut current: Option<(usize, RawBlock)> = None; // (indent used for continuation removal)
+    // The block being read and the indent its continuation lines lose.
+    let mut current: Option<(usize, RawBlock)> = None;
     for (n, line) in lines {
         let start = if code.in_code() { None } else { classify(line) };
         match start {
@@ -160,6 +168,8 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
                 }
                 code = CodeState::default();
                 code.feed(first);
+                spans.push(store.len()..store.len() + 1);
+                store.push(RawLine { line: n, col: start as u32, text: first });
                 current = Some((
                     indent,
                     RawBlock {
@@ -168,7 +178,7 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
                         pre_block: false,
                         bare_heading: bare,
                         front_matter: Vec::new(),
-                        lines: vec![RawLine { line: n, col: start as u32, text: first }],
+                        lines: &[],
                         depth: 1,
                         parent: None,
                     },
@@ -185,9 +195,15 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
                         } else {
                             remove_indentation(line, strip)
                         };
-                        b.lines.push(RawLine { line: n, col: col as u32, text: t });
+                        store.push(RawLine { line: n, col: col as u32, text: t });
+                        if let Some(span) = spans.last_mut() {
+                            span.end += 1;
+                        }
                     }
-                    None => pre.lines.push(RawLine { line: n, col: 0, text: line }),
+                    None => {
+                        store.push(RawLine { line: n, col: 0, text: line });
+                        pre_end += 1;
+                    }
                 }
             }
         }
@@ -195,11 +211,20 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock<'_>> {
     if let Some((_, b)) = current.take() {
         blocks.push(b);
     }
-    let has_pre = !pre.front_matter.is_empty() || pre.lines.iter().any(|l| !l.text.trim().is_empty());
+    let store: &'a [RawLine<'a>] = store;
+    for (b, span) in blocks.iter_mut().zip(spans) {
+        b.lines = &store[span];
+    }
+    let mut pre_lines = &store[..pre_end];
+    let has_pre = !pre.front_matter.is_empty() || pre_lines.iter().any(|l| !l.text.trim().is_empty());
     if has_pre {
-        while pre.lines.last().is_some_and(|l| l.text.trim().is_empty()) {
-            pre.lines.pop();
+        while let [rest @ .., last] = pre_lines {
+            if !last.text.trim().is_empty() {
+                break;
+            }
+            pre_lines = rest;
         }
+        pre.lines = pre_lines;
         blocks.insert(0, pre);
     }
     link_tree(&mut blocks);
