@@ -34,20 +34,23 @@ pub fn resolve(graph: &mut Graph, source: &Source, load: &PageLoader) -> (Vec<Di
     }
     // Blocks of stub pages: their diagnostics come when their page is loaded.
     let mut pinned = std::mem::take(&mut graph.pinned);
+    // Blocks pinned only for their images are linked now. A reference shows only the first
+    // line of a block with an id: the rest of it need not stay in memory. What goes is freed
+    // here, on every thread, not by the `retain` below.
     pinned.par_iter_mut().for_each(|(addr, block)| {
         let file = &graph.pages[addr.page as usize].file;
         link_blocks(&index, file, std::iter::once(&mut *block), &mut Vec::new());
-        resolver.assets.link(file, std::iter::once(block), &mut Vec::new());
+        resolver.assets.link(file, std::iter::once(&mut *block), &mut Vec::new());
+        if block.uuid.is_some() {
+            block.body.truncate(1);
+            block.body.shrink_to_fit();
+            block.content = String::new();
+            block.properties = Vec::new();
+        } else {
+            *block = Block::EMPTY;
+        }
     });
-    // Blocks pinned only for their images are linked now. A reference shows only the first
-    // line of a block with an id: the rest of it need not stay in memory.
     pinned.retain(|_, b| b.uuid.is_some());
-    for b in pinned.values_mut() {
-        b.body.truncate(1);
-        b.body.shrink_to_fit();
-        b.content = String::new();
-        b.properties = Vec::new();
-    }
     graph.pinned = pinned;
     graph.index = index;
     graph.assets.extend(resolver.assets.take_found());
