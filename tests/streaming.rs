@@ -149,12 +149,14 @@ fn a_deck_parses_only_its_cards_and_their_context() {
         "partial",
         &[
             ("Cards.md", "- intro\n- parent\n\t- Question #card\n\t\t- answer\n\t- sibling\n- after\n"),
+            // A candidate that is no flashcard, then one that is.
+            ("Later.md", "- the #cardinal points\n- `#card` in code\n- a {{cloze real}} one\n"),
             ("Plain.md", "- the #cardinal points, [[Cards]]\n"),
         ],
     );
     let loaded = notes_export::open(Path::new(&g)).unwrap();
     let flags: Vec<bool> = loaded.graph.pages.iter().map(|p| p.flashcards).collect();
-    assert_eq!(flags, [true, false], "the skim tells which pages hold flashcards");
+    assert_eq!(flags, [true, true, false], "the skim tells which pages hold flashcards");
     let stub = &loaded.graph.pages[0];
     let read = |needs| notes_export::read::load_page(&loaded.source.root, &loaded.config, stub, needs).unwrap();
     let parsed = |page: &notes_export::ir::Page| -> Vec<String> {

@@ -491,7 +491,8 @@ fn read_markdown(
     let mut flashcards = false;
     for (i, r) in raw.iter().enumerate() {
         let full = wanted[i];
-        let skim_card = mode == Mode::Skim && candidate(r);
+        // Once a page is known to have flashcards, the skim looks for no more.
+        let skim_card = mode == Mode::Skim && !flashcards && candidate(r);
         if !(full || r.pre_block || skim_card || block::may_matter(r)) {
             // A block without properties, directives, images or embeds that is not wanted
             // only keeps its place in the tree.
@@ -501,7 +502,7 @@ fn read_markdown(
         let built = block::build_block(r, ctx, file, full, &mut scratch, diags);
         if full || !built.block.body.is_empty() {
             flashcards |= crate::ir::is_flashcard(&built.block);
-        } else if skim_card && !flashcards {
+        } else if skim_card {
             // The skim must know whether the graph has flashcards: parse to tell, then forget.
             flashcards =
                 crate::ir::is_flashcard(&block::build_block(r, ctx, file, true, &mut scratch, &mut Vec::new()).block);
