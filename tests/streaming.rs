@@ -218,3 +218,19 @@ fn a_deck_of_some_pages_looks_for_flashcards_in_those_pages_only() {
     assert!(sink.artifacts[0].bytes == expected.artifacts[0].bytes, "same deck");
     std::fs::remove_dir_all(g).unwrap();
 }
+
+#[test]
+fn a_card_shows_a_reference_to_a_block_outside_any_card() {
+    // A deck reads the page with the referenced block for its flashcards only: the block's
+    // body is not parsed there, and the card shows the copy pinned when the graph was opened.
+    compare_pages(
+        "ref-outside-cards",
+        &[
+            ("Cards.md", "- What is ((6a1f0c3e-0000-4000-8000-000000000001))? #card\n\t- an answer\n"),
+            (
+                "Facts.md",
+                "- A **fact** worth [[citing]]\n  id:: 6a1f0c3e-0000-4000-8000-000000000001\n\t- its detail\n- other\n",
+            ),
+        ],
+    );
+}

@@ -10,7 +10,8 @@ pub enum Needs {
     #[default]
     All,
     /// Flashcards with their ancestors and descendants, and every block a diagnostic can come
-    /// from (references, embeds, images, ids); the others keep their place and properties.
+    /// from (references, embeds, images); the others keep their place and properties (a
+    /// reference to one with an id shows the copy pinned when the graph was opened).
     Flashcards,
 }
 

@@ -235,7 +235,10 @@ impl Graph {
     pub fn ref_text(&self, target: Option<BlockAddr>, expanding: &[BlockAddr]) -> RefText<'_> {
         match target {
             Some(t) if !expanding.contains(&t) && expanding.len() < MAX_EXPANSION => {
-                RefText::Title(t, self.block(t).title())
+                // The pinned copy when there is one: a page read for its flashcards only
+                // leaves the body of a block with an id unparsed.
+                let block = self.pinned.get(&t).unwrap_or_else(|| self.block(t));
+                RefText::Title(t, block.title())
             }
             Some(_) => RefText::Circular,
             None => RefText::Missing,

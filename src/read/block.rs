@@ -62,14 +62,25 @@ pub struct Scratch<'a> {
     starts: Vec<LineStart>,
 }
 
-/// Builds a block. Without `full` (the first, skimming pass over a large graph) only what
-/// other pages can reach is parsed: blocks with an id, images or embeds; the others keep just
-/// their place and properties.
+/// Which blocks [`build_block`] parses the body of; the others keep just their place and
+/// properties.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Parse {
+    All,
+    /// Those other pages can reach: with an id, images or an embed (the skimming pass over a
+    /// large graph, whose blocks with an id are pinned).
+    Reachable,
+    /// Those with images or an embed, whose files and pages are linked when the page is: a
+    /// reference to a block's id shows its pinned copy (see [`crate::ir::Graph::ref_text`]).
+    Linked,
+}
+
+/// Builds a block, parsing its body as `parse` says.
 pub fn build_block<'a>(
     raw: &RawBlock<'a>,
     ctx: &InlineCtx,
     file: &str,
-    full: bool,
+    parse: Parse,
     scratch: &mut Scratch<'a>,
     diags: &mut Vec<Diagnostic>,
 ) -> Built {
@@ -172,7 +183,12 @@ pub fn build_block<'a>(
         starts.push(LineStart { offset: text.len(), line: l.line, col: l.col });
         text.push_str(l.text);
     }
-    if !full && block.uuid.is_none() && !reachable(text) {
+    let wanted = match parse {
+        Parse::All => true,
+        Parse::Reachable => block.uuid.is_some() || reachable(text),
+        Parse::Linked => reachable(text),
+    };
+    if !wanted {
         return Built { block, page_directives };
     }
     while content.last().is_some_and(|l| l.trim().is_empty()) {

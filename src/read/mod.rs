@@ -499,13 +499,19 @@ fn read_markdown(
             blocks.push(crate::ir::Block { line: r.line, depth: r.depth, parent: r.parent, ..crate::ir::Block::EMPTY });
             continue;
         }
-        let built = block::build_block(r, ctx, file, full, &mut scratch, diags);
+        let parse = match (full, mode) {
+            (true, _) => block::Parse::All,
+            (false, Mode::Flashcards) => block::Parse::Linked,
+            (false, _) => block::Parse::Reachable,
+        };
+        let built = block::build_block(r, ctx, file, parse, &mut scratch, diags);
         if full || !built.block.body.is_empty() {
             flashcards |= crate::ir::is_flashcard(&built.block);
         } else if skim_card {
             // The skim must know whether the graph has flashcards: parse to tell, then forget.
-            flashcards =
-                crate::ir::is_flashcard(&block::build_block(r, ctx, file, true, &mut scratch, &mut Vec::new()).block);
+            flashcards = crate::ir::is_flashcard(
+                &block::build_block(r, ctx, file, block::Parse::All, &mut scratch, &mut Vec::new()).block,
+            );
         }
         // Directives anywhere in the file; a later one replaces an earlier one.
         for d in built.page_directives {
@@ -530,8 +536,8 @@ fn read_markdown(
 }
 
 /// The blocks [`Needs::Flashcards`] parses: candidate flashcards with their ancestors and
-/// descendants, and blocks with a block reference (which may dangle). Blocks with an id, an
-/// image or an embed are parsed by [`block::build_block`] in any case.
+/// descendants, and blocks with a block reference (which may dangle). Blocks with an image or
+/// an embed are parsed by [`block::build_block`] in any case.
 fn flashcard_blocks(raw: &[outline::RawBlock], candidate: &dyn Fn(&outline::RawBlock) -> bool) -> Vec<bool> {
     let mut in_card = vec![false; raw.len()];
     let mut above_card = vec![false; raw.len()];
