@@ -41,27 +41,3 @@ pub fn is_tagged_card(block: &Block) -> bool {
 pub fn is_flashcard(block: &Block) -> bool {
     has_inline(block, &|i| matches!(i, Inline::Cloze { .. }) || is_marker(i, "card"))
 }
-
-/// Whether a block's source text may hold a flashcard: `card` in any case right after `#` or
-/// `[` (`#card`, `#[[card]]`, `[[Card]]`), or a macro (`{{cloze …}}`, `{{c1::…}}`, a user
-/// macro). A byte scan; a false positive only costs parsing the block.
-pub fn may_be_flashcard(text: &[u8]) -> bool {
-    crate::text::has_pair(text, b"{{")
-        || memchr::memchr2_iter(b'#', b'[', text)
-            .any(|i| text.get(i + 1..i + 5).is_some_and(|r| r.eq_ignore_ascii_case(b"card")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::may_be_flashcard;
-
-    #[test]
-    fn flashcard_candidates() {
-        for yes in ["a #card", "#[[Card]]", "[[CARD]] x", "{{cloze a}}", "{{c1::a}}", "{{my-macro}}"] {
-            assert!(may_be_flashcard(yes.as_bytes()), "{yes}");
-        }
-        for no in ["plain text", "#car", "{cloze}", "c", "ca", "a card", "discard", "#"] {
-            assert!(!may_be_flashcard(no.as_bytes()), "{no}");
-        }
-    }
-}

@@ -238,21 +238,6 @@ fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLi
     }
 }
 
-/// Whether a raw block may hold what the skimming pass needs: a property or drawer (`::`,
-/// `:PROPERTIES:`), a directive (`#+`), an image (`![`, `][`) or an embed (`{{`). One pass over
-/// the bytes; false positives only cost a full build.
-pub fn may_matter(raw: &RawBlock) -> bool {
-    raw.lines.iter().any(|l| {
-        let b = l.text.as_bytes();
-        let at = |i: usize| b.get(i).copied();
-        memchr::memchr3_iter(b':', b'[', b'{', b).any(|i| match b[i] {
-            b':' => matches!(at(i + 1), Some(b':' | b'P' | b'p')),
-            b'[' => i > 0 && matches!(b[i - 1], b'!' | b']'),
-            _ => at(i + 1) == Some(b'{'),
-        }) || has_pair(b, b"#+")
-    })
-}
-
 /// Text that may hold an image or an embed, which the skimming pass must see.
 fn reachable(text: &str) -> bool {
     let b = text.as_bytes();

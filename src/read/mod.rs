@@ -5,6 +5,7 @@ mod block;
 pub mod config;
 mod entities;
 pub mod inline;
+mod marks;
 mod org;
 pub mod outline;
 pub mod properties;
@@ -15,6 +16,7 @@ pub use title::page_key;
 
 use crate::diag::Diagnostic;
 use crate::ir::{Format, Graph, Needs, Page, PageKind, PropValue, SCHEMA_VERSION};
+use marks::Marks;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -478,12 +480,15 @@ fn read_markdown(
 ) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>, bool) {
     let mut lines = Vec::new();
     let raw = outline::split_blocks(text, &mut lines);
-    let has = |r: &outline::RawBlock, f: &dyn Fn(&[u8]) -> bool| r.lines.iter().any(|l| f(l.text.as_bytes()));
-    let candidate = |r: &outline::RawBlock| has(r, &crate::ir::may_be_flashcard);
+    // A partial read skips what a block's bytes show it cannot need; a full one looks at none.
+    let marks: Vec<Marks> = match mode {
+        Mode::Full | Mode::Reload => Vec::new(),
+        Mode::Skim | Mode::Flashcards => raw.iter().map(Marks::of).collect(),
+    };
     let wanted = match mode {
         Mode::Full | Mode::Reload => vec![true; raw.len()],
         Mode::Skim => vec![false; raw.len()],
-        Mode::Flashcards => flashcard_blocks(&raw, &candidate),
+        Mode::Flashcards => flashcard_blocks(&raw, &marks),
     };
     let mut blocks = Vec::with_capacity(raw.len());
     let mut scratch = block::Scratch::default();
@@ -492,8 +497,8 @@ fn read_markdown(
     for (i, r) in raw.iter().enumerate() {
         let full = wanted[i];
         // Once a page is known to have flashcards, the skim looks for no more.
-        let skim_card = mode == Mode::Skim && !flashcards && candidate(r);
-        if !(full || r.pre_block || skim_card || block::may_matter(r)) {
+        let skim_card = mode == Mode::Skim && !flashcards && marks[i].card;
+        if !(full || r.pre_block || skim_card || marks[i].matters) {
             // A block without properties, directives, images or embeds that is not wanted
             // only keeps its place in the tree.
             blocks.push(crate::ir::Block { line: r.line, depth: r.depth, parent: r.parent, ..crate::ir::Block::EMPTY });
@@ -538,20 +543,19 @@ fn read_markdown(
 /// The blocks [`Needs::Flashcards`] parses: candidate flashcards with their ancestors and
 /// descendants, and blocks with a block reference (which may dangle). Blocks with an image or
 /// an embed are parsed by [`block::build_block`] in any case.
-fn flashcard_blocks(raw: &[outline::RawBlock], candidate: &dyn Fn(&outline::RawBlock) -> bool) -> Vec<bool> {
+fn flashcard_blocks(raw: &[outline::RawBlock], marks: &[Marks]) -> Vec<bool> {
     let mut in_card = vec![false; raw.len()];
     let mut above_card = vec![false; raw.len()];
     // Parents come before their children.
     for (i, r) in raw.iter().enumerate() {
-        in_card[i] = r.parent.is_some_and(|p| in_card[p as usize]) || candidate(r);
+        in_card[i] = r.parent.is_some_and(|p| in_card[p as usize]) || marks[i].card;
         let mut up = r.parent.filter(|_| in_card[i]);
         while let Some(p) = up.filter(|&p| !above_card[p as usize]) {
             above_card[p as usize] = true;
             up = raw[p as usize].parent;
         }
     }
-    let has_ref = |r: &outline::RawBlock| r.lines.iter().any(|l| crate::text::has_pair(l.text.as_bytes(), b"(("));
-    raw.iter().enumerate().map(|(i, r)| in_card[i] || above_card[i] || has_ref(r)).collect()
+    (0..raw.len()).map(|i| in_card[i] || above_card[i] || marks[i].block_ref).collect()
 }
 
 #[cfg(test)]
