@@ -78,6 +78,10 @@ fn strip_ref(s: &str) -> String {
 /// The `[[page]]` and `#tag` references written in a value.
 fn inline_refs(v: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // Most values (ids, words, numbers) hold neither: one byte search says so.
+    if memchr::memchr2(b'[', b'#', v.as_bytes()).is_none() {
+        return out;
+    }
     let mut rest = v;
     while let Some(i) = rest.find("[[") {
         match rest[i + 2..].find("]]") {
