@@ -76,6 +76,10 @@ impl CodeState {
     /// Feeds one line of block text (first line without its bullet).
     pub fn feed(&mut self, text: &str) {
         let t = text.trim_start();
+        // Only a line starting with a fence or `#+` changes the state (most lines do not).
+        if !matches!(t.as_bytes().first(), Some(b'`' | b'~' | b'#')) {
+            return;
+        }
         if let Some(name) = &self.begin {
             if let Some(rest) = strip_prefix_ci(t, "#+END_") {
                 if rest.trim_end().eq_ignore_ascii_case(name) {
@@ -121,10 +125,13 @@ pub fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// Splits `text` (BOM already removed) into raw blocks with their tree positions. Every
 /// block's lines go into `store`, one after another, and each block holds its slice of it.
 pub fn split_blocks<'a>(text: &'a str, store: &'a mut Vec<RawLine<'a>>) -> Vec<RawBlock<'a>> {
+    // At most a block per line: room for all of them at once, not doubling as they come.
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
     store.clear();
-    let mut blocks: Vec<RawBlock> = Vec::new();
+    store.reserve(lines);
+    let mut blocks: Vec<RawBlock> = Vec::with_capacity(lines + 1);
     // Each block's lines in `store`; the slices are taken once all lines are in.
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::with_capacity(lines);
     let mut pre = RawBlock {
         line: 1,
         level: 1,
