@@ -1,5 +1,5 @@
-//! What a raw block may hold that a partial read must not skip, found in one scan of its
-//! bytes. The skim and a deck's reading test every block of the graph this way; a false
+//! What a raw block may hold that a partial read must not skip, found in one pass over its
+//! lines. The skim and a deck's reading test every block of the graph this way; a false
 //! positive only costs parsing the block.
 
 use super::outline::RawBlock;
@@ -17,13 +17,6 @@ pub struct Marks {
     pub block_ref: bool,
 }
 
-/// The bytes a mark starts or ends at.
-const LEAD: [bool; 256] = crate::text::byte_table(b"#[{:(", 0);
-
-fn lead(c: u8) -> bool {
-    (c == b'#') | (c == b'[') | (c == b'{') | (c == b':') | (c == b'(')
-}
-
 impl Marks {
     /// The marks of every line of a block.
     pub fn of(raw: &RawBlock) -> Marks {
@@ -37,8 +30,8 @@ impl Marks {
     fn add(&mut self, b: &[u8]) {
         let at = |i: usize| b.get(i).copied();
         let card_at = |i: usize| b.get(i..i + 4).is_some_and(|r| r.eq_ignore_ascii_case(b"card"));
-        let mut from = 0;
-        while let Some(i) = crate::text::find_in(b, from, &LEAD, lead) {
+        // Two vectorised searches (memchr takes up to three bytes at once).
+        for i in memchr::memchr3_iter(b'#', b'[', b'{', b) {
             match b[i] {
                 b'#' => {
                     self.card |= card_at(i + 1);
@@ -48,15 +41,18 @@ impl Marks {
                     self.card |= card_at(i + 1);
                     self.matters |= i > 0 && matches!(b[i - 1], b'!' | b']');
                 }
-                b'{' => {
+                _ => {
                     let pair = at(i + 1) == Some(b'{');
                     self.card |= pair;
                     self.matters |= pair;
                 }
+            }
+        }
+        for i in memchr::memchr2_iter(b':', b'(', b) {
+            match b[i] {
                 b':' => self.matters |= matches!(at(i + 1), Some(b':' | b'P' | b'p')),
                 _ => self.block_ref |= at(i + 1) == Some(b'('),
             }
-            from = i + 1;
         }
     }
 }
