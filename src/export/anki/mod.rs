@@ -265,8 +265,10 @@ impl AnkiJob {
             }
             Entry::Note(draft) => {
                 let Draft { kind, mut note, deck, media } = *draft;
-                let next_id = deck_id(&deck);
-                let deck = *self.decks.entry(deck).or_insert(next_id);
+                let deck = match self.decks.get(&deck) {
+                    Some(&id) => id,
+                    None => *self.decks.entry(deck).or_insert_with_key(|name| deck_id(name)),
+                };
                 note.cards.iter_mut().for_each(|c| c.deck = deck);
                 self.used_media.extend(media);
                 *self.counts.entry(kind).or_default() += 1;
@@ -510,11 +512,15 @@ fn guid(page: &Page, a: BlockAddr, keys: &mut PositionKeys) -> String {
 struct PositionKeys<'p> {
     page: &'p Page,
     keys: Vec<Option<u64>>,
+    /// The page's key, the parent key of its top-level blocks.
+    top: Option<u64>,
+    /// The text a key is hashed from (see [`position_text`]).
+    text: String,
 }
 
 impl<'p> PositionKeys<'p> {
     fn new(page: &'p Page) -> Self {
-        PositionKeys { page, keys: vec![None; page.blocks.len()] }
+        PositionKeys { page, keys: vec![None; page.blocks.len()], top: None, text: String::new() }
     }
 
     fn key(&mut self, b: u32) -> u64 {
@@ -539,14 +545,30 @@ impl<'p> PositionKeys<'p> {
             }
             let (parent_key, siblings) = match page.blocks[c as usize].parent {
                 Some(p) => (self.keys[p as usize].unwrap_or_default(), &page.blocks[p as usize].children),
-                None => (hash64(&format!("notes-export:page:{}", page.name)), &page.roots),
+                None => {
+                    let top = *self.top.get_or_insert_with(|| hash64(&format!("notes-export:page:{}", page.name)));
+                    (top, &page.roots)
+                }
             };
             let pos = siblings.iter().position(|&s| s == c).unwrap_or(0);
-            key = hash64(&format!("{parent_key:016x}.{pos}"));
+            position_text(&mut self.text, parent_key, pos);
+            key = hash64(&self.text);
             self.keys[c as usize] = Some(key);
         }
         key
     }
+}
+
+/// `{parent:016x}.{pos}`, written without the formatting machinery (one per note and
+/// ancestor); the guids of every deck depend on these bytes.
+fn position_text(out: &mut String, parent: u64, pos: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.clear();
+    for shift in (0..16).rev() {
+        out.push(HEX[(parent >> (shift * 4)) as usize & 15] as char);
+    }
+    out.push('.');
+    out.push_str(itoa::Buffer::new().format(pos));
 }
 
 fn base91(mut n: u64) -> String {
@@ -594,6 +616,17 @@ fn media_names(graph: &Graph) -> BTreeMap<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn position_text_is_the_formatted_one() {
+        let mut t = String::new();
+        for (parent, pos) in
+            [(0u64, 0usize), (1, 7), (0xdead_beef, 12), (u64::MAX, 123_456), (0x0123_4567_89ab_cdef, 3)]
+        {
+            super::position_text(&mut t, parent, pos);
+            assert_eq!(t, format!("{parent:016x}.{pos}"));
+        }
+    }
+
     use super::*;
 
     #[test]
