@@ -432,7 +432,12 @@ fn source(graph: &Graph, a: BlockAddr) -> String {
 
 /// `a/b` namespaces and spaces → Anki's `a::b` and `_`.
 fn anki_tag(t: &str) -> String {
-    t.trim().split('/').map(|s| s.trim().replace(char::is_whitespace, "_")).collect::<Vec<_>>().join("::")
+    let t = t.trim();
+    // Most tags are one word: nothing to split or replace.
+    if !t.contains(|c: char| c == '/' || c.is_whitespace()) {
+        return t.to_string();
+    }
+    t.split('/').map(|s| s.trim().replace(char::is_whitespace, "_")).collect::<Vec<_>>().join("::")
 }
 
 fn tags(graph: &Graph, a: BlockAddr) -> Vec<String> {
@@ -616,6 +621,8 @@ fn media_names(graph: &Graph) -> BTreeMap<String, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn position_text_is_the_formatted_one() {
         let mut t = String::new();
@@ -627,11 +634,11 @@ mod tests {
         }
     }
 
-    use super::*;
-
     #[test]
     fn tags_and_decks() {
         assert_eq!(anki_tag("course/week 1"), "course::week_1");
+        assert_eq!(anki_tag(" biology "), "biology");
+        assert_eq!(anki_tag("a\tb"), "a_b");
         assert_eq!(deck_path("Biology/Cells"), "Biology::Cells");
         assert_eq!(deck_path(" a :: b "), "a::b");
     }
