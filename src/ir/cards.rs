@@ -30,14 +30,17 @@ pub fn has_inline(block: &Block, f: &dyn Fn(&Inline) -> bool) -> bool {
     found
 }
 
-pub fn has_cloze(block: &Block) -> bool {
-    has_inline(block, &|i| matches!(i, Inline::Cloze { .. }))
-}
-
-pub fn is_tagged_card(block: &Block) -> bool {
-    has_inline(block, &|i| is_marker(i, "card"))
+/// Whether the block holds a cloze, and whether it is tagged a card, from one walk of its text.
+pub fn card_kinds(block: &Block) -> (bool, bool) {
+    let (mut cloze, mut tagged) = (false, false);
+    for_each_inline(&block.body, &mut |i| {
+        cloze |= matches!(i, Inline::Cloze { .. });
+        tagged |= is_marker(i, "card");
+    });
+    (cloze, tagged)
 }
 
 pub fn is_flashcard(block: &Block) -> bool {
-    has_inline(block, &|i| matches!(i, Inline::Cloze { .. }) || is_marker(i, "card"))
+    let (cloze, tagged) = card_kinds(block);
+    cloze || tagged
 }

@@ -7,9 +7,7 @@ mod package;
 
 use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::diag::Diagnostic;
-use crate::ir::{
-    has_cloze, has_inline, is_flashcard, is_marker, is_tagged_card, BlockAddr, Graph, Inline, Needs, Page, PropValue,
-};
+use crate::ir::{card_kinds, has_inline, is_marker, BlockAddr, Graph, Inline, Needs, Page, PropValue};
 use html::{escape, Renderer};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -168,9 +166,9 @@ impl Job for AnkiJob {
     fn page(&self, graph: &Graph, pi: u32) -> Result<Part, ExportError> {
         let page = &graph.pages[pi as usize];
         let addr = |b: usize| BlockAddr { page: pi, block: b as u32 };
-        let is_cloze = |a: BlockAddr| has_cloze(graph.block(a));
-        let is_tagged = |a: BlockAddr| is_tagged_card(graph.block(a));
-        let has_card = (0..page.blocks.len()).any(|b| is_flashcard(graph.block(addr(b))));
+        // Each block's text is walked once, not once per question asked of it.
+        let cards: Vec<(bool, bool)> = (0..page.blocks.len()).map(|b| card_kinds(graph.block(addr(b)))).collect();
+        let has_card = cards.iter().any(|&(cloze, tagged)| cloze || tagged);
         if has_card {
             self.seen_card.store(true, Ordering::Relaxed);
         }
@@ -184,9 +182,9 @@ impl Job for AnkiJob {
             }
             let outline_ok =
                 mode == CardMode::Outline || mode == CardMode::Auto && !self.seen_card.load(Ordering::Relaxed);
-            let (kind, outline) = if is_cloze(a) {
+            let (kind, outline) = if cards[b].0 {
                 (Kind::Cloze, false)
-            } else if is_tagged(a) {
+            } else if cards[b].1 {
                 (if is_reversed(graph, a) { Kind::Reversed } else { Kind::Basic }, false)
             } else if outline_ok && !block.is_empty() && has_visible_children(graph, a) {
                 (Kind::Basic, true)
