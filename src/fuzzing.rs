@@ -24,6 +24,7 @@ pub fn read_and_export(data: &[u8], format: Option<&str>) {
 pub fn inline(data: &[u8]) {
     if let Ok(s) = std::str::from_utf8(data) {
         let macros = std::collections::HashMap::from([("m".to_string(), "**$1** {{m $1}}".to_string())]);
-        let _ = crate::read::inline::parse_inline(s, &crate::read::inline::InlineCtx { macros: &macros });
+        let _ =
+            crate::read::inline::parse_inline(s, &crate::read::inline::InlineCtx { macros: &macros, compact: true });
     }
 }

@@ -175,7 +175,9 @@ pub fn build_block<'a>(
         content.push(text);
         body.push(RawLine { line: l.line, col, text });
     }
-    block.properties.shrink_to_fit();
+    if ctx.compact {
+        block.properties.shrink_to_fit();
+    }
     for (k, l) in body.iter().enumerate() {
         if k > 0 {
             text.push('\n');

@@ -27,6 +27,9 @@ pub struct LineStart {
 
 pub struct InlineCtx<'a> {
     pub macros: &'a HashMap<String, String>,
+    /// The IR lives long (a whole graph, pinned blocks): paragraphs give back spare capacity.
+    /// A window of pages read for export is dropped soon; shrinking it would only cost time.
+    pub compact: bool,
 }
 
 fn pos_at(lines: &[LineStart], offset: usize) -> Pos {
@@ -244,18 +247,24 @@ fn parse_markdown(src: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, 
     };
     p.run();
     let Protector { out, slots, anchors, .. } = p;
-    if let Some(nodes) = is_simple(&out).then(|| simple_paragraph(&out, &slots)).flatten() {
+    if let Some(nodes) = is_simple(&out).then(|| simple_paragraph(&out, &slots, ctx.compact)).flatten() {
         return nodes;
     }
-    pulldown_nodes(&out, &slots, &anchors, &starts)
+    pulldown_nodes(&out, &slots, &anchors, &starts, ctx.compact)
 }
 
 /// The protected text through pulldown-cmark, placeholders restored.
-fn pulldown_nodes(out: &str, slots: &[Slot], anchors: &[(usize, usize)], starts: &[LineStart]) -> Vec<Node> {
+fn pulldown_nodes(
+    out: &str,
+    slots: &[Slot],
+    anchors: &[(usize, usize)],
+    starts: &[LineStart],
+    compact: bool,
+) -> Vec<Node> {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TABLES);
-    let mut b = Builder { slots, frames: vec![Frame::Container { kind: CKind::Root, nodes: Vec::new() }] };
+    let mut b = Builder { slots, compact, frames: vec![Frame::Container { kind: CKind::Root, nodes: Vec::new() }] };
     for (ev, range) in Parser::new_ext(out, opts).into_offset_iter() {
         let pos = || pos_at(starts, map_back(anchors, range.start));
         b.event(ev, pos);
@@ -299,7 +308,7 @@ fn is_simple(out: &str) -> bool {
 /// What pulldown-cmark gives for [simple](is_simple) text: one paragraph, lines trimmed, soft
 /// breaks, and `*…*` / `**…**` pairs in their plainest form (see [`emphasis_line`]); `None`
 /// for any other use of `*`.
-fn simple_paragraph(out: &str, slots: &[Slot]) -> Option<Vec<Node>> {
+fn simple_paragraph(out: &str, slots: &[Slot], compact: bool) -> Option<Vec<Node>> {
     let mut inlines = Vec::new();
     let text = out.trim_matches([' ', '\t', '\n']);
     for (k, line) in crate::text::lines(text).enumerate() {
@@ -308,7 +317,7 @@ fn simple_paragraph(out: &str, slots: &[Slot]) -> Option<Vec<Node>> {
         }
         emphasis_line(&mut inlines, slots, line.trim_matches([' ', '\t']))?;
     }
-    Some(vec![paragraph(inlines)])
+    Some(vec![paragraph(inlines, compact)])
 }
 
 /// One line's text and emphasis. Each run of one or two `*` must be a pure opener (after a
@@ -351,12 +360,14 @@ fn emphasis_line(inlines: &mut Vec<Inline>, slots: &[Slot], line: &str) -> Optio
 }
 
 /// A finished paragraph's node: a lone display formula stands as a block of its own.
-fn paragraph(mut inlines: Vec<Inline>) -> Node {
-    // Pushes leave up to twice the length in capacity; the IR lives long.
-    inlines.shrink_to_fit();
-    for i in &mut inlines {
-        if let Inline::Text { text } = i {
-            text.shrink_to_fit();
+fn paragraph(mut inlines: Vec<Inline>, compact: bool) -> Node {
+    // Pushes leave up to twice the length in capacity.
+    if compact {
+        inlines.shrink_to_fit();
+        for i in &mut inlines {
+            if let Inline::Text { text } = i {
+                text.shrink_to_fit();
+            }
         }
     }
     match inlines.as_slice() {
@@ -969,6 +980,8 @@ enum Frame {
 
 struct Builder<'a> {
     slots: &'a [Slot<'a>],
+    /// See [`InlineCtx::compact`].
+    compact: bool,
     frames: Vec<Frame>,
 }
 
@@ -1183,7 +1196,7 @@ impl Builder<'_> {
             Frame::Html(html) => self.push_node(Node::Html { html }),
             Frame::Inlines { kind, inlines } => match kind {
                 IKind::Paragraph { .. } => {
-                    let node = paragraph(inlines);
+                    let node = paragraph(inlines, self.compact);
                     if let Some(Frame::Container { nodes, .. }) = self.frames.last_mut() {
                         nodes.push(node);
                     }
@@ -1243,7 +1256,9 @@ impl Builder<'_> {
         }
         match self.frames.pop() {
             Some(Frame::Container { mut nodes, .. }) => {
-                nodes.shrink_to_fit();
+                if self.compact {
+                    nodes.shrink_to_fit();
+                }
                 nodes
             }
             _ => Vec::new(),
@@ -1281,7 +1296,7 @@ mod tests {
     }
 
     fn inl(s: &str) -> Vec<Inline> {
-        parse_inline(s, &InlineCtx { macros: &HashMap::new() })
+        parse_inline(s, &InlineCtx { macros: &HashMap::new(), compact: true })
     }
 
     /// The fast path gives exactly what pulldown-cmark gives, on texts it accepts.
@@ -1325,7 +1340,7 @@ mod tests {
             "* ",
             "*\t",
         ];
-        let ctx = InlineCtx { macros: &HashMap::new() };
+        let ctx = InlineCtx { macros: &HashMap::new(), compact: true };
         let starts = [LineStart { offset: 0, line: 1, col: 0 }];
         let mut seed = 7u64;
         let (mut accepted, mut emphasis) = (0, 0);
@@ -1354,14 +1369,14 @@ mod tests {
                 depth: 0,
             };
             p.run();
-            let Some(fast) = is_simple(&p.out).then(|| simple_paragraph(&p.out, &p.slots)).flatten() else {
+            let Some(fast) = is_simple(&p.out).then(|| simple_paragraph(&p.out, &p.slots, true)).flatten() else {
                 continue;
             };
             accepted += 1;
             emphasis +=
                 fast.iter().any(|n| format!("{n:?}").contains("Emphasis") || format!("{n:?}").contains("Strong"))
                     as usize;
-            assert_eq!(fast, pulldown_nodes(&p.out, &p.slots, &p.anchors, &starts), "{src:?}");
+            assert_eq!(fast, pulldown_nodes(&p.out, &p.slots, &p.anchors, &starts, true), "{src:?}");
         }
         assert!(accepted > 5000 && emphasis > 1000, "{accepted} {emphasis}");
     }

@@ -415,7 +415,7 @@ fn read_page_with(
     let file_name = file.rsplit('/').next().unwrap_or(file);
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
     let is_org = file_name.to_ascii_lowercase().ends_with(".org");
-    let ctx = inline::InlineCtx { macros: &config.macros };
+    let ctx = inline::InlineCtx { macros: &config.macros, compact: matches!(mode, Mode::Full | Mode::Skim) };
 
     let (blocks, mut properties, flashcards) = if is_org {
         let (blocks, properties) = org::read_org(text, file, &ctx);
