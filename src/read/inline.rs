@@ -227,6 +227,55 @@ fn parse_markdown(src: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, 
     if src.trim().is_empty() {
         return Vec::new();
     }
+    if let Some(nodes) = plain_line(src, ctx.compact) {
+        return nodes;
+    }
+    protected(src, base, lines, ctx, depth)
+}
+
+/// Bytes that may make a line more than words: Logseq syntax ([`SPECIAL`]), CommonMark inline
+/// markup ([`MARKUP`]), emphasis, and the control characters (tab and newline among them).
+const NOT_PLAIN: [bool; 256] = byte_table(b"`[({#$=^\\\xEE_]<>&~|*", 0x20);
+
+/// A superset of [`NOT_PLAIN`] in range tests, for [`crate::text::find_in`].
+fn not_plain(b: u8) -> bool {
+    (b < 0x20)
+        | (b.wrapping_sub(b'#') < 4)
+        | (b.wrapping_sub(b'(') < 3)
+        | (b.wrapping_sub(b'<') < 3)
+        | (b.wrapping_sub(b'[') < 5)
+        | (b == b'`')
+        | (b.wrapping_sub(b'{') < 4)
+        | (b == 0xEE)
+}
+
+/// A line of words, which a third of the blocks of a large graph are: the one paragraph
+/// [`simple_paragraph`] would make of it, without the placeholder pass and its copies. `None`
+/// for any other text (the tests hold the two paths to the same nodes).
+fn plain_line(src: &str, compact: bool) -> Option<Vec<Node>> {
+    let b = src.as_bytes();
+    // Leading space or a character that can start a list or a block goes the long way.
+    if matches!(b.first(), Some(b' ' | b'-' | b'+' | b'0'..=b'9')) {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(i) = crate::text::find_in(b, from, &NOT_PLAIN, not_plain) {
+        // A parenthesis is text unless it opens `((`.
+        if b[i] != b'(' || b.get(i + 1) == Some(&b'(') {
+            return None;
+        }
+        from = i + 1;
+    }
+    if HTTP.find(b).is_some() {
+        return None;
+    }
+    let text = src.trim_end_matches(' ').to_string();
+    Some(vec![paragraph(vec![Inline::Text { text }], compact)])
+}
+
+/// [`parse_markdown`] past its shortcut: Logseq syntax swapped for placeholders, then the
+/// simple paragraph or pulldown-cmark.
+fn protected(src: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, depth: u32) -> Vec<Node> {
     // Most blocks have no indented line: then the text and its line table are used as they are.
     let indented = src.starts_with([' ', '\t'])
         || memchr::memchr_iter(b'\n', src.as_bytes()).any(|i| matches!(src.as_bytes().get(i + 1), Some(b' ' | b'\t')));
@@ -1293,6 +1342,54 @@ mod tests {
     fn compares_cover_their_tables() {
         assert_eq!(crate::text::uncovered(&MARKUP, near_markup), None);
         assert_eq!(crate::text::uncovered(&SPECIAL, special_hit), None);
+        assert_eq!(crate::text::uncovered(&NOT_PLAIN, not_plain), None);
+        for t in [&MARKUP, &SPECIAL] {
+            assert!((0..=255u8).all(|c| !t[c as usize] || NOT_PLAIN[c as usize]), "plain text has none of these");
+        }
+    }
+
+    /// A plain line takes the shortcut, and gets the nodes the long way gives.
+    fn same_as_protected(s: &str) -> bool {
+        let ctx = InlineCtx { macros: &HashMap::new(), compact: true };
+        let lines = [LineStart { offset: 0, line: 1, col: 0 }];
+        match plain_line(s, true) {
+            Some(fast) => {
+                assert_eq!(fast, protected(s, 0, &lines, &ctx, 0), "{s:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    mod plain {
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn plain_lines_parse_as_the_long_way_does(
+                s in proptest::collection::vec(
+                    prop_oneof![20 => Just("a"), 6 => Just(" "), 2 => Just("("), 2 => Just(")"), 1 => Just("1"),
+                        1 => Just("-"), 1 => Just("+"), 1 => Just("é"), 1 => Just("\u{3000}"), 1 => Just("."),
+                        1 => Just("!"), 1 => Just("h"), 1 => Just("ttp"), 1 => Just(":"), 1 => Just("\u{a0}"),
+                        1 => Just("\""), 1 => Just("'")],
+                    1..40,
+                ).prop_map(|v| v.concat())
+            ) {
+                if !s.trim().is_empty() {
+                    super::same_as_protected(&s);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_take_the_shortcut() {
+        for plain in ["words and more", "a (note) here", "x(y) (z", "trailing  ", "ünïcode — ok", "a!b? c: d."] {
+            assert!(same_as_protected(plain), "{plain:?}");
+        }
+        for not in ["((ref))", "#tag", "- item", "1. one", " lead", "a\tb", "see http://x.y", "**b**", "a_b", "a\nb"] {
+            assert!(!same_as_protected(not), "{not:?}");
+        }
     }
 
     fn inl(s: &str) -> Vec<Inline> {
