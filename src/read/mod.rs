@@ -215,7 +215,7 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
                         keep = std::mem::take(&mut page.blocks)
                             .into_iter()
                             .enumerate()
-                            .filter(|(_, b)| b.uuid.is_some() || !b.body.is_empty())
+                            .filter(|(_, b)| pinned(b))
                             .map(|(i, b)| (i as u32, b))
                             .collect();
                         skim.quiet = keep.is_empty() && !crate::text::has_pair(&bytes, b"((");
@@ -470,6 +470,12 @@ fn read_page_with(
     }
 }
 
+/// Whether the skim keeps a block in [`Graph::pinned`]: other pages can reach it (an id) or
+/// it was parsed for its images or embeds.
+fn pinned(b: &crate::ir::Block) -> bool {
+    b.uuid.is_some() || !b.body.is_empty()
+}
+
 /// Reads a Markdown page's blocks and page properties, and whether a block is a flashcard.
 fn read_markdown(
     text: &str,
@@ -531,10 +537,12 @@ fn read_markdown(
         }
         blocks.push(built.block);
     }
-    // Children lists from parents.
+    // Children lists from parents; a skim keeps only the blocks it pins.
     for i in 0..blocks.len() {
         if let Some(p) = blocks[i].parent {
-            blocks[p as usize].children.push(i as u32);
+            if mode != Mode::Skim || pinned(&blocks[p as usize]) {
+                blocks[p as usize].children.push(i as u32);
+            }
         }
     }
     (blocks, page_props, flashcards)
