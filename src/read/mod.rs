@@ -169,13 +169,14 @@ pub fn scan_graph(root: &Path) -> Result<Reading, ReadError> {
 
 /// Reads a stub page; its read diagnostics were given by [`scan_graph`] already.
 pub fn load_page(root: &Path, config: &GraphConfig, page: &Page, needs: Needs) -> Result<Page, std::io::Error> {
-    let bytes = std::fs::read(root.join(&page.file))?;
     let journal = page.file.starts_with("journals/");
     let mode = match needs {
         Needs::All => Mode::Reload,
         Needs::Flashcards => Mode::Flashcards,
     };
-    let mut full = read_page_with(&page.file, &bytes, config, journal, mode, &mut Vec::new());
+    let mut full = with_file(&root.join(&page.file), |bytes| {
+        read_page_with(&page.file, bytes, config, journal, mode, &mut Vec::new())
+    })?;
     full.mtime = page.mtime;
     Ok(full)
 }
@@ -203,27 +204,27 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
         .par_iter()
         .map(|(rel, journal)| {
             let mut diags = Vec::new();
-            match std::fs::read(root.join(rel)) {
-                Ok(bytes) => {
-                    let mode = if full { Mode::Full } else { Mode::Skim };
-                    let mut page = read_page_with(rel, &bytes, &config, *journal, mode, &mut diags);
-                    page.mtime = mtime(&root.join(rel));
-                    let mut keep = Vec::new();
-                    let mut skim = Skimmed::default();
-                    if !full {
-                        skim.blocks = page.blocks.len() as u32;
-                        keep = std::mem::take(&mut page.blocks)
-                            .into_iter()
-                            .enumerate()
-                            .filter(|(_, b)| pinned(b))
-                            .map(|(i, b)| (i as u32, b))
-                            .collect();
-                        skim.quiet = keep.is_empty() && !crate::text::has_pair(&bytes, b"((");
-                        page.roots = Vec::new();
-                        page.stub = true;
-                    }
-                    (Some((page, keep, skim)), diags)
+            match with_file(&root.join(rel), |bytes| {
+                let mode = if full { Mode::Full } else { Mode::Skim };
+                let mut page = read_page_with(rel, bytes, &config, *journal, mode, &mut diags);
+                page.mtime = mtime(&root.join(rel));
+                let mut keep = Vec::new();
+                let mut skim = Skimmed::default();
+                if !full {
+                    skim.blocks = page.blocks.len() as u32;
+                    keep = std::mem::take(&mut page.blocks)
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(_, b)| pinned(b))
+                        .map(|(i, b)| (i as u32, b))
+                        .collect();
+                    skim.quiet = keep.is_empty() && !crate::text::has_pair(bytes, b"((");
+                    page.roots = Vec::new();
+                    page.stub = true;
                 }
+                (page, keep, skim)
+            }) {
+                Ok(read) => (Some(read), diags),
                 Err(e) => {
                     diags.push(Diagnostic::unreadable(rel, &e));
                     (None, diags)
@@ -290,6 +291,30 @@ fn list_pages(root: &Path, config: &GraphConfig, diagnostics: &mut Vec<Diagnosti
     }
     files.sort();
     files
+}
+
+/// Calls `f` with a page file's bytes, read into a buffer each thread keeps: a graph's pages
+/// are read one after another, each parsed into its own strings, so the bytes need not outlive
+/// `f`, and a warm buffer costs no allocation or fresh memory per file.
+fn with_file<R>(path: &Path, f: impl FnOnce(&[u8]) -> R) -> std::io::Result<R> {
+    use std::io::Read;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|cell| {
+        // A call within `f` (none today) would find the buffer taken and use its own.
+        let mut buf = cell.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default();
+        buf.clear();
+        let read = std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buf));
+        let out = read.map(|_| f(&buf));
+        // A large page's buffer is not kept.
+        if buf.capacity() <= 1 << 20 {
+            if let Ok(mut b) = cell.try_borrow_mut() {
+                *b = buf;
+            }
+        }
+        out
+    })
 }
 
 fn mtime(path: &Path) -> Option<i64> {
