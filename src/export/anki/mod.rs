@@ -263,10 +263,7 @@ impl AnkiJob {
             }
             Entry::Note(draft) => {
                 let Draft { kind, mut note, deck, media } = *draft;
-                let deck = match self.decks.get(&deck) {
-                    Some(&id) => id,
-                    None => *self.decks.entry(deck).or_insert_with_key(|name| deck_id(name)),
-                };
+                let deck = *self.decks.entry(deck).or_insert_with_key(|name| deck_id(name));
                 note.cards.iter_mut().for_each(|c| c.deck = deck);
                 self.used_media.extend(media);
                 *self.counts.entry(kind).or_default() += 1;
