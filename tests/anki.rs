@@ -156,3 +156,48 @@ fn previous_deck_keeps_unchanged_times() {
         assert_eq!(n["mod"], expected, "{}", n["fields"][0]);
     }
 }
+
+#[test]
+fn the_collection_has_ankis_indexes_and_is_sound() {
+    use std::io::{Read, Write};
+    let bytes = build("fixtures/cases/cards", CardMode::Auto, Some(1_700_000_000));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut col = Vec::new();
+    zip.by_name("collection.anki2").unwrap().read_to_end(&mut col).unwrap();
+    let mut tmp = tempfile::NamedTempFile::new().unwrap();
+    tmp.write_all(&col).unwrap();
+    let db = rusqlite::Connection::open(tmp.path()).unwrap();
+    // The indexes of Anki's schema 11 (some are built as rows come, some at the end).
+    let mut indexes: Vec<String> = Vec::new();
+    let names: Vec<(String, String)> = db
+        .prepare("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (name, table) in names {
+        let columns: Vec<String> = db
+            .prepare(&format!("PRAGMA index_info({name})"))
+            .unwrap()
+            .query_map([], |r| r.get(2))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        indexes.push(format!("{name} on {table} ({})", columns.join(", ")));
+    }
+    assert_eq!(
+        indexes,
+        [
+            "ix_cards_nid on cards (nid)",
+            "ix_cards_sched on cards (did, queue, due)",
+            "ix_cards_usn on cards (usn)",
+            "ix_notes_csum on notes (csum)",
+            "ix_notes_usn on notes (usn)",
+            "ix_revlog_cid on revlog (cid)",
+            "ix_revlog_usn on revlog (usn)",
+        ]
+    );
+    let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+}
