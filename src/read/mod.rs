@@ -606,6 +606,19 @@ mod tests {
     }
 
     #[test]
+    fn relative_paths_and_hidden_folders() {
+        use std::path::Path;
+        let root = Path::new("/g");
+        assert_eq!(super::relative(root, Path::new("/g/pages/a b.md")), "pages/a b.md");
+        assert_eq!(super::relative(root, Path::new("/g/pages/./x/../b.md")), "pages/x/../b.md");
+        assert_eq!(super::relative(root, Path::new("/g")), "");
+        let config = super::GraphConfig { hidden: vec!["pages/priv".into()], ..Default::default() };
+        assert!(super::is_hidden(&config, "pages/priv"));
+        assert!(super::is_hidden(&config, "pages/priv/x.md"));
+        assert!(!super::is_hidden(&config, "pages/private.md"));
+    }
+
+    #[test]
     fn compares_cover_the_table() {
         assert_eq!(crate::text::uncovered(&super::LEAD, super::lead), None);
     }
