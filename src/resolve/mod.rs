@@ -79,19 +79,26 @@ impl Resolver {
 pub type PageLoader<'a> = dyn Fn(&Page) -> std::io::Result<Page> + 'a;
 
 fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnostic>) {
-    let mut want = std::collections::BTreeSet::new();
-    for (addr, block) in &graph.pinned {
-        crate::ir::for_each_inline(&block.body, &mut |i| {
-            if let Inline::Embed { target, .. } = i {
-                want.insert(addr.page);
-                let to = match target {
-                    EmbedTarget::Block { uuid } => graph.index.blocks.get(uuid.as_str()).map(|a| a.page),
-                    EmbedTarget::Page { name } => graph.index.page(name),
-                };
-                want.extend(to);
-            }
-        });
-    }
+    // Every pinned block is looked at, on every thread: a large graph pins tens of thousands.
+    let found: Vec<u32> = graph
+        .pinned
+        .par_iter()
+        .flat_map_iter(|(addr, block)| {
+            let mut pages = Vec::new();
+            crate::ir::for_each_inline(&block.body, &mut |i| {
+                if let Inline::Embed { target, .. } = i {
+                    pages.push(addr.page);
+                    let to = match target {
+                        EmbedTarget::Block { uuid } => graph.index.blocks.get(uuid.as_str()).map(|a| a.page),
+                        EmbedTarget::Page { name } => graph.index.page(name),
+                    };
+                    pages.extend(to);
+                }
+            });
+            pages
+        })
+        .collect();
+    let want: std::collections::BTreeSet<u32> = found.into_iter().collect();
     for p in want {
         let page = &graph.pages[p as usize];
         if !page.stub {
@@ -110,6 +117,7 @@ fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnosti
 fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
     graph.index.pages.clear();
     graph.index.blocks.clear();
+    graph.index.pages.reserve(graph.pages.len());
     for (pi, page) in graph.pages.iter().enumerate() {
         if let Some(&other) = graph.index.pages.get(&page.name) {
             let first = &graph.pages[other as usize];
@@ -136,6 +144,7 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         ids.extend(with_id.map(|(bi, _)| BlockAddr { page: pi as u32, block: bi as u32 }));
     }
     ids.sort();
+    graph.index.blocks.reserve(ids.len());
     for addr in ids {
         let page = &mut graph.pages[addr.page as usize];
         let block = match page.blocks.get_mut(addr.block as usize) {
