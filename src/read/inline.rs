@@ -235,7 +235,15 @@ fn parse_markdown(src: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, 
 
 /// Bytes that may make a line more than words: Logseq syntax ([`SPECIAL`]), CommonMark inline
 /// markup ([`MARKUP`]), emphasis, and the control characters (tab and newline among them).
-const NOT_PLAIN: [bool; 256] = byte_table(b"`[({#$=^\\\xEE_]<>&~|*", 0x20);
+const NOT_PLAIN: [bool; 256] = {
+    let mut t = byte_table(b"*", 0x20);
+    let mut c = 0;
+    while c < 256 {
+        t[c] |= SPECIAL[c] | MARKUP[c];
+        c += 1;
+    }
+    t
+};
 
 /// A superset of [`NOT_PLAIN`] in range tests, for [`crate::text::find_in`].
 fn not_plain(b: u8) -> bool {
@@ -255,7 +263,7 @@ fn not_plain(b: u8) -> bool {
 fn plain_line(src: &str, compact: bool) -> Option<Vec<Node>> {
     let b = src.as_bytes();
     // Leading space or a character that can start a list or a block goes the long way.
-    if matches!(b.first(), Some(b' ' | b'-' | b'+' | b'0'..=b'9')) {
+    if b.first().is_some_and(|&c| c == b' ' || may_open_block(c)) {
         return None;
     }
     let mut from = 0;
@@ -346,6 +354,12 @@ fn near_markup(b: u8) -> bool {
 /// Text (after the Logseq syntax was swapped out) in which CommonMark finds nothing but one
 /// paragraph, apart from `*` emphasis: no other inline markup characters, no line that could
 /// start a block, no hard breaks. Most notes are such text; pulldown-cmark is set aside for it.
+/// A first character after which CommonMark may see a heading, a list item or a setext
+/// underline rather than paragraph text.
+fn may_open_block(c: u8) -> bool {
+    matches!(c, b'#' | b'-' | b'+' | b'=' | b'0'..=b'9')
+}
+
 fn is_simple(out: &str) -> bool {
     if crate::text::find_in(out.as_bytes(), 0, &MARKUP, near_markup).is_some() {
         return false;
@@ -355,7 +369,7 @@ fn is_simple(out: &str) -> bool {
         let t = line.trim_start_matches([' ', '\t']);
         let first = t.bytes().next();
         // A `*` list item or rule is left to `emphasis_line`, which takes no such `*`.
-        let starts_block = matches!(first, Some(b'#' | b'-' | b'+' | b'=' | b'0'..=b'9'))
+        let starts_block = first.is_some_and(may_open_block)
             || line[..line.len() - t.len()].contains('\t')
             || line.len() - t.len() >= 4;
         let blank = t.trim_end().is_empty();
@@ -1352,9 +1366,6 @@ mod tests {
         assert_eq!(crate::text::uncovered(&MARKUP, near_markup), None);
         assert_eq!(crate::text::uncovered(&SPECIAL, special_hit), None);
         assert_eq!(crate::text::uncovered(&NOT_PLAIN, not_plain), None);
-        for t in [&MARKUP, &SPECIAL] {
-            assert!((0..=255u8).all(|c| !t[c as usize] || NOT_PLAIN[c as usize]), "plain text has none of these");
-        }
     }
 
     /// A plain line takes the shortcut, and gets the nodes the long way gives.
