@@ -303,20 +303,15 @@ fn with_file<R>(path: &Path, f: impl FnOnce(&[u8]) -> R) -> std::io::Result<R> {
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    BUFFER.with(|cell| {
-        // A call within `f` (none today) would find the buffer taken and use its own.
-        let mut buf = cell.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default();
-        buf.clear();
-        let read = std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buf));
-        let out = read.map(|_| f(&buf));
-        // A large page's buffer is not kept.
-        if buf.capacity() <= 1 << 20 {
-            if let Ok(mut b) = cell.try_borrow_mut() {
-                *b = buf;
-            }
-        }
-        out
-    })
+    // Taken out while in use, so a read within `f` (none today) would simply use its own.
+    let mut buf = BUFFER.take();
+    buf.clear();
+    let out = std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buf)).map(|_| f(&buf));
+    // A large page's buffer is not kept.
+    if buf.capacity() <= 1 << 20 {
+        BUFFER.set(buf);
+    }
+    out
 }
 
 fn mtime(path: &Path) -> Option<i64> {
