@@ -1,5 +1,5 @@
-//! What a raw block may hold that a partial read must not skip, found in one pass over its
-//! lines. The skim and a deck's reading test every block of the graph this way; a false
+//! What a raw block may hold that a partial read must not skip, found in one pass over the
+//! page. The skim and a deck's reading test every block of the graph this way; a false
 //! positive only costs parsing the block.
 
 use super::outline::RawBlock;
@@ -18,41 +18,79 @@ pub struct Marks {
 }
 
 impl Marks {
-    /// The marks of every line of a block.
-    pub fn of(raw: &RawBlock) -> Marks {
-        let mut m = Marks::default();
-        for l in raw.lines {
-            m.add(l.text.as_bytes());
-        }
-        m
+    /// The marks of every block of a page, from two searches over the whole `text` the
+    /// blocks' lines were split from (most blocks are one short line: a search per line
+    /// costs more in setting up than in searching). A mark's neighbour bytes are looked up in
+    /// the page, where a line's end or its removed indentation stands for the line's bounds:
+    /// no pattern takes a line break or a space as its second byte, or `!`/`]` as its first.
+    pub fn of_page(text: &str, raw: &[RawBlock]) -> Vec<Marks> {
+        let mut marks = vec![Marks::default(); raw.len()];
+        let base = text.as_ptr() as usize;
+        // Each block's lines are one run of the page: [start, end) in bytes.
+        let spans: Vec<(usize, usize)> = raw
+            .iter()
+            .map(|r| match (r.lines.first(), r.lines.last()) {
+                (Some(f), Some(l)) => (f.text.as_ptr() as usize - base, l.text.as_ptr() as usize - base + l.text.len()),
+                _ => (0, 0),
+            })
+            .collect();
+        let b = text.as_bytes();
+        let mut find = |hits: &mut dyn Iterator<Item = usize>, mark: &dyn Fn(&mut Marks, &[u8], usize)| {
+            let mut k = 0;
+            for i in hits {
+                while k < spans.len() && spans[k].1 <= i {
+                    k += 1;
+                }
+                match spans.get(k) {
+                    Some(&(start, _)) if start <= i => mark(&mut marks[k], b, i),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        };
+        find(&mut memchr::memchr3_iter(b'#', b'[', b'{', b), &Marks::bracket);
+        find(&mut memchr::memchr2_iter(b':', b'(', b), &Marks::colon);
+        marks
     }
 
-    fn add(&mut self, b: &[u8]) {
+    /// A `#`, `[` or `{` at `i`.
+    fn bracket(&mut self, b: &[u8], i: usize) {
         let at = |i: usize| b.get(i).copied();
         let card_at = |i: usize| b.get(i..i + 4).is_some_and(|r| r.eq_ignore_ascii_case(b"card"));
-        // Two vectorised searches (memchr takes up to three bytes at once).
-        for i in memchr::memchr3_iter(b'#', b'[', b'{', b) {
-            match b[i] {
-                b'#' => {
-                    self.card |= card_at(i + 1);
-                    self.matters |= at(i + 1) == Some(b'+');
-                }
-                b'[' => {
-                    self.card |= card_at(i + 1);
-                    self.matters |= i > 0 && matches!(b[i - 1], b'!' | b']');
-                }
-                _ => {
-                    let pair = at(i + 1) == Some(b'{');
-                    self.card |= pair;
-                    self.matters |= pair;
-                }
+        match b[i] {
+            b'#' => {
+                self.card |= card_at(i + 1);
+                self.matters |= at(i + 1) == Some(b'+');
+            }
+            b'[' => {
+                self.card |= card_at(i + 1);
+                self.matters |= i > 0 && matches!(b[i - 1], b'!' | b']');
+            }
+            _ => {
+                let pair = at(i + 1) == Some(b'{');
+                self.card |= pair;
+                self.matters |= pair;
             }
         }
+    }
+
+    /// A `:` or `(` at `i`.
+    fn colon(&mut self, b: &[u8], i: usize) {
+        match (b[i], b.get(i + 1)) {
+            (b':', Some(b':' | b'P' | b'p')) => self.matters = true,
+            (b'(', Some(b'(')) => self.block_ref = true,
+            _ => {}
+        }
+    }
+
+    /// The marks of one line (the rule [`Marks::of_page`] applies page-wide).
+    #[cfg(test)]
+    fn add(&mut self, b: &[u8]) {
+        for i in memchr::memchr3_iter(b'#', b'[', b'{', b) {
+            self.bracket(b, i);
+        }
         for i in memchr::memchr2_iter(b':', b'(', b) {
-            match b[i] {
-                b':' => self.matters |= matches!(at(i + 1), Some(b':' | b'P' | b'p')),
-                _ => self.block_ref |= at(i + 1) == Some(b'('),
-            }
+            self.colon(b, i);
         }
     }
 }
@@ -120,6 +158,58 @@ mod tests {
             let mut m = Marks::default();
             m.add(&b);
             prop_assert_eq!(m, reference(&b));
+        }
+    }
+
+    /// Every block's marks, line by line, as the page-wide search must find them.
+    fn line_by_line(text: &str) -> (Vec<Marks>, Vec<Marks>) {
+        let mut store = Vec::new();
+        let raw = crate::read::outline::split_blocks(text, &mut store);
+        let each = raw
+            .iter()
+            .map(|r| {
+                let mut m = Marks::default();
+                r.lines.iter().for_each(|l| m.add(l.text.as_bytes()));
+                m
+            })
+            .collect();
+        (Marks::of_page(text, &raw), each)
+    }
+
+    #[test]
+    fn page_wide_marks_keep_to_their_blocks() {
+        // Front matter belongs to no block's lines: its marks count for none.
+        let page =
+            "---\ntags:: {{x}} #card\n---\n- a #\n  card\n- [b\n\t- ![x](y.png)\n- c {\r\n  {d} :\n- (\n(\n- e ::\n";
+        let (page, lines) = line_by_line(page);
+        assert_eq!(page, lines);
+        assert!(page.iter().filter(|m| m.matters).count() >= 2, "{page:?}");
+    }
+
+    proptest! {
+        #[test]
+        fn page_wide_marks_are_the_lines_marks(
+            lines in proptest::collection::vec(
+                (0..4usize, prop_oneof![Just("- "), Just("-\t"), Just(""), Just("## "), Just("```")],
+                 proptest::collection::vec(
+                    prop_oneof![20 => Just('a'), 3 => Just('#'), 3 => Just('['), 2 => Just(']'), 2 => Just('!'),
+                                3 => Just('{'), 3 => Just(':'), 3 => Just('('), 2 => Just('c'), 1 => Just('C'),
+                                1 => Just('r'), 1 => Just('d'), 1 => Just('+'), 1 => Just('p'), 1 => Just(' '),
+                                1 => Just('\r'), 1 => Just('-'), 1 => Just('\t')],
+                    0..30,
+                 ), any::<bool>()),
+                0..20,
+            )
+        ) {
+            let mut text = String::new();
+            for (indent, bullet, chars, crlf) in lines {
+                text.push_str(&"\t".repeat(indent));
+                text.push_str(bullet);
+                text.extend(chars);
+                text.push_str(if crlf { "\r\n" } else { "\n" });
+            }
+            let (page, each) = line_by_line(&text);
+            prop_assert_eq!(page, each, "{:?}", text);
         }
     }
 }

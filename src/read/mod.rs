@@ -511,7 +511,7 @@ fn read_markdown(
     // A partial read skips what a block's bytes show it cannot need; a full one looks at none.
     let marks: Vec<Marks> = match mode {
         Mode::Full | Mode::Reload => Vec::new(),
-        Mode::Skim | Mode::Flashcards => raw.iter().map(Marks::of).collect(),
+        Mode::Skim | Mode::Flashcards => Marks::of_page(text, &raw),
     };
     let wanted = match mode {
         Mode::Full | Mode::Reload => vec![true; raw.len()],
