@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
+/// [`OPEN`] in UTF-8.
+const OPEN_BYTES: &[u8] = "\u{E000}".as_bytes();
 /// How deep macro expansions and nested parses may go.
 const MAX_DEPTH: u32 = 4;
 
@@ -451,7 +453,13 @@ fn paragraph(mut inlines: Vec<Inline>, compact: bool) -> Node {
 /// Appends text, placeholders replaced by what they stand for.
 fn push_text(inlines: &mut Vec<Inline>, slots: &[Slot], t: &str) {
     let mut rest = t;
-    while let Some(k) = rest.find(OPEN) {
+    // Without slots there is no placeholder: the text came the plain way, which takes no
+    // placeholder character (see `NOT_PLAIN`). With them, the search is for its first byte.
+    let open = |r: &str| match slots.is_empty() {
+        true => None,
+        false => memchr::memchr_iter(OPEN_BYTES[0], r.as_bytes()).find(|&i| r.as_bytes()[i..].starts_with(OPEN_BYTES)),
+    };
+    while let Some(k) = open(rest) {
         if k > 0 {
             push_merged(inlines, Inline::Text { text: rest[..k].to_string() });
         }
@@ -680,11 +688,10 @@ impl<'a> Protector<'a> {
     }
 
     fn push_slot(&mut self, _start: usize, end: usize, slot: Slot<'a>) {
-        use std::fmt::Write;
         let n = self.slots.len();
         self.slots.push(slot);
         self.out.push(OPEN);
-        let _ = write!(self.out, "{n}");
+        self.out.push_str(itoa::Buffer::new().format(n));
         self.out.push(CLOSE);
         self.anchors.push((self.out.len(), end));
     }

@@ -8,7 +8,7 @@ use crate::ir::{PropValue, Property};
 pub fn split_property_line(line: &str) -> Option<(&str, &str)> {
     let t = line.trim();
     // Keys have no `:`, so the first `:` must open the `::` (a byte search, no substring search).
-    let sep = t.find(':')?;
+    let sep = memchr::memchr(b':', t.as_bytes())?;
     if t.as_bytes().get(sep + 1) != Some(&b':') {
         return None;
     }
