@@ -7,19 +7,21 @@ static GLOBAL: Mimalloc = Mimalloc;
 
 /// mimalloc, asked for alignment only when it must be: its aligned entry points leave the
 /// fast path for every block over 1 KiB (about 80 instructions an allocation, against ~20
-/// for `mi_malloc`). `mi_malloc` aligns to 16 bytes whatever the size a Rust layout of
-/// alignment 16 can have (sizes are multiples of the alignment), as malloc must; the
-/// standard library's own allocator takes `malloc` on the same condition.
+/// for `mi_malloc`).
 struct Mimalloc;
 
-/// The alignment `mi_malloc` guarantees (`MI_MAX_ALIGN_SIZE`, malloc's `max_align_t`).
-const MIN_ALIGN: usize = 16;
+/// Whether `mi_malloc(size)` is aligned enough: like any malloc it aligns to 16 bytes
+/// (`max_align_t`) or, for a smaller size, to at least the largest power of two not above it.
+/// The standard library's own allocator takes `malloc` on the same condition.
+fn plain(align: usize, size: usize) -> bool {
+    align <= 16 && align <= size
+}
 
 unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
-        match layout.align() <= MIN_ALIGN {
+        match plain(layout.align(), layout.size()) {
             true => mi::mi_malloc(layout.size()).cast(),
             false => mi::mi_malloc_aligned(layout.size(), layout.align()).cast(),
         }
@@ -28,7 +30,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
-        match layout.align() <= MIN_ALIGN {
+        match plain(layout.align(), layout.size()) {
             true => mi::mi_zalloc(layout.size()).cast(),
             false => mi::mi_zalloc_aligned(layout.size(), layout.align()).cast(),
         }
@@ -42,7 +44,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         use libmimalloc_sys as mi;
-        match layout.align() <= MIN_ALIGN {
+        match plain(layout.align(), new_size) {
             true => mi::mi_realloc(ptr.cast(), new_size).cast(),
             false => mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast(),
         }
