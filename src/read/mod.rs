@@ -175,7 +175,7 @@ pub fn load_page(root: &Path, config: &GraphConfig, page: &Page, needs: Needs) -
         Needs::Flashcards => Mode::Flashcards,
     };
     let mut full = with_file(&root.join(&page.file), |bytes| {
-        read_page_with(&page.file, bytes, config, journal, mode, &mut Vec::new())
+        read_page_with(&page.file, bytes, config, journal, mode, &mut Vec::new()).0
     })?;
     full.mtime = page.mtime;
     Ok(full)
@@ -206,23 +206,15 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
             let mut diags = Vec::new();
             match with_file(&root.join(rel), |bytes| {
                 let mode = if full { Mode::Full } else { Mode::Skim };
-                let mut page = read_page_with(rel, bytes, &config, *journal, mode, &mut diags);
+                let (mut page, pins) = read_page_with(rel, bytes, &config, *journal, mode, &mut diags);
                 page.mtime = mtime(&root.join(rel));
-                let mut keep = Vec::new();
                 let mut skim = Skimmed::default();
                 if !full {
-                    skim.blocks = page.blocks.len() as u32;
-                    keep = std::mem::take(&mut page.blocks)
-                        .into_iter()
-                        .enumerate()
-                        .filter(|(_, b)| pinned(b))
-                        .map(|(i, b)| (i as u32, b))
-                        .collect();
-                    skim.quiet = keep.is_empty() && !crate::text::has_pair(bytes, b"((");
-                    page.roots = Vec::new();
+                    skim.blocks = pins.count;
+                    skim.quiet = pins.blocks.is_empty() && !crate::text::has_pair(bytes, b"((");
                     page.stub = true;
                 }
-                (page, keep, skim)
+                (page, pins.blocks, skim)
             }) {
                 Ok(read) => (Some(read), diags),
                 Err(e) => {
@@ -405,7 +397,7 @@ fn lead(c: u8) -> bool {
 
 /// Parses one page file.
 pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, diags: &mut Vec<Diagnostic>) -> Page {
-    read_page_with(file, bytes, config, journal, Mode::Full, diags)
+    read_page_with(file, bytes, config, journal, Mode::Full, diags).0
 }
 
 /// How much of a page to read.
@@ -420,7 +412,16 @@ enum Mode {
     Flashcards,
 }
 
-/// Parses one page file, wholly (`full`) or skimming (see [`block::build_block`]).
+/// What a skim keeps of a page's blocks: how many there are, and those other pages can reach
+/// (see [`pinned`]) with their indexes.
+#[derive(Default)]
+struct Pins {
+    count: u32,
+    blocks: Vec<(u32, crate::ir::Block)>,
+}
+
+/// Parses one page file, wholly or in part (see [`Mode`]). A skim leaves the page without
+/// blocks and returns the pinned ones apart.
 fn read_page_with(
     file: &str,
     bytes: &[u8],
@@ -428,7 +429,7 @@ fn read_page_with(
     journal: bool,
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
-) -> Page {
+) -> (Page, Pins) {
     let text = decode(file, bytes, diags);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if matches!(mode, Mode::Full | Mode::Skim) {
@@ -439,13 +440,18 @@ fn read_page_with(
     let is_org = file_name.to_ascii_lowercase().ends_with(".org");
     let ctx = inline::InlineCtx { macros: &config.macros, compact: matches!(mode, Mode::Full | Mode::Skim) };
 
-    let (blocks, mut properties, flashcards) = if is_org {
+    let (mut blocks, mut properties, flashcards, mut pins) = if is_org {
         let (blocks, properties) = org::read_org(text, file, &ctx);
         let cards = blocks.iter().any(crate::ir::is_flashcard);
-        (blocks, properties, cards)
+        (blocks, properties, cards, Pins::default())
     } else {
         read_markdown(text, file, &ctx, mode, diags)
     };
+    if mode == Mode::Skim && is_org {
+        pins.count = blocks.len() as u32;
+        let all = std::mem::take(&mut blocks).into_iter().enumerate();
+        pins.blocks = all.filter(|(_, b)| pinned(b)).map(|(i, b)| (i as u32, b)).collect();
+    }
 
     let journal_date = if journal { title::journal_date(stem) } else { None };
     let title = properties
@@ -475,7 +481,7 @@ fn read_page_with(
     let tags = refs("tags");
     properties.retain(|p| p.key != "title");
     let roots = blocks.iter().enumerate().filter(|(_, b)| b.parent.is_none()).map(|(i, _)| i as u32).collect();
-    Page {
+    let page = Page {
         name: page_key(&title),
         title,
         file: file.to_string(),
@@ -489,7 +495,8 @@ fn read_page_with(
         mtime: None,
         stub: false,
         flashcards,
-    }
+    };
+    (page, pins)
 }
 
 /// Whether the skim keeps a block in [`Graph::pinned`]: other pages can reach it (an id) or
@@ -498,14 +505,15 @@ fn pinned(b: &crate::ir::Block) -> bool {
     b.uuid.is_some() || !b.body.is_empty()
 }
 
-/// Reads a Markdown page's blocks and page properties, and whether a block is a flashcard.
+/// Reads a Markdown page's blocks and page properties, and whether a block is a flashcard. A
+/// skim returns no blocks but the pinned ones, apart: the others would only be dropped.
 fn read_markdown(
     text: &str,
     file: &str,
     ctx: &inline::InlineCtx,
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>, bool) {
+) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>, bool, Pins) {
     let mut lines = Vec::new();
     let raw = outline::split_blocks(text, &mut lines);
     // A partial read skips what a block's bytes show it cannot need; a full one looks at none.
@@ -518,7 +526,9 @@ fn read_markdown(
         Mode::Skim => vec![false; raw.len()],
         Mode::Flashcards => flashcard_blocks(&raw, &marks),
     };
-    let mut blocks = Vec::with_capacity(raw.len());
+    let skim = mode == Mode::Skim;
+    let mut blocks = Vec::with_capacity(if skim { 0 } else { raw.len() });
+    let mut pins = Pins { count: raw.len() as u32, blocks: Vec::new() };
     let mut scratch = block::Scratch::default();
     let mut page_props = Vec::new();
     let mut flashcards = false;
@@ -529,7 +539,14 @@ fn read_markdown(
         if !(full || r.pre_block || skim_card || marks[i].matters) {
             // A block without properties, directives, images or embeds that is not wanted
             // only keeps its place in the tree.
-            blocks.push(crate::ir::Block { line: r.line, depth: r.depth, parent: r.parent, ..crate::ir::Block::EMPTY });
+            if !skim {
+                blocks.push(crate::ir::Block {
+                    line: r.line,
+                    depth: r.depth,
+                    parent: r.parent,
+                    ..crate::ir::Block::EMPTY
+                });
+            }
             continue;
         }
         let parse = match (full, mode) {
@@ -557,17 +574,27 @@ fn read_markdown(
                 page_props.push(p.clone());
             }
         }
-        blocks.push(built.block);
+        match skim {
+            true if pinned(&built.block) => pins.blocks.push((i as u32, built.block)),
+            true => {}
+            false => blocks.push(built.block),
+        }
     }
-    // Children lists from parents; a skim keeps only the blocks it pins.
-    for i in 0..blocks.len() {
-        if let Some(p) = blocks[i].parent {
-            if mode != Mode::Skim || pinned(&blocks[p as usize]) {
+    // Children lists from parents; a skim's only for the blocks it pins (in index order).
+    if skim {
+        for (i, r) in raw.iter().enumerate() {
+            if let Some(k) = r.parent.and_then(|p| pins.blocks.binary_search_by_key(&p, |(j, _)| *j).ok()) {
+                pins.blocks[k].1.children.push(i as u32);
+            }
+        }
+    } else {
+        for i in 0..blocks.len() {
+            if let Some(p) = blocks[i].parent {
                 blocks[p as usize].children.push(i as u32);
             }
         }
     }
-    (blocks, page_props, flashcards)
+    (blocks, page_props, flashcards, pins)
 }
 
 /// The blocks [`Needs::Flashcards`] parses: candidate flashcards with their ancestors and
