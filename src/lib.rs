@@ -71,7 +71,7 @@ pub fn load_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
     let read::Reading { mut graph, source, mut diagnostics, config, skims } = reading;
-    let load = |page: &ir::Page| read::load_page(&source.root, &config, page, ir::Needs::All);
+    let load = |page: &ir::Page| read::load_page(&source.root, &config, page, ir::Needs::All, &|_| false);
     let (found, resolver) = resolve::resolve(&mut graph, &source, &load);
     diagnostics.extend(found);
     for d in &mut diagnostics {

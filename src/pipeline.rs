@@ -89,7 +89,8 @@ fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs) -> R
         .filter(|&p| graph.pages[p as usize].stub && !unneeded(p))
         .map(|p| {
             let stub = &graph.pages[p as usize];
-            match crate::read::load_page(&source.root, config, stub, needs) {
+            let known = |uuid: &str| graph.index.blocks.contains_key(uuid);
+            match crate::read::load_page(&source.root, config, stub, needs, &known) {
                 Ok(mut page) => {
                     let diags = resolver.link_page(&graph.index, p, &mut page);
                     (p, page, diags)

@@ -158,7 +158,8 @@ fn a_deck_parses_only_its_cards_and_their_context() {
     let flags: Vec<bool> = loaded.graph.pages.iter().map(|p| p.flashcards).collect();
     assert_eq!(flags, [true, true, false], "the skim tells which pages hold flashcards");
     let stub = &loaded.graph.pages[0];
-    let read = |needs| notes_export::read::load_page(&loaded.source.root, &loaded.config, stub, needs).unwrap();
+    let read =
+        |needs| notes_export::read::load_page(&loaded.source.root, &loaded.config, stub, needs, &|_| false).unwrap();
     let parsed = |page: &notes_export::ir::Page| -> Vec<String> {
         let shown = page.blocks.iter().filter(|b| !b.is_empty());
         shown.map(|b| notes_export::ir::plain_text(b.title()).trim().to_string()).collect()
@@ -166,6 +167,36 @@ fn a_deck_parses_only_its_cards_and_their_context() {
     assert_eq!(parsed(&read(Needs::Flashcards)), ["parent", "Question #card", "answer"]);
     assert_eq!(parsed(&read(Needs::All)).len(), 6);
     assert_eq!(read(Needs::Flashcards).blocks.len(), 6, "every block keeps its place");
+    std::fs::remove_dir_all(g).unwrap();
+}
+
+#[test]
+fn a_deck_parses_a_reference_only_where_it_may_dangle() {
+    let pages = [
+        (
+            "Cards.md",
+            "- Question #card\n\t- answer\n- known ((11111111-2222-4333-8444-555555555555))\n\
+             - unknown ((99999999-aaaa-4bbb-8ccc-dddddddddddd))\n\
+             - split ((\n  99999999-aaaa-4bbb-8ccc-eeeeeeeeeeee))\n\
+             - known in the end ((11111111-2222-4333-8444-555555555555)) but not (((99999999-aaaa-4bbb-8ccc-ffffffffffff))\n",
+        ),
+        ("Ids.md", "- a block with an id\n  id:: 11111111-2222-4333-8444-555555555555\n"),
+    ];
+    // Diagnostics as in a whole read.
+    compare_pages("maydangle", &pages);
+    let g = graph_of("maydangle-parsed", &pages);
+    let loaded = notes_export::open(Path::new(&g)).unwrap();
+    let known = |uuid: &str| loaded.graph.index.blocks.contains_key(uuid);
+    let page = notes_export::read::load_page(
+        &loaded.source.root,
+        &loaded.config,
+        &loaded.graph.pages[0],
+        Needs::Flashcards,
+        &known,
+    )
+    .unwrap();
+    let parsed: Vec<u32> = page.blocks.iter().filter(|b| !b.body.is_empty()).map(|b| b.line).collect();
+    assert_eq!(parsed, [1, 2, 4, 5, 7], "the card, its answer, and the references that may dangle");
     std::fs::remove_dir_all(g).unwrap();
 }
 

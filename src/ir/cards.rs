@@ -10,8 +10,9 @@ pub enum Needs {
     #[default]
     All,
     /// Flashcards with their ancestors and descendants, and every block a diagnostic can come
-    /// from (references, embeds, images); the others keep their place and properties (a
-    /// reference to one with an id shows the copy pinned when the graph was opened).
+    /// from (references to ids the graph may not hold, embeds, images); the others keep their
+    /// place and properties (a reference to one with an id shows the copy pinned when the
+    /// graph was opened).
     Flashcards,
 }
 

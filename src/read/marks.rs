@@ -95,6 +95,28 @@ impl Marks {
     }
 }
 
+/// Whether every block reference a raw block may hold names an id `known` holds: each `((`
+/// followed within 40 bytes by `))` around a uuid, as the inline parser reads one, wherever it
+/// is (in code too: finding more than the parser only costs parsing the block). A `((` whose
+/// `))` may lie on a later line counts as unknown.
+pub fn refs_known(raw: &RawBlock, known: &dyn Fn(&str) -> bool) -> bool {
+    const WITHIN: usize = 40;
+    raw.lines.iter().all(|l| {
+        let (t, b) = (l.text, l.text.as_bytes());
+        memchr::memchr_iter(b'(', b).filter(|&i| b.get(i + 1) == Some(&b'(')).all(|i| {
+            let rest = &t[i + 2..];
+            match rest.find("))").filter(|&c| c <= WITHIN) {
+                Some(close) => {
+                    let inner = rest[..close].trim();
+                    !super::inline::is_uuid(inner) || known(&inner.to_ascii_lowercase())
+                }
+                // The block's next line may close it within reach.
+                None => rest.len() >= WITHIN + 2,
+            }
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +232,55 @@ mod tests {
             }
             let (page, each) = line_by_line(&text);
             prop_assert_eq!(page, each, "{:?}", text);
+        }
+    }
+
+    /// A block's references as the parser reads them: (uuid, known).
+    fn parsed_refs(text: &str, known: &dyn Fn(&str) -> bool) -> (bool, Vec<String>) {
+        let mut store = Vec::new();
+        let raw = crate::read::outline::split_blocks(text, &mut store);
+        let macros = std::collections::HashMap::new();
+        let ctx = crate::read::inline::InlineCtx { macros: &macros, compact: false };
+        let mut scratch = crate::read::block::Scratch::default();
+        let parse = crate::read::block::Parse::All;
+        let block = crate::read::block::build_block(&raw[0], &ctx, "a.md", parse, &mut scratch, &mut Vec::new()).block;
+        let mut refs = Vec::new();
+        crate::ir::for_each_inline(&block.body, &mut |i| {
+            if let crate::ir::Inline::BlockRef { uuid, .. } = i {
+                refs.push(uuid.clone());
+            }
+        });
+        (refs_known(&raw[0], known), refs)
+    }
+
+    const KNOWN: &str = "11111111-2222-4333-8444-555555555555";
+
+    #[test]
+    fn references_may_dangle_unless_every_one_is_known() {
+        let known = |u: &str| u == KNOWN;
+        let other = "99999999-aaaa-4bbb-8ccc-dddddddddddd";
+        assert!(parsed_refs(&format!("- a (({KNOWN})) b (( {} ))", KNOWN.to_uppercase()), &known).0);
+        assert!(!parsed_refs(&format!("- a (({KNOWN})) b (({other}))"), &known).0);
+        assert!(!parsed_refs(&format!("- ((\n  {other}))"), &known).0, "closed on the next line");
+        assert!(parsed_refs("- (no reference) ((not a uuid))", &known).0);
+    }
+
+    proptest! {
+        #[test]
+        fn a_block_whose_references_are_known_parses_to_known_references(
+            parts in proptest::collection::vec(
+                prop_oneof![Just("(("), Just("))"), Just("("), Just(")"), Just(KNOWN),
+                            Just("99999999-aaaa-4bbb-8ccc-dddddddddddd"), Just("11111111-2222-4333-8444-55555555555"),
+                            Just(" "), Just("word"), Just("\n  "), Just("`"), Just("[["), Just("]]"), Just("{{"), Just("}}")],
+                0..16,
+            )
+        ) {
+            let text = format!("- {}\n", parts.concat());
+            let known = |u: &str| u == KNOWN;
+            let (all_known, refs) = parsed_refs(&text, &known);
+            if all_known {
+                prop_assert!(refs.iter().all(|u| u == KNOWN), "{:?}: {:?}", text, refs);
+            }
         }
     }
 }

@@ -167,15 +167,26 @@ pub fn scan_graph(root: &Path) -> Result<Reading, ReadError> {
     read_folder(root, false)
 }
 
-/// Reads a stub page; its read diagnostics were given by [`scan_graph`] already.
-pub fn load_page(root: &Path, config: &GraphConfig, page: &Page, needs: Needs) -> Result<Page, std::io::Error> {
+/// Block ids a graph holds (lower-case), for [`load_page`].
+pub type KnownId<'a> = &'a (dyn Fn(&str) -> bool + Sync);
+
+/// Reads a stub page; its read diagnostics were given by [`scan_graph`] already. For
+/// [`Needs::Flashcards`], `known` tells the ids a reference can name without dangling: a block
+/// whose every reference names one has no diagnostic to give and is not parsed.
+pub fn load_page(
+    root: &Path,
+    config: &GraphConfig,
+    page: &Page,
+    needs: Needs,
+    known: KnownId,
+) -> Result<Page, std::io::Error> {
     let journal = page.file.starts_with("journals/");
     let mode = match needs {
         Needs::All => Mode::Reload,
         Needs::Flashcards => Mode::Flashcards,
     };
     let mut full = with_file(&root.join(&page.file), |bytes| {
-        read_page_with(&page.file, bytes, config, journal, mode, &mut Vec::new()).0
+        read_page_with(&page.file, bytes, config, journal, mode, known, &mut Vec::new()).0
     })?;
     full.mtime = page.mtime;
     Ok(full)
@@ -206,7 +217,7 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
             let mut diags = Vec::new();
             match with_file(&root.join(rel), |bytes| {
                 let mode = if full { Mode::Full } else { Mode::Skim };
-                let (mut page, pins) = read_page_with(rel, bytes, &config, *journal, mode, &mut diags);
+                let (mut page, pins) = read_page_with(rel, bytes, &config, *journal, mode, &|_| false, &mut diags);
                 page.mtime = mtime(&root.join(rel));
                 let mut skim = Skimmed::default();
                 if !full {
@@ -397,7 +408,7 @@ fn lead(c: u8) -> bool {
 
 /// Parses one page file.
 pub fn read_page(file: &str, bytes: &[u8], config: &GraphConfig, journal: bool, diags: &mut Vec<Diagnostic>) -> Page {
-    read_page_with(file, bytes, config, journal, Mode::Full, diags).0
+    read_page_with(file, bytes, config, journal, Mode::Full, &|_| false, diags).0
 }
 
 /// How much of a page to read.
@@ -428,6 +439,7 @@ fn read_page_with(
     config: &GraphConfig,
     journal: bool,
     mode: Mode,
+    known: KnownId,
     diags: &mut Vec<Diagnostic>,
 ) -> (Page, Pins) {
     let text = decode(file, bytes, diags);
@@ -445,7 +457,7 @@ fn read_page_with(
         let cards = blocks.iter().any(crate::ir::is_flashcard);
         (blocks, properties, cards, Pins::default())
     } else {
-        read_markdown(text, file, &ctx, mode, diags)
+        read_markdown(text, file, &ctx, mode, known, diags)
     };
     if mode == Mode::Skim && is_org {
         pins.count = blocks.len() as u32;
@@ -512,6 +524,7 @@ fn read_markdown(
     file: &str,
     ctx: &inline::InlineCtx,
     mode: Mode,
+    known: KnownId,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<crate::ir::Block>, Vec<crate::ir::Property>, bool, Pins) {
     let mut lines = Vec::new();
@@ -524,7 +537,7 @@ fn read_markdown(
     let wanted = match mode {
         Mode::Full | Mode::Reload => vec![true; raw.len()],
         Mode::Skim => vec![false; raw.len()],
-        Mode::Flashcards => flashcard_blocks(&raw, &marks),
+        Mode::Flashcards => flashcard_blocks(&raw, &marks, known),
     };
     let skim = mode == Mode::Skim;
     let mut blocks = Vec::with_capacity(if skim { 0 } else { raw.len() });
@@ -598,9 +611,9 @@ fn read_markdown(
 }
 
 /// The blocks [`Needs::Flashcards`] parses: candidate flashcards with their ancestors and
-/// descendants, and blocks with a block reference (which may dangle). Blocks with an image or
-/// an embed are parsed by [`block::build_block`] in any case.
-fn flashcard_blocks(raw: &[outline::RawBlock], marks: &[Marks]) -> Vec<bool> {
+/// descendants, and blocks with a block reference that may dangle (see [`marks::refs_known`]).
+/// Blocks with an image or an embed are parsed by [`block::build_block`] in any case.
+fn flashcard_blocks(raw: &[outline::RawBlock], marks: &[Marks], known: KnownId) -> Vec<bool> {
     let mut in_card = vec![false; raw.len()];
     let mut above_card = vec![false; raw.len()];
     // Parents come before their children.
@@ -612,7 +625,8 @@ fn flashcard_blocks(raw: &[outline::RawBlock], marks: &[Marks]) -> Vec<bool> {
             up = raw[p as usize].parent;
         }
     }
-    (0..raw.len()).map(|i| in_card[i] || above_card[i] || marks[i].block_ref).collect()
+    let dangles = |i: usize| marks[i].block_ref && !marks::refs_known(&raw[i], known);
+    (0..raw.len()).map(|i| in_card[i] || above_card[i] || dangles(i)).collect()
 }
 
 #[cfg(test)]
