@@ -44,8 +44,14 @@ fn in_attr(c: u8) -> bool {
 }
 
 fn escape_with(s: &str, attr: bool) -> String {
-    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 16);
+    escape_into(&mut out, s, attr);
+    out
+}
+
+/// [`escape`] (or, with `attr`, [`escape_attr`]) appended to `out`.
+fn escape_into(out: &mut String, s: &str, attr: bool) {
+    let b = s.as_bytes();
     let mut copied = 0;
     // Only ASCII bytes are escaped or dropped: copy the runs between them.
     let next = |from| match attr {
@@ -68,7 +74,6 @@ fn escape_with(s: &str, attr: bool) -> String {
         copied = i + 1;
     }
     out.push_str(&s[copied..]);
-    out
 }
 
 /// Anki's cloze syntax must not see `{{`/`}}`/`::` coming from user text inside a cloze.
@@ -223,14 +228,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn wrap(&mut self, tag: &str, children: &[Inline], out: &mut String) {
-        let _ = write!(out, "<{tag}>");
+        out.push('<');
+        out.push_str(tag);
+        out.push('>');
         self.inlines(children, out);
-        let _ = write!(out, "</{tag}>");
+        out.push_str("</");
+        out.push_str(tag);
+        out.push('>');
     }
 
     fn inline(&mut self, i: &Inline, out: &mut String) {
         match i {
-            Inline::Text { text } => out.push_str(&escape(text)),
+            Inline::Text { text } => escape_into(out, text, false),
             Inline::Code { text } => {
                 let _ = write!(out, "<code>{}</code>", escape(text));
             }
@@ -265,7 +274,9 @@ impl<'a> Renderer<'a> {
             Inline::PageRef { name, label, .. } => match label {
                 Some(l) => self.inlines(l, out),
                 None => {
-                    let _ = write!(out, "<span class=\"ref\">{}</span>", escape(name));
+                    out.push_str("<span class=\"ref\">");
+                    escape_into(out, name, false);
+                    out.push_str("</span>");
                 }
             },
             Inline::Tag { .. } => {}
