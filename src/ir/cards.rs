@@ -11,8 +11,8 @@ pub enum Needs {
     All,
     /// Flashcards with their ancestors and descendants, and every block a diagnostic can come
     /// from (references to ids the graph may not hold, embeds, images); the others keep their
-    /// place and properties (a reference to one with an id shows the copy pinned when the
-    /// graph was opened).
+    /// place and properties but list no children (a reference to one with an id shows the
+    /// copy pinned when the graph was opened).
     Flashcards,
 }
 

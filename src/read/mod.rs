@@ -601,8 +601,16 @@ fn read_markdown(
             }
         }
     } else {
+        // Sized once. A deck's reading lists only the children of the blocks it parses (the
+        // cards, their context and their answers): no other block is walked down from.
+        let listed = |p: usize| mode != Mode::Flashcards || wanted[p];
+        let mut counts = vec![0u32; blocks.len()];
+        blocks.iter().filter_map(|b| b.parent).for_each(|p| counts[p as usize] += 1);
+        for (p, &n) in counts.iter().enumerate().filter(|&(p, &n)| n > 0 && listed(p)) {
+            blocks[p].children = Vec::with_capacity(n as usize);
+        }
         for i in 0..blocks.len() {
-            if let Some(p) = blocks[i].parent {
+            if let Some(p) = blocks[i].parent.filter(|&p| listed(p as usize)) {
                 blocks[p as usize].children.push(i as u32);
             }
         }
