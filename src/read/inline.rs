@@ -366,7 +366,7 @@ fn is_simple(out: &str) -> bool {
     if crate::text::find_in(out.as_bytes(), 0, &MARKUP, near_markup).is_some() {
         return false;
     }
-    let last = out.matches('\n').count();
+    let last = memchr::memchr_iter(b'\n', out.as_bytes()).count();
     crate::text::lines(out).enumerate().all(|(k, line)| {
         let t = line.trim_start_matches([' ', '\t']);
         let first = t.bytes().next();
@@ -795,10 +795,14 @@ impl<'a> Protector<'a> {
         let mut end = 0;
         let mut chars = rest.char_indices().peekable();
         while let Some((off, c)) = chars.next() {
-            if c.is_whitespace() || "()[]{}*~^=`<>\"".contains(c) || c == OPEN {
+            if c.is_whitespace()
+                || matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | '*' | '~' | '^' | '=' | '`' | '<' | '>' | '"' | OPEN)
+            {
                 break;
             }
-            if ",;.!?':".contains(c) && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) {
+            if matches!(c, ',' | ';' | '.' | '!' | '?' | '\'' | ':')
+                && chars.peek().is_none_or(|(_, n)| n.is_whitespace())
+            {
                 break;
             }
             end = off + c.len_utf8();
