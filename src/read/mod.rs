@@ -185,7 +185,7 @@ pub fn load_page(
         Needs::All => Mode::Reload,
         Needs::Flashcards => Mode::Flashcards,
     };
-    let mut full = with_file(&root.join(&page.file), |bytes| {
+    let mut full = with_file(&root.join(&page.file), |bytes, _| {
         read_page_with(&page.file, bytes, config, journal, mode, known, &mut Vec::new()).0
     })?;
     full.mtime = page.mtime;
@@ -215,10 +215,11 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
         .par_iter()
         .map(|(rel, journal)| {
             let mut diags = Vec::new();
-            match with_file(&root.join(rel), |bytes| {
+            match with_file(&root.join(rel), |bytes, file| {
                 let mode = if full { Mode::Full } else { Mode::Skim };
                 let (mut page, pins) = read_page_with(rel, bytes, &config, *journal, mode, &|_| false, &mut diags);
-                page.mtime = mtime(&root.join(rel));
+                // From the open file: no second walk of the path.
+                page.mtime = file.metadata().ok().and_then(seconds);
                 let mut skim = Skimmed::default();
                 if !full {
                     skim.blocks = pins.count;
@@ -301,7 +302,7 @@ fn list_pages(root: &Path, config: &GraphConfig, diagnostics: &mut Vec<Diagnosti
 /// Calls `f` with a page file's bytes, read into a buffer each thread keeps: a graph's pages
 /// are read one after another, each parsed into its own strings, so the bytes need not outlive
 /// `f`, and a warm buffer costs no allocation or fresh memory per file.
-fn with_file<R>(path: &Path, f: impl FnOnce(&[u8]) -> R) -> std::io::Result<R> {
+fn with_file<R>(path: &Path, f: impl FnOnce(&[u8], &std::fs::File) -> R) -> std::io::Result<R> {
     use std::io::Read;
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -309,7 +310,10 @@ fn with_file<R>(path: &Path, f: impl FnOnce(&[u8]) -> R) -> std::io::Result<R> {
     // Taken out while in use, so a read within `f` (none today) would simply use its own.
     let mut buf = BUFFER.take();
     buf.clear();
-    let out = std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut buf)).map(|_| f(&buf));
+    // Through `take`: a file's own `read_to_end` first asks its size and position (two system
+    // calls a page, which a warm buffer does not need); this one just reads to the end.
+    let read = |file: &mut std::fs::File, buf: &mut Vec<u8>| file.take(u64::MAX).read_to_end(buf);
+    let out = std::fs::File::open(path).and_then(|mut file| read(&mut file, &mut buf).map(|_| f(&buf, &file)));
     // A large page's buffer is not kept.
     if buf.capacity() <= 1 << 20 {
         BUFFER.set(buf);
@@ -318,7 +322,12 @@ fn with_file<R>(path: &Path, f: impl FnOnce(&[u8]) -> R) -> std::io::Result<R> {
 }
 
 fn mtime(path: &Path) -> Option<i64> {
-    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    seconds(std::fs::metadata(path).ok()?)
+}
+
+/// A file's modification time in seconds since the epoch.
+fn seconds(meta: std::fs::Metadata) -> Option<i64> {
+    let t = meta.modified().ok()?;
     Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64)
 }
 
