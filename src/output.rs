@@ -56,7 +56,13 @@ type Folders = std::collections::HashMap<PathBuf, Option<PathBuf>>;
 /// Where an output file lands, and whether it exists: a link's target; otherwise the real
 /// path of its folder (see [`real_folder`], looked up in `folders` first) and its name.
 fn landing(out: &Path, folders: &mut Folders) -> (Option<PathBuf>, bool) {
-    let meta = std::fs::symlink_metadata(out).ok();
+    landing_known(out, folders, false)
+}
+
+/// [`landing`], told whether `out` exists when that is known (nothing is under a folder that
+/// does not exist): a staged build of tens of thousands of files then asks for none of them.
+fn landing_known(out: &Path, folders: &mut Folders, absent: bool) -> (Option<PathBuf>, bool) {
+    let meta = if absent { None } else { std::fs::symlink_metadata(out).ok() };
     let link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
     // A link to nowhere does not exist.
     let exists = if link { out.exists() } else { meta.is_some() };
@@ -142,10 +148,19 @@ impl Staging {
         // tens of thousands of files).
         let guard = Inputs::new(inputs);
         let mut folders = Folders::default();
+        // Whether each top-level name is missing from the destination, asked once.
+        let mut missing = std::collections::HashMap::new();
         for entry in walkdir::WalkDir::new(&staged).into_iter().flatten().filter(|e| e.file_type().is_file()) {
             let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
             let out = self.dir.join(rel);
-            if let (Some(out_real), exists) = landing(&out, &mut folders) {
+            let under_top = rel.components().count() > 1;
+            let absent = match rel.components().next().filter(|_| under_top) {
+                Some(top) => *missing
+                    .entry(top.as_os_str().to_os_string())
+                    .or_insert_with(|| std::fs::symlink_metadata(self.dir.join(top)).is_err()),
+                None => false,
+            };
+            if let (Some(out_real), exists) = landing_known(&out, &mut folders, absent) {
                 guard.check(&out, &out_real, exists)?;
             }
         }
@@ -228,10 +243,18 @@ impl crate::export::Sink for FileSink {
                     self.made = Some(parent.to_path_buf());
                 }
             }
-            if !target.exists() {
-                self.written.push(path.to_path_buf());
-            }
-            let file = std::fs::OpenOptions::new().create(true).append(true).open(&target)?;
+            // Created if new (one system call, where asking first took two); appended to if
+            // an earlier write made it.
+            let file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
+                Ok(file) => {
+                    self.written.push(path.to_path_buf());
+                    file
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::OpenOptions::new().append(true).open(&target)?
+                }
+                Err(e) => return Err(e),
+            };
             self.open = Some((target, file));
         }
         if self.buffer.len() + bytes.len() > BUFFER || bytes.len() >= DIRECT {
