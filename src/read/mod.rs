@@ -215,11 +215,11 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
         .par_iter()
         .map(|(rel, journal)| {
             let mut diags = Vec::new();
-            match with_file(&root.join(rel), |bytes, file| {
+            match with_file(&root.join(rel), |bytes, meta| {
                 let mode = if full { Mode::Full } else { Mode::Skim };
                 let (mut page, pins) = read_page_with(rel, bytes, &config, *journal, mode, &|_| false, &mut diags);
                 // From the open file: no second walk of the path.
-                page.mtime = file.metadata().ok().and_then(seconds);
+                page.mtime = seconds(meta);
                 let mut skim = Skimmed::default();
                 if !full {
                     skim.blocks = pins.count;
@@ -302,7 +302,7 @@ fn list_pages(root: &Path, config: &GraphConfig, diagnostics: &mut Vec<Diagnosti
 /// Calls `f` with a page file's bytes, read into a buffer each thread keeps: a graph's pages
 /// are read one after another, each parsed into its own strings, so the bytes need not outlive
 /// `f`, and a warm buffer costs no allocation or fresh memory per file.
-fn with_file<R>(path: &Path, f: impl FnOnce(&[u8], &std::fs::File) -> R) -> std::io::Result<R> {
+fn with_file<R>(path: &Path, f: impl FnOnce(&[u8], &std::fs::Metadata) -> R) -> std::io::Result<R> {
     use std::io::Read;
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -310,10 +310,14 @@ fn with_file<R>(path: &Path, f: impl FnOnce(&[u8], &std::fs::File) -> R) -> std:
     // Taken out while in use, so a read within `f` (none today) would simply use its own.
     let mut buf = BUFFER.take();
     buf.clear();
-    // Through `take`: a file's own `read_to_end` first asks its size and position (two system
-    // calls a page, which a warm buffer does not need); this one just reads to the end.
-    let read = |file: &mut std::fs::File, buf: &mut Vec<u8>| file.take(u64::MAX).read_to_end(buf);
-    let out = std::fs::File::open(path).and_then(|mut file| read(&mut file, &mut buf).map(|_| f(&buf, &file)));
+    // The size the file has now, read in one call: a file's own `read_to_end` asks its size
+    // and position, then reads until a read returns nothing (four system calls a page).
+    let read = |file: std::fs::File, buf: &mut Vec<u8>| {
+        let meta = file.metadata()?;
+        buf.reserve(meta.len() as usize);
+        file.take(meta.len()).read_to_end(buf).map(|_| meta)
+    };
+    let out = std::fs::File::open(path).and_then(|file| read(file, &mut buf).map(|meta| f(&buf, &meta)));
     // A large page's buffer is not kept.
     if buf.capacity() <= 1 << 20 {
         BUFFER.set(buf);
@@ -322,11 +326,11 @@ fn with_file<R>(path: &Path, f: impl FnOnce(&[u8], &std::fs::File) -> R) -> std:
 }
 
 fn mtime(path: &Path) -> Option<i64> {
-    seconds(std::fs::metadata(path).ok()?)
+    seconds(&std::fs::metadata(path).ok()?)
 }
 
 /// A file's modification time in seconds since the epoch.
-fn seconds(meta: std::fs::Metadata) -> Option<i64> {
+fn seconds(meta: &std::fs::Metadata) -> Option<i64> {
     let t = meta.modified().ok()?;
     Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64)
 }
