@@ -526,6 +526,13 @@ fn run(t: &str, fmt: &Fmt, out: &mut String) {
         flags.iter().filter(|f| f.0).for_each(|f| out.push_str(f.1));
         out.push_str("</w:rPr>");
     }
+    // Most runs are one piece of text: no search for breaks and tabs piece by piece.
+    if memchr::memchr2(b'\n', b'\t', t.as_bytes()).is_none() {
+        out.push_str("<w:t xml:space=\"preserve\">");
+        push_text(out, t);
+        out.push_str("</w:t></w:r>");
+        return;
+    }
     for (k, line) in t.split('\n').enumerate() {
         if k > 0 {
             out.push_str("<w:br/>");
