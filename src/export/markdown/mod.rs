@@ -411,15 +411,26 @@ impl Writer<'_> {
         parts.join("\n\n")
     }
 
-    fn page_link(&self, page: Option<u32>, name: &str, label: Option<String>) -> String {
-        let shown = label.unwrap_or_else(|| escape_text(name));
+    /// A link to a page, appended to `out`: `label` (Markdown already) or the name as text.
+    fn page_link(&self, page: Option<u32>, name: &str, label: Option<&str>, out: &mut String) {
+        let shown = |out: &mut String| match label {
+            Some(l) => out.push_str(l),
+            None => escape_into(out, name),
+        };
         match (self.opts.links, page) {
-            (LinkStyle::Wiki, _) => format!("[[{}]]", name),
-            (LinkStyle::Relative, Some(p)) if self.options.includes(p) => {
-                let target = paths::relative(self.here, &self.paths[p as usize]);
-                format!("[{shown}]({})", paths::link_target(&target))
+            (LinkStyle::Wiki, _) => {
+                out.push_str("[[");
+                out.push_str(name);
+                out.push_str("]]");
             }
-            _ => shown,
+            (LinkStyle::Relative, Some(p)) if self.options.includes(p) => {
+                out.push('[');
+                shown(out);
+                out.push_str("](");
+                paths::push_relative_target(out, self.here, &self.paths[p as usize]);
+                out.push(')');
+            }
+            _ => shown(out),
         }
     }
 
@@ -429,19 +440,20 @@ impl Writer<'_> {
         }
     }
 
+    /// The children between two `mark`s, written in place: the marks go inside the spaces
+    /// around them (emphasis must not start or end with a space in CommonMark).
     fn wrapped(&mut self, mark: &str, children: &[Inline], out: &mut String) {
-        let mut inner = String::new();
-        self.inlines(children, &mut inner);
-        let trimmed = inner.trim();
-        if trimmed.is_empty() {
+        let start = out.len();
+        self.inlines(children, out);
+        let inner = &out[start..];
+        if inner.trim().is_empty() {
+            out.truncate(start);
             return;
         }
-        // Emphasis must not start or end with a space in CommonMark.
-        let lead = &inner[..inner.len() - inner.trim_start().len()];
-        let trail = &inner[inner.trim_end().len()..];
-        for part in [lead, mark, trimmed, mark, trail] {
-            out.push_str(part);
-        }
+        let lead = inner.len() - inner.trim_start().len();
+        let end = start + inner.trim_end().len();
+        out.insert_str(end, mark);
+        out.insert_str(start + lead, mark);
     }
 
     fn inline(&mut self, i: &Inline, out: &mut String) {
@@ -488,15 +500,21 @@ impl Writer<'_> {
                     self.inlines(l, &mut s);
                     s
                 });
-                out.push_str(&self.page_link(*page, name, label));
+                self.page_link(*page, name, label.as_deref(), out);
             }
-            Inline::Tag { name, page } => {
-                let link = match self.opts.links {
-                    LinkStyle::Wiki => format!("#[[{name}]]"),
-                    _ => self.page_link(*page, name, Some(format!("#{}", escape_text(name)))),
-                };
-                out.push_str(&link);
-            }
+            Inline::Tag { name, page } => match self.opts.links {
+                LinkStyle::Wiki => {
+                    out.push_str("#[[");
+                    out.push_str(name);
+                    out.push_str("]]");
+                }
+                _ => {
+                    let mut label = String::with_capacity(name.len() + 1);
+                    label.push('#');
+                    escape_into(&mut label, name);
+                    self.page_link(*page, name, Some(&label), out);
+                }
+            },
             Inline::BlockRef { label: Some(l), .. } => self.inlines(l, out),
             Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {
                 RefText::Title(t, title) => {

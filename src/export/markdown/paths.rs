@@ -45,19 +45,51 @@ pub fn relative(from: &str, to: &str) -> String {
 /// Percent-encodes what would break a Markdown link destination.
 pub fn link_target(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '[' => out.push_str("%5B"),
-            ']' => out.push_str("%5D"),
-            c => out.push(c),
-        }
-    }
+    push_link_target(&mut out, path);
     out
+}
+
+/// [`link_target`], appended to `out`: the runs between the bytes it encodes are copied whole.
+pub fn push_link_target(out: &mut String, path: &str) {
+    let mut from = 0;
+    for (i, c) in path.bytes().enumerate() {
+        let code = match c {
+            b' ' => "%20",
+            b'(' => "%28",
+            b')' => "%29",
+            b'<' => "%3C",
+            b'>' => "%3E",
+            b'[' => "%5B",
+            b']' => "%5D",
+            _ => continue,
+        };
+        out.push_str(&path[from..i]);
+        out.push_str(code);
+        from = i + 1;
+    }
+    out.push_str(&path[from..]);
+}
+
+/// `link_target(&relative(from, to))`, appended to `out` without building either: a page
+/// links to others many times over.
+pub fn push_relative_target(out: &mut String, from: &str, to: &str) {
+    let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let dirs = || from_dir.split('/').filter(|_| !from_dir.is_empty());
+    let common = dirs().zip(to.split('/')).take_while(|(a, b)| a == b).count();
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !std::mem::take(&mut first) {
+            out.push('/');
+        }
+    };
+    for _ in common..dirs().count() {
+        sep(out);
+        out.push_str("..");
+    }
+    for part in to.split('/').skip(common) {
+        sep(out);
+        push_link_target(out, part);
+    }
 }
 
 #[cfg(test)]
@@ -74,5 +106,27 @@ mod tests {
         assert_eq!(relative("x.md", "a/b.md"), "a/b.md");
         assert_eq!(relative("a/b.md", "a/c.md"), "c.md");
         assert_eq!(link_target("a b(1).md"), "a%20b%281%29.md");
+    }
+
+    #[test]
+    fn relative_targets_are_written_as_built() {
+        let paths = [
+            "x.md",
+            "a/b.md",
+            "a/c.md",
+            "a/b/c.md",
+            "a (1)/b [2].md",
+            "journals/2020_01_01.md",
+            "a",
+            "a/a/a.md",
+            "b/a.md",
+        ];
+        for from in paths {
+            for to in paths {
+                let mut out = String::from("[x](");
+                push_relative_target(&mut out, from, to);
+                assert_eq!(out, format!("[x]({}", link_target(&relative(from, to))), "{from} → {to}");
+            }
+        }
     }
 }
