@@ -70,8 +70,9 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
 }
 
 /// Calls `f` on every inline list in the nodes (paragraphs, headings, table cells, list items),
-/// and on nested inline children.
-pub fn for_each_inline_mut(nodes: &mut [Node], f: &mut dyn FnMut(&mut Inline)) {
+/// and on nested inline children. Generic, not `dyn`: every block of a graph is walked this
+/// way, and `f` is inlined into the walk.
+pub fn for_each_inline_mut<F: FnMut(&mut Inline)>(nodes: &mut [Node], f: &mut F) {
     for n in nodes {
         match n {
             Node::Paragraph { inlines } | Node::Heading { inlines, .. } => visit_inlines_mut(inlines, f),
@@ -86,7 +87,7 @@ pub fn for_each_inline_mut(nodes: &mut [Node], f: &mut dyn FnMut(&mut Inline)) {
     }
 }
 
-fn visit_inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+fn visit_inlines_mut<F: FnMut(&mut Inline)>(inlines: &mut [Inline], f: &mut F) {
     for i in inlines {
         f(i);
         match i {
@@ -103,7 +104,7 @@ fn visit_inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
 }
 
 /// Read-only counterpart of [`for_each_inline_mut`].
-pub fn for_each_inline(nodes: &[Node], f: &mut dyn FnMut(&Inline)) {
+pub fn for_each_inline<F: FnMut(&Inline)>(nodes: &[Node], f: &mut F) {
     for n in nodes {
         match n {
             Node::Paragraph { inlines } | Node::Heading { inlines, .. } => visit_inlines(inlines, f),
@@ -118,7 +119,7 @@ pub fn for_each_inline(nodes: &[Node], f: &mut dyn FnMut(&Inline)) {
     }
 }
 
-pub fn visit_inlines(inlines: &[Inline], f: &mut dyn FnMut(&Inline)) {
+pub fn visit_inlines<F: FnMut(&Inline)>(inlines: &[Inline], f: &mut F) {
     for i in inlines {
         f(i);
         match i {
