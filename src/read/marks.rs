@@ -25,12 +25,21 @@ impl Marks {
     /// no pattern takes a line break or a space as its second byte, or `!`/`]` as its first.
     pub fn of_page(text: &str, raw: &[RawBlock]) -> Vec<Marks> {
         let mut marks = vec![Marks::default(); raw.len()];
-        let base = text.as_ptr() as usize;
-        // Each block's lines are one run of the page: [start, end) in bytes.
+        // Where a line lies in the page (its lines are slices of it).
+        let at = |line: &str| (line.as_ptr() as usize).checked_sub(text.as_ptr() as usize).filter(|&o| o <= text.len());
+        // Each block's lines are one run of the page: [start, end) in bytes. A block whose
+        // lines were not found there (none are) is marked as holding everything.
         let spans: Vec<(usize, usize)> = raw
             .iter()
-            .map(|r| match (r.lines.first(), r.lines.last()) {
-                (Some(f), Some(l)) => (f.text.as_ptr() as usize - base, l.text.as_ptr() as usize - base + l.text.len()),
+            .zip(&mut marks)
+            .map(|(r, m)| match (r.lines.first(), r.lines.last()) {
+                (Some(f), Some(l)) => match (at(f.text), at(l.text)) {
+                    (Some(start), Some(end)) => (start, end + l.text.len()),
+                    _ => {
+                        *m = Marks { card: true, matters: true, block_ref: true };
+                        (0, 0)
+                    }
+                },
                 _ => (0, 0),
             })
             .collect();
