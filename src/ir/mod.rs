@@ -117,8 +117,10 @@ pub struct Block {
     pub parent: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<u32>,
+    // This and the task fields below are rare: boxed strings keep a block 40 bytes smaller (a
+    // deck's reading holds a placeholder block for each of a large graph's million blocks).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<String>,
+    pub uuid: Option<Box<str>>,
     /// Text before the first bullet (holds the page properties when it has them).
     #[serde(default, skip_serializing_if = "is_false")]
     pub pre_block: bool,
@@ -126,13 +128,13 @@ pub struct Block {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub marker: Option<String>,
+    pub marker: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<String>,
+    pub priority: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled: Option<String>,
+    pub scheduled: Option<Box<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<String>,
+    pub deadline: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub collapsed: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -113,8 +113,8 @@ pub fn build_block<'a>(
         if k == 0 && !raw.pre_block {
             let (heading, marker, priority, at) = first_line_parts(text);
             block.heading = heading;
-            block.marker = marker;
-            block.priority = priority;
+            block.marker = marker.map(Into::into);
+            block.priority = priority.map(Into::into);
             if at > 0 {
                 // Keep the marks in `content` (as Logseq does), parse only the rest.
                 content.push(text);
@@ -168,7 +168,7 @@ pub fn build_block<'a>(
                 _ => None,
             };
             if let Some((scheduled, ts)) = stamp {
-                *(if scheduled { &mut block.scheduled } else { &mut block.deadline }) = Some(ts);
+                *(if scheduled { &mut block.scheduled } else { &mut block.deadline }) = Some(ts.into());
                 content.push(text);
                 continue;
             }
@@ -219,7 +219,7 @@ fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLi
         "collapsed" => block.collapsed = value.eq_ignore_ascii_case("true"),
         "id" => {
             if is_uuid(value) {
-                block.uuid = Some(value.to_ascii_lowercase());
+                block.uuid = Some(value.to_ascii_lowercase().into());
             } else {
                 diags.push(Diagnostic::warning(
                     "invalid-id",

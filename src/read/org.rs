@@ -44,7 +44,7 @@ pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Pr
             } else if let Some((k, v)) = t.strip_prefix(':').and_then(|r| r.split_once(':')) {
                 if let (Some(key), Some(b)) = (normalize_key(k), blocks.last_mut()) {
                     if key == "id" && is_uuid(v.trim()) {
-                        b.uuid = Some(v.trim().to_ascii_lowercase());
+                        b.uuid = Some(v.trim().to_ascii_lowercase().into());
                     }
                     b.properties.push(make_property(key, v.trim()));
                 }

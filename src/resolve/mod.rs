@@ -64,7 +64,7 @@ impl Resolver {
         let mut diags = Vec::new();
         for (bi, block) in page.blocks.iter_mut().enumerate() {
             let addr = BlockAddr { page: pi, block: bi as u32 };
-            if block.uuid.as_ref().is_some_and(|u| index.blocks.get(u) != Some(&addr)) {
+            if block.uuid.as_ref().is_some_and(|u| index.blocks.get(&**u) != Some(&addr)) {
                 block.uuid = None;
             }
         }
@@ -155,7 +155,7 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
             },
         };
         let Some(uuid) = &block.uuid else { continue };
-        if let Some(first) = graph.index.blocks.get(uuid) {
+        if let Some(first) = graph.index.blocks.get(&**uuid) {
             diags.push(Diagnostic::warning(
                 "duplicate-id",
                 &page.file,
@@ -169,7 +169,7 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
             block.uuid = None;
             continue;
         }
-        graph.index.blocks.insert(uuid.clone(), addr);
+        graph.index.blocks.insert(uuid.to_string(), addr);
     }
 }
 
