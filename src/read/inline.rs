@@ -453,8 +453,9 @@ fn paragraph(mut inlines: Vec<Inline>, compact: bool) -> Node {
 /// Appends text, placeholders replaced by what they stand for.
 fn push_text(inlines: &mut Vec<Inline>, slots: &[Slot], t: &str) {
     let mut rest = t;
-    // Without slots there is no placeholder: the text came the plain way, which takes no
-    // placeholder character (see `NOT_PLAIN`). With them, the search is for its first byte.
+    // Without slots there is no placeholder: the protected text holds none but its own (a
+    // stray placeholder character in a note became U+FFFD), and the plain way takes no line
+    // with one (see `NOT_PLAIN`). With slots, the search is for a placeholder's first byte.
     let open = |r: &str| match slots.is_empty() {
         true => None,
         false => memchr::memchr_iter(OPEN_BYTES[0], r.as_bytes()).find(|&i| r.as_bytes()[i..].starts_with(OPEN_BYTES)),

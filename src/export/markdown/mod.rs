@@ -483,8 +483,11 @@ impl Writer<'_> {
             Inline::Image { url, alt, asset, .. } => match asset {
                 Some(a) => {
                     self.assets.insert(a.clone());
-                    let target = paths::relative(self.here, &asset_out(a));
-                    let _ = write!(out, "![{}]({})", escape_text(alt), paths::link_target(&target));
+                    out.push_str("![");
+                    escape_into(out, alt);
+                    out.push_str("](");
+                    paths::push_relative_target(out, self.here, &asset_out(a));
+                    out.push(')');
                 }
                 None if url.contains("://") => {
                     let _ = write!(out, "![{}]({})", escape_text(alt), paths::link_target(url));

@@ -32,16 +32,6 @@ pub fn page_paths(graph: &Graph) -> Vec<String> {
         .collect()
 }
 
-/// A relative link from the file `from` to the file `to` (both output-relative).
-pub fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
-    let mut out: Vec<String> = vec!["..".to_string(); from_dir.len() - common];
-    out.extend(to_parts[common..].iter().map(|s| s.to_string()));
-    out.join("/")
-}
-
 /// Percent-encodes what would break a Markdown link destination.
 pub fn link_target(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -70,8 +60,9 @@ pub fn push_link_target(out: &mut String, path: &str) {
     out.push_str(&path[from..]);
 }
 
-/// `link_target(&relative(from, to))`, appended to `out` without building either: a page
-/// links to others many times over.
+/// The link from the file `from` to the file `to` (both output-relative): `..` for each of
+/// `from`'s folders not shared, then the rest of `to`, percent-encoded ([`link_target`]) and
+/// appended to `out` without building the path first (a page links to others many times over).
 pub fn push_relative_target(out: &mut String, from: &str, to: &str) {
     let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     let dirs = || from_dir.split('/').filter(|_| !from_dir.is_empty());
@@ -95,6 +86,16 @@ pub fn push_relative_target(out: &mut String, from: &str, to: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The relative path from `from` to `to`, built plainly from path parts.
+    fn relative(from: &str, to: &str) -> String {
+        let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
+        let to_parts: Vec<&str> = to.split('/').collect();
+        let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+        let mut out: Vec<String> = vec!["..".to_string(); from_dir.len() - common];
+        out.extend(to_parts[common..].iter().map(|s| s.to_string()));
+        out.join("/")
+    }
 
     #[test]
     fn safe_names_and_links() {
