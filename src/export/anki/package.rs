@@ -242,12 +242,11 @@ impl Collection {
         db.execute_batch("COMMIT").map_err(sql)?;
         db.close().map_err(|(_, e)| sql(e))?;
 
-        let mut collection = std::fs::File::open(tmp.path()).map_err(|e| e.to_string())?;
         let map: serde_json::Map<String, Value> =
             media.iter().enumerate().map(|(i, m)| (i.to_string(), Value::String(m.name.clone()))).collect();
         let io = |e: std::io::Error| e.to_string();
         let mut zip = ZipOut::new(path);
-        zip.deflated_from(out, "collection.anki2", &mut collection).map_err(io)?;
+        zip.deflated_file(out, "collection.anki2", tmp.path()).map_err(io)?;
         zip.deflated(out, "media", Value::Object(map).to_string().as_bytes()).map_err(io)?;
         for (i, m) in media.iter().enumerate() {
             zip.stored(out, &i.to_string(), &m.data).map_err(io)?;
