@@ -4,9 +4,11 @@
 //! nesting depth is safe to serialise and walk without recursion limits.
 
 mod cards;
+mod pinned;
 mod walk;
 
 pub use cards::*;
+pub use pinned::Pinned;
 pub use walk::*;
 
 use schemars::JsonSchema;
@@ -28,7 +30,7 @@ pub struct Graph {
     pub index: GraphIndex,
     /// Blocks of pages not loaded yet that a reference or embed can reach (see [`Page::stub`]).
     #[serde(skip)]
-    pub pinned: FastMap<BlockAddr, Block>,
+    pub pinned: Pinned,
 }
 
 /// A hash map for the graph's own keys (page names, block ids and addresses), looked up for

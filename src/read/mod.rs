@@ -238,13 +238,11 @@ fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError> {
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut skims = Vec::new();
-    let kept = results.iter().map(|(r, _)| r.as_ref().map_or(0, |r| r.1.len())).sum();
-    let mut pinned = crate::ir::FastMap::with_capacity_and_hasher(kept, Default::default());
+    let mut pinned = crate::ir::Pinned::default();
     for (read, diags) in results {
         diagnostics.extend(diags);
         if let Some((page, keep, skim)) = read {
-            let p = pages.len() as u32;
-            pinned.extend(keep.into_iter().map(|(b, block)| (crate::ir::BlockAddr { page: p, block: b }, block)));
+            pinned.push_page(keep);
             pages.push(page);
             if !full {
                 skims.push(skim);

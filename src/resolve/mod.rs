@@ -106,7 +106,7 @@ fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnosti
         }
         match load(page) {
             Ok(full) => {
-                graph.pinned.retain(|a, _| a.page != p);
+                graph.pinned.clear_page(p);
                 graph.pages[p as usize] = full;
             }
             Err(e) => diags.push(Diagnostic::unreadable(&page.file, &e)),
@@ -138,7 +138,7 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         }
     }
     // Every block with an id, loaded or pinned, in document order: the first one keeps it.
-    let mut ids: Vec<BlockAddr> = graph.pinned.iter().filter(|(_, b)| b.uuid.is_some()).map(|(a, _)| *a).collect();
+    let mut ids: Vec<BlockAddr> = graph.pinned.iter().filter(|(_, b)| b.uuid.is_some()).map(|(a, _)| a).collect();
     for (pi, page) in graph.pages.iter().enumerate() {
         let with_id = page.blocks.iter().enumerate().filter(|(_, b)| b.uuid.is_some());
         ids.extend(with_id.map(|(bi, _)| BlockAddr { page: pi as u32, block: bi as u32 }));
