@@ -115,11 +115,40 @@ fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnosti
 }
 
 fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
-    graph.index.pages.clear();
-    graph.index.blocks.clear();
-    graph.index.pages.reserve(graph.pages.len());
+    // Page names and block ids are indexed side by side; a duplicate id is dropped after.
+    let ((pages, page_diags), (blocks, duplicates)) = rayon::join(|| page_index(graph), || block_index(graph));
+    graph.index.pages = pages;
+    graph.index.blocks = blocks;
+    diags.extend(page_diags);
+    for (addr, first) in duplicates {
+        let page = &mut graph.pages[addr.page as usize];
+        let block = match page.blocks.get_mut(addr.block as usize) {
+            Some(b) if !page.stub => b,
+            _ => match graph.pinned.get_mut(&addr) {
+                Some(b) => b,
+                None => continue,
+            },
+        };
+        let Some(uuid) = block.uuid.take() else { continue };
+        diags.push(Diagnostic::warning(
+            "duplicate-id",
+            &page.file,
+            block.line,
+            1,
+            format!(
+                "block id {uuid} is already used (page #{}, block #{}); this block's id is ignored",
+                first.page, first.block
+            ),
+        ));
+    }
+}
+
+/// Page names, then aliases, → page index (the first page of a name keeps it).
+fn page_index(graph: &Graph) -> (crate::ir::FastMap<String, u32>, Vec<Diagnostic>) {
+    let mut index = crate::ir::FastMap::with_capacity_and_hasher(graph.pages.len(), Default::default());
+    let mut diags = Vec::new();
     for (pi, page) in graph.pages.iter().enumerate() {
-        if let Some(&other) = graph.index.pages.get(&page.name) {
+        if let Some(&other) = index.get(&page.name) {
             let first = &graph.pages[other as usize];
             diags.push(Diagnostic::warning(
                 "duplicate-page",
@@ -130,47 +159,38 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
             ));
             continue;
         }
-        graph.index.pages.insert(page.name.clone(), pi as u32);
+        index.insert(page.name.clone(), pi as u32);
     }
     for (pi, page) in graph.pages.iter().enumerate() {
         for alias in &page.aliases {
-            graph.index.pages.entry(page_key(alias)).or_insert(pi as u32);
+            index.entry(page_key(alias)).or_insert(pi as u32);
         }
     }
-    // Every block with an id, loaded or pinned, in document order: the first one keeps it.
-    let mut ids: Vec<BlockAddr> = graph.pinned.iter().filter(|(_, b)| b.uuid.is_some()).map(|(a, _)| a).collect();
-    for (pi, page) in graph.pages.iter().enumerate() {
-        let with_id = page.blocks.iter().enumerate().filter(|(_, b)| b.uuid.is_some());
-        ids.extend(with_id.map(|(bi, _)| BlockAddr { page: pi as u32, block: bi as u32 }));
+    (index, diags)
+}
+
+/// Block ids → address, every block with an id (loaded or pinned) in document order: the first
+/// keeps its id; the others are returned with the address that has it.
+#[allow(clippy::type_complexity)]
+fn block_index(graph: &Graph) -> (crate::ir::FastMap<String, BlockAddr>, Vec<(BlockAddr, BlockAddr)>) {
+    let mut ids: Vec<(BlockAddr, &str)> =
+        graph.pinned.iter().filter_map(|(a, b)| b.uuid.as_deref().map(|u| (a, u))).collect();
+    for (pi, page) in graph.pages.iter().enumerate().filter(|(_, p)| !p.stub) {
+        let with_id = page.blocks.iter().enumerate().filter_map(|(bi, b)| b.uuid.as_deref().map(|u| (bi, u)));
+        ids.extend(with_id.map(|(bi, u)| (BlockAddr { page: pi as u32, block: bi as u32 }, u)));
     }
-    ids.sort();
-    graph.index.blocks.reserve(ids.len());
-    for addr in ids {
-        let page = &mut graph.pages[addr.page as usize];
-        let block = match page.blocks.get_mut(addr.block as usize) {
-            Some(b) if !page.stub => b,
-            _ => match graph.pinned.get_mut(&addr) {
-                Some(b) => b,
-                None => continue,
-            },
-        };
-        let Some(uuid) = &block.uuid else { continue };
-        if let Some(first) = graph.index.blocks.get(&**uuid) {
-            diags.push(Diagnostic::warning(
-                "duplicate-id",
-                &page.file,
-                block.line,
-                1,
-                format!(
-                    "block id {uuid} is already used (page #{}, block #{}); this block's id is ignored",
-                    first.page, first.block
-                ),
-            ));
-            block.uuid = None;
-            continue;
+    ids.sort_unstable_by_key(|(a, _)| *a);
+    let mut index = crate::ir::FastMap::with_capacity_and_hasher(ids.len(), Default::default());
+    let mut duplicates = Vec::new();
+    for (addr, uuid) in ids {
+        match index.entry(uuid.to_string()) {
+            std::collections::hash_map::Entry::Occupied(first) => duplicates.push((addr, *first.get())),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(addr);
+            }
         }
-        graph.index.blocks.insert(uuid.to_string(), addr);
     }
+    (index, duplicates)
 }
 
 fn link_blocks<'b>(
