@@ -12,6 +12,18 @@ pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `text.trim()`, without its character-by-character Unicode test when both ends are visible
+/// ASCII (nearly every line of notes): Unicode whitespace is either ASCII at or below the space,
+/// or starts with a byte of 0x80 or above.
+#[inline]
+pub fn trim(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    match visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        true => text,
+        false => text.trim(),
+    }
+}
+
 /// Whether `text` holds the two bytes `pair` in a row.
 pub fn has_pair(text: &[u8], pair: &[u8; 2]) -> bool {
     memchr::memchr_iter(pair[0], text).any(|i| text.get(i + 1) == Some(&pair[1]))
@@ -67,6 +79,13 @@ pub fn uncovered(table: &[bool; 256], hit: impl Fn(u8) -> bool) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::{byte_table, find_in, has_pair, lines};
+
+    #[test]
+    fn trims_as_str_trims() {
+        for t in ["", " ", "a", " a", "a ", "\ta b\n", "\u{a0}x", "x\u{2003}", "é", "\u{1c}a", "a\u{7f}", "\u{85}"] {
+            assert_eq!(super::trim(t), t.trim(), "{t:?}");
+        }
+    }
 
     #[test]
     fn finds_bytes_across_chunks() {

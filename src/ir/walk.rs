@@ -21,7 +21,7 @@ impl super::GraphIndex {
     /// The page a name refers to ([`page_key`]). This runs for every link and tag of a graph:
     /// a short ASCII name is case-folded on the stack instead of into a new string.
     pub fn page(&self, name: &str) -> Option<u32> {
-        let t = name.trim();
+        let t = crate::text::trim(name);
         let mut buf = [0u8; 64];
         if t.len() <= buf.len() && t.is_ascii() {
             let key = &mut buf[..t.len()];

@@ -128,7 +128,7 @@ pub fn build_block<'a>(
         let in_code = code.in_code();
         code.feed(text);
         if !in_code {
-            let t = text.trim();
+            let t = crate::text::trim(text);
             if let Some(d) = drawer {
                 if t.eq_ignore_ascii_case(":END:") {
                     drawer = None;
@@ -194,11 +194,11 @@ pub fn build_block<'a>(
     if !wanted {
         return Built { block, page_directives };
     }
-    while content.last().is_some_and(|l| l.trim().is_empty()) {
+    while content.last().is_some_and(|l| crate::text::trim(l).is_empty()) {
         content.pop();
     }
     block.content = content.join("\n");
-    if !text.trim().is_empty() {
+    if !crate::text::trim(text).is_empty() {
         block.body = parse_body(text, starts, ctx);
     }
     Built { block, page_directives }

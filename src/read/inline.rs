@@ -226,7 +226,7 @@ fn is_list_item(t: &str) -> bool {
 }
 
 fn parse_markdown(src: &str, base: usize, lines: &[LineStart], ctx: &InlineCtx, depth: u32) -> Vec<Node> {
-    if src.trim().is_empty() {
+    if crate::text::trim(src).is_empty() {
         return Vec::new();
     }
     if let Some(nodes) = plain_line(src, ctx.compact) {

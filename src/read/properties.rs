@@ -6,7 +6,7 @@ use crate::ir::{PropValue, Property};
 /// Splits a property line into (key as written, value), or None when the line is not one.
 /// `key::` needs a space after it or the end of the line; keys have no spaces or `:`.
 pub fn split_property_line(line: &str) -> Option<(&str, &str)> {
-    let t = line.trim();
+    let t = crate::text::trim(line);
     // Keys have no `:`, so the first `:` must open the `::` (a byte search, no substring search).
     let sep = memchr::memchr(b':', t.as_bytes())?;
     if t.as_bytes().get(sep + 1) != Some(&b':') {
@@ -23,7 +23,7 @@ pub fn split_property_line(line: &str) -> Option<(&str, &str)> {
     if !rest.starts_with([' ', '\t']) {
         return None;
     }
-    Some((key, rest.trim()))
+    Some((key, crate::text::trim(rest)))
 }
 
 /// Normalises a key as Logseq does; None for keys Logseq drops as invalid.
