@@ -165,7 +165,7 @@ fn a_failing_exporter_leaves_the_previous_outputs() {
     // A graph of many windows of pages, so the failure comes after files were written.
     let graph = Path::new("fixtures/corpus/logseq-docs");
     let mut loaded = notes_export::open(graph).unwrap();
-    assert!(loaded.graph.pages.len() > notes_export::pipeline::WINDOW);
+    assert!(loaded.graph.pages.len() > notes_export::pipeline::WINDOW_WHOLE);
     let mut steps = notes_export::build::steps(&["json".into(), "md".into()], &Options::default());
     steps.insert(
         1,
