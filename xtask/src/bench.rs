@@ -159,42 +159,38 @@ pub fn run(args: &[String]) -> Result<()> {
     let floor_s = row("I/O floor (read + write the bytes)", &floor);
 
     let g = graph.to_str().context("utf-8 path")?;
-    let o = |name: &str| out.join(name).to_string_lossy().into_owned();
-    let commands: Vec<(&str, Vec<String>)> = vec![
-        ("json", vec!["json".into(), g.into(), "-q".into(), "-o".into(), o("graph.json")]),
-        ("md", vec!["md".into(), g.into(), "-q".into(), "-o".into(), o("md")]),
-        ("docx (one document)", vec!["docx".into(), g.into(), "-q".into(), "-o".into(), o("all.docx")]),
-        ("anki (auto: tagged + cloze)", vec!["anki".into(), g.into(), "-q".into(), "-o".into(), o("auto.apkg")]),
-        (
-            "anki --cards outline",
-            vec![
-                "anki".into(),
-                g.into(),
-                "-q".into(),
-                "--cards".into(),
-                "outline".into(),
-                "-o".into(),
-                o("outline.apkg"),
-            ],
-        ),
-        ("build (all four, empty folder)", vec!["build".into(), g.into(), "-q".into(), "--out".into(), o("build")]),
+    // Each command's arguments; the output path (in a folder of the run's own) comes last.
+    let commands: [(&str, &[&str], &str); 6] = [
+        ("json", &["json", g, "-q", "-o"], "graph.json"),
+        ("md", &["md", g, "-q", "-o"], "md"),
+        ("docx (one document)", &["docx", g, "-q", "-o"], "all.docx"),
+        ("anki (auto: tagged + cloze)", &["anki", g, "-q", "-o"], "auto.apkg"),
+        ("anki --cards outline", &["anki", g, "-q", "--cards", "outline", "-o"], "outline.apkg"),
+        ("build (all four, empty folder)", &["build", g, "-q", "--out"], "build"),
     ];
     let mut results = Vec::new();
-    for (name, args) in &commands {
+    for (i, (name, args, output)) in commands.iter().enumerate() {
         let mut ms = Vec::new();
-        for _ in 0..runs {
-            // A fresh output each run: a previous deck would otherwise be read back, and a
-            // previous build's files replaced (a CI job builds into an empty folder).
-            let _ = std::fs::remove_file(out.join("auto.apkg"));
-            let _ = std::fs::remove_file(out.join("outline.apkg"));
-            let _ = std::fs::remove_dir_all(out.join("build"));
-            ms.push(measure(Command::new(&bin).args(args))?);
+        for k in 0..runs {
+            // Every run writes into a new folder, as a CI job writes into a fresh checkout: a
+            // previous deck would otherwise be read back and previous files replaced. Nothing
+            // is deleted until the last run: on a file system that skips recently freed inodes
+            // one by one (ext4 without a journal, for 30 s), creating thousands of files right
+            // after deleting thousands was several times slower, and that measured the
+            // benchmark's own deletions rather than the converter.
+            let run = out.join(format!("{i}-{k}"));
+            std::fs::create_dir_all(&run)?;
+            ms.push(measure(Command::new(&bin).args(*args).arg(run.join(output)))?);
         }
         let m = median(ms);
         let s = row(name, &m);
         results.push((name.to_string(), s, m.rss_kb));
     }
     println!("ratio to the I/O floor: build = {:.1}×", results.last().map_or(0.0, |r| r.1) / floor_s);
+    // Deleted now: the anchors below take long enough that a benchmark run right after this
+    // one does not create its files among freshly freed inodes.
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
 
     // Anchors, when installed.
     let venv = root.join("target/bench-venv/bin/python");
