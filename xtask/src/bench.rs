@@ -174,10 +174,9 @@ pub fn run(args: &[String]) -> Result<()> {
         for k in 0..runs {
             // Every run writes into a new folder, as a CI job writes into a fresh checkout: a
             // previous deck would otherwise be read back and previous files replaced. Nothing
-            // is deleted until the last run: on a file system that skips recently freed inodes
-            // one by one (ext4 without a journal, for 30 s), creating thousands of files right
-            // after deleting thousands was several times slower, and that measured the
-            // benchmark's own deletions rather than the converter.
+            // is deleted between runs: ext4 without a journal gives a new file none of the
+            // inodes freed in the last 12 hours (`dirtytime_expire_seconds`), testing them one
+            // by one, so each deletion made the later runs' files slower to create.
             let run = out.join(format!("{i}-{k}"));
             std::fs::create_dir_all(&run)?;
             ms.push(measure(Command::new(&bin).args(*args).arg(run.join(output)))?);
@@ -187,10 +186,22 @@ pub fn run(args: &[String]) -> Result<()> {
         results.push((name.to_string(), s, m.rss_kb));
     }
     println!("ratio to the I/O floor: build = {:.1}×", results.last().map_or(0.0, |r| r.1) / floor_s);
-    // Deleted now: the anchors below take long enough that a benchmark run right after this
-    // one does not create its files among freshly freed inodes.
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out)?;
+    // The same build into memory, where the file system's own costs are small: what the
+    // converter takes apart from them (see above).
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        let dir = shm.join(format!("notes-export-bench-{}", std::process::id()));
+        let ms = (0..runs)
+            .map(|k| {
+                let args = ["build", g, "-q", "--out"];
+                measure(Command::new(&bin).args(args).arg(dir.join(k.to_string())))
+            })
+            .collect::<Result<Vec<_>>>();
+        let _ = std::fs::remove_dir_all(&dir);
+        row("build (into memory: /dev/shm)", &median(ms?));
+    }
 
     // Anchors, when installed.
     let venv = root.join("target/bench-venv/bin/python");
