@@ -33,7 +33,7 @@ pub struct Graph {
     pub pinned: Pinned,
 }
 
-/// A hash map for the graph's own keys (page names, block ids and addresses), looked up for
+/// A hash map for the graph's own keys (page names and block ids), looked up for
 /// every reference: foldhash is several times cheaper than the standard SipHash on short keys,
 /// and the notes being read are the user's own, not an adversary's.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

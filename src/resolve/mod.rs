@@ -169,10 +169,11 @@ fn page_index(graph: &Graph) -> (crate::ir::FastMap<String, u32>, Vec<Diagnostic
     (index, diags)
 }
 
-/// Block ids → address, every block with an id (loaded or pinned) in document order: the first
-/// keeps its id; the others are returned with the address that has it.
-#[allow(clippy::type_complexity)]
-fn block_index(graph: &Graph) -> (crate::ir::FastMap<String, BlockAddr>, Vec<(BlockAddr, BlockAddr)>) {
+/// Block id → address, and each block whose id an earlier block has, with that block's address.
+type BlockIndex = (crate::ir::FastMap<String, BlockAddr>, Vec<(BlockAddr, BlockAddr)>);
+
+/// Every block with an id (loaded or pinned) in document order: the first keeps its id.
+fn block_index(graph: &Graph) -> BlockIndex {
     let mut ids: Vec<(BlockAddr, &str)> =
         graph.pinned.iter().filter_map(|(a, b)| b.uuid.as_deref().map(|u| (a, u))).collect();
     for (pi, page) in graph.pages.iter().enumerate().filter(|(_, p)| !p.stub) {
