@@ -32,14 +32,6 @@ impl Pinned {
         self.position(addr).map(|(p, at)| &mut self.by_page[p][at].1)
     }
 
-    pub fn len(&self) -> usize {
-        self.by_page.iter().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_page.iter().all(Vec::is_empty)
-    }
-
     /// Every pinned block in address order.
     pub fn iter(&self) -> impl Iterator<Item = (BlockAddr, &Block)> {
         self.by_page.iter().enumerate().flat_map(|(p, blocks)| {
@@ -100,7 +92,7 @@ mod tests {
         assert_eq!(pinned.get(&at(2, 2)).map(|b| b.line), Some(202));
         pinned.retain(|a, _| a.block != 4);
         pinned.clear_page(2);
-        assert_eq!(pinned.len(), 2);
+        assert_eq!(pinned.iter().count(), 2);
         assert!(pinned.get(&at(0, 4)).is_none() && pinned.get(&at(2, 2)).is_none());
         if let Some(b) = pinned.get_mut(&at(0, 9)) {
             b.line = 1;
