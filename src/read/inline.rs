@@ -353,15 +353,15 @@ fn near_markup(b: u8) -> bool {
         | (b == b'&')
 }
 
-/// Text (after the Logseq syntax was swapped out) in which CommonMark finds nothing but one
-/// paragraph, apart from `*` emphasis: no other inline markup characters, no line that could
-/// start a block, no hard breaks. Most notes are such text; pulldown-cmark is set aside for it.
 /// A first character after which CommonMark may see a heading, a list item or a setext
 /// underline rather than paragraph text.
 fn may_open_block(c: u8) -> bool {
     matches!(c, b'#' | b'-' | b'+' | b'=' | b'0'..=b'9')
 }
 
+/// Text (after the Logseq syntax was swapped out) in which CommonMark finds nothing but one
+/// paragraph, apart from `*` emphasis: no other inline markup characters, no line that could
+/// start a block, no hard breaks. Most notes are such text; pulldown-cmark is set aside for it.
 fn is_simple(out: &str) -> bool {
     if crate::text::find_in(out.as_bytes(), 0, &MARKUP, near_markup).is_some() {
         return false;

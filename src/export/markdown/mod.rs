@@ -480,23 +480,24 @@ impl Writer<'_> {
                     None => out.push_str(&label),
                 }
             }
-            Inline::Image { url, alt, asset, .. } => match asset {
-                Some(a) => {
-                    self.assets.insert(a.clone());
-                    out.push_str("![");
-                    escape_into(out, alt);
-                    out.push_str("](");
-                    paths::push_relative_target(out, self.here, &asset_out(a));
-                    out.push(')');
+            // A local image links to its copy among the outputs, a remote one to its URL.
+            Inline::Image { url, alt, asset, .. } if asset.is_some() || url.contains("://") => {
+                out.push_str("![");
+                escape_into(out, alt);
+                out.push_str("](");
+                match asset {
+                    Some(a) => {
+                        self.assets.insert(a.clone());
+                        paths::push_relative_target(out, self.here, &asset_out(a));
+                    }
+                    None => paths::push_link_target(out, url),
                 }
-                None if url.contains("://") => {
-                    let _ = write!(out, "![{}]({})", escape_text(alt), paths::link_target(url));
-                }
-                None => {
-                    let what = if alt.is_empty() { url } else { alt };
-                    let _ = write!(out, "*\\[missing image: {}\\]*", escape_text(what));
-                }
-            },
+                out.push(')');
+            }
+            Inline::Image { url, alt, .. } => {
+                let what = if alt.is_empty() { url } else { alt };
+                let _ = write!(out, "*\\[missing image: {}\\]*", escape_text(what));
+            }
             Inline::PageRef { name, label, page } => {
                 let label = label.as_ref().map(|l| {
                     let mut s = String::new();
