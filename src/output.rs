@@ -12,6 +12,8 @@ pub enum OutputError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{0}: refusing to overwrite an input file")]
     WouldOverwriteInput(PathBuf),
+    #[error("{0}: refusing to replace a folder that holds an input")]
+    WouldRemoveInput(PathBuf),
     #[error("{0}: is a directory; give a file name")]
     IsDirectory(PathBuf),
 }
@@ -96,6 +98,16 @@ impl Inputs {
         Inputs(real.map(|r| (r.clone(), r.is_dir())).collect())
     }
 
+    /// Whether a real path is inside (or is) an input folder.
+    fn contains(&self, real: &Path) -> bool {
+        self.0.iter().any(|(input_real, is_dir)| *is_dir && real.starts_with(input_real))
+    }
+
+    /// Whether an input is under (or is) a real path.
+    fn is_under(&self, real: &Path) -> bool {
+        self.0.iter().any(|(input_real, _)| input_real.starts_with(real))
+    }
+
     /// [`check_not_input`] for an output whose real path is known.
     fn check(&self, out: &Path, out_real: &Path, exists: bool) -> Result<(), OutputError> {
         let is_page = matches!(out.extension().and_then(|e| e.to_str()), Some("md" | "markdown" | "org"));
@@ -148,25 +160,36 @@ impl Staging {
         // tens of thousands of files).
         let guard = Inputs::new(inputs);
         let mut folders = Folders::default();
-        // Whether each top-level name is missing from the destination, asked once.
-        let mut missing = std::collections::HashMap::new();
-        for entry in walkdir::WalkDir::new(&staged).into_iter().flatten().filter(|e| e.file_type().is_file()) {
-            let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
-            let out = self.dir.join(rel);
-            let under_top = rel.components().count() > 1;
-            let absent = match rel.components().next().filter(|_| under_top) {
-                Some(top) => *missing
-                    .entry(top.as_os_str().to_os_string())
-                    .or_insert_with(|| std::fs::symlink_metadata(self.dir.join(top)).is_err()),
-                None => false,
-            };
-            if let (Some(out_real), exists) = landing_known(&out, &mut folders, absent) {
-                guard.check(&out, &out_real, exists)?;
-            }
-        }
         let mut tops: Vec<std::ffi::OsString> =
             std::fs::read_dir(&staged).map_err(io(&staged))?.flatten().map(|e| e.file_name()).collect();
         tops.sort();
+        for top in &tops {
+            let from = staged.join(top);
+            let to = self.dir.join(top);
+            let meta = std::fs::symlink_metadata(&to);
+            let absent = meta.is_err();
+            // A link is checked file by file, as it would be followed.
+            let link = meta.is_ok_and(|m| m.file_type().is_symlink());
+            if from.is_dir() && !link {
+                // A folder is swapped in whole: the old one, and all under it, is removed.
+                let real = real_folder(&to);
+                if real.as_deref().is_some_and(|r| guard.is_under(r)) {
+                    return Err(OutputError::WouldRemoveInput(to));
+                }
+                // Outside every input folder, none of its files (tens of thousands in a
+                // build) can land on an input or be read back as a page: none needs a look.
+                if real.is_some_and(|r| !guard.contains(&r)) {
+                    continue;
+                }
+            }
+            for entry in walkdir::WalkDir::new(&from).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+                let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
+                let out = self.dir.join(rel);
+                if let (Some(out_real), exists) = landing_known(&out, &mut folders, absent) {
+                    guard.check(&out, &out_real, exists)?;
+                }
+            }
+        }
         for top in tops {
             let from = staged.join(&top);
             let to = self.dir.join(&top);
