@@ -46,7 +46,7 @@ pub fn move_into_place(from: &Path, to: &Path, atomic: bool) -> Result<(), Outpu
 /// Refuses output paths that are an input file, an existing file inside an input folder, or a
 /// new page file inside one (it would be read back as a note next time).
 pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
-    match landing(out, &mut Folders::default()) {
+    match landing(out, &mut Folders::default(), false) {
         (Some(out_real), exists) => Inputs::new(inputs).check(out, &out_real, exists),
         (None, _) => Ok(()),
     }
@@ -56,14 +56,9 @@ pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError
 type Folders = std::collections::HashMap<PathBuf, Option<PathBuf>>;
 
 /// Where an output file lands, and whether it exists: a link's target; otherwise the real
-/// path of its folder (see [`real_folder`], looked up in `folders` first) and its name.
-fn landing(out: &Path, folders: &mut Folders) -> (Option<PathBuf>, bool) {
-    landing_known(out, folders, false)
-}
-
-/// [`landing`], told whether `out` exists when that is known (nothing is under a folder that
-/// does not exist): a staged build of tens of thousands of files then asks for none of them.
-fn landing_known(out: &Path, folders: &mut Folders, absent: bool) -> (Option<PathBuf>, bool) {
+/// path of its folder (see [`real_folder`], looked up in `folders` first) and its name. With
+/// `absent` (known when its folder does not exist yet), the file system is not asked.
+fn landing(out: &Path, folders: &mut Folders, absent: bool) -> (Option<PathBuf>, bool) {
     let meta = if absent { None } else { std::fs::symlink_metadata(out).ok() };
     let link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
     // A link to nowhere does not exist.
@@ -185,7 +180,7 @@ impl Staging {
             for entry in walkdir::WalkDir::new(&from).into_iter().flatten().filter(|e| e.file_type().is_file()) {
                 let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
                 let out = self.dir.join(rel);
-                if let (Some(out_real), exists) = landing_known(&out, &mut folders, absent) {
+                if let (Some(out_real), exists) = landing(&out, &mut folders, absent) {
                     guard.check(&out, &out_real, exists)?;
                 }
             }
