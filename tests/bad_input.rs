@@ -270,6 +270,22 @@ fn output_path_a_directory_inside_the_input_or_read_only() {
 }
 
 #[test]
+fn a_build_never_replaces_a_folder_holding_its_input() {
+    // The graph lives where the build's markdown/ folder goes: swapping that folder in whole
+    // would delete the notes.
+    let dir = tempdir();
+    let graph = dir.path().join("markdown/notes");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    std::fs::write(graph.join("pages/a.md"), "- keep me\n").unwrap();
+    let o =
+        bin().args(["build", graph.to_str().unwrap(), "--out", dir.path().to_str().unwrap(), "-q"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing to replace a folder that holds an input"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(graph.join("pages/a.md")).unwrap(), "- keep me\n");
+    assert!(!dir.path().join("graph.json").exists(), "nothing is moved into place");
+}
+
+#[test]
 fn no_panic_on_any_fixture_or_command() {
     let root = common::root();
     let mut inputs: Vec<String> = vec!["fixtures/seed".into(), "fixtures/seed/aws-notes.md".into()];

@@ -281,18 +281,3 @@ fn json_is_compact_unless_asked_pretty_by_flag_or_config() {
     assert_eq!(built("[json]\npretty = true\n"), pretty);
     assert_eq!(built("[json]\npretty = false\n"), compact);
 }
-
-#[test]
-fn a_build_never_replaces_a_folder_holding_its_input() {
-    // The graph lives where the build's markdown/ folder goes: swapping that folder in whole
-    // would delete the notes.
-    let dir = tempdir();
-    let graph = dir.path().join("markdown/notes");
-    std::fs::create_dir_all(graph.join("pages")).unwrap();
-    std::fs::write(graph.join("pages/a.md"), "- keep me\n").unwrap();
-    let o = run(&["build", graph.to_str().unwrap(), "--out", dir.path().to_str().unwrap(), "-q"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("refusing to replace a folder that holds an input"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(graph.join("pages/a.md")).unwrap(), "- keep me\n");
-    assert!(!dir.path().join("graph.json").exists(), "nothing is moved into place");
-}
