@@ -263,6 +263,18 @@ fn output_path_a_directory_inside_the_input_or_read_only() {
     assert_eq!(std::fs::read_to_string(c.graph().join("pages/notes.txt")).unwrap(), "mine");
     finished(&run(&["json", "graph", "-o", "graph/graph.json"]), 0);
     finished(&run(&["json", "graph", "-o", "graph/graph.json"]), 0);
+    // The graph's images are the user's too: Markdown beside the notes would replace them.
+    let photo = std::fs::read(common::root().join("fixtures/seed/assets/18819_1763418886073_0.jpeg")).unwrap();
+    c.asset("p.jpeg", &photo);
+    c.page("img.md", "- ![p](../assets/p.jpeg)\n");
+    let e = finished(&run(&["md", "graph", "-o", "graph"]), 1);
+    assert!(e.contains("assets/p.jpeg: refusing to overwrite an input file"), "{e}");
+    assert_eq!(std::fs::read(c.graph().join("assets/p.jpeg")).unwrap(), photo);
+    std::fs::create_dir_all(c.graph().join("logseq")).unwrap();
+    std::fs::write(c.graph().join("logseq/config.edn"), "{}").unwrap();
+    let e = finished(&run(&["json", "graph", "-o", "graph/logseq/config.edn"]), 1);
+    assert!(e.contains("refusing to overwrite an input file"), "{e}");
+    assert_eq!(std::fs::read_to_string(c.graph().join("logseq/config.edn")).unwrap(), "{}");
     let e = finished(&run(&["json", "graph", "-o", "/proc/notes-export.json"]), 1);
     assert!(e.contains("/proc"), "{e}");
     let e = finished(&run(&["build", "graph", "--out", "/proc/notes-export"]), 1);

@@ -144,16 +144,19 @@ fn exit(failed: bool) -> ExitCode {
     ExitCode::from(if failed { 1 } else { 0 })
 }
 
-/// The folders or files an output must never land in: the input's page files.
+/// The folders or files an output must never land in: the input's pages, and the other
+/// folders Logseq keeps in a graph (its images, drawings and settings).
 fn input_roots(input: &Path) -> Vec<PathBuf> {
     if input.is_dir() {
-        let folders: Vec<PathBuf> =
-            ["pages", "journals"].iter().map(|f| input.join(f)).filter(|p| p.is_dir()).collect();
+        let existing =
+            |names: &[&str]| -> Vec<PathBuf> { names.iter().map(|f| input.join(f)).filter(|p| p.is_dir()).collect() };
+        let mut folders = existing(&["pages", "journals"]);
         if folders.is_empty() {
-            vec![input.to_path_buf()]
-        } else {
-            folders
+            // Without them, every Markdown file under the folder is a page.
+            return vec![input.to_path_buf()];
         }
+        folders.extend(existing(&["assets", "draws", "whiteboards", "logseq"]));
+        folders
     } else {
         vec![input.to_path_buf()]
     }
