@@ -29,11 +29,17 @@ struct Measure {
 }
 
 /// Runs a command to completion and returns its wall time and peak resident set size.
-fn measure(cmd: &mut Command) -> Result<Measure> {
+/// `inputs` are read first: every run starts with its notes in the page cache, as a CI job
+/// does right after its checkout. (This machine drops cached files now and then; a run that
+/// met a cold cache read its notes from disk mid-run, up to 0.6 s slower for a deck.)
+fn measure(cmd: &mut Command, inputs: &[PathBuf]) -> Result<Measure> {
     cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
     // The previous run's output is flushed to disk first, not while this run is timed.
     // SAFETY: sync takes no arguments and cannot fail.
     unsafe { libc::sync() };
+    for f in inputs {
+        std::fs::read(f)?;
+    }
     let start = Instant::now();
     let child = cmd.spawn().with_context(|| format!("spawning {cmd:?}"))?;
     let pid = child.id() as libc::pid_t;
@@ -59,24 +65,21 @@ fn median(mut v: Vec<Measure>) -> Measure {
     Measure { wall: v[mid].wall, min: v[0].wall, rss_kb: rss }
 }
 
-fn dir_bytes(dir: &Path) -> u64 {
-    super::walk_files(dir)
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum()
+/// The page files of a graph.
+fn notes(graph: &Path) -> Vec<PathBuf> {
+    super::walk_files(graph).into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")).collect()
 }
 
 /// Reading every page and writing the same number of bytes: what no converter can beat.
-fn io_floor(graph: &Path, out: &Path) -> Result<Measure> {
-    let files: Vec<PathBuf> =
-        super::walk_files(graph).into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+fn io_floor(files: &[PathBuf], out: &Path) -> Result<Measure> {
     // SAFETY: as in `measure`.
     unsafe { libc::sync() };
+    for f in files {
+        std::fs::read(f)?;
+    }
     let start = Instant::now();
     let mut all = Vec::new();
-    for f in &files {
+    for f in files {
         all.extend(std::fs::read(f)?);
     }
     std::fs::write(out, &all)?;
@@ -136,7 +139,8 @@ pub fn run(args: &[String]) -> Result<()> {
         gen_graph::generate(&graph, spec.pages, spec.blocks, 42)?;
         std::fs::write(&stamp, &want)?;
     }
-    let bytes = dir_bytes(&graph);
+    let files = notes(&graph);
+    let bytes: u64 = files.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let blocks = (spec.pages * spec.blocks) as f64;
     let mb = bytes as f64 / 1e6;
     let out = work.join("out");
@@ -155,7 +159,7 @@ pub fn run(args: &[String]) -> Result<()> {
         println!("{name:<34} {s:>9.3} {:>9.3} {rss:>10} {:>9.1} {:>12.0}", m.min.as_secs_f64(), mb / s, blocks / s);
         s
     };
-    let floor = median((0..runs).map(|_| io_floor(&graph, &out.join("floor.bin"))).collect::<Result<_>>()?);
+    let floor = median((0..runs).map(|_| io_floor(&files, &out.join("floor.bin"))).collect::<Result<_>>()?);
     let floor_s = row("I/O floor (read + write the bytes)", &floor);
 
     let g = graph.to_str().context("utf-8 path")?;
@@ -179,7 +183,7 @@ pub fn run(args: &[String]) -> Result<()> {
             // by one, so each deletion made the later runs' files slower to create.
             let run = out.join(format!("{i}-{k}"));
             std::fs::create_dir_all(&run)?;
-            ms.push(measure(Command::new(&bin).args(*args).arg(run.join(output)))?);
+            ms.push(measure(Command::new(&bin).args(*args).arg(run.join(output)), &files)?);
         }
         let m = median(ms);
         let s = row(name, &m);
@@ -196,7 +200,7 @@ pub fn run(args: &[String]) -> Result<()> {
         let ms = (0..runs)
             .map(|k| {
                 let args = ["build", g, "-q", "--out"];
-                measure(Command::new(&bin).args(args).arg(dir.join(k.to_string())))
+                measure(Command::new(&bin).args(args).arg(dir.join(k.to_string())), &files)
             })
             .collect::<Result<Vec<_>>>();
         let _ = std::fs::remove_dir_all(&dir);
@@ -217,7 +221,7 @@ pub fn run(args: &[String]) -> Result<()> {
                     std::fs::create_dir_all(&scratch)?;
                     let mut cmd = Command::new(&venv);
                     cmd.env("TMPDIR", &scratch).arg(&script).arg(&graph).arg(out.join("genanki.apkg"));
-                    let m = measure(&mut cmd);
+                    let m = measure(&mut cmd, &files);
                     std::fs::remove_dir_all(&scratch)?;
                     m
                 })
@@ -251,8 +255,10 @@ pub fn run(args: &[String]) -> Result<()> {
         let sample_mb = text.len() as f64 / 1e6;
         for (fmt, ours) in [("docx", "docx (one document)"), ("commonmark", "md")] {
             let target = out.join(format!("pandoc.{fmt}"));
-            let m =
-                measure(Command::new("pandoc").arg(&sample).args(["-f", "markdown", "-t", fmt, "-o"]).arg(&target))?;
+            let m = measure(
+                Command::new("pandoc").arg(&sample).args(["-f", "markdown", "-t", fmt, "-o"]).arg(&target),
+                std::slice::from_ref(&sample),
+            )?;
             let their = sample_mb / m.wall.as_secs_f64();
             let our = results.iter().find(|r| r.0 == ours).map_or(0.0, |r| mb / r.1);
             println!(
