@@ -46,10 +46,50 @@ pub fn move_into_place(from: &Path, to: &Path, atomic: bool) -> Result<(), Outpu
 /// Refuses output paths that are an input file, an existing file inside an input folder, or a
 /// new page file inside one (it would be read back as a note next time).
 pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
-    match landing(out, &mut Folders::default(), false) {
-        (Some(out_real), exists) => Inputs::new(inputs).check(out, &out_real, exists),
-        (None, _) => Ok(()),
+    check_not_inputs([out], inputs)
+}
+
+/// [`check_not_input`] for many outputs, with the inputs and each output folder resolved once
+/// (`md` of a large graph writes tens of thousands of files).
+pub fn check_not_inputs<'a>(outs: impl IntoIterator<Item = &'a Path>, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    let guard = Inputs::new(inputs);
+    let mut folders = Folders::default();
+    for out in outs {
+        if let (Some(out_real), exists) = landing(out, &mut folders, false) {
+            guard.check(out, &out_real, exists)?;
+        }
     }
+    Ok(())
+}
+
+/// Moves a staged folder to `to`, where nothing is yet, in one rename (`md` of a large graph
+/// stages tens of thousands of files); refuses first, as [`check_not_input`] does, if a file
+/// in it would land on an input or be read back as a page.
+pub fn move_new_folder(from: &Path, to: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    let guard = Inputs::new(inputs);
+    // Outside every input folder, nothing under a new folder can be an input or become a page.
+    if real_folder(to).is_none_or(|real| guard.contains(&real)) {
+        check_files(&guard, &mut Folders::default(), from, to, true)?;
+    }
+    if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    std::fs::rename(from, to).map_err(io(to))
+}
+
+/// Checks each file under `from` as it would land under `to` (see [`check_not_input`]);
+/// `absent` when nothing is at `to` yet.
+fn check_files(guard: &Inputs, folders: &mut Folders, from: &Path, to: &Path, absent: bool) -> Result<(), OutputError> {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        let out = match entry.path().strip_prefix(from) {
+            Ok(rel) if !rel.as_os_str().is_empty() => to.join(rel),
+            _ => to.to_path_buf(),
+        };
+        if let (Some(out_real), exists) = landing(&out, folders, absent) {
+            guard.check(&out, &out_real, exists)?;
+        }
+    }
+    Ok(())
 }
 
 /// Folders already resolved by [`real_folder`].
@@ -177,13 +217,7 @@ impl Staging {
                     continue;
                 }
             }
-            for entry in walkdir::WalkDir::new(&from).into_iter().flatten().filter(|e| e.file_type().is_file()) {
-                let rel = entry.path().strip_prefix(&staged).unwrap_or(entry.path());
-                let out = self.dir.join(rel);
-                if let (Some(out_real), exists) = landing(&out, &mut folders, absent) {
-                    guard.check(&out, &out_real, exists)?;
-                }
-            }
+            check_files(&guard, &mut folders, &from, &to, absent)?;
         }
         for top in tops {
             let from = staged.join(&top);

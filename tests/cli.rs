@@ -215,6 +215,28 @@ fn output_is_atomic_and_never_an_input() {
     let o = run(&["json", "fixtures/seed", "-o", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "an existing directory is not a file name");
     assert!(Path::new(&out).exists());
+
+    // A new folder of files is moved into place whole: the usual permissions, nothing left
+    // behind; a new folder among the pages is refused as a whole too.
+    let md = dir.path().join("md");
+    assert!(run(&["md", "fixtures/seed", "-o", md.to_str().unwrap()]).status.success());
+    assert!(md.join("AWS.md").is_file() && md.join("assets").is_dir());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let usual = dir.path().join("usual");
+        std::fs::create_dir(&usual).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&md), mode(&usual), "not the private mode of a temporary folder");
+    }
+    let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["g", "graph.json", "md", "usual"].map(std::ffi::OsString::from), "no temporary folder left");
+    std::fs::write(graph.join("pages/q.md"), "- and me\n").unwrap();
+    let o = run(&["md", graph.to_str().unwrap(), "-o", graph.join("pages/new").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing to overwrite an input file"), "{}", stderr(&o));
+    assert!(!graph.join("pages/new").exists());
 }
 
 #[test]

@@ -208,7 +208,9 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
     } else {
         std::fs::create_dir_all(&place)?;
         let dir = tempfile::Builder::new().prefix(".notes-export-").tempdir_in(&place)?;
-        staged = Some((output::FileSink::new(dir.path().to_path_buf(), None), dir));
+        // Files go one level down: that folder is made with the usual permissions (the
+        // temporary one is private), so it can become the output folder as it is.
+        staged = Some((output::FileSink::new(dir.path().join(STAGED), None), dir));
         &mut staged.as_mut().expect("just set").0
     };
     let run = export::Run { job, options: &options, sink };
@@ -231,14 +233,20 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
             };
             let out = args.output.clone().unwrap_or(default_out);
             let plan = plan(&out, &sink.written)?;
-            // Check every target before moving anything.
-            for (_, to) in &plan {
-                output::check_not_input(to, &roots)?;
-            }
-            // One file replaces the old one atomically; a folder of files is replaced file by file.
-            let atomic = plan.len() == 1;
-            for (from, to) in plan {
-                output::move_into_place(&dir.path().join(from), &to, atomic)?;
+            let staged = dir.path().join(STAGED);
+            let tree = plan.len() > 1 && plan.iter().all(|(from, to)| *to == out.join(from));
+            if tree && std::fs::symlink_metadata(&out).is_err() {
+                // A new folder of files is moved into place whole.
+                output::move_new_folder(&staged, &out, &roots)?;
+            } else {
+                // Check every target before moving anything.
+                output::check_not_inputs(plan.iter().map(|(_, to)| to.as_path()), &roots)?;
+                // One file replaces the old one atomically; a folder of files is replaced file
+                // by file.
+                let atomic = plan.len() == 1;
+                for (from, to) in plan {
+                    output::move_into_place(&staged.join(from), &to, atomic)?;
+                }
             }
             out
         }
@@ -249,6 +257,9 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
     exit_fast(loaded);
     Ok(exit(failed))
 }
+
+/// The subfolder of an export's temporary folder that holds its files.
+const STAGED: &str = "files";
 
 /// The process ends right after: freeing a large graph block by block would only cost time.
 fn exit_fast(loaded: Loaded) {
