@@ -66,15 +66,32 @@ pub fn check_not_inputs<'a>(outs: impl IntoIterator<Item = &'a Path>, inputs: &[
 /// stages tens of thousands of files); refuses first, as [`check_not_input`] does, if a file
 /// in it would land on an input or be read back as a page.
 pub fn move_new_folder(from: &Path, to: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
-    let guard = Inputs::new(inputs);
-    // Outside every input folder, nothing under a new folder can be an input or become a page.
-    if real_folder(to).is_none_or(|real| guard.contains(&real)) {
-        check_files(&guard, &mut Folders::default(), from, to, true)?;
-    }
+    check_folder(&Inputs::new(inputs), &mut Folders::default(), from, to, true)?;
     if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
     std::fs::rename(from, to).map_err(io(to))
+}
+
+/// Checks a staged folder that takes the place of `to` whole: the folder there now, and all
+/// under it, goes, so it must hold no input; and its files must not land on an input or among
+/// the pages (see [`check_not_input`]). Outside every input folder, none of its files (tens of
+/// thousands in a build) can: none needs a look.
+fn check_folder(
+    guard: &Inputs,
+    folders: &mut Folders,
+    from: &Path,
+    to: &Path,
+    absent: bool,
+) -> Result<(), OutputError> {
+    let real = real_folder(to);
+    if real.as_deref().is_some_and(|r| guard.is_under(r)) {
+        return Err(OutputError::WouldRemoveInput(to.to_path_buf()));
+    }
+    match real {
+        Some(r) if !guard.contains(&r) => Ok(()),
+        _ => check_files(guard, folders, from, to, absent),
+    }
 }
 
 /// Checks each file under `from` as it would land under `to` (see [`check_not_input`]);
@@ -205,19 +222,10 @@ impl Staging {
             let absent = meta.is_err();
             // A link is checked file by file, as it would be followed.
             let link = meta.is_ok_and(|m| m.file_type().is_symlink());
-            if from.is_dir() && !link {
-                // A folder is swapped in whole: the old one, and all under it, is removed.
-                let real = real_folder(&to);
-                if real.as_deref().is_some_and(|r| guard.is_under(r)) {
-                    return Err(OutputError::WouldRemoveInput(to));
-                }
-                // Outside every input folder, none of its files (tens of thousands in a
-                // build) can land on an input or be read back as a page: none needs a look.
-                if real.is_some_and(|r| !guard.contains(&r)) {
-                    continue;
-                }
+            match from.is_dir() && !link {
+                true => check_folder(&guard, &mut folders, &from, &to, absent)?,
+                false => check_files(&guard, &mut folders, &from, &to, absent)?,
             }
-            check_files(&guard, &mut folders, &from, &to, absent)?;
         }
         for top in tops {
             let from = staged.join(&top);
