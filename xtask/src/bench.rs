@@ -28,18 +28,24 @@ struct Measure {
     rss_kb: i64,
 }
 
+/// Before a timed run: the previous run's output is flushed to disk, not while this run is
+/// timed, and `inputs` are read into the page cache.
+fn settle(inputs: &[PathBuf]) -> Result<()> {
+    // SAFETY: sync takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+    for f in inputs {
+        std::fs::read(f)?;
+    }
+    Ok(())
+}
+
 /// Runs a command to completion and returns its wall time and peak resident set size.
 /// `inputs` are read first: every run starts with its notes in the page cache, as a CI job
 /// does right after its checkout. (This machine drops cached files now and then; a run that
 /// met a cold cache read its notes from disk mid-run, up to 0.6 s slower for a deck.)
 fn measure(cmd: &mut Command, inputs: &[PathBuf]) -> Result<Measure> {
     cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
-    // The previous run's output is flushed to disk first, not while this run is timed.
-    // SAFETY: sync takes no arguments and cannot fail.
-    unsafe { libc::sync() };
-    for f in inputs {
-        std::fs::read(f)?;
-    }
+    settle(inputs)?;
     let start = Instant::now();
     let child = cmd.spawn().with_context(|| format!("spawning {cmd:?}"))?;
     let pid = child.id() as libc::pid_t;
@@ -72,11 +78,7 @@ fn notes(graph: &Path) -> Vec<PathBuf> {
 
 /// Reading every page and writing the same number of bytes: what no converter can beat.
 fn io_floor(files: &[PathBuf], out: &Path) -> Result<Measure> {
-    // SAFETY: as in `measure`.
-    unsafe { libc::sync() };
-    for f in files {
-        std::fs::read(f)?;
-    }
+    settle(files)?;
     let start = Instant::now();
     let mut all = Vec::new();
     for f in files {
