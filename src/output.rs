@@ -3,6 +3,7 @@
 //! leaves a half-written file. No fsync: the rename is what keeps readers from a partial file,
 //! and syncing every file of a large Markdown tree cost more than the conversion itself.
 
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -227,6 +228,7 @@ impl Staging {
                 false => check_files(&guard, &mut folders, &from, &to, absent)?,
             }
         }
+        let mut replaced = Vec::new();
         for top in tops {
             let from = staged.join(&top);
             let to = self.dir.join(&top);
@@ -234,11 +236,9 @@ impl Staging {
                 let old = self.dir.join(format!("{OLD}{}", top.to_string_lossy()));
                 if to.exists() {
                     std::fs::rename(&to, &old).map_err(io(&to))?;
+                    replaced.push(old);
                 }
                 std::fs::rename(&from, &to).map_err(io(&to))?;
-                if old.exists() {
-                    std::fs::remove_dir_all(&old).map_err(io(&old))?;
-                }
             } else {
                 if to.is_dir() {
                     return Err(OutputError::IsDirectory(to));
@@ -246,7 +246,9 @@ impl Staging {
                 std::fs::rename(&from, &to).map_err(io(&to))?;
             }
         }
-        Ok(())
+        // The folders replaced go once every output is in place, side by side: removing a
+        // previous build's tens of thousands of files is the slowest step of a commit.
+        replaced.par_iter().try_for_each(|old| std::fs::remove_dir_all(old).map_err(io(old)))
     }
 }
 
