@@ -213,38 +213,39 @@ impl Staging {
         // tens of thousands of files).
         let guard = Inputs::new(inputs);
         let mut folders = Folders::default();
-        let mut tops: Vec<std::ffi::OsString> =
-            std::fs::read_dir(&staged).map_err(io(&staged))?.flatten().map(|e| e.file_name()).collect();
+        // Each top-level name and whether it is a folder, for both passes below.
+        let mut tops: Vec<(std::ffi::OsString, bool)> = std::fs::read_dir(&staged)
+            .map_err(io(&staged))?
+            .flatten()
+            .map(|e| (e.file_name(), e.file_type().is_ok_and(|t| t.is_dir())))
+            .collect();
         tops.sort();
-        for top in &tops {
+        for (top, dir) in &tops {
             let from = staged.join(top);
             let to = self.dir.join(top);
             let meta = std::fs::symlink_metadata(&to);
             let absent = meta.is_err();
             // A link is checked file by file, as it would be followed.
             let link = meta.is_ok_and(|m| m.file_type().is_symlink());
-            match from.is_dir() && !link {
+            match *dir && !link {
                 true => check_folder(&guard, &mut folders, &from, &to, absent)?,
                 false => check_files(&guard, &mut folders, &from, &to, absent)?,
             }
         }
         let mut replaced = Vec::new();
-        for top in tops {
+        for (top, dir) in tops {
             let from = staged.join(&top);
             let to = self.dir.join(&top);
-            if from.is_dir() {
+            if dir {
                 let old = self.dir.join(format!("{OLD}{}", top.to_string_lossy()));
                 if to.exists() {
                     std::fs::rename(&to, &old).map_err(io(&to))?;
                     replaced.push(old);
                 }
-                std::fs::rename(&from, &to).map_err(io(&to))?;
-            } else {
-                if to.is_dir() {
-                    return Err(OutputError::IsDirectory(to));
-                }
-                std::fs::rename(&from, &to).map_err(io(&to))?;
+            } else if to.is_dir() {
+                return Err(OutputError::IsDirectory(to));
             }
+            std::fs::rename(&from, &to).map_err(io(&to))?;
         }
         // The folders replaced go once every output is in place, side by side: removing a
         // previous build's tens of thousands of files is the slowest step of a commit.
