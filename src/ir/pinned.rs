@@ -34,27 +34,27 @@ impl Pinned {
 
     /// Every pinned block in address order.
     pub fn iter(&self) -> impl Iterator<Item = (BlockAddr, &Block)> {
-        self.by_page.iter().enumerate().flat_map(|(p, blocks)| {
-            blocks.iter().map(move |(b, block)| (BlockAddr { page: p as u32, block: *b }, block))
-        })
+        self.by_page.iter().enumerate().flat_map(|(p, blocks)| blocks.iter().map(move |(b, block)| (at(p, *b), block)))
     }
 
     pub fn par_iter(&self) -> impl ParallelIterator<Item = (BlockAddr, &Block)> {
-        self.by_page.par_iter().enumerate().flat_map_iter(|(p, blocks)| {
-            blocks.iter().map(move |(b, block)| (BlockAddr { page: p as u32, block: *b }, block))
-        })
+        self.by_page
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(p, blocks)| blocks.iter().map(move |(b, block)| (at(p, *b), block)))
     }
 
     pub fn par_iter_mut(&mut self) -> impl ParallelIterator<Item = (BlockAddr, &mut Block)> {
-        self.by_page.par_iter_mut().enumerate().flat_map_iter(|(p, blocks)| {
-            blocks.iter_mut().map(move |(b, block)| (BlockAddr { page: p as u32, block: *b }, block))
-        })
+        self.by_page
+            .par_iter_mut()
+            .enumerate()
+            .flat_map_iter(|(p, blocks)| blocks.iter_mut().map(move |(b, block)| (at(p, *b), block)))
     }
 
     /// Keeps the blocks `keep` says yes to.
     pub fn retain(&mut self, mut keep: impl FnMut(BlockAddr, &Block) -> bool) {
         for (p, blocks) in self.by_page.iter_mut().enumerate() {
-            blocks.retain(|(b, block)| keep(BlockAddr { page: p as u32, block: *b }, block));
+            blocks.retain(|(b, block)| keep(at(p, *b), block));
         }
     }
 
@@ -64,6 +64,11 @@ impl Pinned {
             *blocks = Vec::new();
         }
     }
+}
+
+/// The address of block `b` of page `p`.
+fn at(p: usize, b: u32) -> BlockAddr {
+    BlockAddr { page: p as u32, block: b }
 }
 
 #[cfg(test)]
