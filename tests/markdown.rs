@@ -197,3 +197,26 @@ fn nested_bullets_do_not_become_a_rule() {
         assert_eq!(parsed_structure(&md), expected_structure(&loaded.graph, 0).unwrap(), "page {page:?}:\n{md}");
     }
 }
+
+/// Each link style on a page link, a labelled link, a tag of a page that exists and one of a
+/// page that does not.
+#[test]
+fn link_styles() {
+    use notes_export::export::markdown::LinkStyle;
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    std::fs::write(dir.path().join("pages/Book.md"), "- a book\n").unwrap();
+    std::fs::write(dir.path().join("pages/Notes.md"), "- see [[Book]], [the book]([[Book]]), #Book and #[[no page]]\n")
+        .unwrap();
+    let loaded = notes_export::load(dir.path()).unwrap();
+    for (style, line) in [
+        (LinkStyle::Relative, "- see [Book](Book.md), [the book](Book.md), [#Book](Book.md) and #no page\n"),
+        (LinkStyle::Wiki, "- see [[Book]], [[Book]], #[[Book]] and #[[no page]]\n"),
+        (LinkStyle::Plain, "- see Book, the book, #Book and #no page\n"),
+    ] {
+        let mut options = Options::default();
+        options.markdown.links = style;
+        let out = export::by_name("md").unwrap().export(&loaded.graph, &options).unwrap();
+        assert_eq!(pages(&out.artifacts)["Notes.md"], line, "{style:?}");
+    }
+}

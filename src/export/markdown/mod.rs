@@ -1,11 +1,12 @@
 //! Plain CommonMark: one file per page, top-level heading blocks as headings, other blocks as
 //! space-indented nested lists, every reference resolved, referenced assets copied.
 
+mod front_matter;
 mod paths;
 
 use super::{write_error, ExportError, Exporter, Finished, Job, Options, Part, Sink};
 use crate::diag::Diagnostic;
-use crate::ir::{BlockAddr, Graph, Inline, Node, Page, PropValue, RefText, MAX_EXPANSION};
+use crate::ir::{BlockAddr, Graph, Inline, Node, Page, RefText, MAX_EXPANSION};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
@@ -136,14 +137,10 @@ struct Writer<'a> {
     lists: usize,
 }
 
-fn yaml_scalar(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " "))
-}
-
 impl Writer<'_> {
     fn page(&mut self, pi: u32, page: &Page) {
         if self.opts.front_matter {
-            self.front_matter(page);
+            front_matter::write(&mut self.out, page);
         }
         let mut first = true;
         for &root in &page.roots {
@@ -188,30 +185,6 @@ impl Writer<'_> {
     fn last_was_heading_or_para(&self) -> bool {
         let last = self.out.trim_end().lines().last().unwrap_or("");
         !last.trim_start().starts_with("- ") && !last.trim_start().starts_with("-") && !last.is_empty()
-    }
-
-    fn front_matter(&mut self, page: &Page) {
-        self.out.push_str("---\n");
-        let _ = writeln!(self.out, "title: {}", yaml_scalar(&page.title));
-        for (key, list) in [("aliases", &page.aliases), ("tags", &page.tags)] {
-            if !list.is_empty() {
-                let items: Vec<String> = list.iter().map(|s| yaml_scalar(s)).collect();
-                let _ = writeln!(self.out, "{key}: [{}]", items.join(", "));
-            }
-        }
-        for p in &page.properties {
-            if matches!(p.key.as_str(), "alias" | "tags" | "title" | "id" | "collapsed") {
-                continue;
-            }
-            let v = match &p.value {
-                PropValue::Bool(b) => b.to_string(),
-                PropValue::Int(i) => i.to_string(),
-                PropValue::Text(t) => yaml_scalar(t),
-                PropValue::Refs(r) => format!("[{}]", r.iter().map(|s| yaml_scalar(s)).collect::<Vec<_>>().join(", ")),
-            };
-            let _ = writeln!(self.out, "{}: {v}", yaml_scalar(&p.key));
-        }
-        self.out.push_str("---\n\n");
     }
 
     /// Blocks as `- ` list items at `indent` spaces, each followed by its children.
@@ -506,19 +479,16 @@ impl Writer<'_> {
                 });
                 self.page_link(*page, name, label.as_deref(), out);
             }
-            Inline::Tag { name, page } => match self.opts.links {
-                LinkStyle::Wiki => {
-                    out.push_str("#[[");
-                    out.push_str(name);
-                    out.push_str("]]");
+            Inline::Tag { name, page } => {
+                let mut label = String::with_capacity(name.len() + 1);
+                label.push('#');
+                escape_into(&mut label, name);
+                // A wiki tag is `#` before the page's wiki link (which shows no label).
+                if self.opts.links == LinkStyle::Wiki {
+                    out.push('#');
                 }
-                _ => {
-                    let mut label = String::with_capacity(name.len() + 1);
-                    label.push('#');
-                    escape_into(&mut label, name);
-                    self.page_link(*page, name, Some(&label), out);
-                }
-            },
+                self.page_link(*page, name, Some(&label), out);
+            }
             Inline::BlockRef { label: Some(l), .. } => self.inlines(l, out),
             Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {
                 RefText::Title(t, title) => {
