@@ -49,6 +49,18 @@ impl PageFilter {
     }
 }
 
+impl std::fmt::Display for PageFilter {
+    /// What the filter asks for, as a diagnostic names it: `page "a*", tag "b", public pages`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let globs = self.globs.iter().map(|g| format!("page {g:?}"));
+        let namespaces = self.namespaces.iter().map(|n| format!("namespace {n:?}"));
+        let tags = self.tags.iter().map(|t| format!("tag {t:?}"));
+        let public = self.public_only.then(|| "public pages".to_string());
+        let parts: Vec<String> = globs.chain(namespaces).chain(tags).chain(public).collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
 /// Case-insensitive glob with `*` (any run) and `?` (one character).
 pub fn glob(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.to_lowercase().chars().collect();

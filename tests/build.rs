@@ -116,6 +116,14 @@ fn config_file_is_read_and_unknown_keys_are_errors() {
     let files: Vec<String> = tree(&out).keys().cloned().collect();
     assert_eq!(files, ["deck.apkg", "handouts/Public notes (worksheet).docx", "handouts/Public notes.docx"]);
     assert!(stderr(&o).contains("anki: 1 notes"), "only the public page: {}", stderr(&o));
+    // The command line's selection adds to the config's; selecting nothing leaves the outputs.
+    let o = bin()
+        .args(["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap(), "--tag", "none"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(r#"no page matches the selection (tag "none", public pages)"#), "{}", stderr(&o));
+    assert_eq!(tree(&out).keys().cloned().collect::<Vec<_>>(), files);
 
     std::fs::write(graph.join("notes-export.toml"), "formats = [\"json\"]\n[docx]\nworksheets = true\n").unwrap();
     let o = bin().args(["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap()]).output().unwrap();

@@ -264,3 +264,53 @@ fn several_page_files_are_one_graph() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("several inputs must all be page files"), "{}", stderr(&bad));
 }
+
+/// `--page`, `--tag` and `--public-only`, alone and together; a graph's Markdown is a folder
+/// however few pages they leave, and a selection of none is an error that writes nothing.
+#[test]
+fn page_selection() {
+    let dir = tempdir();
+    let pages = dir.path().join("graph/pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let page = |file: &str, text: &str| std::fs::write(pages.join(file), text).unwrap();
+    page("course___week 1.md", "title:: course/week 1\ntags:: lecture\npublic:: true\n\n- see [[Glossary]]\n");
+    page("course___week 2.md", "title:: course/week 2\n\n- draft\n");
+    page("Glossary.md", "tags:: reference\npublic:: true\n\n- terms\n");
+    page("Diary.md", "- private\n");
+    let written = |args: &[&str]| {
+        let out = dir.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let o =
+            common::bin().current_dir(dir.path()).args(["md", "graph", "-o", "out", "-q"]).args(args).output().unwrap();
+        let mut files: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        (o, files)
+    };
+    let cases: [(&[&str], &[&str]); 6] = [
+        (&["--page", "course/*"], &["course/week 1.md", "course/week 2.md"]),
+        (&["--tag", "lecture"], &["course/week 1.md"]),
+        (&["--tag", "#REFERENCE"], &["Glossary.md"]),
+        (&["--public-only"], &["Glossary.md", "course/week 1.md"]),
+        (&["--page", "course/*", "--public-only"], &["course/week 1.md"]),
+        (&["--page", "pages/D*.md", "--page", "glossary"], &["Diary.md", "Glossary.md"]),
+    ];
+    for (args, expected) in cases {
+        let (o, files) = written(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(files, expected, "{args:?}");
+    }
+    let (o, files) = written(&["--page", "nothing*", "--public-only"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .contains(r#"no page matches the selection (page "nothing*", public pages) among the graph's 4 pages"#),
+        "{}",
+        stderr(&o)
+    );
+    assert!(files.is_empty() && !dir.path().join("out").exists());
+}

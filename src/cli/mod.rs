@@ -70,7 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Json(args) => {
             let mut options = base_options()?;
             options.json.pretty = args.pretty;
-            run_export("json", args.export, options)
+            run_export("json", args.export, options, false)
         }
         Command::Anki(args) => {
             let mut options = base_options()?;
@@ -80,7 +80,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Cards::Tagged => CardMode::Tagged,
                 Cards::Outline => CardMode::Outline,
             };
-            run_export("anki", args.export, options)
+            run_export("anki", args.export, options, false)
         }
         Command::Docx(args) => {
             let mut options = base_options()?;
@@ -92,7 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             options.docx.worksheet = args.worksheet;
             options.docx.group = if args.split { HandoutGroup::Page } else { HandoutGroup::All };
             options.docx.show_tags = args.show_tags;
-            run_export("docx", args.export, options)
+            run_export("docx", args.export, options, args.split)
         }
         Command::Md(args) => {
             let mut options = base_options()?;
@@ -102,7 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Links::Plain => LinkStyle::Plain,
                 Links::Wiki => LinkStyle::Wiki,
             };
-            run_export("md", args.export, options)
+            run_export("md", args.export, options, true)
         }
         Command::Build(args) => build(args),
     }
@@ -134,6 +134,18 @@ fn filter(common: &CommonArgs) -> PageFilter {
         tags: common.tags.clone(),
         public_only: common.public_only,
     }
+}
+
+/// The pages a filter selects (`None`: all). A filter that selects none is a mistake to
+/// report, not an empty output to write.
+fn select(filter: &PageFilter, graph: &crate::ir::Graph) -> anyhow::Result<Option<Vec<bool>>> {
+    let pages = filter.apply(graph);
+    anyhow::ensure!(
+        pages.as_ref().is_none_or(|p| p.contains(&true)),
+        "no page matches the selection ({filter}) among the graph's {} pages",
+        graph.pages.len()
+    );
+    Ok(pages)
 }
 
 fn base_options() -> anyhow::Result<Options> {
@@ -181,15 +193,18 @@ fn load_with_previous(common: &CommonArgs, deck: Option<&Path>) -> anyhow::Resul
     Ok((previous, loaded?))
 }
 
-fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::Result<ExitCode> {
+/// Runs one exporter. `per_page`: it writes a file per page, so a graph folder gives a folder
+/// of them however few pages are selected.
+fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bool) -> anyhow::Result<ExitCode> {
     let common = &args.common;
+    let folder = per_page && common.inputs.iter().any(|i| i.is_dir());
     let deck = args.output.as_deref().filter(|_| format == "anki");
     let (previous, mut loaded) = load_with_previous(common, deck)?;
     match previous {
         Ok(previous) => options.anki.previous = previous,
         Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", deck.unwrap_or(Path::new("")).display()),
     }
-    options.pages = filter(common).apply(&loaded.graph);
+    options.pages = select(&filter(common), &loaded.graph)?;
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.graph, &options)?;
     let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
@@ -228,13 +243,13 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options) -> anyhow::R
         Some((mut sink, dir)) => {
             sink.close()?;
             let default_out = match sink.written.as_slice() {
-                [single] => single.clone(),
+                [single] if !folder => single.clone(),
                 _ => PathBuf::from(format!("{format}-out")),
             };
             let out = args.output.clone().unwrap_or(default_out);
-            let plan = plan(&out, &sink.written)?;
+            let plan = plan(&out, &sink.written, folder)?;
             let staged = dir.path().join(STAGED);
-            let tree = plan.len() > 1 && plan.iter().all(|(from, to)| *to == out.join(from));
+            let tree = (folder || plan.len() > 1) && plan.iter().all(|(from, to)| *to == out.join(from));
             if tree && std::fs::symlink_metadata(&out).is_err() {
                 // A new folder of files is moved into place whole.
                 output::move_new_folder(&staged, &out, &roots)?;
@@ -266,15 +281,18 @@ fn exit_fast(loaded: Loaded) {
     std::mem::forget(loaded);
 }
 
-/// Where files go: one file to `out` itself; a main file plus its assets to `out` (when `out`
-/// names a file of the main file's type) with the assets beside it; otherwise a tree under the
-/// folder `out`. Returns (file as the exporter named it, target) pairs.
-fn plan(out: &Path, files: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
+/// Where files go: a tree under the folder `out` when a `folder` is wanted; else one file to
+/// `out` itself; a main file plus its assets to `out` (when `out` names a file of the main
+/// file's type) with the assets beside it; otherwise a tree under `out`. Returns (file as the
+/// exporter named it, target) pairs.
+fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
     let ext = |p: &Path| p.extension().map(|e| e.to_ascii_lowercase());
     let main_ext = files.first().and_then(|f| ext(f));
     let mains = files.iter().filter(|f| ext(f) == main_ext).count();
     let mut plan = Vec::new();
-    if let [single] = files {
+    if folder {
+        plan.extend(files.iter().map(|f| (f.clone(), out.join(f))));
+    } else if let [single] = files {
         plan.push((single.clone(), out.to_path_buf()));
     } else if !out.is_dir() && ext(out).is_some() && ext(out) == main_ext {
         anyhow::ensure!(mains == 1, "{}: the input gives {mains} files; -o must name a folder", out.display());
@@ -328,7 +346,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     select.globs.extend(cli.globs);
     select.tags.extend(cli.tags);
     select.public_only |= cli.public_only;
-    options.pages = select.apply(&loaded.graph);
+    options.pages = self::select(&select, &loaded.graph)?;
 
     let (steps, out) = if args.check {
         (Vec::new(), None)
