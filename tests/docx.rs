@@ -98,3 +98,25 @@ fn worksheet_numbers_every_bold_phrase() {
     assert_eq!(xml.matches("<w:numId w:val=\"2\"/>").count(), bold, "one answer-key item per blank");
     assert!(!xml.contains("<w:b/>"), "no bold answer left visible");
 }
+
+/// `--paper` sets the page size (twentieths of a point: A4 210 × 297 mm, Letter 8.5 × 11 in)
+/// and `--show-tags` writes tags, which handouts otherwise leave out.
+#[test]
+fn paper_and_tags() {
+    use notes_export::export::docx::Paper;
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
+    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", b"- cells #biology\n", source));
+    let doc = |paper: Paper, show_tags: bool| {
+        let mut o = Options::default();
+        o.docx.paper = paper;
+        o.docx.show_tags = show_tags;
+        let bytes = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+        part(&bytes, "word/document.xml")
+    };
+    let a4 = doc(Paper::A4, false);
+    assert!(a4.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#), "{a4}");
+    assert!(text_of(&a4).contains("cells") && !a4.contains("biology"), "{a4}");
+    let letter = doc(Paper::Letter, true);
+    assert!(letter.contains(r#"<w:pgSz w:w="12240" w:h="15840"/>"#), "{letter}");
+    assert!(text_of(&letter).contains("#biology"), "{letter}");
+}
