@@ -314,3 +314,23 @@ fn page_selection() {
     );
     assert!(files.is_empty() && !dir.path().join("out").exists());
 }
+
+/// Notes (info diagnostics) are printed with `-v` only; `-q` leaves out the summary, not the
+/// diagnostics.
+#[test]
+fn verbose_and_quiet() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+    std::fs::write(dir.path().join("pages/p.md"), "- open tasks {{query (todo now)}}\n").unwrap();
+    let said = |args: &[&str]| {
+        let o = common::bin().current_dir(dir.path()).args(["md", ".", "-o", "out"]).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let note = "pages/p.md:1:14: info[macro-dropped]: {{query}} is not exported\n";
+    let summary = "md: 1 pages, 0 assets → out\n";
+    assert_eq!(said(&[]), summary);
+    assert_eq!(said(&["-v"]), format!("{note}{summary}"));
+    assert_eq!(said(&["-v", "-q"]), note);
+    assert_eq!(said(&["-q"]), "");
+}

@@ -220,3 +220,24 @@ fn link_styles() {
         assert_eq!(pages(&out.artifacts)["Notes.md"], line, "{style:?}");
     }
 }
+
+/// What Markdown leaves out is reported where it is written: a query in a block that another
+/// page embeds and references is reported once, at its own page, line and column.
+#[test]
+fn dropped_macros_are_reported_at_their_own_page() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    let uuid = "6571a1b2-0000-4000-8000-000000000001";
+    std::fs::write(dir.path().join("pages/A.md"), format!("- intro\n- {{{{embed (({uuid}))}}}}\n- see (({uuid}))\n"))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("pages/B.md"),
+        format!("- x\n- tasks\n  more {{{{query (todo now)}}}}\n  id:: {uuid}\n"),
+    )
+    .unwrap();
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let mut out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    notes_export::diag::normalize(&mut out.diagnostics);
+    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
+    assert_eq!(said, [("pages/B.md", 3, 8, "macro-dropped")]);
+}

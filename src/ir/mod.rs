@@ -310,6 +310,8 @@ pub enum Inline {
     Macro {
         name: String,
         args: Vec<String>,
+        /// Where it is, for a diagnostic from an exporter that leaves it out.
+        pos: Pos,
     },
     Math {
         tex: String,

@@ -756,7 +756,7 @@ impl<'a> Protector<'a> {
                 };
                 match target {
                     Some(target) => vec![Inline::Embed { target, block: None, page: None, cyclic: false, pos }],
-                    None => vec![Inline::Macro { name: lname.clone(), args: split_args(args_str) }],
+                    None => vec![Inline::Macro { name: lname.clone(), args: split_args(args_str), pos }],
                 }
             }
             _ => {
@@ -769,7 +769,7 @@ impl<'a> Protector<'a> {
                         }
                         self.nested(&expanded, i)
                     }
-                    _ => vec![Inline::Macro { name: name.to_string(), args }],
+                    _ => vec![Inline::Macro { name: name.to_string(), args, pos }],
                 }
             }
         };

@@ -321,7 +321,7 @@ impl<'a> Renderer<'a> {
                 }
                 None => self.inlines(answer, out),
             },
-            Inline::Macro { name, args } => match name.as_str() {
+            Inline::Macro { name, args, .. } => match name.as_str() {
                 n if super::super::is_video_macro(n) => {
                     if let Some(href) = args.first().and_then(|a| safe_url(&super::super::video_url(name, a))) {
                         let _ = write!(out, "<a href=\"{href}\">{href}</a>");

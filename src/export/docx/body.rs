@@ -370,7 +370,7 @@ impl<'a> Body<'a> {
             Inline::Embed { .. } => {}
             Inline::Cloze { answer, .. } if self.opts.worksheet => self.blank(answer, out),
             Inline::Cloze { answer, .. } => self.runs(answer, fmt, out),
-            Inline::Macro { name, args } => {
+            Inline::Macro { name, args, .. } => {
                 if crate::export::is_video_macro(name) {
                     if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
                         self.link(&url, &[Inline::Text { text: url.clone() }], fmt, out);

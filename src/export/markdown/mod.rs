@@ -78,7 +78,6 @@ impl Job for MarkdownJob {
             diags: &mut diags,
             file: &page.file,
             options: &self.options,
-            line: 0,
             clamped: false,
             lists: 0,
         };
@@ -128,8 +127,6 @@ struct Writer<'a> {
     diags: &'a mut Vec<Diagnostic>,
     file: &'a str,
     options: &'a Options,
-    /// Line of the block being written, for diagnostics.
-    line: u32,
     /// Whether the deep-nesting warning was given for this page.
     clamped: bool,
     /// Lists open inside the block being written: their bullets alternate `*` and `-`, so an
@@ -137,7 +134,7 @@ struct Writer<'a> {
     lists: usize,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
     fn page(&mut self, pi: u32, page: &Page) {
         if self.opts.front_matter {
             front_matter::write(&mut self.out, page);
@@ -185,6 +182,12 @@ impl Writer<'_> {
     fn last_was_heading_or_para(&self) -> bool {
         let last = self.out.trim_end().lines().last().unwrap_or("");
         !last.trim_start().starts_with("- ") && !last.trim_start().starts_with("-") && !last.is_empty()
+    }
+
+    /// The file of the block being written (the top of the stack): an embedded or referenced
+    /// block's can be another page's.
+    fn source_file(&self) -> &'a str {
+        self.stack.last().map_or(self.file, |a| &self.graph.pages[a.page as usize].file)
     }
 
     /// Blocks as `- ` list items at `indent` spaces, each followed by its children.
@@ -291,7 +294,6 @@ impl Writer<'_> {
     fn body(&mut self, addr: BlockAddr, indent: usize) -> String {
         let block = self.graph.block(addr);
         let line = block.line;
-        self.line = line;
         // Most blocks are one paragraph on one line: written as they are, without joining or
         // indenting copies.
         if let [n] = block.body.as_slice() {
@@ -339,7 +341,8 @@ impl Writer<'_> {
                 out.push_str(&quote(&format!("**{label}**\n\n{inner}")));
             }
             Node::Query { .. } => {
-                self.diags.push(Diagnostic::info("query-dropped", self.file, line, 1, "query blocks are not exported"));
+                let file = self.source_file();
+                self.diags.push(Diagnostic::info("query-dropped", file, line, 1, "query blocks are not exported"));
             }
             Node::List { ordered, items } => {
                 let bullet = if self.lists.is_multiple_of(2) { "* " } else { "- " };
@@ -503,7 +506,7 @@ impl Writer<'_> {
             Inline::Embed { cyclic: true, .. } => out.push_str("*\\[embed cycle\\]*"),
             Inline::Embed { .. } => {}
             Inline::Cloze { answer, .. } => self.inlines(answer, out),
-            Inline::Macro { name, args } => match name.as_str() {
+            Inline::Macro { name, args, pos } => match name.as_str() {
                 n if super::is_video_macro(n) => {
                     if let Some(url) = args.first().map(|a| super::video_url(name, a)) {
                         let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
@@ -511,9 +514,9 @@ impl Writer<'_> {
                 }
                 _ => self.diags.push(Diagnostic::info(
                     "macro-dropped",
-                    self.file,
-                    self.line,
-                    1,
+                    self.source_file(),
+                    pos.line,
+                    pos.col,
                     format!("{{{{{name}}}}} is not exported"),
                 )),
             },
