@@ -73,6 +73,22 @@ fn stdin_and_single_file_inputs() {
     let g: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(g["pages"][0]["blocks"].as_array().unwrap().len(), 44);
 
+    // Piped in, piped out: Markdown of standard input goes to standard output by default.
+    let dir = tempdir();
+    let mut child = common::bin()
+        .args(["md", "-"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"- hello [[world]]\n\t- nested\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "- hello world\n  - nested\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written beside");
+
     // A page inside a graph's pages/ folder still finds the graph's assets.
     let g = json_of("fixtures/seed/pages/AWS.md");
     assert_eq!(g["pages"][0]["title"], "AWS");

@@ -82,7 +82,8 @@ pub struct CommonArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output file or folder (- for standard output)
+    /// Output file or folder (- for standard output, the default for Markdown and JSON of
+    /// notes read from standard input)
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }

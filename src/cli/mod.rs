@@ -208,7 +208,10 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.graph, &options)?;
     let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
-    let to_stdout = args.output.as_deref() == Some(Path::new("-"));
+    // Notes piped in give text piped out, as a filter does, unless -o says otherwise.
+    let piped =
+        args.output.is_none() && common.inputs.iter().any(|i| i == Path::new("-")) && matches!(format, "md" | "json");
+    let to_stdout = piped || args.output.as_deref() == Some(Path::new("-"));
     // Files are written as they are made, into a staging folder beside the output, and moved
     // into place once the export has succeeded; standard output gets them from memory.
     let place = match &args.output {
