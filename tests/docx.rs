@@ -120,3 +120,34 @@ fn paper_and_tags() {
     assert!(letter.contains(r#"<w:pgSz w:w="12240" w:h="15840"/>"#), "{letter}");
     assert!(text_of(&letter).contains("#biology"), "{letter}");
 }
+
+/// An image Word cannot show becomes a placeholder, with a warning at the image itself, in
+/// its own page even when another page embeds its block.
+#[test]
+fn unsupported_image_is_reported_where_it_is() {
+    let dir = common::tempdir();
+    for sub in ["pages", "assets"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("assets/plot.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>"#,
+    )
+    .unwrap();
+    let uuid = "6571a1b2-0000-4000-8000-000000000002";
+    std::fs::write(dir.path().join("pages/A.md"), format!("- {{{{embed (({uuid}))}}}}\n")).unwrap();
+    std::fs::write(
+        dir.path().join("pages/B.md"),
+        format!("- x\n- a figure\n  see ![scan](../assets/plot.svg)\n  id:: {uuid}\n"),
+    )
+    .unwrap();
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let mut o = Options::default();
+    o.docx.group = notes_export::export::docx::HandoutGroup::Page;
+    let mut out = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap();
+    notes_export::diag::normalize(&mut out.diagnostics);
+    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
+    assert_eq!(said, [("pages/B.md", 3, 7, "unsupported-image")]);
+    let a = out.artifacts.iter().find(|a| a.path.to_string_lossy().starts_with('A')).unwrap();
+    assert!(text_of(&part(&a.bytes, "word/document.xml")).contains("[image: scan]"));
+}

@@ -6,7 +6,7 @@ use super::parts::{list_indent, Page, Rel};
 use super::xml::{attr, push_text};
 use super::DocxOptions;
 use crate::diag::Diagnostic;
-use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
+use crate::ir::{BlockAddr, Graph, Inline, Node, Pos, RefText, MAX_EXPANSION};
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -53,7 +53,6 @@ pub struct Body<'a> {
     heading_base: u8,
     /// Smallest heading size on the current page (its top level).
     heading_min: u8,
-    file: String,
     /// A cleared buffer for a paragraph's runs: paragraphs are made one after another, so one
     /// buffer serves them all (one nested inside another takes a new one).
     spare: String,
@@ -61,17 +60,7 @@ pub struct Body<'a> {
 
 impl<'a> Body<'a> {
     pub fn new(graph: &'a Graph, opts: &'a DocxOptions, page: Page, st: &'a mut DocState) -> Self {
-        Body {
-            graph,
-            opts,
-            page,
-            st,
-            stack: Vec::new(),
-            heading_base: 0,
-            heading_min: 1,
-            file: String::new(),
-            spare: String::new(),
-        }
+        Body { graph, opts, page, st, stack: Vec::new(), heading_base: 0, heading_min: 1, spare: String::new() }
     }
 
     fn take_runs(&mut self) -> String {
@@ -123,7 +112,6 @@ impl<'a> Body<'a> {
         let p = &self.graph.pages[page as usize];
         self.heading_base = heading_base;
         self.heading_min = p.blocks.iter().filter_map(|b| b.heading).min().unwrap_or(1);
-        self.file = p.file.clone();
         for &r in &p.roots {
             self.block(BlockAddr { page, block: r }, 0);
         }
@@ -343,8 +331,8 @@ impl<'a> Body<'a> {
             Inline::Strike { children } => self.runs(children, &Fmt { strike: true, ..fmt.clone() }, out),
             Inline::Highlight { children } => self.runs(children, &Fmt { highlight: true, ..fmt.clone() }, out),
             Inline::Link { url, children } => self.link(url, children, fmt, out),
-            Inline::Image { url, alt, width, height, asset, .. } => {
-                self.image(url, alt, *width, *height, asset.as_deref(), out)
+            Inline::Image { url, alt, width, height, asset, pos } => {
+                self.image(url, alt, (*width, *height), asset.as_deref(), *pos, out)
             }
             Inline::PageRef { name, label, .. } => match label {
                 Some(l) => self.runs(l, fmt, out),
@@ -413,21 +401,23 @@ impl<'a> Body<'a> {
         &mut self,
         url: &str,
         alt: &str,
-        width: Option<u32>,
-        height: Option<u32>,
+        (width, height): (Option<u32>, Option<u32>),
         asset: Option<&str>,
+        pos: Pos,
         out: &mut String,
     ) {
         let found = asset.and_then(|a| self.graph.assets.get(a).map(|x| (a, x)));
         let ext = found.and_then(|(_, a)| image_ext(&a.data));
         let (Some((path, a)), Some(ext)) = (found, ext) else {
             let what = if alt.is_empty() { url } else { alt };
-            if found.is_some() {
+            // The block being written is the top of the stack: an embedded block's image is
+            // reported in its own page.
+            if let (Some(_), Some(at)) = (found, self.stack.last()) {
                 self.st.diagnostics.push(Diagnostic::warning(
                     "unsupported-image",
-                    &self.file,
-                    0,
-                    0,
+                    &self.graph.pages[at.page as usize].file,
+                    pos.line,
+                    pos.col,
                     format!("image '{url}' is not PNG, JPEG or GIF; Word shows a placeholder"),
                 ));
             }
