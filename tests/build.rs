@@ -289,3 +289,38 @@ fn json_is_compact_unless_asked_pretty_by_flag_or_config() {
     assert_eq!(built("[json]\npretty = true\n"), pretty);
     assert_eq!(built("[json]\npretty = false\n"), compact);
 }
+
+/// `[include] namespaces` keeps a namespace's pages; `[docx] handouts = "namespace"` makes one
+/// handout per top namespace (a page outside any is its own).
+#[test]
+fn namespaces_in_the_config() {
+    let dir = tempdir();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    let page = |file: &str, text: &str| std::fs::write(graph.join("pages").join(file), text).unwrap();
+    page("course___week 1.md", "title:: course/week 1\n\n- cells\n");
+    page("course___week 2.md", "title:: course/week 2\n\n- genes\n");
+    page("Glossary.md", "- terms\n");
+    let built = |config: &str| {
+        std::fs::write(graph.join("notes-export.toml"), config).unwrap();
+        let out = dir.path().join("dist");
+        let o = bin().args(["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        tree(&out).keys().cloned().collect::<Vec<_>>()
+    };
+    let formats = "formats = [\"docx\", \"md\"]\n";
+    assert_eq!(
+        built(&format!("{formats}[include]\nnamespaces = [\"course\"]\n[docx]\nhandouts = \"namespace\"\n")),
+        ["handouts/course.docx", "markdown/course/week 1.md", "markdown/course/week 2.md"]
+    );
+    assert_eq!(
+        built(&format!("{formats}[docx]\nhandouts = \"namespace\"\n")),
+        [
+            "handouts/Glossary.docx",
+            "handouts/course.docx",
+            "markdown/Glossary.md",
+            "markdown/course/week 1.md",
+            "markdown/course/week 2.md"
+        ]
+    );
+}
