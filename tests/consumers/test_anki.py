@@ -1,4 +1,5 @@
 """The .apkg imported by the real Anki backend (pip package `anki`) into fresh collections."""
+import json
 import os
 import re
 import shutil
@@ -160,3 +161,21 @@ def test_a_new_page_before_the_others_adds_one_note_and_its_card(tmp_path):
     for cid in col.find_cards(""):
         assert col.get_card(cid).note().id in col.find_notes("")
     col.close()
+
+
+def test_cards_land_in_their_decks(tmp_path):
+    """After a real import every card is in the deck the golden says (namespaces nested with
+    `::`, a `deck::` property on the page or on a block winning), with each card's place."""
+    golden = json.loads((ROOT / "tests" / "golden" / "cards" / "anki.json").read_text())
+    expected = sorted((c["note"], c["ord"], c["deck"]) for c in golden["cards"])
+    out = tmp_path / "deck.apkg"
+    build(CARDS, out)
+    col = collection(tmp_path)
+    import_into(col, out)
+    landed = []
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        landed.append((card.note().guid, card.ord, col.decks.name(card.did)))
+    col.close()
+    assert sorted(landed) == expected
+    assert {"Chemistry Deck", "Special::Deep", "cards::Biology"} <= {d for _, _, d in expected}
