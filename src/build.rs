@@ -66,8 +66,15 @@ pub fn steps(formats: &[String], options: &Options) -> Vec<Step> {
 }
 
 /// Runs every step over the graph, writing under `dir` (a staging folder: see
-/// [`crate::output::Staging`]). Fails as a whole if any step fails.
-pub fn run(loaded: &mut Loaded, steps: &[Step], dir: &Path, progress: &dyn Fn(usize)) -> Result<Built, ExportError> {
+/// [`crate::output::Staging`]); reading diagnostics are kept for the `selected` pages. Fails as
+/// a whole if any step fails.
+pub fn run(
+    loaded: &mut Loaded,
+    steps: &[Step],
+    selected: Option<&[bool]>,
+    dir: &Path,
+    progress: &dyn Fn(usize),
+) -> Result<Built, ExportError> {
     let mut sinks: Vec<FileSink> = steps
         .iter()
         .map(|s| match &s.folder {
@@ -80,7 +87,7 @@ pub fn run(loaded: &mut Loaded, steps: &[Step], dir: &Path, progress: &dyn Fn(us
         let job = step.exporter.start(&loaded.graph, &step.options)?;
         runs.push(Run { job, options: &step.options, sink });
     }
-    let outcome = pipeline::run(loaded, runs, progress)?;
+    let outcome = pipeline::run(loaded, runs, selected, progress)?;
     let mut files = 0;
     for (step, sink) in steps.iter().zip(sinks.iter_mut()) {
         sink.close().map_err(crate::export::write_error(step.exporter.name()))?;

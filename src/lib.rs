@@ -36,6 +36,20 @@ pub struct Loaded {
     pub skims: Vec<read::Skimmed>,
 }
 
+impl Loaded {
+    /// The diagnostics of reading, for the `selected` pages only (all when `None`), and for
+    /// files that are not pages (the graph's config): problems in pages left out of an export
+    /// are not its problems.
+    pub fn reading_diagnostics(&self, selected: Option<&[bool]>) -> Vec<Diagnostic> {
+        let Some(selected) = selected else { return self.diagnostics.clone() };
+        let left_out: std::collections::HashSet<String> = (self.graph.pages.iter().zip(selected))
+            .filter(|(_, &keep)| !keep)
+            .map(|(page, _)| display_path(&self.source.display, &page.file))
+            .collect();
+        self.diagnostics.iter().filter(|d| !left_out.contains(&d.file)).cloned().collect()
+    }
+}
+
 /// Reads and resolves one input (graph folder, page file, or `-`).
 pub fn load(input: &Path) -> Result<Loaded, ReadError> {
     let reading = read::read_input(input)?;

@@ -26,13 +26,20 @@ pub struct Outcome {
     pub finished: Vec<Finished>,
     /// Reading and exporter diagnostics, sorted.
     pub diagnostics: Vec<Diagnostic>,
-    /// Blocks in the graph.
+    /// Blocks in the selected pages.
     pub blocks: usize,
 }
 
 /// Feeds every page to every run, then finishes them. Fails as soon as one run fails. While
-/// the runs take one window in order, the next window is read on the other threads.
-pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)) -> Result<Outcome, ExportError> {
+/// the runs take one window in order, the next window is read on the other threads. Reading
+/// diagnostics are kept for the `selected` pages only (all when `None`), as
+/// [`Loaded::reading_diagnostics`] keeps them; the exporters' are all kept.
+pub fn run(
+    loaded: &mut Loaded,
+    mut runs: Vec<Run<'_>>,
+    selected: Option<&[bool]>,
+    progress: &dyn Fn(usize),
+) -> Result<Outcome, ExportError> {
     let mut diagnostics = Vec::new();
     let mut blocks = 0;
     let n = loaded.graph.pages.len();
@@ -57,7 +64,8 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
             page if page.stub => loaded.skims.get(p as usize).map_or(0, |s| s.blocks as usize),
             page => page.blocks.len(),
         };
-        blocks += window.clone().map(count).sum::<usize>();
+        let chosen = |p: &u32| selected.is_none_or(|s| s.get(*p as usize).is_none_or(|&k| k));
+        blocks += window.clone().filter(chosen).map(count).sum::<usize>();
         let parts = crate::export::render(graph, &runs, window.clone());
         let ahead = window_at(start + size);
         let (read, added) =
@@ -66,7 +74,9 @@ pub fn run(loaded: &mut Loaded, mut runs: Vec<Run<'_>>, progress: &dyn Fn(usize)
         next = read;
         let mut dropped = Vec::new();
         for (p, diags) in installed {
-            diagnostics.extend(diags);
+            if chosen(&p) {
+                diagnostics.extend(diags);
+            }
             let page = &mut loaded.graph.pages[p as usize];
             dropped.push((std::mem::take(&mut page.blocks), std::mem::take(&mut page.roots)));
             page.stub = true;

@@ -185,7 +185,7 @@ fn a_failing_exporter_leaves_the_previous_outputs() {
         },
     );
     let staging = notes_export::output::Staging::new(&out).unwrap();
-    let result = notes_export::build::run(&mut loaded, &steps, staging.path(), &|_| {});
+    let result = notes_export::build::run(&mut loaded, &steps, None, staging.path(), &|_| {});
     assert!(result.is_err(), "one failing exporter fails the build");
     assert!(staging.path().join("x").exists(), "the failing step had written");
     drop(staging);
@@ -197,7 +197,7 @@ fn a_failing_exporter_leaves_the_previous_outputs() {
     let mut loaded = notes_export::open(graph).unwrap();
     let steps = notes_export::build::steps(&["md".into()], &Options::default());
     let staging = notes_export::output::Staging::new(&out).unwrap();
-    notes_export::build::run(&mut loaded, &steps, staging.path(), &|_| {}).unwrap();
+    notes_export::build::run(&mut loaded, &steps, None, staging.path(), &|_| {}).unwrap();
     staging.commit(&[]).unwrap();
     let names: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();

@@ -350,3 +350,35 @@ fn verbose_and_quiet() {
     assert_eq!(said(&["-v", "-q"]), note);
     assert_eq!(said(&["-q"]), "");
 }
+
+/// A selection limits what is reported to its pages: a problem in a page left out does not
+/// fail `--deny-warnings`, while what an export writes from such a page (an embedded block)
+/// is still reported.
+#[test]
+fn selection_limits_diagnostics_to_its_pages() {
+    let dir = tempdir();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let uuid = "6571a1b2-0000-4000-8000-000000000003";
+    std::fs::write(pages.join("Course.md"), format!("- {{{{embed (({uuid}))}}}}\n")).unwrap();
+    std::fs::write(
+        pages.join("Diary.md"),
+        format!("- see ((6571a1b2-0000-4000-8000-0000000000ff))\n- tasks {{{{query (todo now)}}}}\n  id:: {uuid}\n"),
+    )
+    .unwrap();
+    let said = |args: &[&str]| {
+        let o = common::bin().current_dir(dir.path()).args(args).output().unwrap();
+        (o.status.code(), stderr(&o))
+    };
+    let dangling = "pages/Diary.md:1:7: warning[dangling-ref]";
+    let (code, all) = said(&["check", ".", "--deny-warnings"]);
+    assert_eq!(code, Some(1));
+    assert!(all.contains(dangling) && all.contains("checked 2 pages, 3 blocks"), "{all}");
+    let (code, course) = said(&["check", ".", "--deny-warnings", "--page", "Course"]);
+    assert_eq!(code, Some(0), "{course}");
+    assert_eq!(course, "checked 1 pages, 1 blocks: 0 errors, 0 warnings\n");
+    let (code, md) = said(&["md", ".", "-o", "-", "-v", "--page", "Course", "--deny-warnings"]);
+    assert_eq!(code, Some(0), "{md}");
+    assert!(!md.contains("dangling-ref"), "{md}");
+    assert!(md.contains("pages/Diary.md:2:9: info[macro-dropped]"), "{md}");
+}

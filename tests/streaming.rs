@@ -56,7 +56,7 @@ fn compare_runs(graph: &str, formats: &[&str]) {
         .zip(sinks.iter_mut())
         .map(|((f, o), sink)| Run { job: exporter(f).start(&streamed.graph, o).unwrap(), options: o, sink })
         .collect();
-    let outcome = pipeline::run(&mut streamed, runs, &|_| {}).unwrap();
+    let outcome = pipeline::run(&mut streamed, runs, None, &|_| {}).unwrap();
 
     let mut whole_diags = whole.diagnostics.clone();
     for ((f, o), sink) in formats.iter().zip(&opts).zip(&sinks) {
@@ -220,7 +220,7 @@ fn a_deck_leaves_quiet_pages_without_cards_unread() {
         let o = options(format);
         let mut sink = MemorySink::default();
         let runs = vec![Run { job: exporter(format).start(&loaded.graph, &o).unwrap(), options: &o, sink: &mut sink }];
-        let outcome = pipeline::run(&mut loaded, runs, &|_| {}).unwrap();
+        let outcome = pipeline::run(&mut loaded, runs, None, &|_| {}).unwrap();
         std::fs::rename(Path::new(&g).join("Plain.md.away"), Path::new(&g).join("pages/Plain.md")).unwrap();
         let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code).collect();
         (codes.join(" "), outcome.blocks)
@@ -245,7 +245,7 @@ fn a_deck_of_some_pages_looks_for_flashcards_in_those_pages_only() {
     let expected = exporter("anki").export(&whole.graph, &o).unwrap();
     let mut sink = MemorySink::default();
     let runs = vec![Run { job: exporter("anki").start(&streamed.graph, &o).unwrap(), options: &o, sink: &mut sink }];
-    pipeline::run(&mut streamed, runs, &|_| {}).unwrap();
+    pipeline::run(&mut streamed, runs, None, &|_| {}).unwrap();
     assert!(sink.artifacts[0].bytes == expected.artifacts[0].bytes, "same deck");
     std::fs::remove_dir_all(g).unwrap();
 }

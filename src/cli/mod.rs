@@ -55,13 +55,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(common) => {
             let mut loaded = load(&common)?;
-            let outcome = crate::pipeline::run(&mut loaded, Vec::new(), &|_| {})?;
-            let mut diags = loaded.diagnostics.clone();
-            diags.extend(outcome.diagnostics);
-            crate::diag::normalize(&mut diags);
+            let selected = select(&filter(&common), &loaded.graph)?;
+            let outcome = crate::pipeline::run(&mut loaded, Vec::new(), selected.as_deref(), &|_| {})?;
+            let diags = diagnostics(&loaded, selected.as_deref(), outcome.diagnostics);
             let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
             if !common.quiet {
-                let pages = loaded.graph.pages.len();
+                let pages = count(selected.as_deref(), &loaded.graph);
                 eprintln!("checked {pages} pages, {} blocks: {}", outcome.blocks, report::counts(&diags));
             }
             exit_fast(loaded);
@@ -148,6 +147,24 @@ fn select(filter: &PageFilter, graph: &crate::ir::Graph) -> anyhow::Result<Optio
     Ok(pages)
 }
 
+/// Pages a selection holds.
+fn count(selected: Option<&[bool]>, graph: &crate::ir::Graph) -> usize {
+    selected.map_or(graph.pages.len(), |s| s.iter().filter(|&&k| k).count())
+}
+
+/// What a run reports: reading diagnostics of the selected pages, then `more` (a pipeline's),
+/// sorted.
+fn diagnostics(
+    loaded: &Loaded,
+    selected: Option<&[bool]>,
+    more: Vec<crate::diag::Diagnostic>,
+) -> Vec<crate::diag::Diagnostic> {
+    let mut diags = loaded.reading_diagnostics(selected);
+    diags.extend(more);
+    crate::diag::normalize(&mut diags);
+    diags
+}
+
 fn base_options() -> anyhow::Result<Options> {
     Ok(Options { timestamp: source_date_epoch()?, ..Default::default() })
 }
@@ -232,11 +249,9 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
         &mut staged.as_mut().expect("just set").0
     };
     let run = export::Run { job, options: &options, sink };
-    let outcome = crate::pipeline::run(&mut loaded, vec![run], &|_| {})?;
+    let outcome = crate::pipeline::run(&mut loaded, vec![run], options.pages.as_deref(), &|_| {})?;
     let summary = outcome.finished.into_iter().next().map(|f| f.summary).unwrap_or_default();
-    let mut diags = loaded.diagnostics.clone();
-    diags.extend(outcome.diagnostics);
-    crate::diag::normalize(&mut diags);
+    let diags = diagnostics(&loaded, options.pages.as_deref(), outcome.diagnostics);
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
     let out = match staged {
         None => {
@@ -373,12 +388,11 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     );
     bar.set_message("exporting");
     let dir = staging.as_ref().map_or_else(|| PathBuf::from("."), |s| s.path().to_path_buf());
-    let built = crate::build::run(&mut loaded, &steps, &dir, &|done| bar.set_position(done as u64))?;
+    let selected = options.pages.as_deref();
+    let built = crate::build::run(&mut loaded, &steps, selected, &dir, &|done| bar.set_position(done as u64))?;
     bar.finish_and_clear();
 
-    let mut diags = loaded.diagnostics.clone();
-    diags.extend(built.diagnostics);
-    crate::diag::normalize(&mut diags);
+    let diags = diagnostics(&loaded, selected, built.diagnostics);
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
     if let (Some(staging), Some(out)) = (staging, &out) {
         staging.commit(&roots)?;
@@ -392,7 +406,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
             eprintln!("build: {} files → {} ({})", built.files, out.display(), report::counts(&diags));
         }
     } else if !common.quiet {
-        let pages = loaded.graph.pages.len();
+        let pages = count(selected, &loaded.graph);
         eprintln!("checked {pages} pages, {} blocks: {}", built.blocks, report::counts(&diags));
     }
     exit_fast(loaded);
