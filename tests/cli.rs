@@ -125,6 +125,20 @@ fn github_message_format() {
     );
 }
 
+/// `--message-format json`: one JSON object per diagnostic and nothing else.
+#[test]
+fn json_message_format() {
+    let o = run(&["check", "fixtures/cases/refs", "--message-format", "json"]);
+    let s = stderr(&o);
+    let parsed: Vec<Value> = s.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(parsed.len() >= 3, "{s}");
+    let dangling = parsed.iter().find(|d| d["code"] == "dangling-ref").unwrap();
+    assert_eq!(dangling["file"], "fixtures/cases/refs/pages/Refs.md");
+    assert_eq!((dangling["line"].as_u64(), dangling["col"].as_u64()), (Some(5), Some(12)));
+    assert_eq!(dangling["severity"], "warning");
+    assert!(dangling["message"].as_str().unwrap().contains("points at no block"));
+}
+
 #[test]
 fn help_shows_examples() {
     for cmd in ["json", "check"] {

@@ -78,6 +78,14 @@ pub struct CommonArgs {
     pub jobs: Option<usize>,
 }
 
+impl CommonArgs {
+    /// Whether a summary line follows the diagnostics: not with `-q`, and not among JSON
+    /// lines, which a program reads one by one.
+    pub fn summary(&self) -> bool {
+        !self.quiet && self.message_format != MessageFormat::Json
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     #[command(flatten)]

@@ -59,7 +59,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let outcome = crate::pipeline::run(&mut loaded, Vec::new(), selected.as_deref(), &|_| {})?;
             let diags = diagnostics(&loaded, selected.as_deref(), outcome.diagnostics);
             let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
-            if !common.quiet {
+            if common.summary() {
                 let pages = count(selected.as_deref(), &loaded.graph);
                 eprintln!("checked {pages} pages, {} blocks: {}", outcome.blocks, report::counts(&diags));
             }
@@ -284,7 +284,7 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
             out
         }
     };
-    if !common.quiet {
+    if common.summary() {
         eprintln!("{format}: {summary} → {}", out.display());
     }
     exit_fast(loaded);
@@ -379,7 +379,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     let staging = out.as_deref().map(output::Staging::new).transpose()?;
     let pages = loaded.graph.pages.len() as u64;
     let bar = indicatif::ProgressBar::new(pages);
-    if common.quiet || args.check {
+    if !common.summary() || args.check {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar.set_style(
@@ -396,7 +396,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
     if let (Some(staging), Some(out)) = (staging, &out) {
         staging.commit(&roots)?;
-        if !common.quiet {
+        if common.summary() {
             if let Some(p) = config_path {
                 eprintln!("config: {}", p.display());
             }
@@ -405,7 +405,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
             }
             eprintln!("build: {} files → {} ({})", built.files, out.display(), report::counts(&diags));
         }
-    } else if !common.quiet {
+    } else if common.summary() {
         let pages = count(selected, &loaded.graph);
         eprintln!("checked {pages} pages, {} blocks: {}", built.blocks, report::counts(&diags));
     }
