@@ -324,3 +324,41 @@ fn namespaces_in_the_config() {
         ]
     );
 }
+
+/// The README's example settings file is one this version reads, and names every setting.
+#[test]
+fn readme_settings_example_is_valid_and_complete() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = tempdir();
+    let path = dir.path().join("notes-export.toml");
+    std::fs::write(&path, example).unwrap();
+    let found = notes_export::config::Config::find(Some(&path), dir.path());
+    assert!(found.is_ok(), "{:?}", found.err());
+    let keys = [
+        "formats",
+        "[include]",
+        "pages",
+        "namespaces",
+        "tags",
+        "public_only",
+        "[anki]",
+        "deck",
+        "cards",
+        "[docx]",
+        "handouts",
+        "worksheet",
+        "paper",
+        "title",
+        "show_tags",
+        "[markdown]",
+        "links",
+        "front_matter",
+        "[json]",
+        "pretty",
+    ];
+    for key in keys {
+        assert!(example.lines().any(|l| l.starts_with(key)), "the example leaves out {key}");
+    }
+}
