@@ -165,6 +165,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let floor_s = row("I/O floor (read + write the bytes)", &floor);
 
     let g = graph.to_str().context("utf-8 path")?;
+    let build: &[&str] = &["build", g, "-q", "--out"];
     // Each command's arguments; the output path (in a folder of the run's own) comes last.
     let commands: [(&str, &[&str], &str); 6] = [
         ("json", &["json", g, "-q", "-o"], "graph.json"),
@@ -172,7 +173,7 @@ pub fn run(args: &[String]) -> Result<()> {
         ("docx (one document)", &["docx", g, "-q", "-o"], "all.docx"),
         ("anki (auto: tagged + cloze)", &["anki", g, "-q", "-o"], "auto.apkg"),
         ("anki --cards outline", &["anki", g, "-q", "--cards", "outline", "-o"], "outline.apkg"),
-        ("build (all four, empty folder)", &["build", g, "-q", "--out"], "build"),
+        ("build (all four, empty folder)", build, "build"),
     ];
     let mut results = Vec::new();
     for (i, (name, args, output)) in commands.iter().enumerate() {
@@ -200,10 +201,7 @@ pub fn run(args: &[String]) -> Result<()> {
     if shm.is_dir() {
         let dir = shm.join(format!("notes-export-bench-{}", std::process::id()));
         let ms = (0..runs)
-            .map(|k| {
-                let args = ["build", g, "-q", "--out"];
-                measure(Command::new(&bin).args(args).arg(dir.join(k.to_string())), &files)
-            })
+            .map(|k| measure(Command::new(&bin).args(build).arg(dir.join(k.to_string())), &files))
             .collect::<Result<Vec<_>>>();
         let _ = std::fs::remove_dir_all(&dir);
         row("build (into memory: /dev/shm)", &median(ms?));
