@@ -174,7 +174,7 @@ fn sql(e: rusqlite::Error) -> String {
 /// would then give one deck's notes other ids). Ids are millisecond times (Anki shows them as
 /// dates added), between 2017 and 2020: ids past tomorrow would be rewritten.
 pub fn first_id(deck: &str) -> i64 {
-    1_500_000_000_000 + (super::hash64(&format!("notes-export:first-id:{deck}")) % 1000) as i64 * 100_000_000
+    1_500_000_000_000 + (super::identity::hash64(&format!("notes-export:first-id:{deck}")) % 1000) as i64 * 100_000_000
 }
 
 impl Collection {
