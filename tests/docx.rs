@@ -151,3 +151,16 @@ fn unsupported_image_is_reported_where_it_is() {
     let a = out.artifacts.iter().find(|a| a.path.to_string_lossy().starts_with('A')).unwrap();
     assert!(text_of(&part(&a.bytes, "word/document.xml")).contains("[image: scan]"));
 }
+
+/// What a handout leaves out is noted (shown with `-v`) where it is: a query macro at its
+/// column, a query block at its block's line.
+#[test]
+fn left_out_queries_are_noted() {
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
+    let page = b"- intro\n- open {{query (todo now)}}\n- #+BEGIN_QUERY\n  {:query [:find ?b]}\n  #+END_QUERY\n";
+    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", page, source));
+    let mut out = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    notes_export::diag::normalize(&mut out.diagnostics);
+    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
+    assert_eq!(said, [("pages/p.md", 2, 8, "macro-dropped"), ("pages/p.md", 3, 1, "query-dropped")]);
+}

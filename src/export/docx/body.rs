@@ -189,6 +189,20 @@ impl<'a> Body<'a> {
         self.stack.pop();
     }
 
+    /// A note (info) about the block being written.
+    fn note(&mut self, code: &'static str, pos: Pos, message: String) {
+        self.report(Diagnostic::info(code, "", pos.line, pos.col, message));
+    }
+
+    /// Reports `d` in the file of the block being written, the top of the stack: an embedded
+    /// block's is another page's.
+    fn report(&mut self, mut d: Diagnostic) {
+        if let Some(at) = self.stack.last() {
+            d.file = self.graph.pages[at.page as usize].file.clone();
+            self.st.diagnostics.push(d);
+        }
+    }
+
     fn marker_run(&mut self, marker: &str, out: &mut String) {
         if !marker.is_empty() {
             run(marker, &Fmt::default(), out);
@@ -218,7 +232,10 @@ impl<'a> Body<'a> {
             }
             Node::Quote { children } => self.quoted(None, children, lvl),
             Node::Admonition { kind, children } => self.quoted(Some(kind), children, lvl),
-            Node::Query { .. } => {}
+            Node::Query { .. } => {
+                let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
+                self.note("query-dropped", Pos { line, col: 1 }, "query blocks are not exported".into());
+            }
             Node::List { ordered, items } => {
                 for (k, item) in items.iter().enumerate() {
                     let mut iter = item.children.iter();
@@ -358,11 +375,11 @@ impl<'a> Body<'a> {
             Inline::Embed { .. } => {}
             Inline::Cloze { answer, .. } if self.opts.worksheet => self.blank(answer, out),
             Inline::Cloze { answer, .. } => self.runs(answer, fmt, out),
-            Inline::Macro { name, args, .. } => {
-                if crate::export::is_video_macro(name) {
-                    if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
-                        self.link(&url, &[Inline::Text { text: url.clone() }], fmt, out);
-                    }
+            Inline::Macro { name, args, pos } => {
+                if !crate::export::is_video_macro(name) {
+                    self.note("macro-dropped", *pos, format!("{{{{{name}}}}} is not exported"));
+                } else if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
+                    self.link(&url, &[Inline::Text { text: url.clone() }], fmt, out);
                 }
             }
             Inline::Math { tex, .. } => run(tex, &Fmt { math: true, ..fmt.clone() }, out),
@@ -410,16 +427,9 @@ impl<'a> Body<'a> {
         let ext = found.and_then(|(_, a)| image_ext(&a.data));
         let (Some((path, a)), Some(ext)) = (found, ext) else {
             let what = if alt.is_empty() { url } else { alt };
-            // The block being written is the top of the stack: an embedded block's image is
-            // reported in its own page.
-            if let (Some(_), Some(at)) = (found, self.stack.last()) {
-                self.st.diagnostics.push(Diagnostic::warning(
-                    "unsupported-image",
-                    &self.graph.pages[at.page as usize].file,
-                    pos.line,
-                    pos.col,
-                    format!("image '{url}' is not PNG, JPEG or GIF; Word shows a placeholder"),
-                ));
+            if found.is_some() {
+                let message = format!("image '{url}' is not PNG, JPEG or GIF; Word shows a placeholder");
+                self.report(Diagnostic::warning("unsupported-image", "", pos.line, pos.col, message));
             }
             run(&format!("[image: {what}]"), &Fmt { italic: true, ..Default::default() }, out);
             return;
