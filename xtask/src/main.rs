@@ -99,7 +99,8 @@ fn lint_cmd() -> Result<()> {
 }
 
 /// Lint, the Rust tests, then the checks that feed real consumers (Anki, JSON Schema,
-/// python-docx, an OOXML schema check) with the outputs, from a venv this task maintains.
+/// python-docx, an OOXML schema check, a YAML reader) with the outputs, from a venv this task
+/// maintains.
 fn test_cmd(args: &[String]) -> Result<()> {
     if !args.iter().any(|a| a == "--no-lint") {
         lint_cmd()?;
