@@ -343,6 +343,14 @@ fn page_selection() {
         stderr(&o)
     );
     assert!(files.is_empty() && !dir.path().join("out").exists());
+    // A Markdown file named on the command line is a file, not a folder.
+    let o = common::bin()
+        .current_dir(dir.path())
+        .args(["md", "graph", "-o", "one.md", "--tag", "lecture"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("one.md")).unwrap(), "- see Glossary\n");
 }
 
 /// Notes (info diagnostics) are printed with `-v` only; `-q` leaves out the summary, not the

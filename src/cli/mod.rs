@@ -299,18 +299,16 @@ fn exit_fast(loaded: Loaded) {
     std::mem::forget(loaded);
 }
 
-/// Where files go: a tree under the folder `out` when a `folder` is wanted; else one file to
-/// `out` itself; a main file plus its assets to `out` (when `out` names a file of the main
-/// file's type) with the assets beside it; otherwise a tree under `out`. Returns (file as the
-/// exporter named it, target) pairs.
+/// Where files go: one file to `out` itself, unless a `folder` is wanted; a main file plus its
+/// assets to `out` (when `out` names a file of the main file's type) with the assets beside
+/// it; otherwise a tree under the folder `out`. Returns (file as the exporter named it,
+/// target) pairs.
 fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
     let ext = |p: &Path| p.extension().map(|e| e.to_ascii_lowercase());
     let main_ext = files.first().and_then(|f| ext(f));
     let mains = files.iter().filter(|f| ext(f) == main_ext).count();
     let mut plan = Vec::new();
-    if folder {
-        plan.extend(files.iter().map(|f| (f.clone(), out.join(f))));
-    } else if let [single] = files {
+    if let ([single], false) = (files, folder) {
         plan.push((single.clone(), out.to_path_buf()));
     } else if !out.is_dir() && ext(out).is_some() && ext(out) == main_ext {
         anyhow::ensure!(mains == 1, "{}: the input gives {mains} files; -o must name a folder", out.display());
