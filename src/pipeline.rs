@@ -53,6 +53,7 @@ pub fn run(
         Needs::Flashcards => WINDOW_CARDS,
         Needs::All => WINDOW_WHOLE,
     };
+    let chosen = |p: &u32| selected.is_none_or(|s| s.get(*p as usize).is_none_or(|&k| k));
     let window_at = |start: usize| start as u32..(start + size).min(n) as u32;
     let mut next = read_window(loaded, window_at(0), needs);
     for start in (0..n).step_by(size) {
@@ -64,7 +65,6 @@ pub fn run(
             page if page.stub => loaded.skims.get(p as usize).map_or(0, |s| s.blocks as usize),
             page => page.blocks.len(),
         };
-        let chosen = |p: &u32| selected.is_none_or(|s| s.get(*p as usize).is_none_or(|&k| k));
         blocks += window.clone().filter(chosen).map(count).sum::<usize>();
         let parts = crate::export::render(graph, &runs, window.clone());
         let ahead = window_at(start + size);

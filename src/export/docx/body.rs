@@ -194,8 +194,8 @@ impl<'a> Body<'a> {
         self.report(Diagnostic::info(code, "", pos.line, pos.col, message));
     }
 
-    /// Reports `d` in the file of the block being written, the top of the stack: an embedded
-    /// block's is another page's.
+    /// Reports `d` in the file of the block being written, the top of the stack (an embedded
+    /// block's is another page's); every run of text is written inside some block.
     fn report(&mut self, mut d: Diagnostic) {
         if let Some(at) = self.stack.last() {
             d.file = self.graph.pages[at.page as usize].file.clone();
