@@ -63,6 +63,12 @@ pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Pr
             b.push((n as u32 + 1, line.to_string()));
         }
     }
+    // Parents come before their children, which they list in order.
+    for i in 0..blocks.len() {
+        if let Some(p) = blocks[i].parent {
+            blocks[p as usize].children.push(i as u32);
+        }
+    }
     for (b, lines) in blocks.iter_mut().zip(body) {
         let mut inlines = parse_inline_on_line(&org_code_to_markdown(&b.content), b.line, ctx);
         for (n, l) in lines.iter().filter(|(_, l)| !l.trim().is_empty()) {
@@ -99,4 +105,28 @@ fn org_code_to_markdown(line: &str) -> String {
         k += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Headlines nest by their stars: each lists its sub-headlines as children, in order.
+    #[test]
+    fn headlines_nest() {
+        let text = "* a\n** b\n*** c\n** d\n* e\nbody of e\n";
+        let (blocks, _) = read_org(text, "p.org", &InlineCtx { macros: &Default::default(), compact: true });
+        let tree: Vec<(&str, Option<u32>, Vec<u32>)> =
+            blocks.iter().map(|b| (b.content.as_str(), b.parent, b.children.clone())).collect();
+        assert_eq!(
+            tree,
+            [
+                ("a", None, vec![1, 3]),
+                ("b", Some(0), vec![2]),
+                ("c", Some(1), vec![]),
+                ("d", Some(0), vec![]),
+                ("e", None, vec![])
+            ]
+        );
+    }
 }
