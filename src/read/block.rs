@@ -11,7 +11,7 @@ const MARKERS: [&str; 11] =
     ["TODO", "DOING", "WAITING", "WAIT", "DONE", "CANCELED", "CANCELLED", "STARTED", "IN-PROGRESS", "NOW", "LATER"];
 
 /// Splits `## TODO [#A] text` into heading size, marker, priority and the rest.
-fn first_line_parts(text: &str) -> (Option<u8>, Option<String>, Option<String>, usize) {
+pub(super) fn first_line_parts(text: &str) -> (Option<u8>, Option<String>, Option<String>, usize) {
     let mut at = 0;
     let b = text.as_bytes();
     let hashes = b.iter().take_while(|&&c| c == b'#').count();

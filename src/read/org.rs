@@ -1,83 +1,123 @@
-//! A minimal org-mode reader: headlines become blocks and `:PROPERTIES:` drawers give them
-//! properties and `:id:` uuids, so Markdown pages can reference and embed org blocks. Body
-//! text is kept as plain paragraphs; full org syntax is out of scope.
+//! A minimal org-mode reader: headlines are blocks, nested by their stars, and the lines
+//! under a headline are read as a Logseq block's lines are (`:PROPERTIES:` drawers and `:id:`
+//! uuids, task markers, `SCHEDULED:`, `#+BEGIN_…` regions, lists), after org's `~code~` and
+//! `=verbatim=` are made Markdown code spans; Markdown pages can then reference and embed org
+//! blocks. Other org markup is read as Markdown's; full org syntax is out of scope.
 
-use super::inline::{is_uuid, parse_inline_on_line, InlineCtx};
+use super::block::{build_block, first_line_parts, Parse, Scratch};
+use super::inline::{escape_block_start, InlineCtx};
+use super::outline::{strip_prefix_ci, RawBlock, RawLine};
 use super::properties::{make_property, normalize_key};
-use crate::ir::{Block, Inline, Node, Property};
+use crate::diag::Diagnostic;
+use crate::ir::{Block, Property};
 
-pub fn read_org(text: &str, _file: &str, ctx: &InlineCtx) -> (Vec<Block>, Vec<Property>) {
-    let mut blocks: Vec<Block> = Vec::new();
-    // The open headlines: (stars, block index), outermost first.
+/// A headline and the lines under it, as Markdown.
+struct Headline<'a> {
+    line: u32,
+    depth: u32,
+    parent: Option<u32>,
+    /// (line number, column, text as Markdown): the headline's text (inline only, as org
+    /// reads it), then its body lines without the indentation they share.
+    lines: Vec<(u32, u32, String)>,
+    /// The same lines as written: the block's content.
+    raw: Vec<&'a str>,
+}
+
+pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnostic>) -> (Vec<Block>, Vec<Property>) {
+    let mut heads: Vec<Headline> = Vec::new();
+    // Each headline's body lines as written: (line number, text).
+    let mut bodies: Vec<Vec<(u32, &str)>> = Vec::new();
+    // The open headlines: (stars, index), outermost first.
     let mut open: Vec<(usize, u32)> = Vec::new();
     let mut page_props = Vec::new();
-    let mut body: Vec<Vec<(u32, String)>> = Vec::new();
-    let mut in_drawer = false;
     for (n, line) in text.lines().enumerate() {
+        let n = n as u32 + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let stars = line.bytes().take_while(|&b| b == b'*').count();
+        // As in org, a line of stars is a headline even inside a block (org escapes it there
+        // with a comma).
         if stars > 0 && line.as_bytes().get(stars) == Some(&b' ') {
-            let level = stars;
-            while open.last().is_some_and(|&(l, _)| l >= level) {
+            while open.last().is_some_and(|&(l, _)| l >= stars) {
                 open.pop();
             }
             let parent = open.last().map(|&(_, i)| i);
+            let title = &line[stars + 1..];
+            // After its marker and priority, a title is text: `2. x` is not a list.
+            let mut md = org_code_to_markdown(title);
+            let at = first_line_parts(&md).3;
+            md = format!("{}{}", &md[..at], escape_block_start(&md[at..]));
+            let first = (n, stars as u32 + 1, md);
             let depth = open.len() as u32 + 1;
-            let mut content = line[stars + 1..].to_string();
-            // `**** :PROPERTIES:` opens the new block's drawer on its headline.
-            in_drawer = content.trim().eq_ignore_ascii_case(":PROPERTIES:");
-            if in_drawer {
-                content.clear();
-            }
-            blocks.push(Block { line: n as u32 + 1, depth, parent, content, ..Default::default() });
-            body.push(Vec::new());
-            open.push((level, blocks.len() as u32 - 1));
+            heads.push(Headline { line: n, depth, parent, lines: vec![first], raw: vec![title] });
+            bodies.push(Vec::new());
+            open.push((stars, heads.len() as u32 - 1));
             continue;
         }
         let t = line.trim();
-        if t.eq_ignore_ascii_case(":PROPERTIES:") {
-            in_drawer = true;
-            continue;
-        }
-        if in_drawer {
-            if t.eq_ignore_ascii_case(":END:") {
-                in_drawer = false;
-            } else if let Some((k, v)) = t.strip_prefix(':').and_then(|r| r.split_once(':')) {
-                if let (Some(key), Some(b)) = (normalize_key(k), blocks.last_mut()) {
-                    if key == "id" && is_uuid(v.trim()) {
-                        b.uuid = Some(v.trim().to_ascii_lowercase().into());
+        match bodies.last_mut() {
+            Some(body) => body.push((n, line)),
+            // Before the first headline: `#+KEY: value` lines are the page's properties.
+            None => {
+                if let Some((k, v)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
+                    if let Some(key) = normalize_key(k) {
+                        page_props.push(make_property(key, v.trim()));
                     }
-                    b.properties.push(make_property(key, v.trim()));
                 }
             }
-            continue;
         }
-        if blocks.is_empty() {
-            if let Some((k, v)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
-                if let Some(key) = normalize_key(k) {
-                    page_props.push(make_property(key, v.trim()));
-                }
-            }
-            continue;
+    }
+    for (head, body) in heads.iter_mut().zip(bodies) {
+        let shared = body
+            .iter()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(_, l)| l.len() - l.trim_start_matches([' ', '\t']).len())
+            .min()
+            .unwrap_or(0);
+        let mut region = false;
+        for (n, line) in body {
+            let rest = line.get(shared..).unwrap_or("");
+            let t = rest.trim();
+            let code = region || strip_prefix_ci(t, "#+BEGIN_").is_some();
+            region = code && strip_prefix_ci(t, "#+END_").is_none();
+            let text = if code { rest.to_string() } else { org_code_to_markdown(rest) };
+            head.lines.push((n, shared as u32, text));
+            head.raw.push(rest);
         }
-        if let Some(b) = body.last_mut() {
-            b.push((n as u32 + 1, line.to_string()));
+        while head.lines.len() > 1 && head.lines.last().is_some_and(|(_, _, l)| l.trim().is_empty()) {
+            head.lines.pop();
+            head.raw.pop();
         }
+    }
+    let lines: Vec<Vec<RawLine>> = heads
+        .iter()
+        .map(|h| h.lines.iter().map(|(line, col, text)| RawLine { line: *line, col: *col, text }).collect())
+        .collect();
+    let mut scratch = Scratch::default();
+    let mut blocks: Vec<Block> = Vec::with_capacity(heads.len());
+    for (h, lines) in heads.iter().zip(&lines) {
+        let raw = RawBlock {
+            line: h.line,
+            level: h.depth,
+            pre_block: false,
+            bare_heading: false,
+            front_matter: Vec::new(),
+            lines,
+            depth: h.depth,
+            parent: h.parent,
+        };
+        let mut built = build_block(&raw, ctx, file, Parse::All, &mut scratch, diags);
+        built.block.content = h.raw.join("\n");
+        for d in built.page_directives {
+            page_props.retain(|q: &Property| q.key != d.key);
+            page_props.push(d);
+        }
+        blocks.push(built.block);
     }
     // Parents come before their children, which they list in order.
     for i in 0..blocks.len() {
         if let Some(p) = blocks[i].parent {
             blocks[p as usize].children.push(i as u32);
         }
-    }
-    for (b, lines) in blocks.iter_mut().zip(body) {
-        let mut inlines = parse_inline_on_line(&org_code_to_markdown(&b.content), b.line, ctx);
-        for (n, l) in lines.iter().filter(|(_, l)| !l.trim().is_empty()) {
-            if !inlines.is_empty() {
-                inlines.push(Inline::SoftBreak);
-            }
-            inlines.extend(parse_inline_on_line(&org_code_to_markdown(l.trim()), *n, ctx));
-        }
-        b.body = vec![Node::Paragraph { inlines }];
     }
     (blocks, page_props)
 }
@@ -110,12 +150,43 @@ fn org_code_to_markdown(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::{Inline, Node};
+
+    fn read(text: &str) -> (Vec<Block>, Vec<Property>) {
+        let mut diags = Vec::new();
+        let read = read_org(text, "p.org", &InlineCtx { macros: &Default::default(), compact: true }, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        read
+    }
+
+    /// A headline's lines are read as a Logseq block's: marker, drawer, id, schedule, a list
+    /// and a source block (kept as written); its title stays text.
+    #[test]
+    fn a_headline_and_its_lines() {
+        let text = "#+TITLE: T\n* TODO 2. first ~code~\n  :PROPERTIES:\n  :id: 55555555-2222-4333-8444-555555555555\n  :END:\n  SCHEDULED: <2024-01-05 Fri>\n  - item\n  #+BEGIN_SRC\n  (= a ~b~)\n  #+END_SRC\n\n* next\n";
+        let (blocks, props) = read(text);
+        assert_eq!(props.iter().map(|p| (p.key.as_str(), p.raw.as_str())).collect::<Vec<_>>(), [("title", "T")]);
+        assert_eq!(blocks.len(), 2);
+        let b = &blocks[0];
+        assert_eq!(b.marker.as_deref(), Some("TODO"));
+        assert_eq!(b.uuid.as_deref(), Some("55555555-2222-4333-8444-555555555555"));
+        assert_eq!(b.scheduled.as_deref(), Some("2024-01-05 Fri"));
+        assert!(b.content.starts_with("TODO 2. first ~code~\n:PROPERTIES:"), "{:?}", b.content);
+        let [Node::Paragraph { inlines }, Node::List { items, .. }, Node::Code { text, .. }] = b.body.as_slice() else {
+            panic!("{:?}", b.body)
+        };
+        assert_eq!(inlines[0], Inline::Text { text: "2. first ".into() });
+        assert_eq!(inlines[1], Inline::Code { text: "code".into() });
+        assert_eq!(items.len(), 1);
+        assert_eq!(text, "(= a ~b~)");
+        assert_eq!((blocks[1].content.as_str(), blocks[1].line), ("next", 12));
+    }
 
     /// Headlines nest by their stars: each lists its sub-headlines as children, in order.
     #[test]
     fn headlines_nest() {
         let text = "* a\n** b\n*** c\n** d\n* e\nbody of e\n";
-        let (blocks, _) = read_org(text, "p.org", &InlineCtx { macros: &Default::default(), compact: true });
+        let (blocks, _) = read(text);
         let tree: Vec<(&str, Option<u32>, Vec<u32>)> =
             blocks.iter().map(|b| (b.content.as_str(), b.parent, b.children.clone())).collect();
         assert_eq!(
@@ -125,7 +196,7 @@ mod tests {
                 ("b", Some(0), vec![2]),
                 ("c", Some(1), vec![]),
                 ("d", Some(0), vec![]),
-                ("e", None, vec![])
+                ("e\nbody of e", None, vec![])
             ]
         );
     }

@@ -53,7 +53,7 @@ pub(super) fn read_page_with(
     let ctx = inline::InlineCtx { macros: &config.macros, compact: matches!(mode, Mode::Full | Mode::Skim) };
 
     let (mut blocks, mut properties, flashcards, mut pins) = if is_org {
-        let (blocks, properties) = org::read_org(text, file, &ctx);
+        let (blocks, properties) = org::read_org(text, file, &ctx, diags);
         let cards = blocks.iter().any(crate::ir::is_flashcard);
         (blocks, properties, cards, Pins::default())
     } else {

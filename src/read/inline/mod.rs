@@ -154,7 +154,7 @@ pub fn parse_inline_on_line(text: &str, line: u32, ctx: &InlineCtx) -> Vec<Inlin
 }
 
 /// A backslash before a leading list, quote or heading marker keeps one line of text inline.
-fn escape_block_start(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape_block_start(text: &str) -> std::borrow::Cow<'_, str> {
     let t = text.trim_start();
     let b = t.as_bytes();
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
