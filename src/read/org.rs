@@ -1,8 +1,8 @@
 //! A minimal org-mode reader: headlines are blocks, nested by their stars, and the lines
 //! under a headline are read as a Logseq block's lines are (`:PROPERTIES:` drawers and `:id:`
-//! uuids, task markers, `SCHEDULED:`, `#+BEGIN_…` regions, lists), after org's `~code~` and
-//! `=verbatim=` are made Markdown code spans; Markdown pages can then reference and embed org
-//! blocks. Other org markup is read as Markdown's; full org syntax is out of scope.
+//! uuids, task markers, `SCHEDULED:`, `#+BEGIN_…` regions, lists), after org's inline markup
+//! is made Markdown's ([`org_markup`]); Markdown pages can then reference and embed org
+//! blocks. Full org syntax (tables, links' other forms, footnotes) is out of scope.
 
 use super::block::{build_block, first_line_parts, Parse, Scratch};
 use super::inline::{escape_block_start, InlineCtx};
@@ -43,7 +43,7 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
             let parent = open.last().map(|&(_, i)| i);
             let title = &line[stars + 1..];
             // After its marker and priority, a title is text: `2. x` is not a list.
-            let mut md = org_code_to_markdown(title);
+            let mut md = org_markup(title);
             let at = first_line_parts(&md).3;
             md = format!("{}{}", &md[..at], escape_block_start(&md[at..]));
             let first = (n, stars as u32 + 1, md);
@@ -79,7 +79,7 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
             let t = rest.trim();
             let code = region || strip_prefix_ci(t, "#+BEGIN_").is_some();
             region = code && strip_prefix_ci(t, "#+END_").is_none();
-            let text = if code { rest.to_string() } else { org_code_to_markdown(rest) };
+            let text = if code { rest.to_string() } else { org_markup(rest) };
             head.lines.push((n, shared as u32, text));
             head.raw.push(rest);
         }
@@ -122,29 +122,47 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
     (blocks, page_props)
 }
 
-/// Org `~code~` and `=verbatim=` become Markdown code spans for the inline parser.
-fn org_code_to_markdown(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
+/// Org inline markup as Markdown's, for the inline parser: `~code~` and `=verbatim=` become
+/// code spans, `*bold*` strong, `/italic/` emphasis and `+strike+` strike-through. A marker
+/// counts where org counts it: after the line start, a space or one of `-({'"`, before a
+/// non-space, and closed by the same marker after a non-space and before the line end, a space
+/// or punctuation. (Columns after a converted marker move by a character or two.)
+fn org_markup(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    markup_into(&mut out, &chars);
+    out
+}
+
+fn markup_into(out: &mut String, chars: &[char]) {
+    let pre = |k: usize| k == 0 || chars[k - 1].is_whitespace() || "-({'\"".contains(chars[k - 1]);
+    let post = |j: usize| chars.get(j + 1).is_none_or(|&c| c.is_whitespace() || "-.,;:!?')}[\"".contains(c));
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k];
-        let boundary = k == 0 || chars[k - 1].is_whitespace() || "([{\"'".contains(chars[k - 1]);
-        if (c == '~' || c == '=') && boundary && chars.get(k + 1).is_some_and(|n| !n.is_whitespace()) {
-            if let Some(len) = chars[k + 1..].iter().position(|&x| x == c) {
-                if len > 0 {
-                    out.push('`');
-                    out.extend(&chars[k + 1..k + 1 + len]);
-                    out.push('`');
-                    k += len + 2;
-                    continue;
-                }
+        let md = match c {
+            '~' | '=' => "`",
+            '*' => "**",
+            '/' => "*",
+            '+' => "~~",
+            _ => "",
+        };
+        let opens = !md.is_empty() && pre(k) && chars.get(k + 1).is_some_and(|&n| !n.is_whitespace() && n != c);
+        let close =
+            opens.then(|| (k + 2..chars.len()).find(|&j| chars[j] == c && !chars[j - 1].is_whitespace() && post(j)));
+        if let Some(Some(j)) = close {
+            out.push_str(md);
+            match md {
+                "`" => out.extend(&chars[k + 1..j]),
+                _ => markup_into(out, &chars[k + 1..j]),
             }
+            out.push_str(md);
+            k = j + 1;
+            continue;
         }
         out.push(c);
         k += 1;
     }
-    out
 }
 
 #[cfg(test)]
@@ -180,6 +198,22 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(text, "(= a ~b~)");
         assert_eq!((blocks[1].content.as_str(), blocks[1].line), ("next", 12));
+    }
+
+    #[test]
+    fn inline_markup() {
+        for (org, md) in [
+            ("a *bold* b", "a **bold** b"),
+            ("/it/, +gone+ and ~x = 1~ or =v=.", "*it*, ~~gone~~ and `x = 1` or `v`."),
+            ("*nested /it/*", "**nested *it***"),
+            ("(*b*) -/i/-", "(**b**) -*i*-"),
+            ("/usr/bin/ here", "*usr/bin* here"),
+            ("https://a/b/c, 2*3*4, a / b /, **x**, + item, C++ and a+b+c", ""),
+            ("~a *b* c~", "`a *b* c`"),
+        ] {
+            let md = if md.is_empty() { org } else { md };
+            assert_eq!(org_markup(org), md, "{org}");
+        }
     }
 
     /// Headlines nest by their stars: each lists its sub-headlines as children, in order.
