@@ -7,12 +7,12 @@
 use super::block::{build_block, first_line_parts, Parse, Scratch};
 use super::inline::{escape_block_start, InlineCtx};
 use super::outline::{strip_prefix_ci, RawBlock, RawLine};
-use super::properties::{make_property, normalize_key};
 use crate::diag::Diagnostic;
 use crate::ir::{Block, Property};
 
-/// A headline and the lines under it, as Markdown.
+/// A headline and the lines under it, as Markdown; or the lines before the first headline.
 struct Headline<'a> {
+    pre_block: bool,
     line: u32,
     depth: u32,
     parent: Option<u32>,
@@ -48,22 +48,23 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
             md = format!("{}{}", &md[..at], escape_block_start(&md[at..]));
             let first = (n, stars as u32 + 1, md);
             let depth = open.len() as u32 + 1;
-            heads.push(Headline { line: n, depth, parent, lines: vec![first], raw: vec![title] });
+            heads.push(Headline { pre_block: false, line: n, depth, parent, lines: vec![first], raw: vec![title] });
             bodies.push(Vec::new());
             open.push((stars, heads.len() as u32 - 1));
             continue;
         }
-        let t = line.trim();
-        match bodies.last_mut() {
-            Some(body) => body.push((n, line)),
-            // Before the first headline: `#+KEY: value` lines are the page's properties.
-            None => {
-                if let Some((k, v)) = t.strip_prefix("#+").and_then(|r| r.split_once(':')) {
-                    if let Some(key) = normalize_key(k) {
-                        page_props.push(make_property(key, v.trim()));
-                    }
-                }
+        // Lines before the first headline are a pre-block, as in Logseq: its `#+KEY: value`
+        // lines are the page's properties (see `build_block`), and any text is shown.
+        if heads.is_empty() {
+            if line.trim().is_empty() {
+                continue;
             }
+            let pre = Headline { pre_block: true, line: n, depth: 1, parent: None, lines: Vec::new(), raw: Vec::new() };
+            heads.push(pre);
+            bodies.push(Vec::new());
+        }
+        if let Some(body) = bodies.last_mut() {
+            body.push((n, line));
         }
     }
     for (head, body) in heads.iter_mut().zip(bodies) {
@@ -98,7 +99,7 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
         let raw = RawBlock {
             line: h.line,
             level: h.depth,
-            pre_block: false,
+            pre_block: h.pre_block,
             bare_heading: false,
             front_matter: Vec::new(),
             lines,
@@ -107,7 +108,9 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
         };
         let mut built = build_block(&raw, ctx, file, Parse::All, &mut scratch, diags);
         built.block.content = h.raw.join("\n");
-        for d in built.page_directives {
+        // Directives anywhere, and a file-level property drawer, are the page's properties.
+        let file_level = if h.pre_block { built.block.properties.clone() } else { Vec::new() };
+        for d in built.page_directives.into_iter().chain(file_level) {
             page_props.retain(|q: &Property| q.key != d.key);
             page_props.push(d);
         }
@@ -184,8 +187,10 @@ mod tests {
         let text = "#+TITLE: T\n* TODO 2. first ~code~\n  :PROPERTIES:\n  :id: 55555555-2222-4333-8444-555555555555\n  :END:\n  SCHEDULED: <2024-01-05 Fri>\n  - item\n  #+BEGIN_SRC\n  (= a ~b~)\n  #+END_SRC\n\n* next\n";
         let (blocks, props) = read(text);
         assert_eq!(props.iter().map(|p| (p.key.as_str(), p.raw.as_str())).collect::<Vec<_>>(), [("title", "T")]);
-        assert_eq!(blocks.len(), 2);
-        let b = &blocks[0];
+        // The `#+TITLE:` line is a pre-block's, as a Markdown page's first lines are.
+        assert_eq!(blocks.len(), 3);
+        assert!(blocks[0].pre_block && blocks[0].body.is_empty());
+        let b = &blocks[1];
         assert_eq!(b.marker.as_deref(), Some("TODO"));
         assert_eq!(b.uuid.as_deref(), Some("55555555-2222-4333-8444-555555555555"));
         assert_eq!(b.scheduled.as_deref(), Some("2024-01-05 Fri"));
@@ -197,7 +202,7 @@ mod tests {
         assert_eq!(inlines[1], Inline::Code { text: "code".into() });
         assert_eq!(items.len(), 1);
         assert_eq!(text, "(= a ~b~)");
-        assert_eq!((blocks[1].content.as_str(), blocks[1].line), ("next", 12));
+        assert_eq!((blocks[2].content.as_str(), blocks[2].line), ("next", 12));
     }
 
     #[test]
