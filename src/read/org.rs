@@ -23,6 +23,8 @@ struct Headline<'a> {
     raw: Vec<&'a str>,
 }
 
+/// An org page's blocks (its headlines, after a pre-block of any lines before the first) and
+/// its page properties.
 pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnostic>) -> (Vec<Block>, Vec<Property>) {
     let mut heads: Vec<Headline> = Vec::new();
     // Each headline's body lines as written: (line number, text).
