@@ -1,8 +1,9 @@
 //! A minimal org-mode reader: headlines are blocks, nested by their stars, and the lines
 //! under a headline are read as a Logseq block's lines are (`:PROPERTIES:` drawers and `:id:`
-//! uuids, task markers, `SCHEDULED:`, `#+BEGIN_…` regions, lists), after org's inline markup
-//! is made Markdown's ([`org_markup`]); Markdown pages can then reference and embed org
-//! blocks. Full org syntax (tables, links' other forms, footnotes) is out of scope.
+//! uuids, task markers, `SCHEDULED:`, `#+BEGIN_…` regions, lists, tables), after org's inline
+//! markup is made Markdown's ([`org_markup`]); Markdown pages can then reference and embed org
+//! blocks. Full org syntax (links' other forms, footnotes, spreadsheet formulas) is out of
+//! scope.
 
 use super::block::{build_block, first_line_parts, Parse, Scratch};
 use super::inline::{escape_block_start, InlineCtx};
@@ -77,17 +78,36 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
             .min()
             .unwrap_or(0);
         let mut region = false;
+        // In a table: whether a row came before, and whether its separator was written.
+        let (mut row, mut separated) = (false, false);
         for (n, line) in body {
             let rest = line.get(shared..).unwrap_or("");
+            head.raw.push(rest);
             let t = rest.trim();
             let code = region || strip_prefix_ci(t, "#+BEGIN_").is_some();
             region = code && strip_prefix_ci(t, "#+END_").is_none();
-            let text = if code { rest.to_string() } else { org_markup(rest) };
+            let text = if code {
+                rest.to_string()
+            } else if t.starts_with("|-") {
+                // An org table's rule: after the first row, the header separator Markdown
+                // needs (`|---|---|`); any other is left out.
+                if !row || separated {
+                    continue;
+                }
+                separated = true;
+                format!("|{}", "---|".repeat(t.matches('+').count() + 1))
+            } else {
+                org_markup(rest)
+            };
+            row = !code && t.starts_with('|');
+            separated &= row || t.starts_with("|-");
             head.lines.push((n, shared as u32, text));
-            head.raw.push(rest);
         }
-        while head.lines.len() > 1 && head.lines.last().is_some_and(|(_, _, l)| l.trim().is_empty()) {
+        let blank = |l: &str| l.trim().is_empty();
+        while head.lines.len() > 1 && head.lines.last().is_some_and(|(_, _, l)| blank(l)) {
             head.lines.pop();
+        }
+        while head.raw.len() > 1 && head.raw.last().is_some_and(|l| blank(l)) {
             head.raw.pop();
         }
     }
@@ -221,6 +241,20 @@ mod tests {
             let md = if md.is_empty() { org } else { md };
             assert_eq!(org_markup(org), md, "{org}");
         }
+    }
+
+    /// An org table with a rule under its first row is a table; its other rules are left out.
+    #[test]
+    fn tables() {
+        let (blocks, _) = read(
+            "* scores\n  | name | score |\n  |------+-------|\n  | ann  | 3 |\n  |------+-------|\n  | bob  | 4 |\n",
+        );
+        let [Node::Paragraph { .. }, Node::Table { header, rows }] = blocks[0].body.as_slice() else {
+            panic!("{:?}", blocks[0].body)
+        };
+        assert_eq!(header.len(), 2);
+        assert_eq!(rows.len(), 2);
+        assert!(blocks[0].content.contains("|------+-------|"));
     }
 
     /// Headlines nest by their stars: each lists its sub-headlines as children, in order.
