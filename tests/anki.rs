@@ -201,3 +201,15 @@ fn the_collection_has_ankis_indexes_and_is_sound() {
     let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(check, "ok");
 }
+
+/// A block `2. step` is an ordered list that starts at 2 in every format: here, an Anki
+/// field (`<ol start="2">`); in Markdown and Word, tests/markdown.rs.
+#[test]
+fn numbered_steps_keep_their_numbers() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    std::fs::write(dir.path().join("pages/p.md"), "- Steps #card\n\t- 1. one\n\t- 2. two\n").unwrap();
+    let deck = apkg::read(&build(dir.path().to_str().unwrap(), CardMode::Auto, None));
+    let back = deck.notes()[0]["fields"][1].as_str().unwrap().to_string();
+    assert!(back.contains("<ol><li>one</li></ol>") && back.contains("<ol start=\"2\"><li>two</li></ol>"), "{back}");
+}

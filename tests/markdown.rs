@@ -241,3 +241,22 @@ fn dropped_macros_are_reported_at_their_own_page() {
     let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
     assert_eq!(said, [("pages/B.md", 3, 8, "macro-dropped")]);
 }
+
+/// Numbered steps written one block each (`- 2. two`) keep their numbers in Markdown and
+/// Word, where each block is a list of its own.
+#[test]
+fn numbered_steps_keep_their_numbers() {
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
+    let page = b"- 1. one\n- 2. two\n- 10. ten\n";
+    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", page, source));
+    let md = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let md = String::from_utf8(md.artifacts[0].bytes.clone()).unwrap();
+    assert_eq!(md, "- 1. one\n- 2. two\n- 10. ten\n");
+    let docx = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&docx.artifacts[0].bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    for n in ["1. ", "2. ", "10. "] {
+        assert!(xml.contains(&format!(">{n}</w:t>")), "{n} in {xml}");
+    }
+}

@@ -203,6 +203,9 @@ pub enum Node {
     },
     List {
         ordered: bool,
+        /// The first item's number, when an ordered list does not start at 1 (`- 2. step`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        start: Option<u32>,
         items: Vec<ListItem>,
     },
     Table {

@@ -187,9 +187,16 @@ impl<'a> Renderer<'a> {
                 out.push_str("</div>");
             }
             Node::Query { .. } => {}
-            Node::List { ordered, items } => {
+            Node::List { ordered, start, items } => {
                 let tag = if *ordered { "ol" } else { "ul" };
-                let _ = write!(out, "<{tag}>");
+                match start {
+                    Some(n) if *ordered => {
+                        let _ = write!(out, "<ol start=\"{n}\">");
+                    }
+                    _ => {
+                        let _ = write!(out, "<{tag}>");
+                    }
+                }
                 for item in items {
                     out.push_str("<li>");
                     item.children.iter().for_each(|c| self.node(c, out));

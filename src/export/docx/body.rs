@@ -236,13 +236,14 @@ impl<'a> Body<'a> {
                 let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
                 self.note("query-dropped", Pos { line, col: 1 }, "query blocks are not exported".into());
             }
-            Node::List { ordered, items } => {
+            Node::List { ordered, start, items } => {
+                let first = start.unwrap_or(1) as usize;
                 for (k, item) in items.iter().enumerate() {
                     let mut iter = item.children.iter();
                     if let Some(Node::Paragraph { inlines }) = iter.next() {
                         let mut runs = String::new();
                         if *ordered {
-                            run(&format!("{}. ", k + 1), &Fmt::default(), &mut runs);
+                            run(&format!("{}. ", first + k), &Fmt::default(), &mut runs);
                         }
                         self.runs(inlines, &Fmt::default(), &mut runs);
                         let sub = (lvl + 1).min(MAX_LEVEL);

@@ -347,11 +347,12 @@ impl<'a> Writer<'a> {
                 let file = self.source_file();
                 self.diags.push(Diagnostic::info("query-dropped", file, line, 1, "query blocks are not exported"));
             }
-            Node::List { ordered, items } => {
+            Node::List { ordered, start, items } => {
                 let bullet = if self.lists.is_multiple_of(2) { "* " } else { "- " };
+                let first = start.unwrap_or(1) as usize;
                 self.lists += 1;
                 for (k, item) in items.iter().enumerate() {
-                    let marker = if *ordered { format!("{}. ", k + 1) } else { bullet.to_string() };
+                    let marker = if *ordered { format!("{}. ", first + k) } else { bullet.to_string() };
                     let inner = self.nodes(&item.children, line);
                     if k > 0 {
                         out.push('\n');

@@ -25,7 +25,7 @@ pub(super) enum IKind {
 
 pub(super) enum Frame {
     Container { kind: CKind, nodes: Vec<Node> },
-    List { ordered: bool, items: Vec<ListItem> },
+    List { ordered: bool, start: Option<u32>, items: Vec<ListItem> },
     Inlines { kind: IKind, inlines: Vec<Inline> },
     Table { header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>> },
     Code { lang: Option<String>, text: String },
@@ -170,7 +170,8 @@ impl Builder<'_> {
             }
             Tag::List(start) => {
                 self.close_implicit();
-                Frame::List { ordered: start.is_some(), items: Vec::new() }
+                let first = start.and_then(|n| u32::try_from(n).ok()).filter(|&n| n != 1);
+                Frame::List { ordered: start.is_some(), start: first, items: Vec::new() }
             }
             Tag::Item => Frame::Container { kind: CKind::Item, nodes: Vec::new() },
             Tag::Table(_) => {
@@ -241,7 +242,7 @@ impl Builder<'_> {
                     items.push(ListItem { checked: None, children: nodes });
                 }
             }
-            Frame::List { ordered, items } => self.push_node(Node::List { ordered, items }),
+            Frame::List { ordered, start, items } => self.push_node(Node::List { ordered, start, items }),
             Frame::Table { header, rows, .. } => self.push_node(Node::Table { header, rows }),
             Frame::Code { lang, text } => {
                 let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
