@@ -2,7 +2,8 @@
 //! markup written here reaches the field. Refs are resolved, embeds expanded, math turned into
 //! MathJax delimiters, images pointed at bundled media.
 
-use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
+use crate::diag::Diagnostic;
+use crate::ir::{BlockAddr, Graph, Inline, Node, Pos, RefText, MAX_EXPANSION};
 use crate::text::{byte_table, find_in};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -18,6 +19,8 @@ pub struct Renderer<'a> {
     stack: Vec<BlockAddr>,
     /// Media actually referenced by what was rendered.
     pub used_media: Vec<String>,
+    /// What was left out (queries, macros), as notes (info diagnostics).
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Escapes text for an element's content.
@@ -89,7 +92,24 @@ fn safe_url(url: &str) -> Option<String> {
 
 impl<'a> Renderer<'a> {
     pub fn new(graph: &'a Graph, media: &'a BTreeMap<String, String>) -> Self {
-        Renderer { graph, media, cloze_numbers: None, cloze_index: 0, stack: Vec::new(), used_media: Vec::new() }
+        Renderer {
+            graph,
+            media,
+            cloze_numbers: None,
+            cloze_index: 0,
+            stack: Vec::new(),
+            used_media: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A note about the block being rendered, the top of the stack (an embedded or
+    /// referenced block's is in its own page).
+    fn note(&mut self, code: &'static str, pos: Pos, message: String) {
+        if let Some(at) = self.stack.last() {
+            let file = &self.graph.pages[at.page as usize].file;
+            self.notes.push(Diagnostic::info(code, file, pos.line, pos.col, message));
+        }
     }
 
     /// A block's own content (not its children), appended to `out`.
@@ -186,7 +206,10 @@ impl<'a> Renderer<'a> {
                 children.iter().for_each(|c| self.node(c, out));
                 out.push_str("</div>");
             }
-            Node::Query { .. } => {}
+            Node::Query { .. } => {
+                let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
+                self.note("query-dropped", Pos { line, col: 1 }, "query blocks are not exported".into());
+            }
             Node::List { ordered, start, items } => {
                 let tag = if *ordered { "ol" } else { "ul" };
                 match start {
@@ -328,13 +351,13 @@ impl<'a> Renderer<'a> {
                 }
                 None => self.inlines(answer, out),
             },
-            Inline::Macro { name, args, .. } => match name.as_str() {
+            Inline::Macro { name, args, pos } => match name.as_str() {
                 n if super::super::is_video_macro(n) => {
                     if let Some(href) = args.first().and_then(|a| safe_url(&super::super::video_url(name, a))) {
                         let _ = write!(out, "<a href=\"{href}\">{href}</a>");
                     }
                 }
-                _ => {}
+                _ => self.note("macro-dropped", *pos, format!("{{{{{name}}}}} is not exported")),
             },
             Inline::Math { tex, display } => {
                 let (open, close) = if *display { ("\\[", "\\]") } else { ("\\(", "\\)") };

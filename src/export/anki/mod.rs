@@ -124,6 +124,8 @@ struct Draft {
     note: package::Note,
     deck: String,
     media: Vec<String>,
+    /// What its fields leave out.
+    notes: Vec<Diagnostic>,
 }
 
 enum Entry {
@@ -261,7 +263,8 @@ impl AnkiJob {
                 self.diagnostics.push(d);
             }
             Entry::Note(draft) => {
-                let Draft { kind, mut note, deck, media } = *draft;
+                let Draft { kind, mut note, deck, media, notes } = *draft;
+                self.diagnostics.extend(notes);
                 let deck = *self.decks.entry(deck).or_insert_with_key(|name| deck_id(name));
                 note.cards.iter_mut().for_each(|c| c.deck = deck);
                 self.used_media.extend(media);
@@ -328,7 +331,7 @@ impl AnkiJob {
             None => base,
         };
         let note = package::Note { guid, model, modified, tags, fields, sort, cards };
-        Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media }))
+        Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media, notes: r.notes }))
     }
 }
 
