@@ -55,7 +55,7 @@ pub struct CommonArgs {
     /// Treat warnings as errors (exit code 1)
     #[arg(long)]
     pub deny_warnings: bool,
-    /// How diagnostics are printed on standard error
+    /// How diagnostics are printed on standard error (json: one object per line, and nothing else)
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
     /// Print only diagnostics, no summary
