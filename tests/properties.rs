@@ -1,5 +1,6 @@
-//! Property tests: block text survives the JSON exporter unchanged, and any outline exported
-//! to Markdown is read back by a CommonMark parser with the same headings and list nesting.
+//! Property tests: block text survives the JSON exporter unchanged, any outline exported
+//! to Markdown is read back by a CommonMark parser with the same headings and list nesting,
+//! and any org page is read into a sound tree that every format writes.
 
 #[path = "common/structure.rs"]
 mod structure;
@@ -63,5 +64,30 @@ proptest! {
             structure::expected_structure(&loaded.graph, 0).unwrap(),
             "page:\n{}\nmarkdown:\n{}", page, md
         );
+    }
+
+    /// Any org page (headlines of 1–4 stars, lines of any text) is read without a panic into a
+    /// tree whose children lists mirror its parents, and every format writes it.
+    #[test]
+    fn org_pages_read_into_a_tree(lines in proptest::collection::vec((0usize..5, line()), 0..20)) {
+        let mut page = String::new();
+        for (stars, text) in &lines {
+            let lead = if *stars == 0 { String::new() } else { format!("{} ", "*".repeat(*stars)) };
+            page.push_str(&format!("{lead}{text}\n"));
+        }
+        let source = Source { root: std::env::temp_dir().join("notes-export-props-none"), display: String::new() };
+        let loaded = notes_export::finish(read_single("pages/p.org", page.as_bytes(), source));
+        let blocks = &loaded.graph.pages[0].blocks;
+        for (i, b) in blocks.iter().enumerate() {
+            for &c in &b.children {
+                prop_assert_eq!(blocks[c as usize].parent, Some(i as u32));
+            }
+            if let Some(p) = b.parent {
+                prop_assert!(blocks[p as usize].children.contains(&(i as u32)));
+            }
+        }
+        for format in ["json", "md", "docx", "anki"] {
+            prop_assert!(export::by_name(format).unwrap().export(&loaded.graph, &Options::default()).is_ok());
+        }
     }
 }
