@@ -260,3 +260,14 @@ fn numbered_steps_keep_their_numbers() {
         assert!(xml.contains(&format!(">{n}</w:t>")), "{n} in {xml}");
     }
 }
+
+/// A YouTube timestamp is shown as the time it stands for, as Logseq shows it.
+#[test]
+fn youtube_timestamps_are_times() {
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
+    let page = b"- {{youtube-timestamp 113}} intro\n";
+    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", page, source));
+    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    assert_eq!(String::from_utf8(out.artifacts[0].bytes.clone()).unwrap(), "- 1:53 intro\n");
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+}

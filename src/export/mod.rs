@@ -197,6 +197,23 @@ pub fn video_url(name: &str, arg: &str) -> String {
     }
 }
 
+/// The text of a macro that stands for one, as Logseq shows it: `{{youtube-timestamp 113}}` is
+/// `1:53` (seconds, or a time as written).
+pub fn macro_text(name: &str, args: &[String]) -> Option<String> {
+    let arg = args.first()?.trim();
+    match name {
+        "youtube-timestamp" if arg.contains(':') => Some(arg.to_string()),
+        "youtube-timestamp" => {
+            let s: u64 = arg.parse().ok()?;
+            Some(match s / 3600 {
+                0 => format!("{}:{:02}", s / 60, s % 60),
+                h => format!("{h}:{:02}:{:02}", s / 60 % 60, s % 60),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// `note` → `Note`: the label shown for `#+BEGIN_NOTE` and friends.
 pub fn admonition_label(kind: &str) -> String {
     let mut c = kind.chars();
@@ -232,4 +249,21 @@ pub fn safe_segment(s: &str) -> String {
 /// A file name for a document titled `title`, safe on every OS.
 pub fn safe_file_name(title: &str) -> String {
     safe_segment(&title.replace('/', " - "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::macro_text;
+
+    #[test]
+    fn youtube_timestamps_read_as_times() {
+        let t = |arg: &str| macro_text("youtube-timestamp", &[arg.to_string()]);
+        assert_eq!(t("113").as_deref(), Some("1:53"));
+        assert_eq!(t("5").as_deref(), Some("0:05"));
+        assert_eq!(t("3725").as_deref(), Some("1:02:05"));
+        assert_eq!(t(" 1:02 ").as_deref(), Some("1:02"));
+        assert_eq!(t("soon"), None);
+        assert_eq!(macro_text("query", &["x".to_string()]), None);
+        assert_eq!(macro_text("youtube-timestamp", &[]), None);
+    }
 }

@@ -357,6 +357,7 @@ impl<'a> Renderer<'a> {
                         let _ = write!(out, "<a href=\"{href}\">{href}</a>");
                     }
                 }
+                _ if let Some(text) = super::super::macro_text(name, args) => out.push_str(&escape(&text)),
                 _ => self.note("macro-dropped", *pos, format!("{{{{{name}}}}} is not exported")),
             },
             Inline::Math { tex, display } => {

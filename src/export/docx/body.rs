@@ -377,10 +377,14 @@ impl<'a> Body<'a> {
             Inline::Cloze { answer, .. } if self.opts.worksheet => self.blank(answer, out),
             Inline::Cloze { answer, .. } => self.runs(answer, fmt, out),
             Inline::Macro { name, args, pos } => {
-                if !crate::export::is_video_macro(name) {
+                if crate::export::is_video_macro(name) {
+                    if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
+                        self.link(&url, &[Inline::Text { text: url.clone() }], fmt, out);
+                    }
+                } else if let Some(text) = crate::export::macro_text(name, args) {
+                    run(&text, fmt, out);
+                } else {
                     self.note("macro-dropped", *pos, format!("{{{{{name}}}}} is not exported"));
-                } else if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
-                    self.link(&url, &[Inline::Text { text: url.clone() }], fmt, out);
                 }
             }
             Inline::Math { tex, .. } => run(tex, &Fmt { math: true, ..fmt.clone() }, out),

@@ -516,6 +516,7 @@ impl<'a> Writer<'a> {
                         let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
                     }
                 }
+                _ if let Some(text) = super::macro_text(name, args) => escape_into(out, &text),
                 _ => self.diags.push(Diagnostic::info(
                     "macro-dropped",
                     self.source_file(),
