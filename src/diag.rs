@@ -58,6 +58,16 @@ impl Diagnostic {
     pub fn info(code: &'static str, file: &str, line: u32, col: u32, message: impl Into<String>) -> Self {
         Self::new(Severity::Info, code, file, line, col, message)
     }
+
+    /// An exporter's note for a query block it leaves out (`line`: its block's).
+    pub fn query_dropped(file: &str, line: u32) -> Self {
+        Diagnostic::info("query-dropped", file, line, 1, "query blocks are not exported")
+    }
+
+    /// An exporter's note for a macro it leaves out.
+    pub fn macro_dropped(file: &str, pos: crate::ir::Pos, name: &str) -> Self {
+        Diagnostic::info("macro-dropped", file, pos.line, pos.col, format!("{{{{{name}}}}} is not exported"))
+    }
 }
 
 impl fmt::Display for Diagnostic {

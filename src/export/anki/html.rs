@@ -3,7 +3,7 @@
 //! MathJax delimiters, images pointed at bundled media.
 
 use crate::diag::Diagnostic;
-use crate::ir::{BlockAddr, Graph, Inline, Node, Pos, RefText, MAX_EXPANSION};
+use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
 use crate::text::{byte_table, find_in};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -103,12 +103,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// A note about the block being rendered, the top of the stack (an embedded or
-    /// referenced block's is in its own page).
-    fn note(&mut self, code: &'static str, pos: Pos, message: String) {
+    /// Notes `d` in the file of the block being rendered, the top of the stack (an embedded
+    /// or referenced block's is another page's).
+    fn note(&mut self, mut d: Diagnostic) {
         if let Some(at) = self.stack.last() {
-            let file = &self.graph.pages[at.page as usize].file;
-            self.notes.push(Diagnostic::info(code, file, pos.line, pos.col, message));
+            d.file = self.graph.pages[at.page as usize].file.clone();
+            self.notes.push(d);
         }
     }
 
@@ -208,7 +208,7 @@ impl<'a> Renderer<'a> {
             }
             Node::Query { .. } => {
                 let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
-                self.note("query-dropped", Pos { line, col: 1 }, "query blocks are not exported".into());
+                self.note(Diagnostic::query_dropped("", line));
             }
             Node::List { ordered, start, items } => {
                 let tag = if *ordered { "ol" } else { "ul" };
@@ -358,7 +358,7 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 _ if let Some(text) = super::super::macro_text(name, args) => out.push_str(&escape(&text)),
-                _ => self.note("macro-dropped", *pos, format!("{{{{{name}}}}} is not exported")),
+                _ => self.note(Diagnostic::macro_dropped("", *pos, name)),
             },
             Inline::Math { tex, display } => {
                 let (open, close) = if *display { ("\\[", "\\]") } else { ("\\(", "\\)") };

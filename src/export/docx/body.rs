@@ -189,11 +189,6 @@ impl<'a> Body<'a> {
         self.stack.pop();
     }
 
-    /// A note (info) about the block being written.
-    fn note(&mut self, code: &'static str, pos: Pos, message: String) {
-        self.report(Diagnostic::info(code, "", pos.line, pos.col, message));
-    }
-
     /// Reports `d` in the file of the block being written, the top of the stack (an embedded
     /// block's is another page's); every run of text is written inside some block.
     fn report(&mut self, mut d: Diagnostic) {
@@ -234,7 +229,7 @@ impl<'a> Body<'a> {
             Node::Admonition { kind, children } => self.quoted(Some(kind), children, lvl),
             Node::Query { .. } => {
                 let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
-                self.note("query-dropped", Pos { line, col: 1 }, "query blocks are not exported".into());
+                self.report(Diagnostic::query_dropped("", line));
             }
             Node::List { ordered, start, items } => {
                 let first = start.unwrap_or(1) as usize;
@@ -384,7 +379,7 @@ impl<'a> Body<'a> {
                 } else if let Some(text) = crate::export::macro_text(name, args) {
                     run(&text, fmt, out);
                 } else {
-                    self.note("macro-dropped", *pos, format!("{{{{{name}}}}} is not exported"));
+                    self.report(Diagnostic::macro_dropped("", *pos, name));
                 }
             }
             Inline::Math { tex, .. } => run(tex, &Fmt { math: true, ..fmt.clone() }, out),

@@ -344,8 +344,7 @@ impl<'a> Writer<'a> {
                 out.push_str(&quote(&format!("**{label}**\n\n{inner}")));
             }
             Node::Query { .. } => {
-                let file = self.source_file();
-                self.diags.push(Diagnostic::info("query-dropped", file, line, 1, "query blocks are not exported"));
+                self.diags.push(Diagnostic::query_dropped(self.source_file(), line));
             }
             Node::List { ordered, start, items } => {
                 let bullet = if self.lists.is_multiple_of(2) { "* " } else { "- " };
@@ -517,13 +516,7 @@ impl<'a> Writer<'a> {
                     }
                 }
                 _ if let Some(text) = super::macro_text(name, args) => escape_into(out, &text),
-                _ => self.diags.push(Diagnostic::info(
-                    "macro-dropped",
-                    self.source_file(),
-                    pos.line,
-                    pos.col,
-                    format!("{{{{{name}}}}} is not exported"),
-                )),
+                _ => self.diags.push(Diagnostic::macro_dropped(self.source_file(), *pos, name)),
             },
             Inline::Math { tex, display } => {
                 let d = if *display { "$$" } else { "$" };
