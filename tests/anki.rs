@@ -218,9 +218,9 @@ fn numbered_steps_keep_their_numbers() {
 /// candidate in a deck of tagged cards) is not noted.
 #[test]
 fn left_out_queries_in_cards_are_noted() {
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
-    let page = b"- Open tasks #card\n\t- see {{query (todo now)}}\n- an outline block\n\t- {{query (done)}}\n";
-    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", page, source));
+    let loaded = common::one_page(
+        "- Open tasks #card\n\t- see {{query (todo now)}}\n- an outline block\n\t- {{query (done)}}\n",
+    );
     let out = export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
     assert_eq!(said, [("pages/p.md", 2, 8, "macro-dropped")]);

@@ -104,8 +104,7 @@ fn worksheet_numbers_every_bold_phrase() {
 #[test]
 fn paper_and_tags() {
     use notes_export::export::docx::Paper;
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
-    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", b"- cells #biology\n", source));
+    let loaded = common::one_page("- cells #biology\n");
     let doc = |paper: Paper, show_tags: bool| {
         let mut o = Options::default();
         o.docx.paper = paper;
@@ -156,9 +155,9 @@ fn unsupported_image_is_reported_where_it_is() {
 /// column, a query block at its block's line.
 #[test]
 fn left_out_queries_are_noted() {
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
-    let page = b"- intro\n- open {{query (todo now)}}\n- #+BEGIN_QUERY\n  {:query [:find ?b]}\n  #+END_QUERY\n";
-    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", page, source));
+    let loaded = common::one_page(
+        "- intro\n- open {{query (todo now)}}\n- #+BEGIN_QUERY\n  {:query [:find ?b]}\n  #+END_QUERY\n",
+    );
     let mut out = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     notes_export::diag::normalize(&mut out.diagnostics);
     let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();

@@ -175,9 +175,7 @@ fn two_runs_are_identical() {
 /// was written as `- `, which CommonMark reads as a setext underline of the line above.
 #[test]
 fn empty_block_with_children_keeps_them() {
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
-    let loaded =
-        notes_export::finish(notes_export::read::read_single("pages/p.md", b"- x\n\t- A::\n\t\t- y\n", source));
+    let loaded = common::one_page("- x\n\t- A::\n\t\t- y\n");
     let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
     assert_eq!(md, "- x\n  - <!-- -->\n    - y\n");
@@ -188,10 +186,8 @@ fn empty_block_with_children_keeps_them() {
 /// would read back as a horizontal rule.
 #[test]
 fn nested_bullets_do_not_become_a_rule() {
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
     for page in ["- * *\n", "- - -\n\t- x\n", "- + + +\n"] {
-        let loaded =
-            notes_export::finish(notes_export::read::read_single("pages/p.md", page.as_bytes(), source.clone()));
+        let loaded = common::one_page(page);
         let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
         let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
         assert_eq!(parsed_structure(&md), expected_structure(&loaded.graph, 0).unwrap(), "page {page:?}:\n{md}");
@@ -246,9 +242,7 @@ fn dropped_macros_are_reported_at_their_own_page() {
 /// Word, where each block is a list of its own.
 #[test]
 fn numbered_steps_keep_their_numbers() {
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
-    let page = b"- 1. one\n- 2. two\n- 10. ten\n";
-    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", page, source));
+    let loaded = common::one_page("- 1. one\n- 2. two\n- 10. ten\n");
     let md = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     let md = String::from_utf8(md.artifacts[0].bytes.clone()).unwrap();
     assert_eq!(md, "- 1. one\n- 2. two\n- 10. ten\n");
@@ -264,9 +258,7 @@ fn numbered_steps_keep_their_numbers() {
 /// A YouTube timestamp is shown as the time it stands for, as Logseq shows it.
 #[test]
 fn youtube_timestamps_are_times() {
-    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
-    let page = b"- {{youtube-timestamp 113}} intro\n";
-    let loaded = notes_export::finish(notes_export::read::read_single("pages/p.md", page, source));
+    let loaded = common::one_page("- {{youtube-timestamp 113}} intro\n");
     let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     assert_eq!(String::from_utf8(out.artifacts[0].bytes.clone()).unwrap(), "- 1:53 intro\n");
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);

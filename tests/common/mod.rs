@@ -48,3 +48,9 @@ pub fn assert_golden(path: &Path, actual: &str) {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
+
+/// A one-page graph (`pages/p.md`) read from `text`, with no folder behind it.
+pub fn one_page(text: &str) -> notes_export::Loaded {
+    let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
+    notes_export::finish(notes_export::read::read_single("pages/p.md", text.as_bytes(), source))
+}
