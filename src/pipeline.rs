@@ -55,7 +55,7 @@ pub fn run(
     };
     let chosen = |p: &u32| selected.is_none_or(|s| s.get(*p as usize).is_none_or(|&k| k));
     let window_at = |start: usize| start as u32..(start + size).min(n) as u32;
-    let mut next = read_window(loaded, window_at(0), needs);
+    let mut next = read_window(loaded, window_at(0), needs, selected);
     for start in (0..n).step_by(size) {
         let window = window_at(start);
         let installed = install(loaded, next);
@@ -68,8 +68,10 @@ pub fn run(
         blocks += window.clone().filter(chosen).map(count).sum::<usize>();
         let parts = crate::export::render(graph, &runs, window.clone());
         let ahead = window_at(start + size);
-        let (read, added) =
-            rayon::join(|| read_window(loaded, ahead, needs), || crate::export::take(graph, &mut runs, parts));
+        let (read, added) = rayon::join(
+            || read_window(loaded, ahead, needs, selected),
+            || crate::export::take(graph, &mut runs, parts),
+        );
         added?;
         next = read;
         let mut dropped = Vec::new();
@@ -97,14 +99,18 @@ pub fn run(
 
 type Read = Vec<(u32, crate::ir::Page, Vec<Diagnostic>)>;
 
-/// Reads and links the window's stub pages (an empty window reads nothing). When only
-/// flashcards are needed, a page without any that the skim found quiet (see
-/// [`crate::read::Skimmed::quiet`]) has nothing to give: it stays unread.
-fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs) -> Read {
+/// Reads and links the window's stub pages (an empty window reads nothing). A page left out
+/// of the `selected` ones stays unread: nothing is written from it but what the skim kept (a
+/// page another embeds was read whole, a block a reference can reach was pinned), and its
+/// problems are not reported. When only flashcards are needed, a page without any that the skim found
+/// quiet (see [`crate::read::Skimmed::quiet`]) has nothing to give either.
+fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs, selected: Option<&[bool]>) -> Read {
     let Loaded { graph, source, config, resolver, skims, .. } = loaded;
     let unneeded = |p: u32| {
         let page = &graph.pages[p as usize];
-        needs == Needs::Flashcards && !page.flashcards && skims.get(p as usize).is_some_and(|s| s.quiet)
+        let left_out = selected.is_some_and(|s| s.get(p as usize).is_some_and(|&k| !k));
+        let quiet = needs == Needs::Flashcards && !page.flashcards && skims.get(p as usize).is_some_and(|s| s.quiet);
+        left_out || quiet
     };
     window
         .into_par_iter()
