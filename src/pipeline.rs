@@ -6,6 +6,7 @@
 use crate::diag::Diagnostic;
 use crate::export::{ExportError, Finished, Run};
 use crate::ir::Needs;
+use crate::select::chosen;
 use crate::Loaded;
 use rayon::prelude::*;
 
@@ -53,7 +54,6 @@ pub fn run(
         Needs::Flashcards => WINDOW_CARDS,
         Needs::All => WINDOW_WHOLE,
     };
-    let chosen = |p: &u32| selected.is_none_or(|s| s.get(*p as usize).is_none_or(|&k| k));
     let window_at = |start: usize| start as u32..(start + size).min(n) as u32;
     let mut next = read_window(loaded, window_at(0), needs, selected);
     for start in (0..n).step_by(size) {
@@ -65,7 +65,7 @@ pub fn run(
             page if page.stub => loaded.skims.get(p as usize).map_or(0, |s| s.blocks as usize),
             page => page.blocks.len(),
         };
-        blocks += window.clone().filter(chosen).map(count).sum::<usize>();
+        blocks += window.clone().filter(|&p| chosen(selected, p)).map(count).sum::<usize>();
         let parts = crate::export::render(graph, &runs, window.clone());
         let ahead = window_at(start + size);
         let (read, added) = rayon::join(
@@ -76,7 +76,7 @@ pub fn run(
         next = read;
         let mut dropped = Vec::new();
         for (p, diags) in installed {
-            if chosen(&p) {
+            if chosen(selected, p) {
                 diagnostics.extend(diags);
             }
             let page = &mut loaded.graph.pages[p as usize];
@@ -102,15 +102,14 @@ type Read = Vec<(u32, crate::ir::Page, Vec<Diagnostic>)>;
 /// Reads and links the window's stub pages (an empty window reads nothing). A page left out
 /// of the `selected` ones stays unread: nothing is written from it but what the skim kept (a
 /// page another embeds was read whole, a block a reference can reach was pinned), and its
-/// problems are not reported. When only flashcards are needed, a page without any that the skim found
-/// quiet (see [`crate::read::Skimmed::quiet`]) has nothing to give either.
+/// problems are not reported. When only flashcards are needed, a page without any that the
+/// skim found quiet (see [`crate::read::Skimmed::quiet`]) has nothing to give either.
 fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs, selected: Option<&[bool]>) -> Read {
     let Loaded { graph, source, config, resolver, skims, .. } = loaded;
     let unneeded = |p: u32| {
         let page = &graph.pages[p as usize];
-        let left_out = selected.is_some_and(|s| s.get(p as usize).is_some_and(|&k| !k));
         let quiet = needs == Needs::Flashcards && !page.flashcards && skims.get(p as usize).is_some_and(|s| s.quiet);
-        left_out || quiet
+        !chosen(selected, p) || quiet
     };
     window
         .into_par_iter()

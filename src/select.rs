@@ -49,6 +49,12 @@ impl PageFilter {
     }
 }
 
+/// Whether page `page` is among the `selected` ones (one flag per page, as
+/// [`PageFilter::apply`] gives them; `None`: every page).
+pub fn chosen(selected: Option<&[bool]>, page: u32) -> bool {
+    selected.is_none_or(|s| s.get(page as usize).copied().unwrap_or(true))
+}
+
 impl std::fmt::Display for PageFilter {
     /// What the filter asks for, as a diagnostic names it: `page "a*", tag "b", public pages`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

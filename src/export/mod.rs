@@ -45,7 +45,7 @@ pub struct Options {
 impl Options {
     /// Whether the page with this index is written.
     pub fn includes(&self, page: u32) -> bool {
-        self.pages.as_ref().is_none_or(|p| p.get(page as usize).copied().unwrap_or(true))
+        crate::select::chosen(self.pages.as_deref(), page)
     }
 }
 
