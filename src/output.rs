@@ -23,15 +23,13 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io { path: path.to_path_buf(), source }
 }
 
-/// Moves a staged file into place, replacing a file (never a folder) already there.
+/// Moves a staged file into place, replacing a file already there (a folder there was
+/// refused by [`check_not_inputs`] before anything moved).
 ///
 /// With `atomic`, the old file is replaced in one rename, so it is never missing. Without, it
 /// is removed first: on ext4 a rename over an existing file forces the new one to disk first,
 /// which for a folder of thousands of files (`md`, `docx --split`) costs more than the export.
 pub fn move_into_place(from: &Path, to: &Path, atomic: bool) -> Result<(), OutputError> {
-    if to.is_dir() {
-        return Err(OutputError::IsDirectory(to.to_path_buf()));
-    }
     if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
@@ -47,17 +45,23 @@ pub fn move_into_place(from: &Path, to: &Path, atomic: bool) -> Result<(), Outpu
 /// Refuses output paths that are an input file, an existing file inside an input folder, or a
 /// new page file inside one (it would be read back as a note next time).
 pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
-    check_not_inputs([out], inputs)
+    match landing(out, &mut Folders::default(), false) {
+        (Some(out_real), exists, _) => Inputs::new(inputs).check(out, &out_real, exists),
+        _ => Ok(()),
+    }
 }
 
-/// [`check_not_input`] for many outputs, with the inputs and each output folder resolved once
-/// (`md` of a large graph writes tens of thousands of files).
+/// [`check_not_input`] for many output files, with the inputs and each output folder resolved
+/// once (`md` of a large graph writes tens of thousands of files); a folder where a file would
+/// go is refused too, before anything moves.
 pub fn check_not_inputs<'a>(outs: impl IntoIterator<Item = &'a Path>, inputs: &[PathBuf]) -> Result<(), OutputError> {
     let guard = Inputs::new(inputs);
     let mut folders = Folders::default();
     for out in outs {
-        if let (Some(out_real), exists) = landing(out, &mut folders, false) {
-            guard.check(out, &out_real, exists)?;
+        match landing(out, &mut folders, false) {
+            (_, _, true) => return Err(OutputError::IsDirectory(out.to_path_buf())),
+            (Some(out_real), exists, _) => guard.check(out, &out_real, exists)?,
+            _ => {}
         }
     }
     Ok(())
@@ -103,7 +107,7 @@ fn check_files(guard: &Inputs, folders: &mut Folders, from: &Path, to: &Path, ab
             Ok(rel) if !rel.as_os_str().is_empty() => to.join(rel),
             _ => to.to_path_buf(),
         };
-        if let (Some(out_real), exists) = landing(&out, folders, absent) {
+        if let (Some(out_real), exists, _) = landing(&out, folders, absent) {
             guard.check(&out, &out_real, exists)?;
         }
     }
@@ -114,19 +118,21 @@ fn check_files(guard: &Inputs, folders: &mut Folders, from: &Path, to: &Path, ab
 type Folders = std::collections::HashMap<PathBuf, Option<PathBuf>>;
 
 /// Where an output file lands, and whether it exists: a link's target; otherwise the real
-/// path of its folder (see [`real_folder`], looked up in `folders` first) and its name. With
-/// `absent` (known when its folder does not exist yet), the file system is not asked.
-fn landing(out: &Path, folders: &mut Folders, absent: bool) -> (Option<PathBuf>, bool) {
+/// path of its folder (see [`real_folder`], looked up in `folders` first) and its name; and
+/// whether a folder is there. With `absent` (known when its folder does not exist yet), the
+/// file system is not asked.
+fn landing(out: &Path, folders: &mut Folders, absent: bool) -> (Option<PathBuf>, bool, bool) {
     let meta = if absent { None } else { std::fs::symlink_metadata(out).ok() };
     let link = meta.as_ref().is_some_and(|m| m.file_type().is_symlink());
     // A link to nowhere does not exist.
     let exists = if link { out.exists() } else { meta.is_some() };
     if exists && link {
-        return (std::fs::canonicalize(out).ok(), exists);
+        return (std::fs::canonicalize(out).ok(), exists, out.is_dir());
     }
+    let dir = meta.is_some_and(|m| m.is_dir());
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let real = folders.entry(parent.to_path_buf()).or_insert_with_key(|p| real_folder(p));
-    (real.as_ref().and_then(|p| out.file_name().map(|n| p.join(n))), exists)
+    (real.as_ref().and_then(|p| out.file_name().map(|n| p.join(n))), exists, dir)
 }
 
 /// Where a folder is or will be: its nearest existing ancestor resolved (links followed), with
@@ -223,6 +229,10 @@ impl Staging {
         for (top, dir) in &tops {
             let from = staged.join(top);
             let to = self.dir.join(top);
+            // A file cannot take a folder's place: refused before anything moves.
+            if !dir && to.is_dir() {
+                return Err(OutputError::IsDirectory(to));
+            }
             let meta = std::fs::symlink_metadata(&to);
             let absent = meta.is_err();
             // A link is checked file by file, as it would be followed.
@@ -242,8 +252,6 @@ impl Staging {
                     std::fs::rename(&to, &old).map_err(io(&to))?;
                     replaced.push(old);
                 }
-            } else if to.is_dir() {
-                return Err(OutputError::IsDirectory(to));
             }
             std::fs::rename(&from, &to).map_err(io(&to))?;
         }
