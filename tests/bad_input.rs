@@ -324,3 +324,25 @@ fn no_panic_on_any_fixture_or_command() {
         }
     }
 }
+
+/// A folder where an output file goes is refused before anything moves: a build's files that
+/// sort before it, and the Markdown pages written before the image whose place it holds, stay
+/// as they were.
+#[test]
+fn a_folder_where_a_file_goes_is_refused_before_anything_moves() {
+    let dir = tempdir();
+    let run = |args: &[&str]| bin().args(args).output().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(dist.join("graph.json")).unwrap();
+    std::fs::write(dist.join("deck.apkg"), "earlier deck").unwrap();
+    let e = finished(&run(&["build", "fixtures/seed", "--out", dist.to_str().unwrap()]), 1);
+    assert!(e.contains("graph.json: is a directory"), "{e}");
+    assert_eq!(std::fs::read_to_string(dist.join("deck.apkg")).unwrap(), "earlier deck");
+    assert!(!dist.join("markdown").exists() && !dist.join("handouts").exists());
+
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("assets/18819_1763418886073_0.jpeg")).unwrap();
+    let e = finished(&run(&["md", "fixtures/seed", "-o", out.to_str().unwrap()]), 1);
+    assert!(e.contains("18819_1763418886073_0.jpeg: is a directory"), "{e}");
+    assert!(!out.join("AWS.md").exists(), "the page was not moved either");
+}

@@ -362,18 +362,3 @@ fn readme_settings_example_is_valid_and_complete() {
         assert!(example.lines().any(|l| l.starts_with(key)), "the example leaves out {key}");
     }
 }
-
-/// A folder where a build writes a file fails the build before anything moves: the outputs
-/// that sort before it are not replaced either.
-#[test]
-fn a_folder_in_a_file_s_place_stops_the_build_before_anything_moves() {
-    let dir = tempdir();
-    let out = dir.path().join("dist");
-    std::fs::create_dir_all(out.join("graph.json")).unwrap();
-    std::fs::write(out.join("deck.apkg"), "earlier deck").unwrap();
-    let o = bin().args(["build", "fixtures/seed", "--out", out.to_str().unwrap()]).output().unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("graph.json: is a directory"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(out.join("deck.apkg")).unwrap(), "earlier deck");
-    assert!(!out.join("markdown").exists() && !out.join("handouts").exists());
-}

@@ -404,16 +404,3 @@ fn selection_limits_diagnostics_to_its_pages() {
     assert!(!md.contains("dangling-ref"), "{md}");
     assert!(md.contains("pages/Diary.md:2:9: info[macro-dropped]"), "{md}");
 }
-
-/// Markdown into a folder that holds a folder where its image goes (the last file written):
-/// refused before any file moves.
-#[test]
-fn a_folder_in_a_file_s_place_stops_the_export_before_anything_moves() {
-    let dir = tempdir();
-    let out = dir.path().join("out");
-    std::fs::create_dir_all(out.join("assets/18819_1763418886073_0.jpeg")).unwrap();
-    let o = run(&["md", "fixtures/seed", "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("18819_1763418886073_0.jpeg: is a directory"), "{}", stderr(&o));
-    assert!(!out.join("AWS.md").exists(), "the page was not moved either");
-}
