@@ -257,10 +257,10 @@ fn output_path_a_directory_inside_the_input_or_read_only() {
         "- a page that is fine\n\t- with a child\n"
     );
     // Any file already among the notes is the user's, page or not; beside them is fine.
-    std::fs::write(c.graph().join("pages/notes.txt"), "mine").unwrap();
-    let e = finished(&run(&["json", "graph", "-o", "graph/pages/notes.txt"]), 1);
+    std::fs::write(c.graph().join("pages/notes.json"), "mine").unwrap();
+    let e = finished(&run(&["json", "graph", "-o", "graph/pages/notes.json"]), 1);
     assert!(e.contains("refusing to overwrite an input file"), "{e}");
-    assert_eq!(std::fs::read_to_string(c.graph().join("pages/notes.txt")).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(c.graph().join("pages/notes.json")).unwrap(), "mine");
     finished(&run(&["json", "graph", "-o", "graph/graph.json"]), 0);
     finished(&run(&["json", "graph", "-o", "graph/graph.json"]), 0);
     // The graph's images are the user's too: Markdown beside the notes would replace them.
@@ -272,9 +272,10 @@ fn output_path_a_directory_inside_the_input_or_read_only() {
     assert_eq!(std::fs::read(c.graph().join("assets/p.jpeg")).unwrap(), photo);
     std::fs::create_dir_all(c.graph().join("logseq")).unwrap();
     std::fs::write(c.graph().join("logseq/config.edn"), "{}").unwrap();
-    let e = finished(&run(&["json", "graph", "-o", "graph/logseq/config.edn"]), 1);
+    std::fs::write(c.graph().join("logseq/graph.json"), "{}").unwrap();
+    let e = finished(&run(&["json", "graph", "-o", "graph/logseq/graph.json"]), 1);
     assert!(e.contains("refusing to overwrite an input file"), "{e}");
-    assert_eq!(std::fs::read_to_string(c.graph().join("logseq/config.edn")).unwrap(), "{}");
+    assert_eq!(std::fs::read_to_string(c.graph().join("logseq/graph.json")).unwrap(), "{}");
     let e = finished(&run(&["json", "graph", "-o", "/proc/notes-export.json"]), 1);
     assert!(e.contains("/proc"), "{e}");
     let e = finished(&run(&["build", "graph", "--out", "/proc/notes-export"]), 1);

@@ -238,7 +238,7 @@ fn output_is_atomic_and_never_an_input() {
     std::fs::create_dir_all(graph.join("pages")).unwrap();
     let page = graph.join("pages/p.md");
     std::fs::write(&page, "- keep me\n").unwrap();
-    let o = run(&["json", graph.to_str().unwrap(), "-o", page.to_str().unwrap()]);
+    let o = run(&["md", page.to_str().unwrap(), "-o", page.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("refusing to overwrite an input file"));
     assert_eq!(std::fs::read_to_string(&page).unwrap(), "- keep me\n");
@@ -267,6 +267,35 @@ fn output_is_atomic_and_never_an_input() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("refusing to overwrite an input file"), "{}", stderr(&o));
     assert!(!graph.join("pages/new").exists());
+}
+
+#[test]
+fn output_names_take_the_format_extension() {
+    let dir = tempdir();
+    let at = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let refused = [
+        (["docx", "fixtures/seed"], "handout.pdf", "the output is a .docx file"),
+        (["anki", "fixtures/seed"], "deck.md", "the output is a .apkg file"),
+        (["json", "fixtures/seed"], "graph.apkg", "the output is a .json file"),
+        (["md", "fixtures/seed"], "notes.docx", "the output is a folder of"),
+    ];
+    for (args, name, says) in refused {
+        let o = run(&[args[0], args[1], "-o", &at(name)]);
+        assert_eq!(o.status.code(), Some(1), "{args:?} -o {name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(names.is_empty(), "nothing written: {names:?}");
+
+    // The format's extension in any case, `.markdown`, or no extension at all.
+    for (format, name) in [("docx", "Handout.DOCX"), ("json", "graph"), ("md", "notes.markdown"), ("anki", "deck.apkg")]
+    {
+        let input = if format == "md" { "fixtures/seed/pages/AWS.md" } else { "fixtures/seed" };
+        let o = run(&[format, input, "-o", &at(name), "-q"]);
+        assert!(o.status.success(), "{format} -o {name}: {}", stderr(&o));
+        assert!(dir.path().join(name).is_file(), "{name}");
+    }
+    assert!(dir.path().join("assets").is_dir(), "the page's images beside its .markdown file");
 }
 
 #[test]

@@ -307,10 +307,30 @@ fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(Path
     let ext = |p: &Path| p.extension().map(|e| e.to_ascii_lowercase());
     let main_ext = files.first().and_then(|f| ext(f));
     let mains = files.iter().filter(|f| ext(f) == main_ext).count();
+    let named = ext(out).map(|e| if e == "markdown" { "md".into() } else { e });
+    let shown = |e: &Option<std::ffi::OsString>| e.as_deref().unwrap_or_default().to_string_lossy().into_owned();
     let mut plan = Vec::new();
     if let ([single], false) = (files, folder) {
+        // A Word file named .pdf, or a deck named .md, would open in the wrong program or
+        // not at all; no extension is fine (`/dev/stdout`, a name the user adds to later).
+        anyhow::ensure!(
+            named.is_none() || named == main_ext,
+            "{}: the output is a .{} file; name -o with that extension",
+            out.display(),
+            shown(&main_ext)
+        );
         plan.push((single.clone(), out.to_path_buf()));
-    } else if !out.is_dir() && ext(out).is_some() && ext(out) == main_ext {
+    } else if named.as_deref().is_some_and(|e| OUTPUT_EXTENSIONS.contains(&e.to_string_lossy().as_ref()))
+        && named != main_ext
+        && !out.is_dir()
+    {
+        anyhow::bail!(
+            "{}: the output is a folder of {} files here, not a .{} file; -o must name a folder",
+            out.display(),
+            files.len(),
+            shown(&named)
+        );
+    } else if !out.is_dir() && named.is_some() && named == main_ext {
         anyhow::ensure!(mains == 1, "{}: the input gives {mains} files; -o must name a folder", out.display());
         let dir = out.parent().map(Path::to_path_buf).unwrap_or_default();
         plan.push((files[0].clone(), out.to_path_buf()));
@@ -320,6 +340,9 @@ fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(Path
     }
     Ok(plan)
 }
+
+/// The extensions of the files the exporters write, which a folder's name should not take.
+const OUTPUT_EXTENSIONS: [&str; 4] = ["apkg", "docx", "md", "json"];
 
 /// `-o -`: the text files, one after another.
 fn print_texts(artifacts: &[export::Artifact]) -> anyhow::Result<()> {
