@@ -225,3 +225,24 @@ fn left_out_queries_in_cards_are_noted() {
     let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
     assert_eq!(said, [("pages/p.md", 2, 8, "macro-dropped")]);
 }
+
+/// A field shows the footnotes it marks under it, numbered in the order it marks them.
+#[test]
+fn footnotes_go_under_the_field_that_marks_them() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    let page =
+        "- What does it say[^n]? #card\n\t- See [^m] and [^n] again.\n- [^n]: The note's text.\n- [^m]: Another.\n";
+    std::fs::write(dir.path().join("pages/p.md"), page).unwrap();
+    let deck = apkg::read(&build(dir.path().to_str().unwrap(), CardMode::Auto, None));
+    let fields = &deck.notes()[0]["fields"];
+    assert_eq!(
+        fields[0].as_str().unwrap(),
+        "What does it say<sup>1</sup>?<div class=\"footnotes\"><div><sup>1</sup> The note's text.</div></div>"
+    );
+    assert_eq!(
+        fields[1].as_str().unwrap(),
+        "<ul><li>See <sup>1</sup> and <sup>2</sup> again.</li></ul><div class=\"footnotes\">\
+<div><sup>1</sup> Another.</div><div><sup>2</sup> The note's text.</div></div>"
+    );
+}

@@ -163,3 +163,36 @@ fn left_out_queries_are_noted() {
     let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
     assert_eq!(said, [("pages/p.md", 2, 8, "macro-dropped"), ("pages/p.md", 3, 1, "query-dropped")]);
 }
+
+/// Footnotes are Word's: a mark where `[^label]` is, the text in the footnotes part (after
+/// Word's separators), not in place; a mark without a footnote stays as written; a footnote
+/// no mark calls stays where it is; a document without footnotes has no footnotes part.
+#[test]
+fn footnotes_are_word_footnotes() {
+    let docx = build("fixtures/cases/inline", false);
+    let (doc, notes) = (part(&docx, "word/document.xml"), part(&docx, "word/footnotes.xml"));
+    assert_eq!(doc.matches("<w:footnoteReference w:id=").count(), 2);
+    assert!(notes.contains("<w:footnote w:type=\"separator\" w:id=\"-1\">"), "{notes}");
+    assert!(notes.contains("<w:footnote w:type=\"continuationSeparator\" w:id=\"0\">"), "{notes}");
+    assert_eq!(notes.matches("<w:footnoteRef/>").count(), 2);
+    let text = text_of(&notes);
+    for said in
+        ["The first footnote, with ", "bold", " (https://example.org/fn)", "A named footnote", "whose text runs on."]
+    {
+        assert!(text.contains(said), "{said:?} in {text}");
+    }
+    assert!(text_of(&doc).contains("[^none]"));
+    assert!(!text_of(&doc).contains("A named footnote"), "the text is not in place too");
+    assert!(part(&docx, "word/_rels/document.xml.rels").contains("Target=\"footnotes.xml\""));
+    assert!(part(&docx, "[Content_Types].xml").contains("/word/footnotes.xml"));
+
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    std::fs::write(dir.path().join("pages/p.md"), "- text\n- [^x]: a footnote no mark calls\n").unwrap();
+    let docx = build(dir.path().to_str().unwrap(), false);
+    assert!(text_of(&part(&docx, "word/document.xml")).contains("a footnote no mark calls"));
+    let names: Vec<String> =
+        zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap().file_names().map(str::to_string).collect();
+    assert!(!names.iter().any(|n| n.contains("footnotes")), "{names:?}");
+    assert!(!part(&docx, "[Content_Types].xml").contains("footnotes"));
+}

@@ -263,3 +263,31 @@ fn youtube_timestamps_are_times() {
     assert_eq!(String::from_utf8(out.artifacts[0].bytes.clone()).unwrap(), "- 1:53 intro\n");
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
 }
+
+/// Footnotes are written as GitHub-flavoured Markdown's, at the end of the page: a reader with
+/// footnotes on (pulldown-cmark, as mdBook runs it) sees each mark and each footnote's text;
+/// a mark without a footnote and a mark in code stay text.
+#[test]
+fn footnotes_read_back_as_footnotes() {
+    let (_, artifacts) = export("fixtures/cases/inline");
+    let md = &pages(&artifacts)["Inline.md"];
+    let (mut marks, mut notes) = (Vec::new(), Vec::new());
+    let mut open: Option<(String, String)> = None;
+    for ev in Parser::new_ext(md, CmOptions::ENABLE_FOOTNOTES) {
+        match (ev, &mut open) {
+            (Event::FootnoteReference(l), _) => marks.push(l.to_string()),
+            (Event::Start(Tag::FootnoteDefinition(l)), _) => open = Some((l.to_string(), String::new())),
+            (Event::End(TagEnd::FootnoteDefinition), _) => notes.extend(open.take()),
+            (Event::Text(t), Some((_, text))) => text.push_str(&t),
+            (Event::SoftBreak, Some((_, text))) => text.push(' '),
+            _ => {}
+        }
+    }
+    assert_eq!(marks, ["1", "src"]);
+    let notes: Vec<(&str, &str)> = notes.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
+    assert_eq!(
+        notes,
+        [("1", "The first footnote, with bold and a link."), ("src", "A named footnote whose text runs on.")]
+    );
+    assert!(md.contains("a mark without text\\[^none\\]; `[^1]` in code"), "{md}");
+}

@@ -216,6 +216,12 @@ pub enum Node {
     Html {
         html: String,
     },
+    /// A footnote's text, `[^label]: …` at the start of a line (`[fn:label] …` in org); it
+    /// belongs to the page, where exporters show it with the notes, not in place.
+    Footnote {
+        label: String,
+        inlines: Vec<Inline>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -309,6 +315,14 @@ pub enum Inline {
         answer: Vec<Inline>,
         #[serde(skip_serializing_if = "Option::is_none")]
         hint: Option<String>,
+    },
+    /// `[^label]` (`[fn:label]` in org): a mark for the footnote of that label on its page.
+    FootnoteRef {
+        label: String,
+        /// The block of the page holding the footnote's text, set by the resolver.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        target: Option<BlockAddr>,
+        pos: Pos,
     },
     Macro {
         name: String,

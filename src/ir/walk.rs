@@ -61,7 +61,7 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
             }
             Inline::BlockRef { label: Some(l), .. } => push_plain(l, s),
             Inline::BlockRef { uuid, .. } => s.push_str(uuid),
-            Inline::Embed { .. } | Inline::Macro { .. } => {}
+            Inline::Embed { .. } | Inline::Macro { .. } | Inline::FootnoteRef { .. } => {}
             Inline::Cloze { answer, .. } => push_plain(answer, s),
             Inline::Math { tex, .. } => s.push_str(tex),
             Inline::SoftBreak | Inline::HardBreak => s.push(' '),
@@ -75,7 +75,9 @@ fn push_plain(inlines: &[Inline], s: &mut String) {
 pub fn for_each_inline_mut<F: FnMut(&mut Inline)>(nodes: &mut [Node], f: &mut F) {
     for n in nodes {
         match n {
-            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => visit_inlines_mut(inlines, f),
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } | Node::Footnote { inlines, .. } => {
+                visit_inlines_mut(inlines, f)
+            }
             Node::Quote { children } | Node::Admonition { children, .. } => for_each_inline_mut(children, f),
             Node::List { items, .. } => items.iter_mut().for_each(|i| for_each_inline_mut(&mut i.children, f)),
             Node::Table { header, rows } => {
@@ -107,7 +109,9 @@ fn visit_inlines_mut<F: FnMut(&mut Inline)>(inlines: &mut [Inline], f: &mut F) {
 pub fn for_each_inline<F: FnMut(&Inline)>(nodes: &[Node], f: &mut F) {
     for n in nodes {
         match n {
-            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => visit_inlines(inlines, f),
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } | Node::Footnote { inlines, .. } => {
+                visit_inlines(inlines, f)
+            }
             Node::Quote { children } | Node::Admonition { children, .. } => for_each_inline(children, f),
             Node::List { items, .. } => items.iter().for_each(|i| for_each_inline(&i.children, f)),
             Node::Table { header, rows } => {
@@ -168,6 +172,22 @@ impl Block {
         }
     }
 
+    /// The footnote texts the block holds (`[^label]: …`), with their labels, in order.
+    pub fn footnotes(&self) -> Vec<(&str, &[Inline])> {
+        fn find<'a>(nodes: &'a [Node], out: &mut Vec<(&'a str, &'a [Inline])>) {
+            for n in nodes {
+                match n {
+                    Node::Footnote { label, inlines } => out.push((label, inlines)),
+                    Node::Quote { children } | Node::Admonition { children, .. } => find(children, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        find(&self.body, &mut out);
+        out
+    }
+
     /// True when the block has nothing to show (an empty bullet).
     pub fn is_empty(&self) -> bool {
         self.body.is_empty()
@@ -225,6 +245,11 @@ impl Graph {
             Some(b) if !page.stub => b,
             _ => self.pinned.get(&addr).unwrap_or(&EMPTY),
         }
+    }
+
+    /// The text of footnote `label` in the block at `addr` (a resolved footnote mark's target).
+    pub fn footnote(&self, addr: BlockAddr, label: &str) -> Option<&[Inline]> {
+        self.block(addr).footnotes().into_iter().find(|(l, _)| *l == label).map(|(_, text)| text)
     }
 
     pub fn page_by_name(&self, name: &str) -> Option<u32> {

@@ -39,7 +39,10 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
                 let mut skim = Skimmed::default();
                 if !full {
                     skim.blocks = pins.count;
-                    skim.quiet = pins.blocks.is_empty() && !crate::text::has_pair(bytes, b"((");
+                    skim.quiet = pins.blocks.is_empty()
+                        && !crate::text::has_pair(bytes, b"((")
+                        && !crate::text::has_pair(bytes, b"[^")
+                        && memchr::memmem::find(bytes, b"[fn:").is_none();
                     page.stub = true;
                 }
                 (page, pins.blocks, skim)

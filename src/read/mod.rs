@@ -50,7 +50,7 @@ pub struct Skimmed {
     /// Blocks in the page.
     pub blocks: u32,
     /// Reading the page whole can give no diagnostic the skim did not: it has no block
-    /// reference, and no block with an id, an image or an embed.
+    /// reference or footnote mark, and no block with an id, an image or an embed.
     pub quiet: bool,
 }
 

@@ -2,8 +2,8 @@
 //! under a headline are read as a Logseq block's lines are (`:PROPERTIES:` drawers and `:id:`
 //! uuids, task markers, `SCHEDULED:`, `#+BEGIN_…` regions, lists, tables), after org's inline
 //! markup is made Markdown's ([`org_markup`]); Markdown pages can then reference and embed org
-//! blocks. Full org syntax (links' other forms, footnotes, spreadsheet formulas) is out of
-//! scope.
+//! blocks. Full org syntax (links' other forms, inline footnote definitions, spreadsheet
+//! formulas) is out of scope.
 
 use super::block::{build_block, first_line_parts, Parse, Scratch};
 use super::inline::{escape_block_start, InlineCtx};
@@ -152,11 +152,29 @@ pub fn read_org(text: &str, file: &str, ctx: &InlineCtx, diags: &mut Vec<Diagnos
 /// counts where org counts it: after the line start, a space or one of `-({'"`, before a
 /// non-space, and closed by the same marker after a non-space and before the line end, a space
 /// or punctuation. (Columns after a converted marker move by a character or two.)
+/// Footnote marks `[fn:label]` become `[^label]`, and a line starting with one, the
+/// footnote's text, `[^label]:`.
 fn org_markup(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
+    if let Some(n) = footnote_mark(&chars) {
+        let label: String = chars[4..n - 1].iter().collect();
+        out.push_str(&format!("[^{label}]:"));
+        markup_into(&mut out, &chars[n..]);
+        return out;
+    }
     markup_into(&mut out, &chars);
     out
+}
+
+/// The length of the `[fn:label]` at the start of `chars` (a label without `:` or spaces;
+/// org's inline definitions, `[fn::text]` and `[fn:label:text]`, are left as they are).
+fn footnote_mark(chars: &[char]) -> Option<usize> {
+    if !chars.starts_with(&['[', 'f', 'n', ':']) {
+        return None;
+    }
+    let len = chars[4..].iter().position(|&c| c == ']' || c == ':' || c == '[' || c.is_whitespace())?;
+    (len > 0 && chars[4 + len] == ']').then_some(4 + len + 1)
 }
 
 fn markup_into(out: &mut String, chars: &[char]) {
@@ -165,6 +183,12 @@ fn markup_into(out: &mut String, chars: &[char]) {
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k];
+        if let Some(n) = (c == '[').then(|| footnote_mark(&chars[k..])).flatten() {
+            out.push_str("[^");
+            out.extend(&chars[k + 4..k + n]);
+            k += n;
+            continue;
+        }
         let md = match c {
             '~' | '=' => "`",
             '*' => "**",
@@ -237,6 +261,9 @@ mod tests {
             ("/usr/bin/ here", "*usr/bin* here"),
             ("https://a/b/c, 2*3*4, a / b /, **x**, + item, C++ and a+b+c", ""),
             ("~a *b* c~", "`a *b* c`"),
+            ("a mark[fn:1] and [fn:name].", "a mark[^1] and [^name]."),
+            ("[fn:1] The text, *bold*.", "[^1]: The text, **bold**."),
+            ("inline [fn::text] and [fn:n:text] stay", ""),
         ] {
             let md = if md.is_empty() { org } else { md };
             assert_eq!(org_markup(org), md, "{org}");

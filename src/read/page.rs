@@ -137,6 +137,8 @@ fn read_markdown(
     let wanted = match mode {
         Mode::Full | Mode::Reload => vec![true; raw.len()],
         Mode::Skim => vec![false; raw.len()],
+        // A footnote mark and its text may be in any two blocks: such a page is parsed whole.
+        Mode::Flashcards if crate::text::has_pair(text.as_bytes(), b"[^") => vec![true; raw.len()],
         Mode::Flashcards => flashcard_blocks(&raw, &marks, known),
     };
     let skim = mode == Mode::Skim;

@@ -39,7 +39,7 @@ pub fn resolve(graph: &mut Graph, source: &Source, load: &PageLoader) -> (Vec<Di
     // here, on every thread, not by the `retain` below.
     pinned.par_iter_mut().for_each(|(addr, block)| {
         let file = &graph.pages[addr.page as usize].file;
-        link_blocks(&index, file, std::iter::once(&mut *block), &mut Vec::new());
+        link_blocks(&index, file, None, std::iter::once(&mut *block), &mut Vec::new());
         resolver.assets.link(file, std::iter::once(&mut *block), &mut Vec::new());
         if block.uuid.is_some() {
             block.body.truncate(1);
@@ -68,7 +68,8 @@ impl Resolver {
                 block.uuid = None;
             }
         }
-        link_blocks(index, &page.file, page.blocks.iter_mut(), &mut diags);
+        let notes = footnotes(&page.blocks);
+        link_blocks(index, &page.file, Some((pi, &notes)), page.blocks.iter_mut(), &mut diags);
         self.assets.link(&page.file, page.blocks.iter_mut(), &mut diags);
         diags
     }
@@ -194,9 +195,25 @@ fn block_index(graph: &Graph) -> BlockIndex {
     (index, duplicates)
 }
 
+/// Footnote label → the first block of the page holding that footnote's text.
+type Footnotes = crate::ir::FastMap<String, u32>;
+
+fn footnotes(blocks: &[Block]) -> Footnotes {
+    let mut notes = Footnotes::default();
+    for (bi, block) in blocks.iter().enumerate() {
+        for (label, _) in block.footnotes() {
+            notes.entry(label.to_string()).or_insert(bi as u32);
+        }
+    }
+    notes
+}
+
+/// Links the inlines of `blocks` in `file`; `notes` are the footnotes of their page, when
+/// they are a page's blocks (a pinned block's footnote marks stay unlinked).
 fn link_blocks<'b>(
     index: &GraphIndex,
     file: &str,
+    notes: Option<(u32, &Footnotes)>,
     blocks: impl Iterator<Item = &'b mut Block>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -231,6 +248,13 @@ fn link_blocks<'b>(
                 };
                 if let Some(message) = missing {
                     dangling("dangling-embed", pos, message);
+                }
+            }
+            Inline::FootnoteRef { label, target, pos } => {
+                let Some((page, notes)) = notes else { return };
+                *target = notes.get(label.as_str()).map(|&block| BlockAddr { page, block });
+                if target.is_none() {
+                    dangling("dangling-footnote", pos, format!("footnote [^{label}] has no text on this page"));
                 }
             }
             _ => {}

@@ -26,6 +26,7 @@ CONTENT_ROOTS = {
     "settings+xml": "settings",
     "footer+xml": "ftr",
     "header+xml": "hdr",
+    "footnotes+xml": "footnotes",
 }
 
 

@@ -172,3 +172,11 @@ def test_libreoffice_renders_the_corpus_and_worksheet(soffice, tmp_path):
         assert "Page 1 of" in text
         if extra:
             assert "Answer key" in text
+
+
+def test_libreoffice_sets_footnotes_at_the_foot_of_the_page(soffice, tmp_path):
+    text = pdf_text(to_pdf(soffice, build(CASES / "inline", tmp_path / "inline.docx"), tmp_path))
+    body, found, foot = text.partition("The first footnote, with bold and a link (https://example.org/fn).")
+    assert found, text
+    assert "footnotes: a mark" in body and "[^none]" in body
+    assert "A named footnote" in foot and "whose text runs on." in foot

@@ -21,6 +21,8 @@ pub struct Renderer<'a> {
     pub used_media: Vec<String>,
     /// What was left out (queries, macros), as notes (info diagnostics).
     pub notes: Vec<Diagnostic>,
+    /// The footnotes marked in the field being rendered, numbered in this order.
+    footnotes: Vec<(BlockAddr, String)>,
 }
 
 /// Escapes text for an element's content.
@@ -100,7 +102,32 @@ impl<'a> Renderer<'a> {
             stack: Vec::new(),
             used_media: Vec::new(),
             notes: Vec::new(),
+            footnotes: Vec::new(),
         }
+    }
+
+    /// A rendered field with the footnotes it marks below it, numbered as the marks are.
+    pub fn with_footnotes(&mut self, mut field: String) -> String {
+        if self.footnotes.is_empty() {
+            return field;
+        }
+        field.push_str("<div class=\"footnotes\">");
+        // A footnote's text can mark another: the list grows as it is written.
+        let mut k = 0;
+        while k < self.footnotes.len() {
+            let (addr, label) = self.footnotes[k].clone();
+            let _ = write!(field, "<div><sup>{}</sup> ", k + 1);
+            if let Some(text) = self.graph.footnote(addr, &label) {
+                self.stack.push(addr);
+                self.inlines(text, &mut field);
+                self.stack.pop();
+            }
+            field.push_str("</div>");
+            k += 1;
+        }
+        field.push_str("</div>");
+        self.footnotes.clear();
+        field
     }
 
     /// Notes `d` in the file of the block being rendered, the top of the stack (an embedded
@@ -248,6 +275,8 @@ impl<'a> Renderer<'a> {
             }
             Node::Rule => out.push_str("<hr>"),
             Node::Html { html } => out.push_str(&escape(html)),
+            // Shown under the field that marks it (see `with_footnotes`).
+            Node::Footnote { .. } => {}
         }
     }
 
@@ -270,6 +299,19 @@ impl<'a> Renderer<'a> {
     fn inline(&mut self, i: &Inline, out: &mut String) {
         match i {
             Inline::Text { text } => escape_into(out, text, false),
+            Inline::FootnoteRef { label, target: Some(t), .. } => {
+                let k = match self.footnotes.iter().position(|(a, l)| a == t && l == label) {
+                    Some(k) => k,
+                    None => {
+                        self.footnotes.push((*t, label.clone()));
+                        self.footnotes.len() - 1
+                    }
+                };
+                let _ = write!(out, "<sup>{}</sup>", k + 1);
+            }
+            Inline::FootnoteRef { label, .. } => {
+                let _ = write!(out, "[^{}]", escape(label));
+            }
             Inline::Code { text } => {
                 let _ = write!(out, "<code>{}</code>", escape(text));
             }

@@ -286,12 +286,16 @@ impl AnkiJob {
             Kind::Cloze => {
                 r.cloze_numbers = Some(numbers.clone());
                 let text = r.block_without(addr, &|i| is_marker(i, "card"));
+                let text = r.with_footnotes(text);
                 r.cloze_numbers = None;
-                vec![text, r.children(addr)]
+                let extra = r.children(addr);
+                vec![text, r.with_footnotes(extra)]
             }
             Kind::Basic | Kind::Reversed => {
                 let front = r.block_without(addr, &|i| is_marker(i, "card") || is_marker(i, "reversed"));
-                vec![front, r.children(addr)]
+                let front = r.with_footnotes(front);
+                let back = r.children(addr);
+                vec![front, r.with_footnotes(back)]
             }
         };
         let sort = html::strip_html(&fields[0]);

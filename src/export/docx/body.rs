@@ -7,7 +7,7 @@ use super::xml::{attr, push_text};
 use super::DocxOptions;
 use crate::diag::Diagnostic;
 use crate::ir::{BlockAddr, Graph, Inline, Node, Pos, RefText, MAX_EXPANSION};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -41,6 +41,9 @@ pub struct DocState {
     docpr: u32,
     pub answers: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The `<w:footnote>`s of the footnotes part, numbered from 1 in order.
+    pub footnotes: String,
+    footnote_ids: u32,
 }
 
 pub struct Body<'a> {
@@ -56,11 +59,28 @@ pub struct Body<'a> {
     /// A cleared buffer for a paragraph's runs: paragraphs are made one after another, so one
     /// buffer serves them all (one nested inside another takes a new one).
     spare: String,
+    /// The footnotes (block, label) the current page marks: shown as Word footnotes there,
+    /// not in place.
+    marked: HashSet<(BlockAddr, String)>,
+    /// Writing a footnote's text, which lives in its own part: no relationships (links become
+    /// text, images a placeholder), no footnotes inside it.
+    in_footnote: bool,
 }
 
 impl<'a> Body<'a> {
     pub fn new(graph: &'a Graph, opts: &'a DocxOptions, page: Page, st: &'a mut DocState) -> Self {
-        Body { graph, opts, page, st, stack: Vec::new(), heading_base: 0, heading_min: 1, spare: String::new() }
+        Body {
+            graph,
+            opts,
+            page,
+            st,
+            stack: Vec::new(),
+            heading_base: 0,
+            heading_min: 1,
+            spare: String::new(),
+            marked: HashSet::new(),
+            in_footnote: false,
+        }
     }
 
     fn take_runs(&mut self) -> String {
@@ -112,6 +132,16 @@ impl<'a> Body<'a> {
         let p = &self.graph.pages[page as usize];
         self.heading_base = heading_base;
         self.heading_min = p.blocks.iter().filter_map(|b| b.heading).min().unwrap_or(1);
+        self.marked.clear();
+        if p.blocks.iter().any(|b| !b.footnotes().is_empty()) {
+            for b in &p.blocks {
+                crate::ir::for_each_inline(&b.body, &mut |i| {
+                    if let Inline::FootnoteRef { label, target: Some(t), .. } = i {
+                        self.marked.insert((*t, label.clone()));
+                    }
+                });
+            }
+        }
         for &r in &p.roots {
             self.block(BlockAddr { page, block: r }, 0);
         }
@@ -251,6 +281,17 @@ impl<'a> Body<'a> {
             }
             Node::Table { header, rows } => self.table(header, rows),
             Node::Rule => self.paragraph("Compact", plain, ""),
+            // A footnote no mark on the page calls stays where it is written.
+            Node::Footnote { label, inlines } => {
+                let at = self.stack.last().copied();
+                if at.is_some_and(|at| self.marked.contains(&(at, label.clone()))) {
+                    return;
+                }
+                let mut runs = String::new();
+                run(&format!("{label}: "), &Fmt { italic: true, ..Default::default() }, &mut runs);
+                self.runs(inlines, &Fmt::default(), &mut runs);
+                self.paragraph("FootnoteText", plain, &runs);
+            }
             Node::Html { html } => {
                 let mut runs = String::new();
                 run(html, &Fmt::default(), &mut runs);
@@ -385,7 +426,36 @@ impl<'a> Body<'a> {
             Inline::Math { tex, .. } => run(tex, &Fmt { math: true, ..fmt.clone() }, out),
             Inline::Html { html } => run(html, fmt, out),
             Inline::SoftBreak | Inline::HardBreak => out.push_str("<w:r><w:br/></w:r>"),
+            Inline::FootnoteRef { label, target: Some(t), .. } if !self.in_footnote => {
+                self.footnote(*t, label, fmt, out)
+            }
+            Inline::FootnoteRef { label, .. } => run(&format!("[^{label}]"), fmt, out),
         }
+    }
+
+    /// A Word footnote: the mark here, the text in the footnotes part.
+    fn footnote(&mut self, at: BlockAddr, label: &str, fmt: &Fmt, out: &mut String) {
+        let graph = self.graph;
+        let Some(text) = graph.footnote(at, label) else {
+            return run(&format!("[^{label}]"), fmt, out);
+        };
+        self.st.footnote_ids += 1;
+        let id = self.st.footnote_ids;
+        let _ = write!(
+            out,
+            "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"{id}\"/></w:r>"
+        );
+        let mut runs = String::new();
+        self.in_footnote = true;
+        self.stack.push(at);
+        self.runs(text, &Fmt::default(), &mut runs);
+        self.stack.pop();
+        self.in_footnote = false;
+        let _ = write!(
+            self.st.footnotes,
+            "<w:footnote w:id=\"{id}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
+<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space=\"preserve\"> </w:t></w:r>{runs}</w:p></w:footnote>"
+        );
     }
 
     fn link(&mut self, url: &str, children: &[Inline], fmt: &Fmt, out: &mut String) {
@@ -393,6 +463,14 @@ impl<'a> Body<'a> {
         let safe = ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p));
         if !safe || fmt.link {
             self.runs(children, fmt, out);
+            return;
+        }
+        if self.in_footnote {
+            // The address in brackets after the text, unless the text is the address.
+            self.runs(children, fmt, out);
+            if crate::ir::plain_text(children).trim() != url.trim() {
+                run(&format!(" ({})", url.trim()), fmt, out);
+            }
             return;
         }
         let rid = match self.st.link_rel.get(url) {
@@ -423,7 +501,7 @@ impl<'a> Body<'a> {
         pos: Pos,
         out: &mut String,
     ) {
-        let found = asset.and_then(|a| self.graph.assets.get(a).map(|x| (a, x)));
+        let found = asset.and_then(|a| self.graph.assets.get(a).map(|x| (a, x))).filter(|_| !self.in_footnote);
         let ext = found.and_then(|(_, a)| image_ext(&a.data));
         let (Some((path, a)), Some(ext)) = (found, ext) else {
             let what = if alt.is_empty() { url } else { alt };

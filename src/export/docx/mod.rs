@@ -316,6 +316,15 @@ fn end(
         Rel { id: "rId3".into(), kind: "settings", target: "settings.xml".into(), external: false },
         Rel { id: "rId4".into(), kind: "footer", target: "footer1.xml".into(), external: false },
     ];
+    let footnotes = !state.footnotes.is_empty();
+    if footnotes {
+        rels.push(Rel {
+            id: "rIdFootnotes".into(),
+            kind: "footnotes",
+            target: "footnotes.xml".into(),
+            external: false,
+        });
+    }
     rels.extend(state.rels.iter().map(|r| Rel {
         id: r.id.clone(),
         kind: r.kind,
@@ -325,11 +334,14 @@ fn end(
     let mut exts: Vec<&str> = state.media.iter().filter_map(|(n, _)| n.rsplit('.').next()).collect();
     exts.sort();
     exts.dedup();
-    let files: Vec<(&str, String)> = vec![
-        ("[Content_Types].xml", parts::content_types(&exts)),
+    let mut files: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", parts::content_types(&exts, footnotes)),
         ("docProps/core.xml", parts::core(title, subject, date)),
         ("word/_rels/document.xml.rels", parts::document_rels(&rels)),
     ];
+    if footnotes {
+        files.push(("word/footnotes.xml", parts::footnotes(&state.footnotes)));
+    }
     for (name, data) in files {
         zip.deflated(out, name, data.as_bytes()).map_err(failed)?;
     }

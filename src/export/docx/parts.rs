@@ -25,7 +25,7 @@ impl Page {
     }
 }
 
-pub fn content_types(media_exts: &[&str]) -> String {
+pub fn content_types(media_exts: &[&str], footnotes: bool) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
     );
@@ -51,10 +51,13 @@ pub fn content_types(media_exts: &[&str]) -> String {
         ("/word/numbering.xml", format!("{wml}.numbering+xml")),
         ("/word/settings.xml", format!("{wml}.settings+xml")),
         ("/word/footer1.xml", format!("{wml}.footer+xml")),
+        ("/word/footnotes.xml", format!("{wml}.footnotes+xml")),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml".to_string()),
         ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string()),
     ] {
-        s.push_str(&format!("<Override PartName=\"{part}\" ContentType=\"{ct}\"/>"));
+        if footnotes || part != "/word/footnotes.xml" {
+            s.push_str(&format!("<Override PartName=\"{part}\" ContentType=\"{ct}\"/>"));
+        }
     }
     s.push_str("</Types>");
     s
@@ -139,6 +142,16 @@ pub fn footer() -> String {
 <w:r><w:t xml:space=\"preserve\">Page </w:t></w:r>{}<w:r><w:t xml:space=\"preserve\"> of </w:t></w:r>{}</w:p></w:ftr>",
         field("PAGE", "1"),
         field("NUMPAGES", "1")
+    )
+}
+
+/// The footnotes part: Word's separator lines (ids -1 and 0), then the notes.
+pub fn footnotes(notes: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:footnotes xmlns:w=\"{NS_W}\">\
+<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>\
+<w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>\
+{notes}</w:footnotes>"
     )
 }
 
@@ -307,6 +320,25 @@ pub fn styles() -> String {
     ));
     s.push_str(&style("character", "Tag", "Tag", None, "", "<w:color w:val=\"8C8C8C\"/><w:sz w:val=\"18\"/>", ""));
     s.push_str(&style("character", "Blank", "Worksheet Blank", None, "", "<w:u w:val=\"single\"/>", ""));
+    // pandoc's ids and Word's built-in names, so Word treats them as its own footnote styles.
+    s.push_str(&style(
+        "paragraph",
+        "FootnoteText",
+        "footnote text",
+        Some("Normal"),
+        "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
+        "<w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>",
+        "",
+    ));
+    s.push_str(&style(
+        "character",
+        "FootnoteReference",
+        "footnote reference",
+        None,
+        "",
+        "<w:vertAlign w:val=\"superscript\"/>",
+        "",
+    ));
     s.push_str(&style(
         "character",
         "BlankNumber",

@@ -83,6 +83,7 @@ impl Job for MarkdownJob {
             options: &self.options,
             clamped: false,
             lists: 0,
+            notes: Vec::new(),
         };
         w.page(pi, page);
         if !w.out.ends_with('\n') {
@@ -135,6 +136,9 @@ struct Writer<'a> {
     /// Lists open inside the block being written: their bullets alternate `*` and `-`, so an
     /// item holding a list never reads as a `- - -` rule.
     lists: usize,
+    /// The footnotes of the file, in the order they are first marked: each is written at the
+    /// end, where GitHub-flavoured readers (and pandoc, mdBook) expect them.
+    notes: Vec<(BlockAddr, String)>,
 }
 
 impl<'a> Writer<'a> {
@@ -179,6 +183,53 @@ impl<'a> Writer<'a> {
                 self.items(pi, &[root], 0);
             }
             first = false;
+        }
+        self.footnotes(pi, page);
+    }
+
+    /// The footnotes marked in the file, then the page's others, as `[^label]: text`.
+    fn footnotes(&mut self, pi: u32, page: &Page) {
+        for (bi, b) in page.blocks.iter().enumerate() {
+            for (label, _) in b.footnotes() {
+                self.note(BlockAddr { page: pi, block: bi as u32 }, label);
+            }
+        }
+        // Writing a footnote can mark another: the list grows as it is written.
+        let mut k = 0;
+        while k < self.notes.len() {
+            let addr = self.notes[k].0;
+            let mut text = String::new();
+            if let Some(inlines) = self.graph.footnote(addr, &self.notes[k].1) {
+                self.stack.push(addr);
+                self.inlines(inlines, &mut text);
+                self.stack.pop();
+            }
+            if !self.out.ends_with('\n') {
+                self.out.push('\n');
+            }
+            let _ = writeln!(self.out, "\n[^{}]: {}", self.note_label(k), indent_after_first(text.trim(), 4));
+            k += 1;
+        }
+    }
+
+    /// The index of a footnote among the file's, added if new.
+    fn note(&mut self, addr: BlockAddr, label: &str) -> usize {
+        match self.notes.iter().position(|(a, l)| *a == addr && l == label) {
+            Some(k) => k,
+            None => {
+                self.notes.push((addr, label.to_string()));
+                self.notes.len() - 1
+            }
+        }
+    }
+
+    /// The label footnote `k` is written with: its own, unless an embedded page's footnote
+    /// took it first.
+    fn note_label(&self, k: usize) -> String {
+        let (_, label) = &self.notes[k];
+        match self.notes[..k].iter().any(|(_, l)| l == label) {
+            true => format!("{label}-{}", k + 1),
+            false => label.clone(),
         }
     }
 
@@ -377,6 +428,8 @@ impl<'a> Writer<'a> {
             }
             Node::Rule => out.push_str("---"),
             Node::Html { html } => escape_into(out, html),
+            // Written with the page's other footnotes, at the end.
+            Node::Footnote { .. } => {}
         }
     }
 
@@ -523,6 +576,16 @@ impl<'a> Writer<'a> {
                 let _ = write!(out, "{d}{tex}{d}");
             }
             Inline::Html { html } => escape_into(out, html),
+            Inline::FootnoteRef { label, target: Some(t), .. } => {
+                let k = self.note(*t, label);
+                let _ = write!(out, "[^{}]", self.note_label(k));
+            }
+            // A mark without a footnote stays text (Logseq shows it so).
+            Inline::FootnoteRef { label, .. } => {
+                out.push_str("\\[^");
+                escape_into(out, label);
+                out.push_str("\\]");
+            }
             Inline::SoftBreak => out.push('\n'),
             Inline::HardBreak => out.push_str("\\\n"),
         }

@@ -51,7 +51,7 @@ fn pos_at(lines: &[LineStart], offset: usize) -> Pos {
 
 /// Parses a block body (several lines) into nodes.
 pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
-    if !crate::text::has_pair(text.as_bytes(), b"#+") {
+    if !crate::text::has_pair(text.as_bytes(), b"#+") && !crate::text::has_pair(text.as_bytes(), b"[^") {
         return parse_markdown(text, 0, lines, ctx, 0);
     }
     let mut nodes = Vec::new();
@@ -84,6 +84,24 @@ pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node>
             i = end.map_or(all.len(), |e| e + 1);
             continue;
         }
+        if let Some(label) = (!fence).then(|| footnote_definition(t)).flatten() {
+            if let Some(s) = chunk_start.take() {
+                nodes.extend(parse_markdown(&text[s..off], s, lines, ctx, 0));
+            }
+            // The text runs on over the lines after it up to a blank line or what starts
+            // something else (another footnote, a list item, a heading, a fence).
+            let mut last = i;
+            while all.get(last + 1).is_some_and(|(_, l)| continues_footnote(l.trim_start())) {
+                last += 1;
+            }
+            let at = off + (line.len() - t.len()) + label.len() + 4;
+            let start = at + (text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len());
+            let end = (all[last].0 + all[last].1.len()).max(start);
+            let inlines = parse_inline_at(&text[start..end], start, lines, ctx, 0);
+            nodes.push(Node::Footnote { label: label.to_string(), inlines });
+            i = last + 1;
+            continue;
+        }
         if chunk_start.is_none() {
             chunk_start = Some(off);
         }
@@ -93,6 +111,15 @@ pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node>
         nodes.extend(parse_markdown(&text[s..], s, lines, ctx, 0));
     }
     nodes
+}
+
+/// The label of a footnote's text starting this (trimmed) line: `[^label]:`.
+fn footnote_definition(t: &str) -> Option<&str> {
+    protect::footnote_label(t).filter(|label| t[label.len() + 3..].starts_with(':'))
+}
+
+fn continues_footnote(t: &str) -> bool {
+    !t.is_empty() && !t.starts_with(['*', '#', '[', '`', '~']) && !is_list_item(t)
 }
 
 fn line_offsets(text: &str) -> Vec<(usize, &str)> {
@@ -454,6 +481,62 @@ mod tests {
             assert_eq!(fast, pulldown_nodes(&p.out, &p.slots, &p.anchors, &starts, true), "{src:?}");
         }
         assert!(accepted > 5000 && emphasis > 1000, "{accepted} {emphasis}");
+    }
+
+    fn body(text: &str) -> Vec<Node> {
+        let starts: Vec<LineStart> = line_offsets(text)
+            .iter()
+            .enumerate()
+            .map(|(k, (offset, _))| LineStart { offset: *offset, line: k as u32 + 1, col: 0 })
+            .collect();
+        parse_body(text, &starts, &InlineCtx { macros: &HashMap::new(), compact: true })
+    }
+
+    fn marks(inlines: &[Inline]) -> Vec<(String, u32, u32)> {
+        let mut out = Vec::new();
+        crate::ir::visit_inlines(inlines, &mut |i| {
+            if let Inline::FootnoteRef { label, pos, .. } = i {
+                out.push((label.clone(), pos.line, pos.col));
+            }
+        });
+        out
+    }
+
+    /// `[^label]` is a mark where the label has no space or `]`, and never inside code.
+    #[test]
+    fn footnote_marks() {
+        let found = marks(&inl("a[^1] b [^long-name]. c [^x y] [^] `[^2]` **[^3]**"));
+        let labels: Vec<&str> = found.iter().map(|(l, ..)| l.as_str()).collect();
+        assert_eq!(labels, ["1", "long-name", "3"]);
+        assert_eq!((found[0].1, found[0].2), (0, 2), "where the mark is, for a dangling one");
+        assert!(crate::ir::plain_text(&inl("[^x y] and [^]")).contains("[^x y] and [^]"));
+    }
+
+    /// A line starting `[^label]:` is the footnote's text, up to a blank line or a line that
+    /// starts something else; the text around it stays paragraphs.
+    #[test]
+    fn footnote_texts() {
+        let nodes = body("before[^a]\n[^a]: first line\nsecond line\n\nafter\n[^b]: one\n[^c]: two\n- a list\n[^d]:");
+        let kinds: Vec<String> = nodes
+            .iter()
+            .map(|n| match n {
+                Node::Footnote { label, inlines } => format!("{label}={}", crate::ir::plain_text(inlines)),
+                Node::Paragraph { inlines } => format!("p:{}", crate::ir::plain_text(inlines)),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(kinds[0], "p:before");
+        assert_eq!(kinds[1], "a=first line second line");
+        assert_eq!(kinds[2], "p:after");
+        assert_eq!(kinds[3..5], ["b=one", "c=two"]);
+        assert!(kinds[5].starts_with("List"), "{kinds:?}");
+        assert_eq!(kinds[6], "d=");
+        // Marks in a footnote's text keep their place in the file.
+        let nodes = body("x\n  [^n]: see [^m]");
+        let Node::Footnote { inlines, .. } = &nodes[1] else { panic!("{nodes:?}") };
+        assert_eq!(marks(inlines), [("m".to_string(), 2, 13)]);
+        // Inside a fence it is code.
+        assert!(matches!(body("```\n[^a]: no\n```").as_slice(), [Node::Code { .. }]));
     }
 
     #[test]

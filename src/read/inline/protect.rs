@@ -100,6 +100,15 @@ impl<'a> Protector<'a> {
                 self.out.push_str(&rest[..n]);
                 i + n
             }
+            b'[' if rest.starts_with("[^") => match footnote_label(rest) {
+                Some(label) => {
+                    let end = i + label.len() + 3;
+                    let inline = Inline::FootnoteRef { label: label.to_string(), target: None, pos: self.pos(i) };
+                    self.slot(i, end, vec![inline]);
+                    end
+                }
+                None => self.literal(i, 2),
+            },
             b'[' if rest.starts_with("[[") => match matching_brackets(s, i) {
                 Some(end) if end - i > 4 => {
                     let name = &s[i + 2..end - 2];
@@ -477,6 +486,14 @@ pub fn is_uuid(s: &str) -> bool {
 }
 
 /// End of a `[[…]]` starting at `i` (nesting allowed, one line), exclusive.
+/// The label of a footnote mark at the start of `s`: `[^label]`, the label one or more
+/// characters other than `]` and white space (as Logseq reads it).
+pub(super) fn footnote_label(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("[^")?;
+    let end = rest.find(|c: char| c == ']' || c.is_whitespace())?;
+    (end > 0 && rest[end..].starts_with(']')).then(|| &rest[..end])
+}
+
 fn matching_brackets(s: &str, i: usize) -> Option<usize> {
     let b = s.as_bytes();
     let mut depth = 0;
