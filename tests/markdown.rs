@@ -291,3 +291,14 @@ fn footnotes_read_back_as_footnotes() {
     );
     assert!(md.contains("a mark without text\\[^none\\]; `[^1]` in code"), "{md}");
 }
+
+/// A block of several lines leaves its list tight: no blank line before the next item, which
+/// would make CommonMark wrap every item of the list in a paragraph.
+#[test]
+fn a_block_of_several_lines_keeps_its_list_tight() {
+    let loaded = common::one_page("- a\n\t- child\n- first line\n  second line\n- next\n");
+    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
+    let paragraphs = Parser::new(&md).filter(|e| matches!(e, Event::Start(Tag::Paragraph))).count();
+    assert_eq!(paragraphs, 0, "{md}");
+}

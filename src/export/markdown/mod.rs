@@ -147,6 +147,10 @@ impl<'a> Writer<'a> {
             front_matter::write(&mut self.out, page);
         }
         let mut first = true;
+        // Whether the file ends in a list item: the next top-level block continues that list
+        // (a blank line between items would make the whole list loose), where after a heading
+        // or a paragraph it starts one after a blank line.
+        let mut in_list = false;
         for &root in &page.roots {
             let b = &page.blocks[root as usize];
             if b.pre_block && b.body.is_empty() && b.children.is_empty() {
@@ -162,7 +166,8 @@ impl<'a> Writer<'a> {
                 self.block_inline_text(addr, &mut text);
                 let _ = writeln!(self.out, "{} {}", "#".repeat(level), text.replace('\n', " ").trim());
                 let kids = b.children.clone();
-                if !kids.is_empty() {
+                in_list = !kids.is_empty();
+                if in_list {
                     self.out.push('\n');
                     self.items(pi, &kids, 0);
                 }
@@ -173,14 +178,17 @@ impl<'a> Writer<'a> {
                 let body = self.body(addr, 0);
                 self.out.push_str(&body);
                 self.out.push('\n');
+                in_list = false;
             } else {
                 if !first && !self.out.ends_with("\n") {
                     self.out.push('\n');
                 }
-                if !first && self.last_was_heading_or_para() {
+                if !first && !in_list {
                     self.out.push('\n');
                 }
+                let before = self.out.len();
                 self.items(pi, &[root], 0);
+                in_list |= self.out.len() > before;
             }
             first = false;
         }
@@ -231,11 +239,6 @@ impl<'a> Writer<'a> {
             true => format!("{label}-{}", k + 1),
             false => label.clone(),
         }
-    }
-
-    fn last_was_heading_or_para(&self) -> bool {
-        let last = self.out.trim_end().lines().last().unwrap_or("");
-        !last.trim_start().starts_with("- ") && !last.trim_start().starts_with("-") && !last.is_empty()
     }
 
     /// The file of the block being written (the top of the stack): an embedded or referenced
