@@ -130,6 +130,8 @@ impl Builder<'_> {
                     self.push_node(Node::Html { html });
                 }
             }
+            // A comment is hidden, as Logseq hides it.
+            Event::InlineHtml(t) if is_comment(&t) => {}
             Event::InlineHtml(t) => {
                 let html = self.restore(&t);
                 self.push_inline(Inline::Html { html });
@@ -248,6 +250,7 @@ impl Builder<'_> {
                 let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
                 self.push_node(Node::Code { lang, text })
             }
+            Frame::Html(html) if is_comment(&html) => {}
             Frame::Html(html) => self.push_node(Node::Html { html }),
             Frame::Inlines { kind, inlines } => match kind {
                 IKind::Paragraph { .. } => {
@@ -330,4 +333,10 @@ fn heading_level(l: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
+}
+
+/// `<!-- … -->` and nothing else.
+fn is_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->") && !t[4..].trim_end_matches("-->").contains("-->")
 }

@@ -1,11 +1,12 @@
 //! Block text → IR nodes.
 //!
 //! Logseq's extensions (`[[page]]`, `((uuid))`, `{{macro}}`, `#tag`, `$math$`, `==mark==`,
-//! `\entity`, `{:width …}` maps, bare URLs) are first swapped for private-use placeholders;
+//! `\entity`, `{:width …}` maps, bare URLs, hiccup) are first swapped for private-use placeholders;
 //! pulldown-cmark then parses the CommonMark part, and the placeholders are restored as IR
 //! nodes (or as their original text inside code). `#+BEGIN_…` regions are split off before.
 
 mod events;
+mod hiccup;
 mod plain;
 mod protect;
 
@@ -51,7 +52,8 @@ fn pos_at(lines: &[LineStart], offset: usize) -> Pos {
 
 /// Parses a block body (several lines) into nodes.
 pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
-    if !crate::text::has_pair(text.as_bytes(), b"#+") && !crate::text::has_pair(text.as_bytes(), b"[^") {
+    let b = text.as_bytes();
+    if ![b"#+", b"[^", b"\\b"].iter().any(|pair| crate::text::has_pair(b, pair)) {
         return parse_markdown(text, 0, lines, ctx, 0);
     }
     let mut nodes = Vec::new();
@@ -61,45 +63,15 @@ pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node>
     let mut fence = false;
     while i < all.len() {
         let (off, line) = all[i];
-        let t = line.trim_start();
-        if is_fence_line(t, fence) {
+        if is_fence_line(line.trim_start(), fence) {
             fence = !fence;
         }
-        let begin = if fence { None } else { strip_prefix_ci(t, "#+BEGIN_") };
-        if let Some(rest) = begin {
-            let mut words = rest.split_whitespace();
-            let name = words.next().unwrap_or("").to_string();
-            let options = words.collect::<Vec<_>>().join(" ");
-            // The matching end line, or the end of the block.
-            let end = (i + 1..all.len()).find(|&j| {
-                strip_prefix_ci(all[j].1.trim_start(), "#+END_")
-                    .is_some_and(|n| n.trim_end().eq_ignore_ascii_case(&name))
-            });
+        if let Some((found, next)) = (!fence).then(|| region(text, &all, i, lines, ctx)).flatten() {
             if let Some(s) = chunk_start.take() {
                 nodes.extend(parse_markdown(&text[s..off], s, lines, ctx, 0));
             }
-            let inner_end = end.unwrap_or(all.len());
-            let inner: Vec<(usize, &str)> = all[i + 1..inner_end].to_vec();
-            nodes.extend(begin_block(&name, &options, &inner, lines, ctx));
-            i = end.map_or(all.len(), |e| e + 1);
-            continue;
-        }
-        if let Some(label) = (!fence).then(|| footnote_definition(t)).flatten() {
-            if let Some(s) = chunk_start.take() {
-                nodes.extend(parse_markdown(&text[s..off], s, lines, ctx, 0));
-            }
-            // The text runs on over the lines after it up to a blank line or what starts
-            // something else (another footnote, a list item, a heading, a fence).
-            let mut last = i;
-            while all.get(last + 1).is_some_and(|(_, l)| continues_footnote(l.trim_start())) {
-                last += 1;
-            }
-            let at = off + (line.len() - t.len()) + label.len() + 4;
-            let start = at + (text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len());
-            let end = (all[last].0 + all[last].1.len()).max(start);
-            let inlines = parse_inline_at(&text[start..end], start, lines, ctx, 0);
-            nodes.push(Node::Footnote { label: label.to_string(), inlines });
-            i = last + 1;
+            nodes.extend(found);
+            i = next;
             continue;
         }
         if chunk_start.is_none() {
@@ -111,6 +83,56 @@ pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node>
         nodes.extend(parse_markdown(&text[s..], s, lines, ctx, 0));
     }
     nodes
+}
+
+/// What starts at line `i` and is not Markdown: a `#+BEGIN_…` region, a LaTeX environment or
+/// a footnote's text. Its nodes, and the line after it.
+fn region(
+    text: &str,
+    all: &[(usize, &str)],
+    i: usize,
+    lines: &[LineStart],
+    ctx: &InlineCtx,
+) -> Option<(Vec<Node>, usize)> {
+    let (off, line) = all[i];
+    let t = line.trim_start();
+    if let Some(rest) = strip_prefix_ci(t, "#+BEGIN_") {
+        let mut words = rest.split_whitespace();
+        let name = words.next().unwrap_or("").to_string();
+        let options = words.collect::<Vec<_>>().join(" ");
+        // The matching end line, or the end of the block.
+        let end = (i + 1..all.len()).find(|&j| {
+            strip_prefix_ci(all[j].1.trim_start(), "#+END_").is_some_and(|n| n.trim_end().eq_ignore_ascii_case(&name))
+        });
+        let inner: Vec<(usize, &str)> = all[i + 1..end.unwrap_or(all.len())].to_vec();
+        return Some((begin_block(&name, &options, &inner, lines, ctx), end.map_or(all.len(), |e| e + 1)));
+    }
+    if let Some(env) = latex_environment(t) {
+        // Displayed math, as mldoc reads it, when its `\end{…}` comes; else text.
+        let close = format!("\\end{{{env}}}");
+        let last = (i..all.len()).find(|&j| all[j].1.contains(&close))?;
+        let tex: Vec<&str> = all[i..=last].iter().map(|(_, l)| l.trim()).collect();
+        return Some((vec![Node::Math { tex: tex.join("\n") }], last + 1));
+    }
+    let label = footnote_definition(t)?;
+    // The text runs on over the lines after it up to a blank line or what starts something
+    // else (another footnote, a list item, a heading, a fence).
+    let mut last = i;
+    while all.get(last + 1).is_some_and(|(_, l)| continues_footnote(l.trim_start())) {
+        last += 1;
+    }
+    let at = off + (line.len() - t.len()) + label.len() + 4;
+    let start = at + (text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len());
+    let end = (all[last].0 + all[last].1.len()).max(start);
+    let inlines = parse_inline_at(&text[start..end], start, lines, ctx, 0);
+    Some((vec![Node::Footnote { label: label.to_string(), inlines }], last + 1))
+}
+
+/// The name of the LaTeX environment a (trimmed) line begins: `\begin{align*}`.
+fn latex_environment(t: &str) -> Option<&str> {
+    let rest = t.strip_prefix("\\begin{")?;
+    let name = &rest[..rest.find('}')?];
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic() || c == '*')).then_some(name)
 }
 
 /// The label of a footnote's text starting this (trimmed) line: `[^label]:`.
@@ -537,6 +559,26 @@ mod tests {
         assert_eq!(marks(inlines), [("m".to_string(), 2, 13)]);
         // Inside a fence it is code.
         assert!(matches!(body("```\n[^a]: no\n```").as_slice(), [Node::Code { .. }]));
+    }
+
+    /// `\begin{env}` … `\end{env}` is displayed math, as mldoc's Latex_Environment; without
+    /// its end, or inside a fence, it is not.
+    #[test]
+    fn latex_environments() {
+        let tex = "\\begin{align*}\na &= b \\\\\n\\end{align*}";
+        assert_eq!(body(&format!("before\n{tex}\nafter")).len(), 3);
+        assert_eq!(body(&format!("before\n{tex}\nafter"))[1], Node::Math { tex: tex.to_string() });
+        assert_eq!(body("\\begin{x} y \\end{x}"), [Node::Math { tex: "\\begin{x} y \\end{x}".into() }]);
+        assert!(!matches!(body("\\begin{x}\nno end")[0], Node::Math { .. }));
+        assert!(matches!(body("```\n\\begin{x}\n\\end{x}\n```")[0], Node::Code { .. }));
+    }
+
+    /// HTML comments are hidden, in a line or as a block of their own.
+    #[test]
+    fn html_comments_are_hidden() {
+        assert_eq!(crate::ir::plain_text(&inl("a <!-- note --> b")), "a  b");
+        assert!(body("<!--\nhidden\n-->").is_empty());
+        assert!(crate::ir::plain_text(&inl("<span>kept</span>")).contains("<span>"));
     }
 
     #[test]

@@ -100,6 +100,13 @@ impl<'a> Protector<'a> {
                 self.out.push_str(&rest[..n]);
                 i + n
             }
+            b'[' if rest.starts_with("[:") => match super::hiccup::element(rest, self.pos(i)) {
+                Some((inlines, len)) => {
+                    self.slot(i, i + len, inlines);
+                    i + len
+                }
+                None => self.literal(i, 2),
+            },
             b'[' if rest.starts_with("[^") => match footnote_label(rest) {
                 Some(label) => {
                     let end = i + label.len() + 3;
