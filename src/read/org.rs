@@ -2,8 +2,8 @@
 //! under a headline are read as a Logseq block's lines are (`:PROPERTIES:` drawers and `:id:`
 //! uuids, task markers, `SCHEDULED:`, `#+BEGIN_…` regions, lists, tables), after org's inline
 //! markup is made Markdown's ([`org_markup`]); Markdown pages can then reference and embed org
-//! blocks. Full org syntax (links' other forms, inline footnote definitions, spreadsheet
-//! formulas) is out of scope.
+//! blocks. Links take org's `file:` and `id:` targets; inline footnote definitions and
+//! spreadsheet formulas are out of scope.
 
 use super::block::{build_block, first_line_parts, Parse, Scratch};
 use super::inline::{escape_block_start, InlineCtx};

@@ -573,6 +573,35 @@ mod tests {
         assert!(matches!(body("```\n\\begin{x}\n\\end{x}\n```")[0], Node::Code { .. }));
     }
 
+    /// `[[target][label]]` by its target: a block by id, a page by its file, an image, a link.
+    #[test]
+    fn labelled_links_by_target() {
+        let uuid = "64e4a5f2-1234-4cde-9abc-0123456789ab";
+        let got = inl(&format!(
+            "[[id:{uuid}][by id]] [[file:../pages/Other.org][o]] [[file:../assets/p.png][p]] [[https://x.org/a.md][web]]"
+        ));
+        let kinds: Vec<String> = got
+            .iter()
+            .filter(|i| !matches!(i, Inline::Text { .. }))
+            .map(|i| match i {
+                Inline::BlockRef { uuid, label: Some(_), pos, .. } => format!("block {uuid} at {}", pos.col),
+                Inline::PageRef { name, label: Some(_), .. } => format!("page {name}"),
+                Inline::Image { url, alt, .. } => format!("image {url} {alt}"),
+                Inline::Link { url, .. } => format!("link {url}"),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                format!("block {uuid} at 1"),
+                "page Other".into(),
+                "image ../assets/p.png p".into(),
+                "link https://x.org/a.md".into()
+            ]
+        );
+    }
+
     /// HTML comments are hidden, in a line or as a block of their own.
     #[test]
     fn html_comments_are_hidden() {

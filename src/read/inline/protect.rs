@@ -121,14 +121,8 @@ impl<'a> Protector<'a> {
                     let name = &s[i + 2..end - 2];
                     let inline = match name.split_once("][") {
                         // Org-style `[[url][label]]`, which mldoc also reads in Markdown.
-                        Some((url, label)) if !url.contains("[[") => org_link(url, label),
+                        Some((url, label)) if !url.contains("[[") => org_link(url, label, self.pos(i)),
                         _ => Inline::PageRef { name: name.to_string(), label: None, page: None },
-                    };
-                    let inline = match inline {
-                        Inline::Image { url, alt, .. } => {
-                            Inline::Image { url, alt, width: None, height: None, asset: None, pos: self.pos(i) }
-                        }
-                        other => other,
                     };
                     self.slot(i, end, vec![inline]);
                     end
@@ -414,20 +408,23 @@ impl<'a> Protector<'a> {
 }
 
 /// `[[url][label]]`: an image when the URL names one, else a link.
-fn org_link(url: &str, label: &str) -> Inline {
-    let lower = url.to_ascii_lowercase();
-    let is_image = [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"].iter().any(|e| lower.ends_with(e));
-    if is_image {
-        Inline::Image {
-            url: url.to_string(),
-            alt: label.to_string(),
-            width: None,
-            height: None,
-            asset: None,
-            pos: Pos::default(),
-        }
-    } else {
-        Inline::Link { url: url.to_string(), children: vec![Inline::Text { text: label.to_string() }] }
+/// `[[target][label]]`: an image for an image file, a labelled page reference for a page
+/// file (`file:other.org`), a labelled block reference for `id:<uuid>`, else a link.
+fn org_link(url: &str, label: &str, pos: Pos) -> Inline {
+    let text = || vec![Inline::Text { text: label.to_string() }];
+    if let Some(uuid) = url.strip_prefix("id:").map(str::trim).filter(|u| is_uuid(u)) {
+        return Inline::BlockRef { uuid: uuid.to_ascii_lowercase(), label: Some(text()), target: None, pos };
+    }
+    let path = url.strip_prefix("file:").unwrap_or(url);
+    let lower = path.to_ascii_lowercase();
+    if [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"].iter().any(|e| lower.ends_with(e)) {
+        let alt = label.to_string();
+        return Inline::Image { url: path.to_string(), alt, width: None, height: None, asset: None, pos };
+    }
+    let page_file = !path.contains("://") && (lower.ends_with(".org") || lower.ends_with(".md"));
+    match std::path::Path::new(path).file_stem().and_then(|s| s.to_str()).filter(|_| page_file) {
+        Some(stem) => Inline::PageRef { name: stem.to_string(), label: Some(text()), page: None },
+        None => Inline::Link { url: url.to_string(), children: text() },
     }
 }
 
