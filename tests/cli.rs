@@ -434,19 +434,23 @@ fn selection_limits_diagnostics_to_its_pages() {
     assert!(md.contains("pages/Diary.md:2:9: info[macro-dropped]"), "{md}");
 }
 
-/// A footnote mark without its text is reported by every command, however much of the page
-/// it reads (a deck reads little of a page without cards).
+/// A footnote mark without its text, or an `[[id:…][…]]` reference to no block, is reported
+/// by every command, however much of the page it reads (a deck reads little of a page without
+/// cards).
 #[test]
-fn dangling_footnotes_are_reported_by_every_command() {
+fn dangling_marks_are_reported_by_every_command() {
     let dir = tempdir();
     std::fs::create_dir(dir.path().join("pages")).unwrap();
     std::fs::write(dir.path().join("pages/a.md"), "- no cards here[^x]\n- [^y]: unrelated\n").unwrap();
+    let page = "- text\n- see [[id:00000000-0000-4000-8000-000000000000][gone]]\n";
+    std::fs::write(dir.path().join("pages/c.md"), page).unwrap();
     std::fs::write(dir.path().join("pages/b.md"), "- a card #card\n\t- its answer\n").unwrap();
     for cmd in ["check", "anki", "md", "json", "docx"] {
         let args: &[&str] = if cmd == "check" { &[cmd, "."] } else { &[cmd, ".", "-o", "-"] };
         let o = common::bin().current_dir(dir.path()).args(args).output().unwrap();
         let said = stderr(&o);
         assert!(said.contains("pages/a.md:1:16: warning[dangling-footnote]: footnote [^x]"), "{cmd}: {said}");
-        assert_eq!(said.matches("dangling-footnote").count(), 1, "{cmd}: {said}");
+        assert!(said.contains("pages/c.md:2:7: warning[dangling-ref]"), "{cmd}: {said}");
+        assert_eq!(said.matches("warning[").count(), 2, "{cmd}: {said}");
     }
 }
