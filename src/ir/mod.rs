@@ -216,8 +216,9 @@ pub enum Node {
     Html {
         html: String,
     },
-    /// A footnote's text, `[^label]: …` at the start of a line (`[fn:label] …` in org); it
-    /// belongs to the page, where exporters show it with the notes, not in place.
+    /// A footnote's text, `[^label]: …` at the start of a line (`[fn:label] …` in org). It
+    /// belongs to its page's marks: exporters show it where those lead (a Word footnote, the
+    /// end of a Markdown page, under an Anki field), not where it is written.
     Footnote {
         label: String,
         inlines: Vec<Inline>,
