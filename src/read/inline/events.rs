@@ -37,6 +37,9 @@ pub(super) struct Builder<'a> {
     /// See [`super::InlineCtx::compact`].
     pub(super) compact: bool,
     pub(super) frames: Vec<Frame>,
+    /// An inline comment was just left out: the text after it loses the space that would
+    /// double the one before it.
+    pub(super) after_comment: bool,
 }
 
 impl Builder<'_> {
@@ -97,6 +100,10 @@ impl Builder<'_> {
         }
     }
 
+    fn ends_with_space(&mut self) -> bool {
+        matches!(self.inlines_mut().and_then(|v| v.last()), Some(Inline::Text { text }) if text.ends_with(' '))
+    }
+
     fn text(&mut self, t: &str) {
         if matches!(self.frames.last(), Some(Frame::Code { .. }) | Some(Frame::Html(_))) {
             let r = self.restore(t);
@@ -113,9 +120,11 @@ impl Builder<'_> {
     }
 
     pub(super) fn event(&mut self, ev: Event, pos: impl Fn() -> Pos) {
+        let after_comment = std::mem::take(&mut self.after_comment);
         match ev {
             Event::Start(tag) => self.start(tag, pos),
             Event::End(tag) => self.end(tag),
+            Event::Text(t) if after_comment && t.starts_with(' ') && self.ends_with_space() => self.text(&t[1..]),
             Event::Text(t) => self.text(&t),
             Event::Code(t) => {
                 let text = self.restore(&t);
@@ -131,7 +140,7 @@ impl Builder<'_> {
                 }
             }
             // A comment is hidden, as Logseq hides it.
-            Event::InlineHtml(t) if is_comment(&t) => {}
+            Event::InlineHtml(t) if is_comment(&t) => self.after_comment = true,
             Event::InlineHtml(t) => {
                 let html = self.restore(&t);
                 self.push_inline(Inline::Html { html });
