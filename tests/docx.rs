@@ -165,8 +165,9 @@ fn left_out_queries_are_noted() {
 }
 
 /// Footnotes are Word's: a mark where `[^label]` is, the text in the footnotes part (after
-/// Word's separators), not in place; a mark without a footnote stays as written; a footnote
-/// no mark calls stays where it is; a document without footnotes has no footnotes part.
+/// Word's separators), not in place; a second mark refers to the first note; a mark without a
+/// footnote stays as written; a footnote no mark calls stays where it is; a document without
+/// footnotes has no footnotes part.
 #[test]
 fn footnotes_are_word_footnotes() {
     let docx = build("fixtures/cases/inline", false);
@@ -186,8 +187,18 @@ fn footnotes_are_word_footnotes() {
     assert!(part(&docx, "word/_rels/document.xml.rels").contains("Target=\"footnotes.xml\""));
     assert!(part(&docx, "[Content_Types].xml").contains("/word/footnotes.xml"));
 
+    // A footnote marked twice is one note; the second mark shows its number through a field.
     let dir = common::tempdir();
     std::fs::create_dir(dir.path().join("pages")).unwrap();
+    let page = "- a mark[^x] and again[^x]\n- [^x]: the footnote\n";
+    std::fs::write(dir.path().join("pages/p.md"), page).unwrap();
+    let docx = build(dir.path().to_str().unwrap(), false);
+    let doc = part(&docx, "word/document.xml");
+    assert_eq!(part(&docx, "word/footnotes.xml").matches("<w:footnoteRef/>").count(), 1);
+    assert_eq!(doc.matches("<w:footnoteReference w:id=\"1\"/>").count(), 1);
+    assert!(doc.contains("<w:bookmarkStart w:id=\"1\" w:name=\"_Footnote1\"/>"), "{doc}");
+    assert!(doc.contains("<w:instrText xml:space=\"preserve\"> NOTEREF _Footnote1 \\f \\h </w:instrText>"), "{doc}");
+
     std::fs::write(dir.path().join("pages/p.md"), "- text\n- [^x]: a footnote no mark calls\n").unwrap();
     let docx = build(dir.path().to_str().unwrap(), false);
     assert!(text_of(&part(&docx, "word/document.xml")).contains("a footnote no mark calls"));

@@ -174,6 +174,16 @@ def test_libreoffice_renders_the_corpus_and_worksheet(soffice, tmp_path):
             assert "Answer key" in text
 
 
+def test_a_footnote_marked_twice_is_one_note_with_one_number(soffice, tmp_path):
+    (tmp_path / "g" / "pages").mkdir(parents=True)
+    (tmp_path / "g" / "pages" / "p.md").write_text("- first[^a] second[^b] again[^a]\n- [^a]: Note A.\n- [^b]: Note B.\n")
+    out = build(tmp_path / "g", tmp_path / "p.docx")
+    assert ooxml_check.check(out) == []
+    text = pdf_text(to_pdf(soffice, out, tmp_path))
+    assert re.search(r"first1 second2 again1", text), repr(text)
+    assert text.count("Note A.") == 1 and text.count("Note B.") == 1, text
+
+
 def test_libreoffice_sets_footnotes_at_the_foot_of_the_page(soffice, tmp_path):
     text = pdf_text(to_pdf(soffice, build(CASES / "inline", tmp_path / "inline.docx"), tmp_path))
     body, found, foot = text.partition("The first footnote, with bold and a link (https://example.org/fn).")

@@ -44,6 +44,9 @@ pub struct DocState {
     /// The `<w:footnote>`s of the footnotes part, numbered from 1 in order.
     pub footnotes: String,
     footnote_ids: u32,
+    /// Each footnote's id, by the block holding its text and its label: a second mark shows
+    /// the first one's number instead of repeating the note.
+    footnote_of: HashMap<(BlockAddr, String), u32>,
 }
 
 pub struct Body<'a> {
@@ -433,17 +436,32 @@ impl<'a> Body<'a> {
         }
     }
 
-    /// A Word footnote: the mark here, the text in the footnotes part.
+    /// A Word footnote: the mark here, the text in the footnotes part. A footnote marked again
+    /// is not repeated: the later mark is a cross-reference showing its number, as Word makes one
+    /// (a `NOTEREF` field to a bookmark around the first mark).
     fn footnote(&mut self, at: BlockAddr, label: &str, fmt: &Fmt, out: &mut String) {
         let graph = self.graph;
         let Some(text) = graph.footnote(at, label) else {
             return run(&format!("[^{label}]"), fmt, out);
         };
+        let style = "<w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>";
+        if let Some(&id) = self.st.footnote_of.get(&(at, label.to_string())) {
+            let _ = write!(
+                out,
+                "<w:r>{style}<w:fldChar w:fldCharType=\"begin\"/></w:r>\
+<w:r>{style}<w:instrText xml:space=\"preserve\"> NOTEREF _Footnote{id} \\f \\h </w:instrText></w:r>\
+<w:r>{style}<w:fldChar w:fldCharType=\"separate\"/></w:r><w:r>{style}<w:t>{id}</w:t></w:r>\
+<w:r>{style}<w:fldChar w:fldCharType=\"end\"/></w:r>"
+            );
+            return;
+        }
         self.st.footnote_ids += 1;
         let id = self.st.footnote_ids;
+        self.st.footnote_of.insert((at, label.to_string()), id);
         let _ = write!(
             out,
-            "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"{id}\"/></w:r>"
+            "<w:bookmarkStart w:id=\"{id}\" w:name=\"_Footnote{id}\"/><w:r>{style}<w:footnoteReference w:id=\"{id}\"/></w:r>\
+<w:bookmarkEnd w:id=\"{id}\"/>"
         );
         let mut runs = String::new();
         self.in_footnote = true;
