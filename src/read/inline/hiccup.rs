@@ -42,7 +42,7 @@ pub(super) fn element(s: &str, pos: Pos) -> Option<(Vec<Inline>, usize)> {
     if !KNOWN.contains(&name.to_ascii_lowercase().as_str()) {
         return None;
     }
-    let mut p = Parser { s, at: 0, pos };
+    let mut p = Parser { s, at: 0, pos, depth: 0 };
     let node = p.vector()?;
     let mut out = Vec::new();
     node.inlines(&mut out);
@@ -55,10 +55,16 @@ enum Value {
     Element { tag: String, attrs: Vec<(String, String)>, children: Vec<Value>, pos: Pos },
 }
 
+/// How deep vectors and maps may nest: deeper is not hiccup anyone writes, and the parse (and
+/// the value's drop) recurses once a level.
+const MAX_NESTING: usize = 64;
+
 struct Parser<'a> {
     s: &'a str,
     at: usize,
     pos: Pos,
+    /// Vectors and maps open around the current position.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -74,6 +80,10 @@ impl Parser<'_> {
     /// `[:tag.class#id {…} child …]`.
     fn vector(&mut self) -> Option<Value> {
         self.at += self.rest().strip_prefix("[:").map(|_| 2)?;
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return None;
+        }
         let end = self.rest().find(|c: char| c.is_whitespace() || c == ']' || c == '[' || c == '{' || c == '"')?;
         // `div.note#top`: the tag is what comes before a class or an id.
         let full = &self.rest()[..end];
@@ -86,6 +96,7 @@ impl Parser<'_> {
             match self.rest().chars().next()? {
                 ']' => {
                     self.at += 1;
+                    self.depth -= 1;
                     return Some(Value::Element { tag, attrs, children, pos: self.pos });
                 }
                 '{' if attrs.is_empty() && children.is_empty() => attrs = self.map()?,
@@ -107,6 +118,10 @@ impl Parser<'_> {
     /// `{:key "value" …}`: the string values of its keywords (nested maps are skipped).
     fn map(&mut self) -> Option<Vec<(String, String)>> {
         self.at += 1;
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return None;
+        }
         let mut out = Vec::new();
         let mut key: Option<String> = None;
         loop {
@@ -114,6 +129,7 @@ impl Parser<'_> {
             match self.rest().chars().next()? {
                 '}' => {
                     self.at += 1;
+                    self.depth -= 1;
                     return Some(out);
                 }
                 '"' => {
@@ -304,6 +320,11 @@ mod tests {
         }
         assert_eq!(read("[:div.mb-4]"), Some((vec![], 11)), "classes and ids are fine");
         assert!(read("[:div#top [:span.note \"x\"]]").is_some());
+        let deep = |n: usize| format!("{}\"x\"{}", "[:b ".repeat(n), "]".repeat(n));
+        assert!(read(&deep(MAX_NESTING)).is_some());
+        assert!(read(&deep(MAX_NESTING + 1)).is_none(), "deeper is text");
+        let maps = format!("[:p {}{}]", "{:a ".repeat(100_000), "}".repeat(100_000));
+        assert!(read(&maps).is_none());
         let src = "[:p [1 2] {:a 1} \"x\"]";
         let (inlines, len) = read(&format!("{src} y")).unwrap();
         assert_eq!((plain_text(&inlines).as_str(), len), ("x", src.len()), "data that is not markup is skipped");
