@@ -454,3 +454,47 @@ fn dangling_marks_are_reported_by_every_command() {
         assert_eq!(said.matches("warning[").count(), 2, "{cmd}: {said}");
     }
 }
+
+/// `-o -` writes a Word file or a deck to standard output whole, as it does text; an export of
+/// several files cannot go there.
+#[test]
+fn binary_outputs_go_to_standard_output() {
+    for (format, part) in [("docx", "word/document.xml"), ("anki", "collection.anki2")] {
+        let o = run(&[format, "fixtures/seed", "-o", "-", "-q"]);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(o.stdout)).expect("a zip on standard output");
+        assert!(zip.by_name(part).is_ok(), "{format}");
+    }
+    let o = run(&["docx", "fixtures/cases/inline", "--split", "-o", "-", "-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("standard output: the export is 2 files"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+/// A device or pipe named by `-o` (`/dev/null`, `/dev/stdout`, a FIFO) is written to, not
+/// replaced by a file moved into its place.
+#[cfg(unix)]
+#[test]
+fn a_pipe_named_by_o_is_written_to() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempdir();
+    let fifo = dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            std::fs::File::open(fifo).unwrap().read_to_string(&mut s).unwrap();
+            s
+        })
+    };
+    let o = run(&["json", "fixtures/seed", "-o", fifo.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Before waiting for the reader: a pipe replaced by a file would leave it waiting forever.
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
+    let json: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(json["pages"][0]["title"], "AWS");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["pipe"], "no staging folder beside it");
+}

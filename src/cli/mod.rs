@@ -13,6 +13,7 @@ use crate::{output, Loaded};
 use args::{Cards, Cli, Command, CommonArgs, ExportArgs, Links, PaperArg};
 use clap::Parser;
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -229,16 +230,29 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
     let piped =
         args.output.is_none() && common.inputs.iter().any(|i| i == Path::new("-")) && matches!(format, "md" | "json");
     let to_stdout = piped || args.output.as_deref() == Some(Path::new("-"));
+    // A stream takes the output whole: standard output, or a device or pipe -o names
+    // (`/dev/null`, `/dev/stdout`), which moving a file into place would replace.
+    let stream = match &args.output {
+        _ if to_stdout => Some(PathBuf::from("-")),
+        Some(o) if std::fs::metadata(o).is_ok_and(|m| !m.is_file() && !m.is_dir()) => Some(o.clone()),
+        _ => None,
+    };
+    let binary = !matches!(format, "md" | "json");
+    if to_stdout && binary && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "refusing to write a binary {format} file to the terminal; redirect standard output or give -o FILE"
+        );
+    }
     // Files are written as they are made, into a staging folder beside the output, and moved
-    // into place once the export has succeeded; standard output gets them from memory.
+    // into place once the export has succeeded; a stream gets them from memory.
     let place = match &args.output {
-        Some(o) if !to_stdout => o.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf),
+        Some(o) if stream.is_none() => o.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf),
         _ => None,
     }
     .unwrap_or_else(|| PathBuf::from("."));
     let mut memory = export::MemorySink::default();
     let mut staged = None;
-    let sink: &mut dyn export::Sink = if to_stdout {
+    let sink: &mut dyn export::Sink = if stream.is_some() {
         &mut memory
     } else {
         std::fs::create_dir_all(&place)?;
@@ -255,8 +269,9 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
     let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
     let out = match staged {
         None => {
-            print_texts(&memory.artifacts)?;
-            PathBuf::from("-")
+            let out = stream.unwrap_or_else(|| PathBuf::from("-"));
+            write_stream(&out, &memory.artifacts)?;
+            out
         }
         Some((mut sink, dir)) => {
             sink.close()?;
@@ -344,17 +359,30 @@ fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(Path
 /// The extensions of the files the exporters write, which a folder's name should not take.
 const OUTPUT_EXTENSIONS: [&str; 4] = ["apkg", "docx", "md", "json"];
 
-/// `-o -`: the text files, one after another.
-fn print_texts(artifacts: &[export::Artifact]) -> anyhow::Result<()> {
+/// Writes an export to a stream (`-` for standard output): its text files one after another
+/// (Markdown's images left out), or its one Word file or deck.
+fn write_stream(out: &Path, artifacts: &[export::Artifact]) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
     let texts: Vec<&export::Artifact> = artifacts.iter().filter(|a| is_text(a)).collect();
-    for (k, a) in texts.iter().enumerate() {
-        if k > 0 {
-            stdout.write_all(b"\n")?;
+    let parts: Vec<&[u8]> = match (texts.as_slice(), artifacts) {
+        ([], [one]) => vec![&one.bytes],
+        ([], _) => {
+            let to = if out == Path::new("-") { "standard output".into() } else { out.display().to_string() };
+            anyhow::bail!("{to}: the export is {} files; -o must name a folder", artifacts.len())
         }
-        stdout.write_all(&a.bytes)?;
+        (texts, _) => texts.iter().map(|a| a.bytes.as_slice()).collect(),
+    };
+    let mut w: Box<dyn Write> = match out == Path::new("-") {
+        true => Box::new(std::io::stdout().lock()),
+        false => Box::new(std::fs::OpenOptions::new().write(true).open(out)?),
+    };
+    for (k, bytes) in parts.iter().enumerate() {
+        if k > 0 {
+            w.write_all(b"\n")?;
+        }
+        w.write_all(bytes)?;
     }
+    w.flush()?;
     Ok(())
 }
 
