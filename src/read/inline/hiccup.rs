@@ -77,13 +77,22 @@ impl Parser<'_> {
         self.at += rest.len() - rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',').len();
     }
 
+    /// One level deeper, past an opening bracket; `None` past [`MAX_NESTING`].
+    fn open(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_NESTING).then_some(())
+    }
+
+    /// Past a closing bracket, one level up.
+    fn close(&mut self) {
+        self.at += 1;
+        self.depth -= 1;
+    }
+
     /// `[:tag.class#id {…} child …]`.
     fn vector(&mut self) -> Option<Value> {
         self.at += self.rest().strip_prefix("[:").map(|_| 2)?;
-        self.depth += 1;
-        if self.depth > MAX_NESTING {
-            return None;
-        }
+        self.open()?;
         let end = self.rest().find(|c: char| c.is_whitespace() || c == ']' || c == '[' || c == '{' || c == '"')?;
         // `div.note#top`: the tag is what comes before a class or an id.
         let full = &self.rest()[..end];
@@ -95,8 +104,7 @@ impl Parser<'_> {
             self.skip_space();
             match self.rest().chars().next()? {
                 ']' => {
-                    self.at += 1;
-                    self.depth -= 1;
+                    self.close();
                     return Some(Value::Element { tag, attrs, children, pos: self.pos });
                 }
                 '{' if attrs.is_empty() && children.is_empty() => attrs = self.map()?,
@@ -118,18 +126,14 @@ impl Parser<'_> {
     /// `{:key "value" …}`: the string values of its keywords (nested maps are skipped).
     fn map(&mut self) -> Option<Vec<(String, String)>> {
         self.at += 1;
-        self.depth += 1;
-        if self.depth > MAX_NESTING {
-            return None;
-        }
+        self.open()?;
         let mut out = Vec::new();
         let mut key: Option<String> = None;
         loop {
             self.skip_space();
             match self.rest().chars().next()? {
                 '}' => {
-                    self.at += 1;
-                    self.depth -= 1;
+                    self.close();
                     return Some(out);
                 }
                 '"' => {
