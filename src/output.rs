@@ -17,6 +17,8 @@ pub enum OutputError {
     WouldRemoveInput(PathBuf),
     #[error("{0}: is a directory; give a file name")]
     IsDirectory(PathBuf),
+    #[error("{0}: is not a folder; a build writes its outputs into one")]
+    NotAFolder(PathBuf),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -195,6 +197,9 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(dir: &Path) -> Result<Self, OutputError> {
+        if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+            return Err(OutputError::NotAFolder(dir.to_path_buf()));
+        }
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         for entry in std::fs::read_dir(dir).map_err(io(dir))?.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();

@@ -278,6 +278,10 @@ fn output_path_a_directory_inside_the_input_or_read_only() {
     assert_eq!(std::fs::read_to_string(c.graph().join("logseq/graph.json")).unwrap(), "{}");
     let e = finished(&run(&["json", "graph", "-o", "/proc/notes-export.json"]), 1);
     assert!(e.contains("/proc"), "{e}");
+    std::fs::write(c.dir.path().join("a-file"), "mine").unwrap();
+    let e = finished(&run(&["build", "graph", "--out", "a-file"]), 1);
+    assert!(e.contains("a-file: is not a folder"), "{e}");
+    assert_eq!(std::fs::read_to_string(c.dir.path().join("a-file")).unwrap(), "mine");
     let e = finished(&run(&["build", "graph", "--out", "/proc/notes-export"]), 1);
     assert!(e.contains("/proc"), "{e}");
 }
