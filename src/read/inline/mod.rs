@@ -3,16 +3,19 @@
 //! Logseq's extensions (`[[page]]`, `((uuid))`, `{{macro}}`, `#tag`, `$math$`, `==mark==`,
 //! `\entity`, `{:width …}` maps, bare URLs, hiccup) are first swapped for private-use placeholders;
 //! pulldown-cmark then parses the CommonMark part, and the placeholders are restored as IR
-//! nodes (or as their original text inside code). `#+BEGIN_…` regions are split off before.
+//! nodes (or as their original text inside code). Regions that are not Markdown (`#+BEGIN_…`,
+//! LaTeX environments, footnote texts) are split off before, by [`parse_body`].
 
 mod events;
 mod hiccup;
 mod plain;
 mod protect;
+mod regions;
 
 pub use protect::is_uuid;
+pub use regions::parse_body;
 
-use super::outline::{is_fence_line, strip_prefix_ci};
+use super::outline::is_fence_line;
 use crate::ir::{Inline, Node, Pos};
 use events::{Builder, CKind, Frame};
 use plain::{is_simple, plain_line, simple_paragraph};
@@ -50,100 +53,6 @@ fn pos_at(lines: &[LineStart], offset: usize) -> Pos {
     }
 }
 
-/// Parses a block body (several lines) into nodes.
-pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
-    let b = text.as_bytes();
-    if ![b"#+", b"[^", b"\\b"].iter().any(|pair| crate::text::has_pair(b, pair)) {
-        return parse_markdown(text, 0, lines, ctx, 0);
-    }
-    let mut nodes = Vec::new();
-    let mut chunk_start: Option<usize> = None;
-    let all: Vec<(usize, &str)> = line_offsets(text);
-    let mut i = 0;
-    let mut fence = false;
-    while i < all.len() {
-        let (off, line) = all[i];
-        if is_fence_line(line.trim_start(), fence) {
-            fence = !fence;
-        }
-        if let Some((found, next)) = (!fence).then(|| region(text, &all, i, lines, ctx)).flatten() {
-            if let Some(s) = chunk_start.take() {
-                nodes.extend(parse_markdown(&text[s..off], s, lines, ctx, 0));
-            }
-            nodes.extend(found);
-            i = next;
-            continue;
-        }
-        if chunk_start.is_none() {
-            chunk_start = Some(off);
-        }
-        i += 1;
-    }
-    if let Some(s) = chunk_start {
-        nodes.extend(parse_markdown(&text[s..], s, lines, ctx, 0));
-    }
-    nodes
-}
-
-/// What starts at line `i` and is not Markdown: a `#+BEGIN_…` region, a LaTeX environment or
-/// a footnote's text. Its nodes, and the line after it.
-fn region(
-    text: &str,
-    all: &[(usize, &str)],
-    i: usize,
-    lines: &[LineStart],
-    ctx: &InlineCtx,
-) -> Option<(Vec<Node>, usize)> {
-    let (off, line) = all[i];
-    let t = line.trim_start();
-    if let Some(rest) = strip_prefix_ci(t, "#+BEGIN_") {
-        let mut words = rest.split_whitespace();
-        let name = words.next().unwrap_or("").to_string();
-        let options = words.collect::<Vec<_>>().join(" ");
-        // The matching end line, or the end of the block.
-        let end = (i + 1..all.len()).find(|&j| {
-            strip_prefix_ci(all[j].1.trim_start(), "#+END_").is_some_and(|n| n.trim_end().eq_ignore_ascii_case(&name))
-        });
-        let inner: Vec<(usize, &str)> = all[i + 1..end.unwrap_or(all.len())].to_vec();
-        return Some((begin_block(&name, &options, &inner, lines, ctx), end.map_or(all.len(), |e| e + 1)));
-    }
-    if let Some(env) = latex_environment(t) {
-        // Displayed math, as mldoc reads it, when its `\end{…}` comes; else text.
-        let close = format!("\\end{{{env}}}");
-        let last = (i..all.len()).find(|&j| all[j].1.contains(&close))?;
-        let tex: Vec<&str> = all[i..=last].iter().map(|(_, l)| l.trim()).collect();
-        return Some((vec![Node::Math { tex: tex.join("\n") }], last + 1));
-    }
-    let label = footnote_definition(t)?;
-    // The text runs on over the lines after it up to a blank line or what starts something
-    // else (another footnote, a list item, a heading, a fence).
-    let mut last = i;
-    while all.get(last + 1).is_some_and(|(_, l)| continues_footnote(l.trim_start())) {
-        last += 1;
-    }
-    let at = off + (line.len() - t.len()) + label.len() + 4;
-    let start = at + (text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len());
-    let end = (all[last].0 + all[last].1.len()).max(start);
-    let inlines = parse_inline_at(&text[start..end], start, lines, ctx, 0);
-    Some((vec![Node::Footnote { label: label.to_string(), inlines }], last + 1))
-}
-
-/// The name of the LaTeX environment a (trimmed) line begins: `\begin{align*}`.
-fn latex_environment(t: &str) -> Option<&str> {
-    let rest = t.strip_prefix("\\begin{")?;
-    let name = &rest[..rest.find('}')?];
-    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic() || c == '*')).then_some(name)
-}
-
-/// The label of a footnote's text starting this (trimmed) line: `[^label]:`.
-fn footnote_definition(t: &str) -> Option<&str> {
-    protect::footnote_label(t).filter(|label| t[label.len() + 3..].starts_with(':'))
-}
-
-fn continues_footnote(t: &str) -> bool {
-    !t.is_empty() && !t.starts_with(['*', '#', '[', '`', '~']) && !is_list_item(t)
-}
-
 fn line_offsets(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut off = 0;
@@ -152,43 +61,6 @@ fn line_offsets(text: &str) -> Vec<(usize, &str)> {
         off += l.len() + 1;
     }
     out
-}
-
-/// `#+BEGIN_NAME options` … `#+END_NAME`: the inner lines lose the first line's indentation.
-fn begin_block(name: &str, options: &str, inner: &[(usize, &str)], lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
-    let indent = inner.iter().find(|(_, l)| !l.trim().is_empty()).map_or(0, |(_, l)| l.len() - l.trim_start().len());
-    let body: Vec<&str> = inner
-        .iter()
-        .map(|(_, l)| if l.len() >= indent && l.is_char_boundary(indent) { &l[indent..] } else { l.trim_start() })
-        .collect();
-    let text = body.join("\n");
-    let kind = name.to_ascii_lowercase();
-    match kind.as_str() {
-        "src" => {
-            let lang = options.split_whitespace().next().map(str::to_string);
-            vec![Node::Code { lang, text }]
-        }
-        "example" | "export" | "verse" => vec![Node::Code { lang: None, text }],
-        "comment" => vec![],
-        "query" => vec![Node::Query { text }],
-        _ => {
-            // Positions inside are approximate (indentation removed); lines stay right.
-            let sub: Vec<LineStart> = inner
-                .iter()
-                .scan(0usize, |acc, (o, l)| {
-                    let s = LineStart { offset: *acc, line: pos_at(lines, *o).line, col: 0 };
-                    *acc += l.len().saturating_sub(indent) + 1;
-                    Some(s)
-                })
-                .collect();
-            let children = parse_body(&text, &sub, ctx);
-            if kind == "quote" {
-                vec![Node::Quote { children }]
-            } else {
-                vec![Node::Admonition { kind, children }]
-            }
-        }
-    }
 }
 
 /// Parses a single line of inline text (cloze answers, marks, macro expansions).
