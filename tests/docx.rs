@@ -207,3 +207,17 @@ fn footnotes_are_word_footnotes() {
     assert!(!names.iter().any(|n| n.contains("footnotes")), "{names:?}");
     assert!(!part(&docx, "[Content_Types].xml").contains("footnotes"));
 }
+
+/// A task's dates are printed under it, as Logseq shows them.
+#[test]
+fn task_dates_are_printed_under_the_task() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    let page = "- TODO Hand in essay\n  SCHEDULED: <2024-01-05 Fri>\n  DEADLINE: <2024-01-12 Fri>\n";
+    std::fs::write(dir.path().join("pages/p.md"), page).unwrap();
+    let text = text_of(&part(&build(dir.path().to_str().unwrap(), false), "word/document.xml"));
+    assert!(
+        text.contains("Hand in essay\nSCHEDULED: &lt;2024-01-05 Fri&gt;\nDEADLINE: &lt;2024-01-12 Fri&gt;"),
+        "{text}"
+    );
+}

@@ -302,3 +302,17 @@ fn a_block_of_several_lines_keeps_its_list_tight() {
     let paragraphs = Parser::new(&md).filter(|e| matches!(e, Event::Start(Tag::Paragraph))).count();
     assert_eq!(paragraphs, 0, "{md}");
 }
+
+/// A task's dates stay in its item, under its text, as Logseq shows them.
+#[test]
+fn task_dates_stay_with_their_task() {
+    let loaded = common::one_page(
+        "- TODO Hand in essay\n  SCHEDULED: <2024-01-05 Fri 10:00 .+1d>\n  DEADLINE: <2024-01-12 Fri>\n\t- child\n",
+    );
+    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
+    assert_eq!(
+        md,
+        "- [ ] Hand in essay\n  SCHEDULED: \\<2024-01-05 Fri 10:00 .+1d\\>\n  DEADLINE: \\<2024-01-12 Fri\\>\n  - child\n"
+    );
+}

@@ -251,6 +251,13 @@ pub fn safe_file_name(title: &str) -> String {
     safe_segment(&title.replace('/', " - "))
 }
 
+/// A task block's dates as Logseq shows them under it: `SCHEDULED: <2024-01-05 Fri>`, then
+/// `DEADLINE: <…>`.
+pub fn stamps(block: &crate::ir::Block) -> Vec<String> {
+    let dates = [("SCHEDULED", &block.scheduled), ("DEADLINE", &block.deadline)];
+    dates.into_iter().filter_map(|(word, date)| date.as_ref().map(|d| format!("{word}: <{d}>"))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::macro_text;

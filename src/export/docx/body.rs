@@ -204,6 +204,11 @@ impl<'a> Body<'a> {
                 }
                 first = false;
             }
+            for stamp in crate::export::stamps(block) {
+                let mut runs = String::new();
+                run(&stamp, &Fmt { italic: true, ..Default::default() }, &mut runs);
+                self.paragraph("Compact", ParaOpts { indent: Some(list_indent(lvl).0), ..Default::default() }, &runs);
+            }
             child_level = level + 1;
         }
         for (b, p) in embeds {

@@ -295,6 +295,12 @@ impl<'a> Writer<'a> {
                 self.out.push_str(marker);
                 self.out.push_str(body);
             }
+            // Dates stay on lines of their own in the item, as Logseq writes and shows them.
+            for stamp in crate::export::stamps(blk) {
+                self.out.push('\n');
+                self.out.extend(std::iter::repeat_n(' ', indent + 2));
+                escape_into(&mut self.out, &stamp);
+            }
             self.out.push('\n');
             self.stack.push(addr);
             for e in embeds {
