@@ -18,6 +18,13 @@ fn export(input: &str) -> (Graph, Vec<Artifact>) {
     (loaded.graph, out.artifacts)
 }
 
+/// The Markdown of a one-page graph read from `text`.
+fn md_of(text: &str) -> String {
+    let loaded = common::one_page(text);
+    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    String::from_utf8(out.artifacts[0].bytes.clone()).unwrap()
+}
+
 fn pages(artifacts: &[Artifact]) -> BTreeMap<String, String> {
     artifacts
         .iter()
@@ -175,9 +182,7 @@ fn two_runs_are_identical() {
 /// was written as `- `, which CommonMark reads as a setext underline of the line above.
 #[test]
 fn empty_block_with_children_keeps_them() {
-    let loaded = common::one_page("- x\n\t- A::\n\t\t- y\n");
-    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-    let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
+    let md = md_of("- x\n\t- A::\n\t\t- y\n");
     assert_eq!(md, "- x\n  - <!-- -->\n    - y\n");
     assert_eq!(parsed_structure(&md), vec![(false, 1), (false, 2), (false, 3)]);
 }
@@ -187,10 +192,9 @@ fn empty_block_with_children_keeps_them() {
 #[test]
 fn nested_bullets_do_not_become_a_rule() {
     for page in ["- * *\n", "- - -\n\t- x\n", "- + + +\n"] {
-        let loaded = common::one_page(page);
-        let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-        let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
-        assert_eq!(parsed_structure(&md), expected_structure(&loaded.graph, 0).unwrap(), "page {page:?}:\n{md}");
+        let md = md_of(page);
+        let graph = common::one_page(page).graph;
+        assert_eq!(parsed_structure(&md), expected_structure(&graph, 0).unwrap(), "page {page:?}:\n{md}");
     }
 }
 
@@ -242,10 +246,9 @@ fn dropped_macros_are_reported_at_their_own_page() {
 /// Word, where each block is a list of its own.
 #[test]
 fn numbered_steps_keep_their_numbers() {
-    let loaded = common::one_page("- 1. one\n- 2. two\n- 10. ten\n");
-    let md = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-    let md = String::from_utf8(md.artifacts[0].bytes.clone()).unwrap();
-    assert_eq!(md, "- 1. one\n- 2. two\n- 10. ten\n");
+    let page = "- 1. one\n- 2. two\n- 10. ten\n";
+    assert_eq!(md_of(page), page);
+    let loaded = common::one_page(page);
     let docx = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(&docx.artifacts[0].bytes)).unwrap();
     let mut xml = String::new();
@@ -260,7 +263,7 @@ fn numbered_steps_keep_their_numbers() {
 fn youtube_timestamps_are_times() {
     let loaded = common::one_page("- {{youtube-timestamp 113}} intro\n");
     let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-    assert_eq!(String::from_utf8(out.artifacts[0].bytes.clone()).unwrap(), "- 1:53 intro\n");
+    assert_eq!(out.artifacts[0].bytes, b"- 1:53 intro\n");
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
 }
 
@@ -296,9 +299,7 @@ fn footnotes_read_back_as_footnotes() {
 /// would make CommonMark wrap every item of the list in a paragraph.
 #[test]
 fn a_block_of_several_lines_keeps_its_list_tight() {
-    let loaded = common::one_page("- a\n\t- child\n- first line\n  second line\n- next\n");
-    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-    let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
+    let md = md_of("- a\n\t- child\n- first line\n  second line\n- next\n");
     let paragraphs = Parser::new(&md).filter(|e| matches!(e, Event::Start(Tag::Paragraph))).count();
     assert_eq!(paragraphs, 0, "{md}");
 }
@@ -306,11 +307,9 @@ fn a_block_of_several_lines_keeps_its_list_tight() {
 /// A task's dates stay in its item, under its text, as Logseq shows them.
 #[test]
 fn task_dates_stay_with_their_task() {
-    let loaded = common::one_page(
+    let md = md_of(
         "- TODO Hand in essay\n  SCHEDULED: <2024-01-05 Fri 10:00 .+1d>\n  DEADLINE: <2024-01-12 Fri>\n\t- child\n",
     );
-    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-    let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
     assert_eq!(
         md,
         "- [ ] Hand in essay\n  SCHEDULED: \\<2024-01-05 Fri 10:00 .+1d\\>\n  DEADLINE: \\<2024-01-12 Fri\\>\n  - child\n"
