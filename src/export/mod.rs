@@ -251,6 +251,41 @@ pub fn safe_file_name(title: &str) -> String {
     safe_segment(&title.replace('/', " - "))
 }
 
+/// The footnotes a piece of output marks (a Markdown page, an Anki field), each once, in the
+/// order first marked: by the block holding its text and its label.
+#[derive(Default)]
+pub struct FootnoteList {
+    notes: Vec<(crate::ir::BlockAddr, String)>,
+}
+
+impl FootnoteList {
+    /// The index of the footnote at `at` labelled `label`, added if new.
+    pub fn mark(&mut self, at: crate::ir::BlockAddr, label: &str) -> usize {
+        match self.notes.iter().position(|(a, l)| *a == at && l == label) {
+            Some(k) => k,
+            None => {
+                self.notes.push((at, label.to_string()));
+                self.notes.len() - 1
+            }
+        }
+    }
+
+    /// Footnote `k`, if the list has it; the list can grow while it is written out (a
+    /// footnote's text can mark another), so callers walk it by index.
+    pub fn get(&self, k: usize) -> Option<(crate::ir::BlockAddr, &str)> {
+        self.notes.get(k).map(|(a, l)| (*a, l.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.notes.is_empty()
+    }
+
+    /// Whether a footnote before `k` has the label `label`.
+    pub fn label_taken_before(&self, k: usize, label: &str) -> bool {
+        self.notes[..k].iter().any(|(_, l)| l == label)
+    }
+}
+
 /// A task block's dates as Logseq shows them under it: `SCHEDULED: <2024-01-05 Fri>`, then
 /// `DEADLINE: <…>`.
 pub fn stamps(block: &crate::ir::Block) -> Vec<String> {

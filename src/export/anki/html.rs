@@ -22,7 +22,7 @@ pub struct Renderer<'a> {
     /// What was left out (queries, macros), as notes (info diagnostics).
     pub notes: Vec<Diagnostic>,
     /// The footnotes marked in the field being rendered, numbered in this order.
-    footnotes: Vec<(BlockAddr, String)>,
+    footnotes: super::super::FootnoteList,
 }
 
 /// Escapes text for an element's content.
@@ -102,7 +102,7 @@ impl<'a> Renderer<'a> {
             stack: Vec::new(),
             used_media: Vec::new(),
             notes: Vec::new(),
-            footnotes: Vec::new(),
+            footnotes: Default::default(),
         }
     }
 
@@ -114,10 +114,9 @@ impl<'a> Renderer<'a> {
         field.push_str("<div class=\"footnotes\">");
         // A footnote's text can mark another: the list grows as it is written.
         let mut k = 0;
-        while k < self.footnotes.len() {
-            let (addr, label) = self.footnotes[k].clone();
+        while let Some((addr, label)) = self.footnotes.get(k) {
             let _ = write!(field, "<div><sup>{}</sup> ", k + 1);
-            if let Some(text) = self.graph.footnote(addr, &label) {
+            if let Some(text) = self.graph.footnote(addr, label) {
                 self.stack.push(addr);
                 self.inlines(text, &mut field);
                 self.stack.pop();
@@ -126,7 +125,7 @@ impl<'a> Renderer<'a> {
             k += 1;
         }
         field.push_str("</div>");
-        self.footnotes.clear();
+        self.footnotes = Default::default();
         field
     }
 
@@ -300,14 +299,7 @@ impl<'a> Renderer<'a> {
         match i {
             Inline::Text { text } => escape_into(out, text, false),
             Inline::FootnoteRef { label, target: Some(t), .. } => {
-                let k = match self.footnotes.iter().position(|(a, l)| a == t && l == label) {
-                    Some(k) => k,
-                    None => {
-                        self.footnotes.push((*t, label.clone()));
-                        self.footnotes.len() - 1
-                    }
-                };
-                let _ = write!(out, "<sup>{}</sup>", k + 1);
+                let _ = write!(out, "<sup>{}</sup>", self.footnotes.mark(*t, label) + 1);
             }
             Inline::FootnoteRef { label, .. } => {
                 let _ = write!(out, "[^{}]", escape(label));

@@ -83,7 +83,7 @@ impl Job for MarkdownJob {
             options: &self.options,
             clamped: false,
             lists: 0,
-            notes: Vec::new(),
+            notes: Default::default(),
         };
         w.page(pi, page);
         if !w.out.ends_with('\n') {
@@ -138,7 +138,7 @@ struct Writer<'a> {
     lists: usize,
     /// The footnotes of the file, in the order they are first marked: each is written at the
     /// end, where GitHub-flavoured readers (and pandoc, mdBook) expect them.
-    notes: Vec<(BlockAddr, String)>,
+    notes: super::FootnoteList,
 }
 
 impl<'a> Writer<'a> {
@@ -199,15 +199,14 @@ impl<'a> Writer<'a> {
     fn footnotes(&mut self, pi: u32, page: &Page) {
         for (bi, b) in page.blocks.iter().enumerate() {
             for (label, _) in b.footnotes() {
-                self.note(BlockAddr { page: pi, block: bi as u32 }, label);
+                self.notes.mark(BlockAddr { page: pi, block: bi as u32 }, label);
             }
         }
         // Writing a footnote can mark another: the list grows as it is written.
         let mut k = 0;
-        while k < self.notes.len() {
-            let addr = self.notes[k].0;
+        while let Some((addr, label)) = self.notes.get(k) {
             let mut text = String::new();
-            if let Some(inlines) = self.graph.footnote(addr, &self.notes[k].1) {
+            if let Some(inlines) = self.graph.footnote(addr, label) {
                 self.stack.push(addr);
                 self.inlines(inlines, &mut text);
                 self.stack.pop();
@@ -220,24 +219,13 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// The index of a footnote among the file's, added if new.
-    fn note(&mut self, addr: BlockAddr, label: &str) -> usize {
-        match self.notes.iter().position(|(a, l)| *a == addr && l == label) {
-            Some(k) => k,
-            None => {
-                self.notes.push((addr, label.to_string()));
-                self.notes.len() - 1
-            }
-        }
-    }
-
     /// The label footnote `k` is written with: its own, unless an embedded page's footnote
     /// took it first.
     fn note_label(&self, k: usize) -> String {
-        let (_, label) = &self.notes[k];
-        match self.notes[..k].iter().any(|(_, l)| l == label) {
+        let (_, label) = self.notes.get(k).expect("a footnote of the file");
+        match self.notes.label_taken_before(k, label) {
             true => format!("{label}-{}", k + 1),
-            false => label.clone(),
+            false => label.to_string(),
         }
     }
 
@@ -586,7 +574,7 @@ impl<'a> Writer<'a> {
             }
             Inline::Html { html } => escape_into(out, html),
             Inline::FootnoteRef { label, target: Some(t), .. } => {
-                let k = self.note(*t, label);
+                let k = self.notes.mark(*t, label);
                 let _ = write!(out, "[^{}]", self.note_label(k));
             }
             // A mark without a footnote stays text (Logseq shows it so).
