@@ -41,8 +41,7 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
                     skim.blocks = pins.count;
                     skim.quiet = pins.blocks.is_empty()
                         && !crate::text::has_pair(bytes, b"((")
-                        && !crate::text::has_pair(bytes, b"[^")
-                        && memchr::memmem::find(bytes, b"[fn:").is_none();
+                        && !super::marks::may_have_footnotes(bytes);
                     page.stub = true;
                 }
                 (page, pins.blocks, skim)

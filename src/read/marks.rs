@@ -104,6 +104,12 @@ impl Marks {
     }
 }
 
+/// Whether a page's text may hold a footnote mark (`[^`, or org's `[fn:`): its marks and
+/// texts can be in any two blocks, so a partial read takes such a page whole.
+pub fn may_have_footnotes(text: &[u8]) -> bool {
+    crate::text::has_pair(text, b"[^") || memchr::memmem::find(text, b"[fn:").is_some()
+}
+
 /// Whether every block reference a raw block may hold names an id `known` holds: each `((`
 /// followed within 40 bytes by `))` around a uuid, as the inline parser reads one, wherever it
 /// is (in code too: finding more than the parser only costs parsing the block). A `((` whose

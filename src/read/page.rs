@@ -138,7 +138,7 @@ fn read_markdown(
         Mode::Full | Mode::Reload => vec![true; raw.len()],
         Mode::Skim => vec![false; raw.len()],
         // A footnote mark and its text may be in any two blocks: such a page is parsed whole.
-        Mode::Flashcards if crate::text::has_pair(text.as_bytes(), b"[^") => vec![true; raw.len()],
+        Mode::Flashcards if marks::may_have_footnotes(text.as_bytes()) => vec![true; raw.len()],
         Mode::Flashcards => flashcard_blocks(&raw, &marks, known),
     };
     let skim = mode == Mode::Skim;
