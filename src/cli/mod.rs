@@ -226,9 +226,9 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.graph, &options)?;
     let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
+    let text = matches!(format, "md" | "json");
     // Notes piped in give text piped out, as a filter does, unless -o says otherwise.
-    let piped =
-        args.output.is_none() && common.inputs.iter().any(|i| i == Path::new("-")) && matches!(format, "md" | "json");
+    let piped = args.output.is_none() && common.inputs.iter().any(|i| i == Path::new("-")) && text;
     let to_stdout = piped || args.output.as_deref() == Some(Path::new("-"));
     // A stream takes the output whole: standard output, or a device or pipe -o names
     // (`/dev/null`, `/dev/stdout`), which moving a file into place would replace.
@@ -237,8 +237,7 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
         Some(o) if std::fs::metadata(o).is_ok_and(|m| !m.is_file() && !m.is_dir()) => Some(o.clone()),
         _ => None,
     };
-    let binary = !matches!(format, "md" | "json");
-    if to_stdout && binary && std::io::stdout().is_terminal() {
+    if to_stdout && !text && std::io::stdout().is_terminal() {
         anyhow::bail!(
             "refusing to write a binary {format} file to the terminal; redirect standard output or give -o FILE"
         );
@@ -327,7 +326,7 @@ fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(Path
     let mut plan = Vec::new();
     if let ([single], false) = (files, folder) {
         // A Word file named .pdf, or a deck named .md, would open in the wrong program or
-        // not at all; no extension is fine (`/dev/stdout`, a name the user adds to later).
+        // not at all; no extension is fine (a name the user adds to later).
         anyhow::ensure!(
             named.is_none() || named == main_ext,
             "{}: the output is a .{} file; name -o with that extension",
