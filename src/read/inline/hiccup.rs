@@ -243,38 +243,36 @@ impl Value {
         if BLOCKS.contains(&tag) && !out.is_empty() && !matches!(out.last(), Some(Inline::HardBreak)) {
             out.push(Inline::HardBreak);
         }
-        let inline = match tag {
-            "b" | "strong" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => {
+        const MEDIA: [&str; 6] = ["audio", "video", "iframe", "embed", "source", "object"];
+        let url = match tag {
+            "a" => attr("href"),
+            "img" => attr("src"),
+            _ if MEDIA.contains(&tag) => attr("src").or_else(|| attr("data")),
+            _ => None,
+        };
+        let inline = match (tag, url) {
+            ("b" | "strong" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th", _) => {
                 Inline::Strong { children: inner(children) }
             }
-            "i" | "em" | "cite" | "dfn" | "var" => Inline::Emphasis { children: inner(children) },
-            "s" | "del" => Inline::Strike { children: inner(children) },
-            "mark" => Inline::Highlight { children: inner(children) },
-            "code" | "kbd" | "samp" | "pre" => Inline::Code { text: crate::ir::plain_text(&inner(children)) },
-            "br" | "hr" => Inline::HardBreak,
-            "a" => match attr("href") {
-                Some(url) => Inline::Link { url, children: inner(children) },
-                None => return inner(children).into_iter().for_each(|i| super::push_merged(out, i)),
+            ("i" | "em" | "cite" | "dfn" | "var", _) => Inline::Emphasis { children: inner(children) },
+            ("s" | "del", _) => Inline::Strike { children: inner(children) },
+            ("mark", _) => Inline::Highlight { children: inner(children) },
+            ("code" | "kbd" | "samp" | "pre", _) => Inline::Code { text: crate::ir::plain_text(&inner(children)) },
+            ("br" | "hr", _) => Inline::HardBreak,
+            ("a", Some(url)) => Inline::Link { url, children: inner(children) },
+            ("img", Some(url)) => Inline::Image {
+                url,
+                alt: attr("alt").or_else(|| attr("title")).unwrap_or_default(),
+                width: attr("width").and_then(|w| w.parse().ok()),
+                height: attr("height").and_then(|h| h.parse().ok()),
+                asset: None,
+                pos,
             },
-            "img" => match attr("src") {
-                Some(url) => Inline::Image {
-                    url,
-                    alt: attr("alt").or_else(|| attr("title")).unwrap_or_default(),
-                    width: attr("width").and_then(|w| w.parse().ok()),
-                    height: attr("height").and_then(|h| h.parse().ok()),
-                    asset: None,
-                    pos,
-                },
-                None => return,
-            },
+            ("img", None) => return,
             // Media a page cannot hold become links to it.
-            "audio" | "video" | "iframe" | "embed" | "source" | "object" => {
-                match attr("src").or_else(|| attr("data")) {
-                    Some(url) => Inline::Link { url: url.clone(), children: vec![Inline::Text { text: url }] },
-                    None => return inner(children).into_iter().for_each(|i| super::push_merged(out, i)),
-                }
-            }
-            _ => return inner(children).into_iter().for_each(|i| super::push_merged(out, i)),
+            (_, Some(url)) => Inline::Link { url: url.clone(), children: vec![Inline::Text { text: url }] },
+            // Any other element (and a link without an address) shows its content.
+            _ => return children.into_iter().for_each(|c| c.inlines(out)),
         };
         out.push(inline);
     }
