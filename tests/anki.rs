@@ -87,13 +87,14 @@ fn no_markup_leaks_into_fields() {
                 })
         })
     };
-    for (input, mode) in [
-        ("fixtures/seed", CardMode::Auto),
-        ("fixtures/cases/cards", CardMode::Auto),
-        ("fixtures/corpus/logseq-docs", CardMode::Auto),
-        ("fixtures/corpus/logseq-docs", CardMode::Outline),
-    ] {
-        let deck = apkg::read(&build(input, mode, None));
+    let (_generated, graphs) = common::whole_graphs();
+    let mut inputs = vec![("fixtures/seed".to_string(), CardMode::Auto), ("fixtures/cases/cards".into(), CardMode::Auto)];
+    for graph in &graphs {
+        let graph = graph.to_string_lossy().into_owned();
+        inputs.extend([(graph.clone(), CardMode::Auto), (graph, CardMode::Outline)]);
+    }
+    for (input, mode) in inputs {
+        let deck = apkg::read(&build(&input, mode, None));
         assert!(!deck.notes().is_empty(), "{input}");
         for f in deck.fields() {
             // Code shows syntax literally (the docs corpus documents `{{embed …}}` in code).

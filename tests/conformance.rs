@@ -1,31 +1,50 @@
-//! The reader against Logseq's own parser on the docs corpus: at least 99.5% of pages must
-//! build the same block tree (page, order, depth, parent, content, properties).
+//! The reader against Logseq's own parser on its documentation graph, read in place from
+//! `../shared/corpus`: exactly the README's figure of pages build the same block tree (page,
+//! order, depth, parent, content, properties), and a page that newly differs is named.
 
+mod common;
 #[path = "../xtask/src/conformance.rs"]
 mod conformance;
 
+/// The docs graph and the block trees Logseq's parser built of it, both from `../shared`.
+fn corpus_and_reference() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    Some((common::corpus()?, common::shared("corpus/logseq-docs.blocks.jsonl")?))
+}
+
 #[test]
 fn corpus_block_trees_match_logseq() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let report = conformance::run(
-        &root.join("fixtures/corpus/logseq-docs"),
-        &root.join("fixtures/corpus/logseq-docs.blocks.jsonl"),
-    )
-    .unwrap();
-    assert_eq!(report.total, 313, "every Markdown file of the corpus is in the reference");
-    for (file, diff) in &report.differing {
-        eprintln!("DIFF {file}: {diff}");
+    let Some((graph, reference)) = corpus_and_reference() else { return };
+    let report = conformance::run(&graph, &reference).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    if let Err(e) = conformance::check_claim(&report, &readme) {
+        panic!("{e}");
     }
-    eprintln!("tree-match: {}/{} pages ({:.1}%)", report.matched, report.total, report.percent());
-    assert!(report.percent() >= 99.5, "tree match {:.1}% is below 99.5%", report.percent());
+}
+
+#[test]
+fn the_readme_claim_is_read_exactly() {
+    assert_eq!(conformance::claimed("x **313/313 pages match** (y)"), Some((313, 313)));
+    assert_eq!(conformance::claimed("x **312/313 pages match**"), Some((312, 313)));
+    assert_eq!(conformance::claimed("no figure"), None);
+    let report = |matched| conformance::Report {
+        total: 313,
+        matched,
+        differing: if matched < 313 { vec![("pages/a.md".into(), "depth".into())] } else { vec![] },
+    };
+    let readme = "**313/313 pages match**";
+    assert!(conformance::check_claim(&report(313), readme).is_ok());
+    let e = conformance::check_claim(&report(312), readme).unwrap_err();
+    assert!(e.contains("312/313") && e.contains("pages/a.md: depth"), "{e}");
+    // Better than claimed is a stale README, not a pass.
+    assert!(conformance::check_claim(&report(313), "**312/313 pages match**").is_err());
 }
 
 /// Every block reference and block embed in the corpus whose target exists (a Markdown
 /// block's `id::` or an org headline's `:id:`) resolves; the unresolved ones are listed.
 #[test]
 fn corpus_block_refs_resolve() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let loaded = notes_export::load(&root.join("fixtures/corpus/logseq-docs")).unwrap();
+    let Some((graph, reference)) = corpus_and_reference() else { return };
+    let loaded = notes_export::load(&graph).unwrap();
     let (mut refs, mut unresolved) = (0, Vec::new());
     for page in &loaded.graph.pages {
         for b in &page.blocks {
@@ -51,7 +70,7 @@ fn corpus_block_refs_resolve() {
         }
     }
     // The reference lists the refs Logseq found; each one names a block that exists here.
-    let reference = std::fs::read_to_string(root.join("fixtures/corpus/logseq-docs.blocks.jsonl")).unwrap();
+    let reference = std::fs::read_to_string(reference).unwrap();
     let mut named = 0;
     for line in reference.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();

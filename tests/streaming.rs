@@ -1,6 +1,8 @@
 //! A graph folder is exported a window of pages at a time (`notes_export::open` +
 //! `pipeline::run`); the outputs and diagnostics must be those of the whole graph in memory.
 
+mod common;
+
 use notes_export::export::Run;
 use notes_export::export::{self, MemorySink, Options};
 use notes_export::ir::Needs;
@@ -91,9 +93,13 @@ fn compare_runs(graph: &str, formats: &[&str], every_other: bool) {
     assert_eq!(outcome.blocks, blocks);
 }
 
+/// Graphs of many windows: a generated one, and Logseq's documentation graph when present.
 #[test]
-fn corpus_streamed_equals_whole() {
-    compare("fixtures/corpus/logseq-docs");
+fn whole_graphs_streamed_equal_whole() {
+    let (_generated, graphs) = common::whole_graphs();
+    for graph in &graphs {
+        compare(graph.to_str().unwrap());
+    }
 }
 
 #[test]

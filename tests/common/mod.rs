@@ -54,3 +54,81 @@ pub fn one_page(text: &str) -> notes_export::Loaded {
     let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
     notes_export::finish(notes_export::read::read_single("pages/p.md", text.as_bytes(), source))
 }
+
+/// The folder of third-party data sets the tests read in place (Logseq's documentation graph,
+/// real public graphs, the ECMA-376 schemas): `../shared` beside the checkout, or
+/// `$NOTES_EXPORT_SHARED`. Nothing in it is copied into the project, and nothing needs it at
+/// run time.
+pub fn shared_root() -> PathBuf {
+    std::env::var_os("NOTES_EXPORT_SHARED").map(PathBuf::from).unwrap_or_else(|| root().join("../shared"))
+}
+
+/// `rel` under [`shared_root`], or `None` after reporting the check as skipped.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let path = shared_root().join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    skipped(&format!("../shared/{rel} not found"));
+    None
+}
+
+/// Logseq's documentation graph, a real 333-file graph.
+pub fn corpus() -> Option<PathBuf> {
+    shared("corpus/logseq-docs")
+}
+
+/// Reports a check that could not run: one `skipped: WHY (TEST)` line on the terminal (written
+/// past the test harness's capture, so a passing test shows it too) and in
+/// `$NOTES_EXPORT_SKIP_LOG`, which `cargo xtask test` counts. Where every check must run
+/// (`NOTES_EXPORT_REQUIRE_SHARED=1`, as in CI) it fails the test instead.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("?").to_string();
+    if std::env::var_os("NOTES_EXPORT_REQUIRE_SHARED").is_some_and(|v| v != "0") {
+        panic!("{why}, and NOTES_EXPORT_REQUIRE_SHARED is set: this check must run");
+    }
+    let line = format!("skipped: {why} ({test})\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    if let Some(log) = std::env::var_os("NOTES_EXPORT_SKIP_LOG") {
+        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+}
+
+#[path = "../../xtask/src/gen_graph.rs"]
+mod gen_graph;
+
+/// A graph the tests write themselves with the benchmark's generator: `pages` pages (several
+/// windows of the pipeline), with headings, cross-page and block references, cards, clozes,
+/// images, code and journals. Deleted with the returned folder.
+pub struct Generated {
+    pub dir: tempfile::TempDir,
+    pub graph: PathBuf,
+}
+
+pub fn generated_graph(pages: usize) -> Generated {
+    let dir = tempdir();
+    let graph = dir.path().join("graph");
+    gen_graph::generate(&graph, pages, 12, 7).expect("generate a graph");
+    Generated { dir, graph }
+}
+
+/// The page files (Markdown and org) under a graph's `pages/` and `journals/`.
+pub fn page_files(graph: &Path) -> usize {
+    ["pages", "journals"]
+        .iter()
+        .flat_map(|d| walkdir::WalkDir::new(graph.join(d)).into_iter().filter_map(Result::ok))
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md" || x == "org"))
+        .count()
+}
+
+/// The graphs a whole-graph test runs on: a generated one always, and Logseq's documentation
+/// graph when `../shared` has it (skipped with a notice otherwise).
+pub fn whole_graphs() -> (Generated, Vec<PathBuf>) {
+    let generated = generated_graph(150);
+    let mut graphs = vec![generated.graph.clone()];
+    graphs.extend(corpus());
+    (generated, graphs)
+}

@@ -24,6 +24,29 @@ impl Report {
     }
 }
 
+/// The figure the README claims, from its "**N/M pages match**".
+pub fn claimed(readme: &str) -> Option<(usize, usize)> {
+    let (before, _) = readme.split_once(" pages match**")?;
+    let (matched, total) = before.rsplit_once("**")?.1.split_once('/')?;
+    Some((matched.parse().ok()?, total.parse().ok()?))
+}
+
+/// Holds a report to the README's exact figure: a page that newly differs, or a page that newly
+/// matches without the README saying so, is an error naming the pages.
+pub fn check_claim(report: &Report, readme: &str) -> Result<(), String> {
+    let (matched, total) = claimed(readme).ok_or("the README states no \"**N/M pages match**\" figure")?;
+    if (report.matched, report.total) == (matched, total) {
+        return Ok(());
+    }
+    let pages: Vec<String> = report.differing.iter().map(|(file, diff)| format!("  {file}: {diff}")).collect();
+    Err(format!(
+        "{}/{} pages match, the README claims {matched}/{total}; differing:\n{}",
+        report.matched,
+        report.total,
+        pages.join("\n")
+    ))
+}
+
 pub fn run(graph_dir: &Path, reference: &Path) -> Result<Report, String> {
     let loaded = notes_export::load(graph_dir).map_err(|e| e.to_string())?;
     let pages: BTreeMap<&str, &Page> =

@@ -3,6 +3,7 @@
 mod bench;
 mod conformance;
 mod gen_graph;
+mod shared;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -44,15 +45,25 @@ fn main() -> Result<()> {
     }
 }
 
+/// Compares the reader with Logseq's parser on its documentation graph and holds the result to
+/// the README's exact figure, naming every page that differs.
 fn conformance_cmd(args: &[String]) -> Result<()> {
-    let graph = args.first().map(PathBuf::from).unwrap_or_else(|| root().join("fixtures/corpus/logseq-docs"));
-    let reference =
-        args.get(1).map(PathBuf::from).unwrap_or_else(|| root().join("fixtures/corpus/logseq-docs.blocks.jsonl"));
+    let (graph, reference) = match args {
+        [graph, reference, ..] => (PathBuf::from(graph), PathBuf::from(reference)),
+        _ => match (shared::find("corpus/logseq-docs", "conformance")?, shared::root().join("corpus/logseq-docs.blocks.jsonl")) {
+            (Some(graph), reference) => (graph, reference),
+            (None, _) => return Ok(()),
+        },
+    };
     let report = conformance::run(&graph, &reference).map_err(anyhow::Error::msg)?;
     for (file, diff) in &report.differing {
         println!("DIFF {file}: {diff}");
     }
     println!("tree-match: {}/{} pages ({:.1}%)", report.matched, report.total, report.percent());
+    if args.is_empty() {
+        let readme = std::fs::read_to_string(root().join("README.md"))?;
+        conformance::check_claim(&report, &readme).map_err(anyhow::Error::msg)?;
+    }
     Ok(())
 }
 
@@ -100,13 +111,33 @@ fn lint_cmd() -> Result<()> {
 
 /// Lint, the Rust tests, then the checks that feed real consumers (Anki, JSON Schema,
 /// python-docx, an OOXML schema check, a YAML reader) with the outputs, from a venv this task
-/// maintains.
+/// maintains. Ends with the count of checks skipped for want of `../shared`.
 fn test_cmd(args: &[String]) -> Result<()> {
+    let log = root().join("target/skipped-checks.log");
+    std::fs::create_dir_all(root().join("target"))?;
+    let _ = std::fs::remove_file(&log);
+    let result = run_tests(args, &log);
+    let skipped = std::fs::read_to_string(&log).unwrap_or_default();
+    let mut lines: Vec<&str> = skipped.lines().collect();
+    lines.sort_unstable();
+    lines.dedup();
+    for line in &lines {
+        println!("{line}");
+    }
+    println!("{} checks skipped", lines.len());
+    result?;
+    if !lines.is_empty() && shared::required() {
+        bail!("{} checks skipped, and NOTES_EXPORT_REQUIRE_SHARED is set", lines.len());
+    }
+    Ok(())
+}
+
+fn run_tests(args: &[String], skip_log: &Path) -> Result<()> {
     if !args.iter().any(|a| a == "--no-lint") {
         lint_cmd()?;
     }
     let mut c = cargo();
-    c.args(["test", "--workspace"]);
+    c.args(["test", "--workspace"]).env("NOTES_EXPORT_SKIP_LOG", skip_log);
     status(c)?;
     let mut c = cargo();
     c.args(["build", "--quiet", "--bin", "notes-export"]);
@@ -115,8 +146,9 @@ fn test_cmd(args: &[String]) -> Result<()> {
     let python = consumer_venv()?;
     let mut c = std::process::Command::new(python);
     c.current_dir(root())
-        .args(["-m", "pytest", "-q", "tests/consumers"])
-        .env("NOTES_EXPORT_BIN", root().join("target/debug/notes-export"));
+        .args(["-m", "pytest", "-q", "-rs", "tests/consumers"])
+        .env("NOTES_EXPORT_BIN", root().join("target/debug/notes-export"))
+        .env("NOTES_EXPORT_SKIP_LOG", skip_log);
     status(c)
 }
 
