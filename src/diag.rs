@@ -72,6 +72,14 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A finding about a whole file or the whole input (an unreadable file, an empty deck)
+        // has no position to show.
+        if self.file.is_empty() {
+            return write!(f, "{}[{}]: {}", self.severity, self.code, self.message);
+        }
+        if self.line == 0 {
+            return write!(f, "{}: {}[{}]: {}", self.file, self.severity, self.code, self.message);
+        }
         write!(f, "{}:{}:{}: {}[{}]: {}", self.file, self.line, self.col, self.severity, self.code, self.message)
     }
 }

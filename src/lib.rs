@@ -99,6 +99,9 @@ pub fn finish(reading: read::Reading) -> Loaded {
 pub fn display_path(prefix: &str, file: &str) -> String {
     if prefix.is_empty() || prefix == "." {
         file.to_string()
+    } else if file.is_empty() {
+        // A finding about the whole input names the input.
+        prefix.trim_end_matches('/').to_string()
     } else {
         format!("{}/{}", prefix.trim_end_matches('/'), file)
     }

@@ -88,7 +88,8 @@ fn no_markup_leaks_into_fields() {
         })
     };
     let (_generated, graphs) = common::whole_graphs();
-    let mut inputs = vec![("fixtures/seed".to_string(), CardMode::Auto), ("fixtures/cases/cards".into(), CardMode::Auto)];
+    let mut inputs =
+        vec![("fixtures/seed".to_string(), CardMode::Auto), ("fixtures/cases/cards".into(), CardMode::Auto)];
     for graph in &graphs {
         let graph = graph.to_string_lossy().into_owned();
         inputs.extend([(graph.clone(), CardMode::Auto), (graph, CardMode::Outline)]);

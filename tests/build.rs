@@ -54,7 +54,11 @@ fn build_equals_single_commands(graph: &str) {
     s(&["anki", graph, "-o", &p("deck.apkg"), "-q"]);
     s(&["docx", graph, "--split", "-o", &p("handouts"), "-q"]);
     s(&["md", graph, "-o", &p("markdown"), "-q"]);
-    assert_eq!(digest(&built), digest(&tree(&single)), "{graph}: build and the single-format commands agree byte for byte");
+    assert_eq!(
+        digest(&built),
+        digest(&tree(&single)),
+        "{graph}: build and the single-format commands agree byte for byte"
+    );
 }
 
 #[test]

@@ -141,9 +141,98 @@ fn json_message_format() {
 
 #[test]
 fn help_shows_examples() {
-    for cmd in ["json", "check"] {
-        let o = run(&[cmd, "--help"]);
-        assert!(String::from_utf8_lossy(&o.stdout).contains("Example:"), "{cmd} --help has an example");
+    let help = |args: &[&str]| {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    assert!(top.contains("Examples:") && top.contains("notes-export anki my-graph"), "{top}");
+    assert!(top.contains("Exit codes: 0 success, 1 errors"), "{top}");
+    for cmd in ["build", "anki", "docx", "md", "json", "check"] {
+        assert!(help(&[cmd, "--help"]).contains("Example"), "{cmd} --help has an example");
+    }
+    // Where each export goes without -o.
+    for (cmd, default) in [
+        ("anki", "NAME.apkg"),
+        ("docx", "TITLE.docx"),
+        ("docx", "docx-out/"),
+        ("md", "md-out/"),
+        ("json", "graph.json"),
+    ] {
+        let text = help(&[cmd, "--help"]);
+        assert!(text.contains("Without -o:") && text.contains(default), "{cmd} --help names {default}: {text}");
+    }
+    // Every option says what it does.
+    let docx = help(&["docx", "--help"]);
+    assert!(docx.contains("--paper <PAPER>\n          Paper size"), "{docx}");
+    // build's usage shows that it needs an output folder (or --check).
+    let build = help(&["build", "--help"]);
+    assert!(build.contains("Usage: notes-export build <GRAPH> --out <DIR>"), "{build}");
+    assert!(build.contains("-o, --out <DIR>"), "{build}");
+}
+
+/// The default output names the help promises.
+#[test]
+fn outputs_without_o_are_named_as_the_help_says() {
+    let dir = tempdir();
+    let at = |cmd: &str, input: &str| {
+        let o = common::bin().current_dir(dir.path()).args([cmd, input, "-q"]).output().unwrap();
+        assert!(o.status.success(), "{cmd} {input}: {}", stderr(&o));
+    };
+    let seed = common::root().join("fixtures/seed");
+    let refs = common::root().join("fixtures/cases/refs");
+    at("anki", seed.to_str().unwrap());
+    at("docx", seed.to_str().unwrap());
+    at("docx", refs.to_str().unwrap());
+    at("md", seed.to_str().unwrap());
+    at("json", seed.to_str().unwrap());
+    for name in ["seed.apkg", "AWS.docx", "refs.docx", "md-out/AWS.md", "graph.json"] {
+        assert!(dir.path().join(name).is_file(), "{name}");
+    }
+}
+
+/// `build` takes -o (and --output) as every other command does, and --out as before.
+#[test]
+fn build_takes_o_like_every_command() {
+    let dir = tempdir();
+    for (k, flag) in ["-o", "--out", "--output"].iter().enumerate() {
+        let out = dir.path().join(format!("dist{k}"));
+        let o = run(&["build", "fixtures/seed", flag, out.to_str().unwrap(), "-q"]);
+        assert_eq!(o.status.code(), Some(0), "{flag}: {}", stderr(&o));
+        assert!(out.join("deck.apkg").is_file() && out.join("markdown/AWS.md").is_file(), "{flag}");
+    }
+    let o = run(&["build", "fixtures/seed"]);
+    assert_eq!(o.status.code(), Some(2), "no output folder is a usage error");
+    assert!(stderr(&o).contains("--out <DIR>"), "{}", stderr(&o));
+}
+
+/// A usage mistake exits 2, as documented, with clap's message.
+#[test]
+fn zero_jobs_is_a_usage_error() {
+    for cmd in ["check", "json", "build"] {
+        let o = run(&[cmd, "fixtures/seed", "--jobs", "0", "--check"][..if cmd == "build" { 5 } else { 4 }]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
+        assert!(stderr(&o).contains("'--jobs <N>'"), "{}", stderr(&o));
+    }
+    assert_eq!(run(&["check", "fixtures/seed", "-j", "1"]).status.code(), Some(0));
+}
+
+/// A deck asked for tagged cards of notes that have none is empty: that is said, and fails
+/// a job that denies warnings.
+#[test]
+fn an_empty_tagged_deck_is_a_warning() {
+    let dir = tempdir();
+    let out = dir.path().join("d.apkg");
+    let o = run(&["anki", "fixtures/seed", "--cards", "tagged", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("fixtures/seed: warning[no-cards]: the deck has no notes"), "{}", stderr(&o));
+    let o = run(&["anki", "fixtures/seed", "--cards", "tagged", "--deny-warnings", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Notes with flashcards, and the default mode, say nothing of it.
+    for args in [["fixtures/cases/cards", "--cards", "tagged"], ["fixtures/seed", "--cards", "auto"]] {
+        let o = run(&[&["anki"][..], &args, &["-o", out.to_str().unwrap()]].concat());
+        assert!(!stderr(&o).contains("no-cards"), "{args:?}: {}", stderr(&o));
     }
 }
 

@@ -8,7 +8,17 @@ use std::path::PathBuf;
 #[command(
     name = "notes-export",
     version,
-    about = "Turn Logseq notes into Anki decks, Word handouts, Markdown and JSON"
+    about = "Turn Logseq notes into Anki decks, Word handouts, Markdown and JSON",
+    after_help = "Examples:
+  notes-export anki my-graph -o biology.apkg        an Anki deck of the graph's flashcards
+  notes-export docx my-graph/pages/Cells.md         Cells.docx, a handout of one page
+  notes-export docx my-graph --worksheet -o ws.docx a worksheet with blanks and an answer key
+  notes-export md my-graph -o site/content          Markdown, one file per page
+  notes-export build my-graph -o dist               all of them at once (settings: notes-export.toml)
+  notes-export check my-graph --deny-warnings       report broken references, write nothing
+
+INPUT is a Logseq graph folder (pages/, journals/, assets/, logseq/config.edn), page files, or -
+for standard input. Exit codes: 0 success, 1 errors (or warnings with --deny-warnings), 2 usage."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,27 +29,28 @@ pub struct Cli {
 pub enum Command {
     /// Write every output at once: graph.json, deck.apkg, handouts/, markdown/ (for CI)
     #[command(
-        after_help = "Example:\n  notes-export build my-graph --out dist\n  notes-export build my-graph --out dist --formats anki,docx --deny-warnings --message-format github\n  notes-export build my-graph --check --deny-warnings\n\nSettings are read from notes-export.toml in the graph folder (or --config)."
+        override_usage = "notes-export build <GRAPH> --out <DIR> [OPTIONS]\n       notes-export build <GRAPH> --check [OPTIONS]",
+        after_help = "Examples:\n  notes-export build my-graph -o dist\n  notes-export build my-graph -o dist --formats anki,docx --deny-warnings --message-format github\n  notes-export build my-graph --check --deny-warnings\n\nWrites DIR/deck.apkg, DIR/handouts/*.docx, DIR/markdown/ and DIR/graph.json.\nSettings are read from notes-export.toml in the graph folder (or --config)."
     )]
     Build(BuildArgs),
     /// Write an Anki deck (.apkg) that Anki imports without add-ons
     #[command(
-        after_help = "Example:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged"
+        after_help = "Examples:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged\n\nWithout -o: NAME.apkg in the current folder, NAME being the graph folder's name (or the page's title)."
     )]
     Anki(AnkiArgs),
     /// Write a Word handout (.docx), or a worksheet with blanks and an answer key
     #[command(
-        after_help = "Example:\n  notes-export docx my-graph -o handout.docx --paper letter\n  notes-export docx pages/Cells.md -o cells-worksheet.docx --worksheet"
+        after_help = "Examples:\n  notes-export docx my-graph -o handout.docx --paper letter\n  notes-export docx pages/Cells.md -o cells-worksheet.docx --worksheet\n\nWithout -o: TITLE.docx in the current folder, TITLE being the page's title (or the graph folder's\nname for several pages); with --split, one file per page in docx-out/."
     )]
     Docx(DocxArgs),
     /// Write plain Markdown with every reference resolved (a folder for a graph)
     #[command(
-        after_help = "Example:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -"
+        after_help = "Examples:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -\n\nWithout -o: the folder md-out/ (a page without images: TITLE.md), or standard output for notes read\nfrom standard input."
     )]
     Md(MdArgs),
     /// Write the outline IR as JSON (schema in schema/graph.schema.json)
     #[command(
-        after_help = "Example:\n  notes-export json my-graph -o graph.json\n  notes-export json my-graph --pretty -o graph.json\n  cat page.md | notes-export json - -o -"
+        after_help = "Examples:\n  notes-export json my-graph -o graph.json\n  notes-export json my-graph --pretty -o graph.json\n  cat page.md | notes-export json - -o -\n\nWithout -o: graph.json in the current folder, or standard output for notes read from standard input."
     )]
     Json(JsonArgs),
     /// Parse and resolve, report problems, write nothing
@@ -73,9 +84,9 @@ pub struct CommonArgs {
     /// Only pages with `public:: true`
     #[arg(long)]
     pub public_only: bool,
-    /// Worker threads (default: one per core); outputs are the same for any number
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Worker threads, at least 1 (default: one per core); outputs are the same for any number
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 impl CommonArgs {
@@ -90,8 +101,7 @@ impl CommonArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output file or folder (- for standard output, the default for Markdown and JSON of
-    /// notes read from standard input)
+    /// Output file or folder, or - for standard output (default: see below)
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
@@ -132,6 +142,7 @@ pub struct DocxArgs {
     /// Document title (default: the page title, or the graph name)
     #[arg(long)]
     pub title: Option<String>,
+    /// Paper size of the pages (margins are 2 cm on either)
     #[arg(long, value_enum, default_value_t = PaperArg::A4)]
     pub paper: PaperArg,
     /// Bold terms and cloze answers become numbered blanks; an answer key follows
@@ -174,8 +185,8 @@ pub enum Links {
 pub struct BuildArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output folder
-    #[arg(long, required_unless_present = "check")]
+    /// Output folder (required unless --check)
+    #[arg(short = 'o', long, visible_alias = "output", value_name = "DIR", required_unless_present = "check")]
     pub out: Option<PathBuf>,
     /// Comma-separated formats (default: the config's, else all of anki,docx,md,json)
     #[arg(long, value_delimiter = ',', value_parser = ["anki", "docx", "md", "json"])]

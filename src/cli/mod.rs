@@ -110,10 +110,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Sets the worker threads, then reads and resolves the input.
 fn load(common: &CommonArgs) -> anyhow::Result<Loaded> {
-    anyhow::ensure!(common.jobs != Some(0), "--jobs must be at least 1");
     // Exporters walk deeply nested notes recursively on these threads: give them room.
     // The pool can be set once per process; a second call keeps the first setting.
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(common.jobs.unwrap_or(0)).stack_size(256 << 20).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(common.jobs.map_or(0, usize::from))
+        .stack_size(256 << 20)
+        .build_global();
     Ok(crate::open_many(&common.inputs)?)
 }
 

@@ -34,14 +34,14 @@ pub fn github(d: &Diagnostic) -> String {
         Severity::Info => "notice",
     };
     let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
-    let mut props = format!("file={}", prop(&d.file));
-    if d.line > 0 {
-        props.push_str(&format!(",line={}", d.line));
+    let mut props = if d.file.is_empty() { String::new() } else { format!("file={},", prop(&d.file)) };
+    if d.line > 0 && !d.file.is_empty() {
+        props.push_str(&format!("line={},", d.line));
         if d.col > 0 {
-            props.push_str(&format!(",col={}", d.col));
+            props.push_str(&format!("col={},", d.col));
         }
     }
-    props.push_str(&format!(",title={}", prop(d.code)));
+    props.push_str(&format!("title={}", prop(d.code)));
     format!("::{level} {props}::{}", data(&d.message))
 }
 
@@ -62,5 +62,13 @@ mod tests {
     fn github_annotation_syntax() {
         let d = Diagnostic::warning("dangling-ref", "notes/pages/a,b.md", 3, 7, "50% of\nrefs");
         assert_eq!(github(&d), "::warning file=notes/pages/a%2Cb.md,line=3,col=7,title=dangling-ref::50%25 of%0Arefs");
+        let d = Diagnostic::warning("unreadable", "a.md", 0, 0, "gone");
+        assert_eq!(github(&d), "::warning file=a.md,title=unreadable::gone");
+        // A finding about the whole input names no file.
+        let d = Diagnostic::warning("no-cards", "", 0, 0, "empty");
+        assert_eq!(github(&d), "::warning title=no-cards::empty");
+        assert_eq!(d.to_string(), "warning[no-cards]: empty");
+        let d = Diagnostic::warning("unreadable", "a.md", 0, 0, "gone");
+        assert_eq!(d.to_string(), "a.md: warning[unreadable]: gone");
     }
 }

@@ -40,9 +40,10 @@ pub fn check_claim(report: &Report, readme: &str) -> Result<(), String> {
     }
     let pages: Vec<String> = report.differing.iter().map(|(file, diff)| format!("  {file}: {diff}")).collect();
     Err(format!(
-        "{}/{} pages match, the README claims {matched}/{total}; differing:\n{}",
+        "{}/{} pages match ({:.1}%), the README claims {matched}/{total}; differing:\n{}",
         report.matched,
         report.total,
+        report.percent(),
         pages.join("\n")
     ))
 }

@@ -50,7 +50,10 @@ fn main() -> Result<()> {
 fn conformance_cmd(args: &[String]) -> Result<()> {
     let (graph, reference) = match args {
         [graph, reference, ..] => (PathBuf::from(graph), PathBuf::from(reference)),
-        _ => match (shared::find("corpus/logseq-docs", "conformance")?, shared::root().join("corpus/logseq-docs.blocks.jsonl")) {
+        _ => match (
+            shared::find("corpus/logseq-docs", "conformance")?,
+            shared::root().join("corpus/logseq-docs.blocks.jsonl"),
+        ) {
             (Some(graph), reference) => (graph, reference),
             (None, _) => return Ok(()),
         },

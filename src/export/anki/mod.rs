@@ -218,8 +218,9 @@ impl Job for AnkiJob {
         for entry in std::mem::take(&mut self.waiting) {
             self.write(entry)?;
         }
-        let AnkiJob { decks, used_media, diagnostics, counts, skipped, collection, options, top, media_names, .. } =
-            *self;
+        let AnkiJob {
+            decks, used_media, mut diagnostics, counts, skipped, collection, options, top, media_names, ..
+        } = *self;
         let media: Vec<package::Media> = media_names
             .iter()
             .filter(|(_, name)| used_media.contains(*name))
@@ -249,6 +250,17 @@ impl Job for AnkiJob {
         );
         if outline_used {
             summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
+        }
+        if notes == 0 && options.anki.cards == CardMode::Tagged {
+            // An empty deck is a mistake to point out, not a result: the notes hold no flashcards.
+            diagnostics.push(Diagnostic::warning(
+                "no-cards",
+                "",
+                0,
+                0,
+                "the deck has no notes: the selected pages hold no #card block or cloze \
+                 (--cards outline makes a card of every block with children)",
+            ));
         }
         Ok(Finished { diagnostics, summary })
     }
