@@ -343,17 +343,42 @@ fn namespaces_in_the_config() {
     );
 }
 
-/// The README's example settings file is one this version reads, and names every setting.
+/// The README's settings examples, saved as a newcomer would: the first into the bundled graph
+/// builds it; with the selection keys added it is still read (and selects nothing there, which
+/// is an error, not an empty output). Together they name every setting.
 #[test]
-fn readme_settings_example_is_valid_and_complete() {
+fn readme_settings_examples_build_the_bundled_graph() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    let start = readme.find("```toml\n").expect("a toml block") + "```toml\n".len();
-    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    let blocks: Vec<&str> =
+        readme.split("```toml\n").skip(1).map(|b| &b[..b.find("```").expect("a closed toml block")]).collect();
+    let [settings, include] = blocks[..] else { panic!("two toml blocks in the README, found {}", blocks.len()) };
+
     let dir = tempdir();
-    let path = dir.path().join("notes-export.toml");
-    std::fs::write(&path, example).unwrap();
-    let found = notes_export::config::Config::find(Some(&path), dir.path());
-    assert!(found.is_ok(), "{:?}", found.err());
+    let graph = dir.path().join("seed");
+    for e in walkdir::WalkDir::new("fixtures/seed") {
+        let e = e.unwrap();
+        let to = graph.join(e.path().strip_prefix("fixtures/seed").unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    std::fs::write(graph.join("notes-export.toml"), settings).unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["build", graph.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let files: Vec<String> = tree(&out).keys().filter(|k| !k.starts_with("markdown/assets/")).cloned().collect();
+    assert_eq!(
+        files,
+        ["deck.apkg", "graph.json", "handouts/AWS (worksheet).docx", "handouts/AWS.docx", "markdown/AWS.md"]
+    );
+
+    std::fs::write(graph.join("notes-export.toml"), format!("{settings}\n{include}")).unwrap();
+    let o = run(&["build", graph.to_str().unwrap(), "--check"]);
+    assert_eq!(o.status.code(), Some(1), "read, and selects nothing: {}", stderr(&o));
+    assert!(stderr(&o).contains("no page matches the selection"), "{}", stderr(&o));
+
     let keys = [
         "formats",
         "[include]",
@@ -377,6 +402,6 @@ fn readme_settings_example_is_valid_and_complete() {
         "pretty",
     ];
     for key in keys {
-        assert!(example.lines().any(|l| l.starts_with(key)), "the example leaves out {key}");
+        assert!(settings.lines().chain(include.lines()).any(|l| l.starts_with(key)), "the examples leave out {key}");
     }
 }

@@ -168,7 +168,7 @@ def test_libreoffice_renders_the_handout(soffice, tmp_path):
 def test_libreoffice_renders_the_corpus_and_worksheet(soffice, tmp_path):
     for src, extra in [(CORPUS, []), (SEED, ["--worksheet"])]:
         if shared_missing(src):
-            skipped(f"{src} not found: LibreOffice on the docs graph", whole_test=False)
+            skipped("../shared/corpus/logseq-docs not found: LibreOffice on the docs graph", whole_test=False)
             continue
         out = build(src, tmp_path / f"{src.name}{len(extra)}.docx", *extra)
         text = pdf_text(to_pdf(soffice, out, tmp_path))
