@@ -223,3 +223,24 @@ fn task_dates_are_printed_under_the_task() {
         "{text}"
     );
 }
+
+/// A heading block's body (table, code, callout, lines under the heading line) is set under
+/// its Word heading, which holds only the heading line.
+#[test]
+fn a_heading_block_keeps_its_body() {
+    let loaded = common::one_page(
+        "- ## Tasks\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n  ```js\n  let x = 1;\n  ```\n  Paragraph one.\n\
+         - ### Heading\n  Paragraph two.\n  #+BEGIN_NOTE\n  A note\n  #+END_NOTE\n",
+    );
+    let bytes =
+        export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap().artifacts.remove(0).bytes;
+    let xml = part(&bytes, "word/document.xml");
+    let text = text_of(&xml);
+    for words in ["Tasks", "a", "b", "1", "2", "let x = 1;", "Paragraph one.", "Heading", "Paragraph two.", "A note"] {
+        assert!(text.lines().any(|l| l == words || l.ends_with(words)), "{words} missing from {text}");
+    }
+    // The heading paragraph holds the heading line and nothing after it.
+    let heading = xml.split("<w:p>").find(|p| p.contains("w:val=\"Heading2\"") && p.contains("Heading<")).unwrap();
+    assert!(!heading.contains("Paragraph two"), "{heading}");
+    assert!(xml.contains("<w:tbl>"), "the table is a table");
+}

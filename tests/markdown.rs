@@ -329,3 +329,21 @@ fn task_dates_stay_with_their_task() {
         "- [ ] Hand in essay\n  SCHEDULED: \\<2024-01-05 Fri 10:00 .+1d\\>\n  DEADLINE: \\<2024-01-12 Fri\\>\n  - child\n"
     );
 }
+
+/// A heading block's first line is the heading; the lines under it (a table, code, a callout,
+/// plain lines) are its body and are written under the heading, not dropped or glued on.
+#[test]
+fn a_heading_block_keeps_its_body() {
+    let md = md_of(
+        "- ## Tasks\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n  ```js\n  let x = 1;\n  ```\n  Paragraph one.\n\t- child\n\
+         - ### Heading\n  Paragraph two.\n  #+BEGIN_NOTE\n  A note\n  #+END_NOTE\n",
+    );
+    assert_eq!(
+        md,
+        "## Tasks\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\nlet x = 1;\n```\n\nParagraph one.\n\n- child\n\n\
+         ### Heading\n\nParagraph two.\n\n> **Note**\n>\n> A note\n"
+    );
+    // A heading block's embed follows it, as any block's does.
+    let md = md_of("- ## Seen {{embed ((6571a1b2-0000-4000-8000-00000000000a))}}\n- target\n  id:: 6571a1b2-0000-4000-8000-00000000000a\n");
+    assert!(md.starts_with("## Seen\n\n- target\n"), "{md}");
+}

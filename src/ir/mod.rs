@@ -126,7 +126,9 @@ pub struct Block {
     /// Text before the first bullet (holds the page properties when it has them).
     #[serde(default, skip_serializing_if = "is_false")]
     pub pre_block: bool,
-    /// Heading size 1–6 from `#` marks, or 2 from `heading:: true`.
+    /// Heading size 1–6 from `#` marks or `heading:: N` (`heading:: true`: by depth, h2 at the
+    /// top). A heading block's first paragraph is its heading line alone; the rest of `body` is
+    /// shown under the heading.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heading: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]

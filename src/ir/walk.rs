@@ -172,6 +172,18 @@ impl Block {
         }
     }
 
+    /// A heading block's heading line and the body under it, as the reader splits them (the
+    /// first paragraph is the first line); `None` for any other block.
+    pub fn heading_parts(&self) -> Option<(&[Inline], &[Node])> {
+        if self.heading.is_none() || self.pre_block {
+            return None;
+        }
+        Some(match self.body.split_first() {
+            Some((Node::Paragraph { inlines } | Node::Heading { inlines, .. }, rest)) => (inlines.as_slice(), rest),
+            _ => (&[], self.body.as_slice()),
+        })
+    }
+
     /// The footnote texts the block holds (`[^label]: …`), with their labels, in order.
     pub fn footnotes(&self) -> Vec<(&str, &[Inline])> {
         fn find<'a>(nodes: &'a [Node], out: &mut Vec<(&'a str, &'a [Inline])>) {

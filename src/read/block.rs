@@ -200,8 +200,24 @@ pub fn build_block<'a>(
     block.content = content.join("\n");
     if !crate::text::trim(text).is_empty() {
         block.body = parse_body(text, starts, ctx);
+        if block.heading.is_some() && !block.pre_block {
+            split_heading_line(&mut block.body);
+        }
     }
     Built { block, page_directives }
+}
+
+/// A heading block's first line is its heading and the lines under it its body, as Logseq shows
+/// them: the first paragraph is cut at its first line break, so that `body[0]` is the heading
+/// alone (see [`Block::heading_parts`](crate::ir::Block::heading_parts)).
+fn split_heading_line(body: &mut Vec<crate::ir::Node>) {
+    use crate::ir::{Inline, Node};
+    let Some(Node::Paragraph { inlines }) = body.first_mut() else { return };
+    let Some(at) = inlines.iter().position(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak)) else { return };
+    let rest: Vec<Inline> = inlines.drain(at..).skip(1).collect();
+    if !rest.is_empty() {
+        body.insert(1, Node::Paragraph { inlines: rest });
+    }
 }
 
 fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLine, diags: &mut Vec<Diagnostic>) {
@@ -232,8 +248,14 @@ fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLi
             block.properties.push(make_property(key, value));
         }
         _ => {
-            if key == "heading" && block.heading.is_none() && value.eq_ignore_ascii_case("true") {
-                block.heading = Some(2);
+            // `heading:: 2` is an h2; `heading:: true` a heading sized by depth (Logseq's "auto
+            // heading"). `#` marks on the first line win.
+            if key == "heading" && block.heading.is_none() {
+                block.heading = match value.trim().parse::<u8>() {
+                    Ok(n @ 1..=6) => Some(n),
+                    _ if value.trim().eq_ignore_ascii_case("true") => Some((block.depth + 1).min(6) as u8),
+                    _ => None,
+                };
             }
             block.properties.retain(|p| p.key != key);
             block.properties.push(make_property(key, value));

@@ -51,8 +51,10 @@ pub fn expected_structure(graph: &Graph, page: usize) -> Option<Vec<(bool, usize
         if b.pre_block {
             continue;
         }
-        if b.heading.is_some() {
+        if let Some((_, body)) = b.heading_parts() {
+            // The heading line, then its body (lists included) and its children under it.
             out.push((true, 0));
+            body_lists(body, 1, &mut out);
             items(p, &b.children, 1, &mut out);
         } else {
             items(p, &[r], 1, &mut out);

@@ -172,16 +172,16 @@ impl<'a> Body<'a> {
             }
         });
         let child_level;
-        if let (Some(size), false) = (block.heading, block.pre_block) {
+        if let (Some(size), Some((head, rest))) = (block.heading, block.heading_parts()) {
             let n = (self.heading_base + size.saturating_sub(self.heading_min) + 1).clamp(1, 9);
             let mut runs = self.take_runs();
             self.marker_run(marker, &mut runs);
-            for node in &block.body {
-                if let Node::Paragraph { inlines } | Node::Heading { inlines, .. } = node {
-                    self.runs(inlines, &Fmt::default(), &mut runs);
-                }
-            }
+            self.runs(head, &Fmt::default(), &mut runs);
             self.paragraph_of(&format!("Heading{n}"), ParaOpts { keep_next: true, ..Default::default() }, runs);
+            // The lines under the heading line are its body, set under it.
+            for node in rest {
+                self.node(node, 0, false);
+            }
             child_level = 0;
         } else {
             let lvl = level.min(MAX_LEVEL);

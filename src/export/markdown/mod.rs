@@ -157,19 +157,35 @@ impl<'a> Writer<'a> {
                 continue;
             }
             let addr = BlockAddr { page: pi, block: root };
-            if b.heading.is_some() && !b.pre_block {
+            if let Some((head, rest)) = b.heading_parts() {
                 if !first {
                     self.out.push('\n');
                 }
                 let level = b.heading.unwrap_or(2).clamp(1, 6) as usize;
                 let mut text = String::new();
-                self.block_inline_text(addr, &mut text);
+                self.stack.push(addr);
+                self.inlines(head, &mut text);
                 let _ = writeln!(self.out, "{} {}", "#".repeat(level), text.replace('\n', " ").trim());
-                let kids = b.children.clone();
-                in_list = !kids.is_empty();
-                if in_list {
+                // The lines under the heading line are its body: paragraphs, code, tables,
+                // callouts, written under the heading as they are.
+                let body = self.nodes(rest, b.line);
+                self.stack.pop();
+                if !body.trim().is_empty() {
                     self.out.push('\n');
-                    self.items(pi, &kids, 0);
+                    self.out.push_str(body.trim_matches('\n'));
+                    self.out.push('\n');
+                }
+                let before = self.out.len();
+                self.out.push('\n');
+                self.stack.push(addr);
+                for e in self.embeds_of(addr) {
+                    self.embed(e, 0);
+                }
+                self.stack.pop();
+                self.items(pi, &b.children, 0);
+                in_list = self.out.len() > before + 1;
+                if !in_list {
+                    self.out.truncate(before);
                 }
             } else if b.pre_block {
                 if !first {
@@ -315,9 +331,13 @@ impl<'a> Writer<'a> {
 
     /// The block's Markdown (continuation lines indented by `indent`), and the embeds it holds.
     fn block_and_embeds(&mut self, addr: BlockAddr, indent: usize) -> (Vec<EmbedRef>, String) {
-        let block = self.graph.block(addr);
+        (self.embeds_of(addr), self.body(addr, indent))
+    }
+
+    /// The blocks and pages the block embeds, which follow it as items.
+    fn embeds_of(&self, addr: BlockAddr) -> Vec<EmbedRef> {
         let mut embeds = Vec::new();
-        crate::ir::for_each_inline(&block.body, &mut |i| {
+        crate::ir::for_each_inline(&self.graph.block(addr).body, &mut |i| {
             if let Inline::Embed { block: b, page: p, cyclic: false, .. } = i {
                 if let Some(b) = b {
                     embeds.push(EmbedRef::Block(*b));
@@ -326,19 +346,7 @@ impl<'a> Writer<'a> {
                 }
             }
         });
-        (embeds, self.body(addr, indent))
-    }
-
-    fn block_inline_text(&mut self, addr: BlockAddr, out: &mut String) {
-        let block = self.graph.block(addr);
-        for (k, n) in block.body.iter().enumerate() {
-            if k > 0 {
-                out.push(' ');
-            }
-            if let Node::Paragraph { inlines } | Node::Heading { inlines, .. } = n {
-                self.inlines(inlines, out);
-            }
-        }
+        embeds
     }
 
     /// A block's body nodes as Markdown; lines after the first get `indent` spaces.
@@ -435,7 +443,10 @@ impl<'a> Writer<'a> {
         for n in nodes {
             let mut s = String::new();
             self.node(n, &mut s, line);
-            parts.push(s);
+            // A footnote's text, say, is written elsewhere and leaves nothing here.
+            if !s.trim().is_empty() {
+                parts.push(s);
+            }
         }
         parts.join("\n\n")
     }
