@@ -248,3 +248,20 @@ fn footnotes_go_under_the_field_that_marks_them() {
 <div><sup>1</sup> Another.</div><div><sup>2</sup> The note's text.</div></div>"
     );
 }
+
+/// A tag inside a sentence stays a word of the card; tags after the text become the note's
+/// Anki tags and leave the field.
+#[test]
+fn tags_in_a_sentence_stay_in_the_field() {
+    let loaded =
+        common::one_page("- Type < to kick off #autocompletion and list? #card #topic\n\t- the **#menu** opens\n");
+    let bytes =
+        export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap().artifacts.remove(0).bytes;
+    let deck = apkg::read(&bytes);
+    let note = &deck.notes()[0];
+    let front = note["fields"][0].as_str().unwrap();
+    assert!(front.contains("kick off <span class=\"tag\">#autocompletion</span> and list?"), "{front}");
+    assert!(!front.contains("topic") && !front.contains("#card"), "{front}");
+    assert!(note["fields"][1].as_str().unwrap().contains("#menu</"), "{note}");
+    assert!(note["tags"].as_str().unwrap().contains("topic"), "{note}");
+}

@@ -244,3 +244,35 @@ fn a_heading_block_keeps_its_body() {
     assert!(!heading.contains("Paragraph two"), "{heading}");
     assert!(xml.contains("<w:tbl>"), "the table is a table");
 }
+
+fn document_of(text: &str, worksheet: bool, show_tags: bool) -> String {
+    let loaded = common::one_page(text);
+    let mut o = Options::default();
+    o.docx.worksheet = worksheet;
+    o.docx.show_tags = show_tags;
+    let bytes = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+    text_of(&part(&bytes, "word/document.xml"))
+}
+
+/// A tag inside a sentence is one of its words and is printed; tags after the text label the
+/// block and are left out unless asked for.
+#[test]
+fn tags_in_a_sentence_are_words() {
+    let page = "- Type < to kick off #autocompletion and list #label #[[two words]]\n- **Removal of #tags**: removes them\n- #[[Snap to grid]] in whiteboards\n";
+    let text = document_of(page, false, false).replace('\n', "");
+    assert!(text.contains("to kick off #autocompletion and list"), "{text}");
+    assert!(!text.contains("label") && !text.contains("two words"), "{text}");
+    assert!(text.contains("Removal of #tags"), "{text}");
+    assert!(text.contains("#Snap to grid in whiteboards"), "{text}");
+    let shown = document_of(page, false, true).replace('\n', "");
+    assert!(shown.contains("#label") && shown.contains("#two words"), "{shown}");
+}
+
+/// A cloze's hint follows its answer in the handout and its blank in the worksheet.
+#[test]
+fn a_cloze_hint_is_printed() {
+    let page = "- Most apples are {{cloze red \\\\ color}}.\n";
+    assert!(document_of(page, false, false).replace('\n', "").contains("Most apples are red (color)."));
+    let sheet = document_of(page, true, false);
+    assert!(sheet.contains(" (color)") && !sheet.lines().next().unwrap_or("").contains("red"), "{sheet}");
+}

@@ -347,3 +347,10 @@ fn a_heading_block_keeps_its_body() {
     let md = md_of("- ## Seen {{embed ((6571a1b2-0000-4000-8000-00000000000a))}}\n- target\n  id:: 6571a1b2-0000-4000-8000-00000000000a\n");
     assert!(md.starts_with("## Seen\n\n- target\n"), "{md}");
 }
+
+/// A cloze's hint is shown after its answer, as a reader of the notes needs it.
+#[test]
+fn a_cloze_hint_follows_its_answer() {
+    assert_eq!(md_of("- Most apples are {{cloze red \\\\ color}}.\n"), "- Most apples are red *(color)*.\n");
+    assert_eq!(md_of("- Plain {{cloze answer}} here\n"), "- Plain answer here\n");
+}

@@ -139,6 +139,24 @@ pub fn visit_inlines<F: FnMut(&Inline)>(inlines: &[Inline], f: &mut F) {
     }
 }
 
+/// Whether the tag at `inlines[k]` labels its block rather than being a word of the text:
+/// Logseq's flashcard markers (`#card`, `#reversed`) wherever they stand, and a tag that ends
+/// its line (only tags and spaces follow it up to a line break or the end), as Logseq lists a
+/// block's tags after its text. A tag with words after it is a word of the sentence ("kick off
+/// #autocompletion and list").
+pub fn tag_labels_block(inlines: &[Inline], k: usize) -> bool {
+    if let Inline::Tag { name, .. } = &inlines[k] {
+        if name.eq_ignore_ascii_case("card") || name.eq_ignore_ascii_case("reversed") {
+            return true;
+        }
+    }
+    inlines[k + 1..].iter().take_while(|i| !matches!(i, Inline::SoftBreak | Inline::HardBreak)).all(|i| match i {
+        Inline::Tag { .. } => true,
+        Inline::Text { text } => text.trim().is_empty(),
+        _ => false,
+    })
+}
+
 impl Block {
     pub const EMPTY: Block = Block {
         line: 0,

@@ -280,8 +280,23 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
-        for i in inlines {
-            self.inline(i, out);
+        self.inlines_in(inlines, false, out);
+    }
+
+    /// `inside`: the inlines are within bold, a link or the like, whose tags are words of the
+    /// text wherever they stand.
+    fn inlines_in(&mut self, inlines: &[Inline], inside: bool, out: &mut String) {
+        for (k, i) in inlines.iter().enumerate() {
+            match i {
+                // A tag in the sentence is one of its words; tags after the text label the
+                // note and become its Anki tags instead.
+                Inline::Tag { name, .. } if inside || !crate::ir::tag_labels_block(inlines, k) => {
+                    out.push_str("<span class=\"tag\">#");
+                    escape_into(out, name, false);
+                    out.push_str("</span>");
+                }
+                _ => self.inline(i, out),
+            }
         }
     }
 
@@ -289,7 +304,7 @@ impl<'a> Renderer<'a> {
         out.push('<');
         out.push_str(tag);
         out.push('>');
-        self.inlines(children, out);
+        self.inlines_in(children, true, out);
         out.push_str("</");
         out.push_str(tag);
         out.push('>');
@@ -314,10 +329,10 @@ impl<'a> Renderer<'a> {
             Inline::Link { url, children } => match safe_url(url) {
                 Some(href) => {
                     let _ = write!(out, "<a href=\"{href}\">");
-                    self.inlines(children, out);
+                    self.inlines_in(children, true, out);
                     out.push_str("</a>");
                 }
-                None => self.inlines(children, out),
+                None => self.inlines_in(children, true, out),
             },
             Inline::Image { url, alt, width, asset, .. } => {
                 let media = asset.as_ref().and_then(|a| self.media.get(a));

@@ -364,8 +364,20 @@ impl<'a> Body<'a> {
     }
 
     fn runs(&mut self, inlines: &[Inline], fmt: &Fmt, out: &mut String) {
-        for i in inlines {
-            self.inline(i, fmt, out);
+        for (k, i) in inlines.iter().enumerate() {
+            match i {
+                // A tag in the sentence is one of its words; tags after the text label the
+                // block and are shown only when asked (`--show-tags`). Within bold or a link
+                // (`fmt` set) a tag is always inside the text.
+                Inline::Tag { name, .. } => {
+                    let inside = fmt.bold || fmt.italic || fmt.strike || fmt.highlight || fmt.link;
+                    let card = crate::ir::is_marker(i, "card") || crate::ir::is_marker(i, "reversed");
+                    if self.opts.show_tags || (inside && !card) || !crate::ir::tag_labels_block(inlines, k) {
+                        run(&format!("#{name}"), &Fmt { tag: true, ..fmt.clone() }, out);
+                    }
+                }
+                _ => self.inline(i, fmt, out),
+            }
         }
     }
 
@@ -400,11 +412,8 @@ impl<'a> Body<'a> {
                 Some(l) => self.runs(l, fmt, out),
                 None => run(name, fmt, out),
             },
-            Inline::Tag { name, .. } => {
-                if self.opts.show_tags {
-                    run(&format!("#{name}"), &Fmt { tag: true, ..fmt.clone() }, out);
-                }
-            }
+            // Shown or not by `runs`, which sees what follows the tag.
+            Inline::Tag { .. } => {}
             Inline::BlockRef { label: Some(l), .. } => self.runs(l, fmt, out),
             Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {
                 RefText::Title(t, title) => {
@@ -418,8 +427,14 @@ impl<'a> Body<'a> {
             Inline::Embed { cyclic: true, .. } => run("[embed cycle]", &Fmt { italic: true, ..fmt.clone() }, out),
             // Other embeds are written as list items after their block.
             Inline::Embed { .. } => {}
-            Inline::Cloze { answer, .. } if self.opts.worksheet => self.blank(answer, out),
-            Inline::Cloze { answer, .. } => self.runs(answer, fmt, out),
+            Inline::Cloze { answer, hint, .. } if self.opts.worksheet => {
+                self.blank(answer, out);
+                hint_run(hint.as_deref(), fmt, out);
+            }
+            Inline::Cloze { answer, hint, .. } => {
+                self.runs(answer, fmt, out);
+                hint_run(hint.as_deref(), fmt, out);
+            }
             Inline::Macro { name, args, pos } => {
                 if crate::export::is_video_macro(name) {
                     if let Some(url) = args.first().map(|a| crate::export::video_url(name, a)) {
@@ -607,6 +622,13 @@ fn image_ext(d: &[u8]) -> Option<&'static str> {
 }
 
 /// One run of text with formatting; tabs and newlines become Word's own elements.
+/// A cloze's hint after its answer or blank, in parentheses and italics: "red (color)".
+fn hint_run(hint: Option<&str>, fmt: &Fmt, out: &mut String) {
+    if let Some(h) = hint.map(str::trim).filter(|h| !h.is_empty()) {
+        run(&format!(" ({h})"), &Fmt { italic: true, ..fmt.clone() }, out);
+    }
+}
+
 fn run(t: &str, fmt: &Fmt, out: &mut String) {
     if t.is_empty() {
         return;

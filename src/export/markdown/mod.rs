@@ -569,7 +569,15 @@ impl<'a> Writer<'a> {
             // Embeds are written as nested list items after the block's own text.
             Inline::Embed { cyclic: true, .. } => out.push_str("*\\[embed cycle\\]*"),
             Inline::Embed { .. } => {}
-            Inline::Cloze { answer, .. } => self.inlines(answer, out),
+            Inline::Cloze { answer, hint, .. } => {
+                self.inlines(answer, out);
+                // The hint follows its answer: "red *(color)*".
+                if let Some(h) = hint.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+                    out.push_str(" *(");
+                    escape_into(out, h);
+                    out.push_str(")*");
+                }
+            }
             Inline::Macro { name, args, pos } => match name.as_str() {
                 n if super::is_video_macro(n) => {
                     if let Some(url) = args.first().map(|a| super::video_url(name, a)) {
