@@ -225,7 +225,7 @@ fn link_styles() {
     let loaded = notes_export::load(dir.path()).unwrap();
     for (style, line) in [
         (LinkStyle::Relative, "- see [Book](Book.md), [the book](Book.md), [#Book](Book.md) and #no page\n"),
-        (LinkStyle::Wiki, "- see [[Book]], [[Book]], #[[Book]] and #[[no page]]\n"),
+        (LinkStyle::Wiki, "- see [[Book]], [[Book|the book]], #[[Book]] and #[[no page]]\n"),
         (LinkStyle::Plain, "- see Book, the book, #Book and #no page\n"),
     ] {
         let mut options = Options::default();
@@ -353,4 +353,10 @@ fn a_heading_block_keeps_its_body() {
 fn a_cloze_hint_follows_its_answer() {
     assert_eq!(md_of("- Most apples are {{cloze red \\\\ color}}.\n"), "- Most apples are red *(color)*.\n");
     assert_eq!(md_of("- Plain {{cloze answer}} here\n"), "- Plain answer here\n");
+}
+
+/// A heading with a task marker keeps its state in Markdown, as Logseq writes it.
+#[test]
+fn a_task_heading_keeps_its_marker() {
+    assert_eq!(md_of("- ## TODO Plan the trip\n- ### DONE Book\n"), "## TODO Plan the trip\n\n### DONE Book\n");
 }

@@ -44,3 +44,61 @@ fn the_heading_property_sets_the_size() {
         ]
     );
 }
+
+/// A graph folder with the given pages, read and resolved.
+fn graph(pages: &[(&str, &str)]) -> notes_export::ir::Graph {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    for (file, text) in pages {
+        std::fs::write(dir.path().join("pages").join(file), text).unwrap();
+    }
+    notes_export::load(dir.path()).unwrap().graph
+}
+
+/// `[[Introduction to [[Logseq]]]]` refers to both pages: the outer name, and the inner page
+/// as a reference within its label, as Logseq links both.
+#[test]
+fn a_nested_page_reference_refers_to_both_pages() {
+    use notes_export::ir::Inline;
+    let g = graph(&[
+        ("Notes.md", "- see [[Introduction to [[Logseq]]]] now\n"),
+        ("Logseq.md", "- the app\n"),
+        ("Introduction to [[Logseq]].md", "- intro\n"),
+    ]);
+    let notes = g.pages.iter().find(|p| p.title == "Notes").unwrap();
+    let [Node::Paragraph { inlines }] = notes.blocks[0].body.as_slice() else { panic!() };
+    let Inline::PageRef { name, label: Some(label), page: Some(outer) } = &inlines[1] else { panic!("{inlines:?}") };
+    assert_eq!(name, "Introduction to [[Logseq]]");
+    assert_eq!(g.pages[*outer as usize].title, "Introduction to [[Logseq]]");
+    let Inline::PageRef { name, page: Some(inner), .. } = &label[1] else { panic!("{label:?}") };
+    assert_eq!((name.as_str(), g.pages[*inner as usize].title.as_str()), ("Logseq", "Logseq"));
+    assert_eq!(plain_text(label), "Introduction to Logseq");
+}
+
+/// A tag may be glued to the word before it, and `)` belongs to its name, as mldoc reads them
+/// (Logseq's own parser makes `(addresses #9920)` the tag `9920)`); an HTML entity is no tag.
+#[test]
+fn tags_follow_logseq_rules() {
+    use notes_export::ir::Inline;
+    let tags = |text: &str| -> Vec<String> {
+        let b = &blocks(text)[0];
+        let mut out = Vec::new();
+        notes_export::ir::for_each_inline(&b.body, &mut |i| {
+            if let Inline::Tag { name, .. } = i {
+                out.push(name.clone());
+            }
+        });
+        out
+    };
+    assert_eq!(tags("- x#glued and (#paren) and #end.\n"), ["glued", "paren)", "end"]);
+    assert_eq!(tags("- it&#39;s C# or F#, not a tag\n"), Vec::<String>::new());
+}
+
+/// A task marker needs a space after it, as in mldoc: `TODO` alone on its line is text.
+#[test]
+fn a_marker_alone_on_its_line_is_text() {
+    let b = blocks("- TODO\n- TODO write it\n- DONE\tnot with a tab\n- LATER\n  more\n");
+    let markers: Vec<Option<&str>> = b.iter().map(|b| b.marker.as_deref()).collect();
+    assert_eq!(markers, [None, Some("TODO"), None, None]);
+    assert_eq!(plain_text(b[0].title()), "TODO");
+}

@@ -142,12 +142,18 @@ pub fn visit_inlines<F: FnMut(&Inline)>(inlines: &[Inline], f: &mut F) {
 /// Whether the tag at `inlines[k]` labels its block rather than being a word of the text:
 /// Logseq's flashcard markers (`#card`, `#reversed`) wherever they stand, and a tag that ends
 /// its line (only tags and spaces follow it up to a line break or the end), as Logseq lists a
-/// block's tags after its text. A tag with words after it is a word of the sentence ("kick off
-/// #autocompletion and list").
+/// block's tags after its text. A tag with words after it, or glued to the word before it, is
+/// a word of the sentence ("kick off #autocompletion and list", "x#glued").
 pub fn tag_labels_block(inlines: &[Inline], k: usize) -> bool {
     if let Inline::Tag { name, .. } = &inlines[k] {
         if name.eq_ignore_ascii_case("card") || name.eq_ignore_ascii_case("reversed") {
             return true;
+        }
+    }
+    // A tag glued to the word before it (`x#glued`) is part of that word.
+    if let Some(Inline::Text { text }) = k.checked_sub(1).map(|p| &inlines[p]) {
+        if text.ends_with(|c: char| !c.is_whitespace()) {
+            return false;
         }
     }
     inlines[k + 1..].iter().take_while(|i| !matches!(i, Inline::SoftBreak | Inline::HardBreak)).all(|i| match i {

@@ -22,10 +22,8 @@ pub(super) fn first_line_parts(text: &str) -> (Option<u8>, Option<String>, Optio
     }
     let mut marker = None;
     let rest = &text[at..];
-    if let Some(m) = MARKERS
-        .iter()
-        .find(|m| rest.starts_with(*m) && rest.as_bytes().get(m.len()).is_none_or(|c| *c == b' ' || *c == b'\t'))
-    {
+    // As mldoc's `marker`: a space must follow (`TODO` alone on its line is text).
+    if let Some(m) = MARKERS.iter().find(|m| rest.starts_with(*m) && rest.as_bytes().get(m.len()) == Some(&b' ')) {
         marker = Some(m.to_string());
         at = (at + m.len() + 1).min(text.len());
     }

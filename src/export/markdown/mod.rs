@@ -84,6 +84,7 @@ impl Job for MarkdownJob {
             clamped: false,
             lists: 0,
             notes: Default::default(),
+            in_label: false,
         };
         w.page(pi, page);
         if !w.out.ends_with('\n') {
@@ -139,6 +140,9 @@ struct Writer<'a> {
     /// The footnotes of the file, in the order they are first marked: each is written at the
     /// end, where GitHub-flavoured readers (and pandoc, mdBook) expect them.
     notes: super::FootnoteList,
+    /// Writing a link's label, where a reference inside (`[[A [[B]]]]`) is text: CommonMark
+    /// has no link within a link.
+    in_label: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -162,7 +166,8 @@ impl<'a> Writer<'a> {
                     self.out.push('\n');
                 }
                 let level = b.heading.unwrap_or(2).clamp(1, 6) as usize;
-                let mut text = String::new();
+                // A task heading keeps its state as Logseq writes it: `## TODO Plan`.
+                let mut text = b.marker.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
                 self.stack.push(addr);
                 self.inlines(head, &mut text);
                 let _ = writeln!(self.out, "{} {}", "#".repeat(level), text.replace('\n', " ").trim());
@@ -461,6 +466,12 @@ impl<'a> Writer<'a> {
             (LinkStyle::Wiki, _) => {
                 out.push_str("[[");
                 out.push_str(name);
+                // A label of its own (`[the book]([[Book]])`) is kept as `[[Book|the book]]`; a
+                // nested name (`[[A [[B]]]]`) shows itself.
+                if let Some(l) = label.filter(|_| !name.contains("[[")) {
+                    out.push('|');
+                    out.push_str(l);
+                }
                 out.push_str("]]");
             }
             (LinkStyle::Relative, Some(p)) if self.options.includes(p) => {
@@ -472,6 +483,15 @@ impl<'a> Writer<'a> {
             }
             _ => shown(out),
         }
+    }
+
+    /// A link's label: its inlines, with the references inside them as text.
+    fn label(&mut self, inlines: &[Inline]) -> String {
+        let mut s = String::new();
+        let outer = std::mem::replace(&mut self.in_label, true);
+        self.inlines(inlines, &mut s);
+        self.in_label = outer;
+        s
     }
 
     fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
@@ -509,8 +529,7 @@ impl<'a> Writer<'a> {
                 out.push_str("</mark>");
             }
             Inline::Link { url, children } => {
-                let mut label = String::new();
-                self.inlines(children, &mut label);
+                let label = self.label(children);
                 match external_url(url) {
                     Some(u) => {
                         let shown = if label.trim().is_empty() { escape_text(&u) } else { label };
@@ -538,12 +557,16 @@ impl<'a> Writer<'a> {
                 let what = if alt.is_empty() { url } else { alt };
                 let _ = write!(out, "*\\[missing image: {}\\]*", escape_text(what));
             }
+            Inline::PageRef { name, label, .. } if self.in_label => match label {
+                Some(l) => self.inlines(l, out),
+                None => escape_into(out, name),
+            },
+            Inline::Tag { name, .. } if self.in_label => {
+                out.push('#');
+                escape_into(out, name);
+            }
             Inline::PageRef { name, label, page } => {
-                let label = label.as_ref().map(|l| {
-                    let mut s = String::new();
-                    self.inlines(l, &mut s);
-                    s
-                });
+                let label = label.as_ref().map(|l| self.label(l));
                 self.page_link(*page, name, label.as_deref(), out);
             }
             Inline::Tag { name, page } => {
@@ -553,8 +576,10 @@ impl<'a> Writer<'a> {
                 // A wiki tag is `#` before the page's wiki link (which shows no label).
                 if self.opts.links == LinkStyle::Wiki {
                     out.push('#');
+                    self.page_link(*page, name, None, out);
+                } else {
+                    self.page_link(*page, name, Some(&label), out);
                 }
-                self.page_link(*page, name, Some(&label), out);
             }
             Inline::BlockRef { label: Some(l), .. } => self.inlines(l, out),
             Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {

@@ -122,6 +122,11 @@ impl<'a> Protector<'a> {
                     let inline = match name.split_once("][") {
                         // Org-style `[[url][label]]`, which mldoc also reads in Markdown.
                         Some((url, label)) if !url.contains("[[") => org_link(url, label, self.pos(i)),
+                        // `[[Introduction to [[Logseq]]]]` names the outer page and shows the
+                        // inner one as a reference of its own, as Logseq does.
+                        _ if name.contains("[[") => {
+                            Inline::PageRef { name: name.to_string(), label: Some(nested_ref_label(name)), page: None }
+                        }
                         _ => Inline::PageRef { name: name.to_string(), label: None, page: None },
                     };
                     self.slot(i, end, vec![inline]);
@@ -289,8 +294,9 @@ impl<'a> Protector<'a> {
 
     fn tag_at(&mut self, i: usize) -> Option<usize> {
         let s = self.src;
-        let prev_ok = i == 0 || s[..i].chars().next_back().is_some_and(|c| c.is_whitespace() || c == '(' || c == ',');
-        if !prev_ok {
+        // As in mldoc, a tag may follow any character (`x#glued` is the tag `glued`), but `&#39;`
+        // is an HTML entity and `##` a run of marks.
+        if i > 0 && s[..i].ends_with(['&', '#']) {
             return None;
         }
         let rest = &s[i + 1..];
@@ -307,7 +313,8 @@ impl<'a> Protector<'a> {
         let mut chars = rest.char_indices().peekable();
         while let Some((off, c)) = chars.next() {
             if c.is_whitespace()
-                || matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | '*' | '~' | '^' | '=' | '`' | '<' | '>' | '"' | OPEN)
+                // `)` is part of the name: `(#paren)` is the tag `paren)`, as in Logseq.
+                || matches!(c, '(' | '[' | ']' | '{' | '}' | '*' | '~' | '^' | '=' | '`' | '<' | '>' | '"' | OPEN)
             {
                 break;
             }
@@ -496,6 +503,34 @@ pub(super) fn footnote_label(s: &str) -> Option<&str> {
     let rest = s.strip_prefix("[^")?;
     let end = rest.find(|c: char| c == ']' || c.is_whitespace())?;
     (end > 0 && rest[end..].starts_with(']')).then(|| &rest[..end])
+}
+
+/// The text of a page name holding `[[inner]]` references, with each one a reference.
+fn nested_ref_label(name: &str) -> Vec<Inline> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut k = 0;
+    while k < name.len() {
+        if name[k..].starts_with("[[") {
+            if let Some(end) = matching_brackets(name, k) {
+                if !text.is_empty() {
+                    out.push(Inline::Text { text: std::mem::take(&mut text) });
+                }
+                let inner = &name[k + 2..end - 2];
+                let label = inner.contains("[[").then(|| nested_ref_label(inner));
+                out.push(Inline::PageRef { name: inner.to_string(), label, page: None });
+                k = end;
+                continue;
+            }
+        }
+        let c = name[k..].chars().next().expect("k is on a char boundary");
+        text.push(c);
+        k += c.len_utf8();
+    }
+    if !text.is_empty() {
+        out.push(Inline::Text { text });
+    }
+    out
 }
 
 fn matching_brackets(s: &str, i: usize) -> Option<usize> {
