@@ -265,3 +265,29 @@ fn tags_in_a_sentence_stay_in_the_field() {
     assert!(note["fields"][1].as_str().unwrap().contains("#menu</"), "{note}");
     assert!(note["tags"].as_str().unwrap().contains("topic"), "{note}");
 }
+
+/// A page title with `::` (a C++ name) is one deck that shows its colons, not nested decks;
+/// a namespace (`a/b`) still nests.
+#[test]
+fn colons_in_a_title_are_not_decks() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    std::fs::write(
+        dir.path().join("pages/std___condition_variable.md"),
+        "title:: std::condition_variable::wait\n\n- What does wait do? #card\n\t- blocks\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("pages/course___cpp.md"), "- Q? #card\n\t- A\n").unwrap();
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let mut o = Options::default();
+    o.anki.deck = Some("Top".into());
+    let deck =
+        apkg::read(&export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes);
+    let decks: Vec<String> =
+        deck.json["decks"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = decks.iter().map(|n| n.replace('\u{200b}', "")).collect();
+    assert!(names.contains(&"Top::std::condition_variable::wait".to_string()), "{names:?}");
+    assert!(names.contains(&"Top::course::cpp".to_string()), "{names:?}");
+    // Anki reads `::` as nesting: the title's deck has no `::` of its own.
+    assert!(decks.iter().any(|n| n == "Top::std:\u{200b}:condition_variable:\u{200b}:wait"), "{decks:?}");
+}

@@ -587,3 +587,40 @@ fn a_pipe_named_by_o_is_written_to() {
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["pipe"], "no staging folder beside it");
 }
+
+/// Every command reports what the pages hold, the same way: `check` says what `build` and
+/// each export say (an SVG image Word cannot show, a dangling reference, a missing image).
+#[test]
+fn every_command_reports_the_same_diagnostics() {
+    let dir = tempdir();
+    let graph = dir.path().join("g");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    std::fs::create_dir_all(graph.join("assets")).unwrap();
+    std::fs::write(graph.join("assets/plot.svg"), r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>"#)
+        .unwrap();
+    std::fs::write(
+        graph.join("pages/P.md"),
+        "- a plot ![p](../assets/plot.svg)\n\t- child\n- ((6571a1b2-0000-4000-8000-0000000000ff)) and ![gone](../assets/gone.png)\n\t- child\n",
+    )
+    .unwrap();
+    let g = graph.to_str().unwrap();
+    let out = |k: &str| dir.path().join(k).to_str().unwrap().to_string();
+    let warnings = |args: &[&str]| -> Vec<String> {
+        let o = run(args);
+        let mut lines: Vec<String> = stderr(&o).lines().filter(|l| l.contains("warning[")).map(String::from).collect();
+        lines.sort();
+        lines
+    };
+    let check = warnings(&["check", g]);
+    assert_eq!(check.len(), 3, "{check:?}");
+    assert!(check.iter().any(|l| l.contains("warning[unsupported-image]")), "{check:?}");
+    for args in [
+        vec!["build", g, "-o", &out("dist")],
+        vec!["docx", g, "-o", &out("x.docx")],
+        vec!["md", g, "-o", &out("md")],
+        vec!["anki", g, "-o", &out("x.apkg")],
+        vec!["json", g, "-o", &out("x.json")],
+    ] {
+        assert_eq!(warnings(&args), check, "{args:?}");
+    }
+}

@@ -102,3 +102,20 @@ fn a_marker_alone_on_its_line_is_text() {
     assert_eq!(markers, [None, Some("TODO"), None, None]);
     assert_eq!(plain_text(b[0].title()), "TODO");
 }
+
+/// A footnote mark's label is a word: a regex's `[^{}]` or `[^$]` is text, with no warning.
+#[test]
+fn a_regex_class_is_not_a_footnote_mark() {
+    use notes_export::ir::Inline;
+    let loaded = common::one_page("- match `x` with [^{}]+ or [^$]* here[^1]\n- [^1]: the note\n");
+    let b = &loaded.graph.pages[0].blocks[0];
+    let mut marks = Vec::new();
+    notes_export::ir::for_each_inline(&b.body, &mut |i| {
+        if let Inline::FootnoteRef { label, .. } = i {
+            marks.push(label.clone());
+        }
+    });
+    assert_eq!(marks, ["1"]);
+    assert!(plain_text(b.title()).contains("[^{}]+ or [^$]*"), "{}", plain_text(b.title()));
+    assert!(loaded.reading_diagnostics(None).is_empty(), "{:?}", loaded.reading_diagnostics(None));
+}

@@ -233,6 +233,10 @@ pub fn safe_segment(s: &str) -> String {
     if out.is_empty() || out == "." || out == ".." {
         out = "_".to_string();
     }
+    // A name starting with a dot is hidden on Unix-like systems.
+    if out.starts_with('.') {
+        out.insert(0, '_');
+    }
     if RESERVED.contains(&out.to_ascii_lowercase().split('.').next().unwrap_or("")) {
         out.push('_');
     }
@@ -296,6 +300,15 @@ pub fn stamps(block: &crate::ir::Block) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::macro_text;
+
+    /// Output names are safe everywhere and never hidden.
+    #[test]
+    fn file_names_are_safe_and_visible() {
+        assert_eq!(super::safe_file_name(".NET notes"), "_.NET notes");
+        assert_eq!(super::safe_file_name("..hidden"), "_..hidden");
+        assert_eq!(super::safe_file_name("a/b: c?"), "a - b_ c_");
+        assert_eq!(super::safe_file_name("."), "_");
+    }
 
     #[test]
     fn youtube_timestamps_read_as_times() {

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 const MAX_ASSET_BYTES: u64 = 50 * 1024 * 1024;
 
 enum Lookup {
-    Found(String),
+    /// The path, and the kind of image when it is one Word cannot show (SVG, WebP).
+    Found(String, Option<&'static str>),
     Outside,
     Missing(String),
     Unusable(String, String),
@@ -82,7 +83,20 @@ impl AssetCache {
                     read_asset(root, self.canonical_root.as_deref(), &rel, &mut found)
                 });
                 match lookup {
-                    Lookup::Found(r) => *asset = Some(r.clone()),
+                    Lookup::Found(r, unsupported) => {
+                        *asset = Some(r.clone());
+                        // Said by every command, as the notes hold it, not only by the one
+                        // that writes Word.
+                        if let Some(kind) = unsupported {
+                            diags.push(Diagnostic::warning(
+                                "unsupported-image",
+                                file,
+                                pos.line,
+                                pos.col,
+                                format!("image '{url}' is {kind}, which Word cannot show: a handout has a placeholder"),
+                            ));
+                        }
+                    }
                     Lookup::Outside => diags.push(Diagnostic::warning(
                         "unsafe-asset-path",
                         file,
@@ -165,8 +179,15 @@ fn read_asset(root: &Path, canonical_root: Option<&Path>, rel: &str, assets: &mu
     if pixels.is_none() && !is_svg(&data) {
         return Lookup::Unusable(rel.to_string(), "is not a PNG, JPEG, GIF, WebP or SVG image".into());
     }
+    let unsupported = if pixels.is_none() {
+        Some("SVG")
+    } else if data.starts_with(b"RIFF") {
+        Some("WebP")
+    } else {
+        None
+    };
     assets.insert(rel.to_string(), Asset { size: meta.len(), pixels, data: Arc::new(data) });
-    Lookup::Found(rel.to_string())
+    Lookup::Found(rel.to_string(), unsupported)
 }
 
 fn is_svg(d: &[u8]) -> bool {

@@ -87,7 +87,11 @@ impl Exporter for AnkiExporter {
     }
 
     fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
-        let top = deck_path(&options.anki.deck.clone().unwrap_or_else(|| graph.name.clone()));
+        // A deck named by the user nests at `::`; a graph's or page's name is a title.
+        let top = match &options.anki.deck {
+            Some(deck) => deck_path(deck),
+            None => title_deck_path(&graph.name),
+        };
         // Tagged and cloze cards need only their blocks and their blocks' context parsed. In
         // auto mode that holds when a page of the deck has flashcards (else: outline cards).
         let has_flashcards =
@@ -232,7 +236,7 @@ impl Job for AnkiJob {
         let created = options.timestamp.unwrap_or(FALLBACK_MOD);
         let collection = collection.into_inner().unwrap_or_else(|e| e.into_inner());
         let (notes, cards) = (collection.notes, collection.cards);
-        let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ")));
+        let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ").replace('\u{200b}', "")));
         collection
             .finish(&deck_list, &media, created, out, std::path::Path::new(&file))
             .map_err(|message| ExportError::Failed { format: "anki", message })?;
@@ -471,6 +475,14 @@ fn tags(graph: &Graph, a: BlockAddr) -> Vec<String> {
     out.into_iter().filter(|t| !t.is_empty()).collect()
 }
 
+/// The deck of a page title: its namespaces (`a/b`) nested. `::` in a title is text
+/// (`std::condition_variable::wait`), not Anki's deck separator: a zero-width space between
+/// the colons keeps it one deck that reads the same.
+fn title_deck_path(title: &str) -> String {
+    deck_path(&title.replace("::", ":\u{200b}:"))
+}
+
+/// A `deck::` property's deck: `/` and `::` both nest.
 fn deck_path(name: &str) -> String {
     name.split(['/'])
         .flat_map(|s| s.split("::"))
@@ -493,7 +505,7 @@ fn deck_for(graph: &Graph, a: BlockAddr, top: &str) -> String {
     if let Some(p) = page.property("deck") {
         return deck_path(p.raw.trim_matches(['[', ']']));
     }
-    let sub = deck_path(&page.title);
+    let sub = title_deck_path(&page.title);
     if top.is_empty() {
         sub
     } else if sub.is_empty() || graph.pages.len() == 1 && top == sub {
@@ -536,6 +548,9 @@ mod tests {
         assert_eq!(anki_tag("a\tb"), "a_b");
         assert_eq!(deck_path("Biology/Cells"), "Biology::Cells");
         assert_eq!(deck_path(" a :: b "), "a::b");
+        // In a title, `::` is text: one deck, shown with its colons.
+        assert_eq!(title_deck_path("std::condition_variable::wait"), "std:\u{200b}:condition_variable:\u{200b}:wait");
+        assert_eq!(title_deck_path("course/std::vector"), "course::std:\u{200b}:vector");
     }
 
     #[test]

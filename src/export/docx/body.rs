@@ -536,17 +536,14 @@ impl<'a> Body<'a> {
         alt: &str,
         (width, height): (Option<u32>, Option<u32>),
         asset: Option<&str>,
-        pos: Pos,
+        _pos: Pos,
         out: &mut String,
     ) {
         let found = asset.and_then(|a| self.graph.assets.get(a).map(|x| (a, x))).filter(|_| !self.in_footnote);
         let ext = found.and_then(|(_, a)| image_ext(&a.data));
         let (Some((path, a)), Some(ext)) = (found, ext) else {
+            // An SVG or WebP image: the resolver has said so (`unsupported-image`).
             let what = if alt.is_empty() { url } else { alt };
-            if found.is_some() {
-                let message = format!("image '{url}' is not PNG, JPEG or GIF; Word shows a placeholder");
-                self.report(Diagnostic::warning("unsupported-image", "", pos.line, pos.col, message));
-            }
             run(&format!("[image: {what}]"), &Fmt { italic: true, ..Default::default() }, out);
             return;
         };

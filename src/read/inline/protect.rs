@@ -501,7 +501,8 @@ pub fn is_uuid(s: &str) -> bool {
 /// characters other than `]` and white space (as Logseq reads it).
 pub(super) fn footnote_label(s: &str) -> Option<&str> {
     let rest = s.strip_prefix("[^")?;
-    let end = rest.find(|c: char| c == ']' || c.is_whitespace())?;
+    // A label is a word (`1`, `note`, `big-note`): `[^{}]` or `[^\s]` in a regex is text.
+    let end = rest.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))?;
     (end > 0 && rest[end..].starts_with(']')).then(|| &rest[..end])
 }
 
