@@ -119,3 +119,23 @@ fn a_regex_class_is_not_a_footnote_mark() {
     assert!(plain_text(b.title()).contains("[^{}]+ or [^$]*"), "{}", plain_text(b.title()));
     assert!(loaded.reading_diagnostics(None).is_empty(), "{:?}", loaded.reading_diagnostics(None));
 }
+
+/// `$$` on its own line opens displayed math that runs to the closing `$$`, with an
+/// environment inside it; text after it and a one-line `$$…$$` keep their own pairs.
+#[test]
+fn display_math_runs_over_lines() {
+    use notes_export::ir::Inline;
+    let b = &blocks(
+        "- Sum:\n  $$\n  \\begin{aligned}\n  a &= b \\\\\n  c &= \\frac{1}{2}\n  \\end{aligned}\n  $$\n  hence\n  $$x = \\frac{1}{2}$$\n",
+    )[0];
+    let [Node::Paragraph { .. }, Node::Math { tex }, Node::Paragraph { inlines }] = b.body.as_slice() else {
+        panic!("{:?}", b.body)
+    };
+    assert_eq!(tex, "\\begin{aligned}\na &= b \\\\\nc &= \\frac{1}{2}\n\\end{aligned}");
+    assert_eq!(inlines[0], Inline::Text { text: "hence".into() });
+    assert_eq!(inlines[2], Inline::Math { tex: "x = \\frac{1}{2}".into(), display: true });
+    // Math starting on the `$$` line, and a `$$` that never closes (text).
+    let b = &blocks("- $$ E = mc^2\n  $$\n- costs $$ 5\n  and more\n");
+    assert_eq!(b[0].body, [Node::Math { tex: "E = mc^2".into() }]);
+    assert!(plain_text(b[1].title()).contains("$$ 5"), "{:?}", b[1].body);
+}

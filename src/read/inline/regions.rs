@@ -8,7 +8,7 @@ use crate::read::outline::{is_fence_line, strip_prefix_ci};
 /// Parses a block body (several lines) into nodes.
 pub fn parse_body(text: &str, lines: &[LineStart], ctx: &InlineCtx) -> Vec<Node> {
     let b = text.as_bytes();
-    if ![b"#+", b"[^", b"\\b"].iter().any(|pair| crate::text::has_pair(b, pair)) {
+    if ![b"#+", b"[^", b"\\b", b"$$"].iter().any(|pair| crate::text::has_pair(b, pair)) {
         return parse_markdown(text, 0, lines, ctx, 0);
     }
     let mut nodes = Vec::new();
@@ -62,6 +62,9 @@ fn region(
         let inner: Vec<(usize, &str)> = all[i + 1..end.unwrap_or(all.len())].to_vec();
         return Some((begin_block(&name, &options, &inner, lines, ctx), end.map_or(all.len(), |e| e + 1)));
     }
+    if let Some(math) = display_math(all, i) {
+        return Some(math);
+    }
     if let Some(env) = latex_environment(t) {
         // Displayed math, as mldoc reads it, when its `\end{…}` comes; else text.
         let close = format!("\\end{{{env}}}");
@@ -81,6 +84,30 @@ fn region(
     let end = (all[last].0 + all[last].1.len()).max(start);
     let inlines = parse_inline_at(&text[start..end], start, lines, ctx, 0);
     Some((vec![Node::Footnote { label: label.to_string(), inlines }], last + 1))
+}
+
+/// `$$` opening a line, its closing `$$` on a later line: displayed math over those lines, with
+/// any environment (`\begin{aligned}`) inside it, as Logseq shows it. A `$$…$$` on one line is
+/// left to the inline pass; a `$$` that never closes is text.
+fn display_math(all: &[(usize, &str)], i: usize) -> Option<(Vec<Node>, usize)> {
+    let first = all[i].1.trim();
+    let opened = first.strip_prefix("$$")?;
+    if opened.contains("$$") {
+        return None;
+    }
+    let last = (i + 1..all.len()).find(|&j| all[j].1.trim_end().ends_with("$$"))?;
+    let closing = all[last].1.trim();
+    let mut tex: Vec<&str> = Vec::new();
+    if !opened.trim().is_empty() {
+        tex.push(opened.trim());
+    }
+    tex.extend(all[i + 1..last].iter().map(|(_, l)| l.trim()));
+    let before_close = closing[..closing.len() - 2].trim();
+    if !before_close.is_empty() {
+        tex.push(before_close);
+    }
+    let tex = tex.join("\n");
+    Some(((!tex.trim().is_empty()).then(|| Node::Math { tex }).into_iter().collect(), last + 1))
 }
 
 /// The name of the LaTeX environment a (trimmed) line begins: `\begin{align*}`.
