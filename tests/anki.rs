@@ -204,16 +204,24 @@ fn the_collection_has_ankis_indexes_and_is_sound() {
     assert_eq!(check, "ok");
 }
 
-/// A block `2. step` is an ordered list that starts at 2 in every format: here, an Anki
-/// field (`<ol start="2">`); in Markdown and Word, tests/markdown.rs.
+/// Numbered blocks (typed `2. step`, or `logseq.order-list-type:: number`) are ordered lists
+/// in every format: here, an Anki field, each run of them one `<ol>` numbered from its first
+/// number; in Markdown and Word, tests/markdown.rs.
 #[test]
 fn numbered_steps_keep_their_numbers() {
     let dir = common::tempdir();
     std::fs::create_dir(dir.path().join("pages")).unwrap();
-    std::fs::write(dir.path().join("pages/p.md"), "- Steps #card\n\t- 1. one\n\t- 2. two\n").unwrap();
+    std::fs::write(
+        dir.path().join("pages/p.md"),
+        "- Steps #card\n\t- 1. one\n\t- 2. two\n\t- a bullet\n\t- 5. five\n\t- by property\n\t  logseq.order-list-type:: number\n",
+    )
+    .unwrap();
     let deck = apkg::read(&build(dir.path().to_str().unwrap(), CardMode::Auto, None));
     let back = deck.notes()[0]["fields"][1].as_str().unwrap().to_string();
-    assert!(back.contains("<ol><li>one</li></ol>") && back.contains("<ol start=\"2\"><li>two</li></ol>"), "{back}");
+    assert_eq!(
+        back,
+        "<ol><li>one</li><li>two</li></ol><ul><li>a bullet</li></ul><ol start=\"5\"><li>five</li><li>by property</li></ol>"
+    );
 }
 
 /// What a card leaves out is noted where it is; a block that makes no card (here an outline

@@ -260,16 +260,26 @@ fn dropped_macros_are_reported_at_their_own_page() {
 /// Word, where each block is a list of its own.
 #[test]
 fn numbered_steps_keep_their_numbers() {
-    let page = "- 1. one\n- 2. two\n- 10. ten\n";
-    assert_eq!(md_of(page), page);
+    // Typed numbers: one ordered list item each, at the block's own level, no bullet.
+    let page = "- 1. one\n- 2. two\n\t- child\n- 10. ten\n";
+    assert_eq!(md_of(page), "1. one\n2. two\n   - child\n10. ten\n");
+    // Logseq's numbered blocks, counted along their run of siblings, nested too.
+    let by_property = "- Steps\n\t- first\n\t  logseq.order-list-type:: number\n\t- second\n\t  logseq.order-list-type:: number\n\t\t- sub\n\t\t  logseq.order-list-type:: number\n\t- after\n";
+    assert_eq!(md_of(by_property), "- Steps\n  1. first\n  2. second\n     1. sub\n  - after\n");
+    // Word: a real decimal list for each run, numbered from its first number, no typed text.
     let loaded = common::one_page(page);
     let docx = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(&docx.artifacts[0].bytes)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
-    for n in ["1. ", "2. ", "10. "] {
-        assert!(xml.contains(&format!(">{n}</w:t>")), "{n} in {xml}");
-    }
+    let read = |z: &mut zip::ZipArchive<_>, name: &str| {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut xml).unwrap();
+        xml
+    };
+    let (xml, numbering) = (read(&mut z, "word/document.xml"), read(&mut z, "word/numbering.xml"));
+    assert!(!xml.contains(">1. </w:t>") && !xml.contains(">10. </w:t>"), "{xml}");
+    assert_eq!(xml.matches("<w:numId w:val=\"3\"/>").count(), 2, "one and two are one list");
+    assert_eq!(xml.matches("<w:numId w:val=\"4\"/>").count(), 1, "ten starts another");
+    assert!(numbering.contains("<w:num w:numId=\"4\"><w:abstractNumId w:val=\"2\"/><w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"10\"/>"), "{numbering}");
 }
 
 /// A YouTube timestamp is shown as the time it stands for, as Logseq shows it.

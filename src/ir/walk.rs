@@ -163,6 +163,26 @@ pub fn tag_labels_block(inlines: &[Inline], k: usize) -> bool {
     })
 }
 
+/// The numbers Logseq shows for a list of sibling blocks: a block numbered by property counts
+/// on from the numbered sibling before it (from 1 after any other), a typed number is itself
+/// (and later ones count on from it); other blocks are bullets. One pass over the list.
+pub fn list_numbers(page: &Page, siblings: &[u32]) -> Vec<Option<u32>> {
+    let mut last: Option<u32> = None;
+    siblings
+        .iter()
+        .map(|&b| {
+            let block = &page.blocks[b as usize];
+            let n = match block.typed_number() {
+                Some((n, _)) => Some(n),
+                None if block.numbered_by_property() => Some(last.map_or(1, |l| l + 1)),
+                None => None,
+            };
+            last = n;
+            n
+        })
+        .collect()
+}
+
 impl Block {
     pub const EMPTY: Block = Block {
         line: 0,
@@ -206,6 +226,22 @@ impl Block {
             Some((Node::Paragraph { inlines } | Node::Heading { inlines, .. }, rest)) => (inlines.as_slice(), rest),
             _ => (&[], self.body.as_slice()),
         })
+    }
+
+    /// A block typed as a numbered step (`2. Mix the flour`): its number and the body under it.
+    /// Markdown reads it as a one-item ordered list; Logseq shows the block numbered.
+    pub fn typed_number(&self) -> Option<(u32, &[Node])> {
+        match self.body.as_slice() {
+            [Node::List { ordered: true, start, items }] if items.len() == 1 => {
+                Some((start.unwrap_or(1), items[0].children.as_slice()))
+            }
+            _ => None,
+        }
+    }
+
+    /// `logseq.order-list-type:: number`: Logseq numbers the block among its siblings.
+    pub fn numbered_by_property(&self) -> bool {
+        self.properties.iter().any(|p| p.key == "logseq.order-list-type" && p.raw.trim().eq_ignore_ascii_case("number"))
     }
 
     /// The footnote texts the block holds (`[^label]: …`), with their labels, in order.

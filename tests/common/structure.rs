@@ -41,7 +41,9 @@ pub fn expected_structure(graph: &Graph, page: usize) -> Option<Vec<(bool, usize
                 continue;
             }
             out.push((false, depth));
-            body_lists(&blk.body, depth + 1, out);
+            // A typed number (`2. step`) is the item itself, its item's content the block's.
+            let body = blk.typed_number().map_or(blk.body.as_slice(), |(_, nodes)| nodes);
+            body_lists(body, depth + 1, out);
             items(p, &blk.children, depth + 1, out);
         }
     }

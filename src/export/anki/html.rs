@@ -142,8 +142,10 @@ impl<'a> Renderer<'a> {
     fn block_into(&mut self, addr: BlockAddr, out: &mut String) {
         let block = self.graph.block(addr);
         self.stack.push(addr);
-        let many = block.body.len() > 1;
-        for n in &block.body {
+        // A typed number (`2. step`) is its list's: the item's content is the block's.
+        let body = block.typed_number().map_or(block.body.as_slice(), |(_, nodes)| nodes);
+        let many = body.len() > 1;
+        for n in body {
             if many && matches!(n, Node::Paragraph { .. } | Node::Heading { .. }) {
                 out.push_str("<div>");
                 self.node(n, out);
@@ -160,8 +162,9 @@ impl<'a> Renderer<'a> {
         let graph_block = self.graph.block(addr);
         let mut out = String::new();
         self.stack.push(addr);
-        let many = graph_block.body.len() > 1;
-        for n in &graph_block.body {
+        let body = graph_block.typed_number().map_or(graph_block.body.as_slice(), |(_, nodes)| nodes);
+        let many = body.len() > 1;
+        for n in body {
             let n = filter_node(n, drop);
             if many {
                 out.push_str("<div>");
@@ -199,8 +202,33 @@ impl<'a> Renderer<'a> {
         if !blocks.iter().any(|b| visible(&b)) || self.stack.len() > MAX_EXPANSION {
             return;
         }
-        out.push_str("<ul>");
-        for &b in blocks.iter().filter(visible) {
+        // Runs of numbered blocks are ordered lists, numbered from their first; the rest bullets.
+        let numbers = crate::ir::list_numbers(p, blocks);
+        let mut open: Option<Option<u32>> = None;
+        for (k, &b) in blocks.iter().enumerate() {
+            if !visible(&&b) {
+                continue;
+            }
+            let continues = match (open, numbers[k]) {
+                (Some(Some(last)), Some(n)) => n == last + 1,
+                (Some(None), None) => true,
+                _ => false,
+            };
+            if !continues {
+                match open {
+                    Some(Some(_)) => out.push_str("</ol>"),
+                    Some(None) => out.push_str("</ul>"),
+                    None => {}
+                }
+                match numbers[k] {
+                    Some(1) => out.push_str("<ol>"),
+                    Some(n) => {
+                        let _ = write!(out, "<ol start=\"{n}\">");
+                    }
+                    None => out.push_str("<ul>"),
+                }
+            }
+            open = Some(numbers[k]);
             let addr = BlockAddr { page, block: b };
             out.push_str("<li>");
             self.block_into(addr, out);
@@ -209,7 +237,11 @@ impl<'a> Renderer<'a> {
             self.stack.pop();
             out.push_str("</li>");
         }
-        out.push_str("</ul>");
+        match open {
+            Some(Some(_)) => out.push_str("</ol>"),
+            Some(None) => out.push_str("</ul>"),
+            None => {}
+        }
     }
 
     fn node(&mut self, n: &Node, out: &mut String) {

@@ -47,6 +47,8 @@ pub struct DocState {
     /// Each footnote's id, by the block holding its text and its label: a second mark shows
     /// the first one's number instead of repeating the note.
     footnote_of: HashMap<(BlockAddr, String), u32>,
+    /// Runs of numbered blocks, (list level, first number): numbering instances 3, 4, …
+    pub lists: Vec<(usize, u32)>,
 }
 
 pub struct Body<'a> {
@@ -68,6 +70,8 @@ pub struct Body<'a> {
     /// Writing a footnote's text, which lives in its own part: no relationships (links become
     /// text, images a placeholder), no footnotes inside it.
     in_footnote: bool,
+    /// The numbering of the block being written: 1 (bullets) or its numbered run's instance.
+    item_num: u32,
 }
 
 impl<'a> Body<'a> {
@@ -83,6 +87,7 @@ impl<'a> Body<'a> {
             spare: String::new(),
             marked: HashSet::new(),
             in_footnote: false,
+            item_num: 1,
         }
     }
 
@@ -145,12 +150,29 @@ impl<'a> Body<'a> {
                 });
             }
         }
-        for &r in &p.roots {
-            self.block(BlockAddr { page, block: r }, 0);
+        self.siblings(page, &p.roots, 0);
+    }
+
+    /// Sibling blocks at list `level`: a run of numbered ones (`2.`, `3.`) is one Word list,
+    /// numbered from its first number; the others are bullets.
+    fn siblings(&mut self, page: u32, blocks: &[u32], level: usize) {
+        let graph = self.graph;
+        let numbers = crate::ir::list_numbers(&graph.pages[page as usize], blocks);
+        let mut run: Option<(u32, u32)> = None;
+        for (k, &b) in blocks.iter().enumerate() {
+            run = numbers[k].map(|n| match run {
+                Some((id, last)) if n == last + 1 => (id, n),
+                _ => {
+                    self.st.lists.push((level.min(MAX_LEVEL), n));
+                    (self.st.lists.len() as u32 + 2, n)
+                }
+            });
+            self.block(BlockAddr { page, block: b }, level, run.map_or(1, |(id, _)| id));
         }
     }
 
-    fn block(&mut self, addr: BlockAddr, level: usize) {
+    /// One block at list `level`, its first paragraph in the list `num` (1: bullets).
+    fn block(&mut self, addr: BlockAddr, level: usize, num: u32) {
         if self.stack.len() > MAX_EXPANSION || self.stack.contains(&addr) {
             return;
         }
@@ -186,7 +208,10 @@ impl<'a> Body<'a> {
         } else {
             let lvl = level.min(MAX_LEVEL);
             let mut first = true;
-            for node in &block.body {
+            self.item_num = num;
+            // A typed number (`2. step`) is the list's: the item's content is the block's.
+            let body = block.typed_number().map_or(block.body.as_slice(), |(_, nodes)| nodes);
+            for node in body {
                 match node {
                     Node::Paragraph { inlines } if first => {
                         let mut runs = self.take_runs();
@@ -198,11 +223,12 @@ impl<'a> Body<'a> {
                             runs.push_str("<w:r><w:br/></w:r>");
                         }
                         self.runs(inlines, &Fmt::default(), &mut runs);
-                        self.paragraph_of("Compact", ParaOpts { num: Some((1, lvl)), ..Default::default() }, runs);
+                        self.paragraph_of("Compact", ParaOpts { num: Some((num, lvl)), ..Default::default() }, runs);
                     }
                     other => self.node(other, lvl, first),
                 }
                 first = false;
+                self.item_num = 1;
             }
             for stamp in crate::export::stamps(block) {
                 let mut runs = String::new();
@@ -213,17 +239,13 @@ impl<'a> Body<'a> {
         }
         for (b, p) in embeds {
             if let Some(b) = b {
-                self.block(b, child_level);
+                self.block(b, child_level, 1);
             } else if let Some(p) = p {
                 let graph = self.graph;
-                for &r in &graph.pages[p as usize].roots {
-                    self.block(BlockAddr { page: p, block: r }, child_level);
-                }
+                self.siblings(p, &graph.pages[p as usize].roots, child_level);
             }
         }
-        for &c in &block.children {
-            self.block(BlockAddr { page: addr.page, block: c }, child_level);
-        }
+        self.siblings(addr.page, &block.children, child_level);
         self.stack.pop();
     }
 
@@ -250,7 +272,8 @@ impl<'a> Body<'a> {
             Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
                 let mut runs = self.take_runs();
                 self.runs(inlines, &Fmt::default(), &mut runs);
-                let opts = if first { ParaOpts { num: Some((1, lvl)), ..Default::default() } } else { plain };
+                let opts =
+                    if first { ParaOpts { num: Some((self.item_num, lvl)), ..Default::default() } } else { plain };
                 self.paragraph_of("Compact", opts, runs);
             }
             Node::Code { text: code, .. } => {

@@ -265,7 +265,7 @@ fn fixed_parts() -> Result<&'static [(&'static str, Deflated)], ExportError> {
             ("_rels/.rels", parts::package_rels()),
             ("docProps/app.xml", parts::app()),
             ("word/styles.xml", parts::styles()),
-            ("word/numbering.xml", parts::numbering()),
+            ("word/numbering.xml", parts::numbering(&[])),
             ("word/settings.xml", parts::settings()),
             ("word/footer1.xml", parts::footer()),
         ];
@@ -342,11 +342,18 @@ fn end(
     if footnotes {
         files.push(("word/footnotes.xml", parts::footnotes(&state.footnotes)));
     }
+    // A document with numbered lists numbers each run of them on its own.
+    let numbered = !state.lists.is_empty();
+    if numbered {
+        files.push(("word/numbering.xml", parts::numbering(&state.lists)));
+    }
     for (name, data) in files {
         zip.deflated(out, name, data.as_bytes()).map_err(failed)?;
     }
     for (name, part) in fixed_parts()? {
-        zip.precompressed(out, name, part).map_err(failed)?;
+        if !(numbered && *name == "word/numbering.xml") {
+            zip.precompressed(out, name, part).map_err(failed)?;
+        }
     }
     for (name, data) in &state.media {
         // Images are already compressed: stored as they are (JPEG stays JPEG).

@@ -162,8 +162,10 @@ pub fn list_indent(level: usize) -> (u32, u32) {
 
 const BULLETS: [&str; 3] = ["•", "◦", "▪"];
 
-/// One bullet list definition with nine levels (glyphs alternate per level).
-pub fn numbering() -> String {
+/// The list definitions: bullets with nine levels (glyphs alternate per level), the answer
+/// key's decimal list, and numbered steps (decimal at every level); then one numbering instance
+/// per run of numbered blocks, `(level, first number)`, as ids 3, 4, …
+pub fn numbering(lists: &[(usize, u32)]) -> String {
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:numbering xmlns:w=\"{NS_W}\">\
 <w:abstractNum w:abstractNumId=\"0\"><w:nsid w:val=\"4E4F5445\"/><w:multiLevelType w:val=\"hybridMultilevel\"/>"
@@ -185,8 +187,27 @@ pub fn numbering() -> String {
         "<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/><w:lvlJc w:val=\"left\"/>\
 <w:pPr><w:ind w:left=\"500\" w:hanging=\"400\"/></w:pPr></w:lvl></w:abstractNum>",
     );
+    s.push_str(
+        "<w:abstractNum w:abstractNumId=\"2\"><w:nsid w:val=\"4E4F5447\"/><w:multiLevelType w:val=\"multilevel\"/>",
+    );
+    for l in 0..9 {
+        let (left, _) = list_indent(l);
+        s.push_str(&format!(
+            "<w:lvl w:ilvl=\"{l}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%{}.\"/><w:lvlJc w:val=\"left\"/>\
+<w:pPr><w:ind w:left=\"{left}\" w:hanging=\"360\"/></w:pPr></w:lvl>",
+            l + 1
+        ));
+    }
+    s.push_str("</w:abstractNum>");
     s.push_str("<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>");
     s.push_str("<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>");
+    for (k, (level, start)) in lists.iter().enumerate() {
+        s.push_str(&format!(
+            "<w:num w:numId=\"{}\"><w:abstractNumId w:val=\"2\"/><w:lvlOverride w:ilvl=\"{level}\">\
+<w:startOverride w:val=\"{start}\"/></w:lvlOverride></w:num>",
+            k + 3
+        ));
+    }
     s.push_str("</w:numbering>");
     s
 }

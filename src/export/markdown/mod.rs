@@ -273,14 +273,22 @@ impl<'a> Writer<'a> {
         // The graph outlives the writer: its blocks are read while the writer is borrowed.
         let graph = self.graph;
         let p = &graph.pages[page as usize];
-        for &b in blocks {
+        let numbers = crate::ir::list_numbers(p, blocks);
+        for (k, &b) in blocks.iter().enumerate() {
             let blk = &p.blocks[b as usize];
             let addr = BlockAddr { page, block: b };
             if blk.pre_block && blk.body.is_empty() && blk.children.is_empty() {
                 continue;
             }
+            // A numbered block is an item of an ordered list (`2. `), its content and children
+            // indented to its text.
+            let bullet = numbers[k].map_or_else(|| "- ".to_string(), |n| format!("{n}. "));
+            let inner = indent + bullet.len();
             self.stack.push(addr);
-            let (embeds, body) = self.block_and_embeds(addr, indent + 2);
+            let (embeds, body) = match blk.typed_number() {
+                Some((_, nodes)) => (self.embeds_of(addr), indent_after_first(&self.nodes(nodes, blk.line), inner)),
+                None => self.block_and_embeds(addr, inner),
+            };
             self.stack.pop();
             if body.trim().is_empty() && embeds.is_empty() && blk.children.is_empty() {
                 continue;
@@ -295,7 +303,7 @@ impl<'a> Writer<'a> {
             // not start with a blank line (CommonMark would end it there).
             let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
             self.out.extend(std::iter::repeat_n(' ', indent));
-            self.out.push_str("- ");
+            self.out.push_str(&bullet);
             if body.is_empty() && marker.is_empty() {
                 // A bare `-` under a line of text is a setext heading underline in CommonMark:
                 // an empty item holds an invisible comment instead.
@@ -307,15 +315,15 @@ impl<'a> Writer<'a> {
             // Dates stay on lines of their own in the item, as Logseq writes and shows them.
             for stamp in crate::export::stamps(blk) {
                 self.out.push('\n');
-                self.out.extend(std::iter::repeat_n(' ', indent + 2));
+                self.out.extend(std::iter::repeat_n(' ', inner));
                 escape_into(&mut self.out, &stamp);
             }
             self.out.push('\n');
             self.stack.push(addr);
             for e in embeds {
-                self.embed(e, indent + 2);
+                self.embed(e, inner);
             }
-            self.items(page, &blk.children, indent + 2);
+            self.items(page, &blk.children, inner);
             self.stack.pop();
         }
     }

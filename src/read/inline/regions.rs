@@ -107,7 +107,8 @@ fn display_math(all: &[(usize, &str)], i: usize) -> Option<(Vec<Node>, usize)> {
         tex.push(before_close);
     }
     let tex = tex.join("\n");
-    Some(((!tex.trim().is_empty()).then(|| Node::Math { tex }).into_iter().collect(), last + 1))
+    let empty = tex.trim().is_empty();
+    Some(((!empty).then_some(Node::Math { tex }).into_iter().collect(), last + 1))
 }
 
 /// The name of the LaTeX environment a (trimmed) line begins: `\begin{align*}`.
