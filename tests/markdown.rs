@@ -262,7 +262,15 @@ fn dropped_macros_are_reported_at_their_own_page() {
 fn numbered_steps_keep_their_numbers() {
     // Typed numbers: one ordered list item each, at the block's own level, no bullet.
     let page = "- 1. one\n- 2. two\n\t- child\n- 10. ten\n";
-    assert_eq!(md_of(page), "1. one\n2. two\n   - child\n10. ten\n");
+    // A run that does not go on from the one before is a list of its own: CommonMark would
+    // number `10.` as the third item.
+    assert_eq!(md_of(page), "1. one\n2. two\n   - child\n\n10) ten\n");
+    assert_eq!(parsed_structure(&md_of(page)), expected_structure(&common::one_page(page).graph, 0).unwrap());
+    let starts = |md: &str| -> Vec<u64> {
+        Parser::new(md).filter_map(|e| if let Event::Start(Tag::List(Some(n))) = e { Some(n) } else { None }).collect()
+    };
+    assert_eq!(starts(&md_of(page)), [1, 10], "a CommonMark reader numbers them as Logseq does");
+    assert_eq!(starts(&md_of("- x\n\t- 2. two\n\t- 3. three\n")), [2]);
     // Logseq's numbered blocks, counted along their run of siblings, nested too.
     let by_property = "- Steps\n\t- first\n\t  logseq.order-list-type:: number\n\t- second\n\t  logseq.order-list-type:: number\n\t\t- sub\n\t\t  logseq.order-list-type:: number\n\t- after\n";
     assert_eq!(md_of(by_property), "- Steps\n  1. first\n  2. second\n     1. sub\n  - after\n");
@@ -369,4 +377,22 @@ fn a_cloze_hint_follows_its_answer() {
 #[test]
 fn a_task_heading_keeps_its_marker() {
     assert_eq!(md_of("- ## TODO Plan the trip\n- ### DONE Book\n"), "## TODO Plan the trip\n\n### DONE Book\n");
+}
+
+/// A numbered run starting at a number other than 1 follows a blank line, as CommonMark needs
+/// to read it as a list (`2. x` right under text would continue the text).
+#[test]
+fn a_run_from_two_is_a_list() {
+    for page in ["- x\n\t- 2. two\n", "- a bullet\n- 5. five\n- 6. six\n"] {
+        let md = md_of(page);
+        assert_eq!(parsed_structure(&md), expected_structure(&common::one_page(page).graph, 0).unwrap(), "{md}");
+    }
+    assert_eq!(md_of("- x\n\t- 2. two\n"), "- x\n\n  2. two\n");
+}
+
+/// A number with no text after it (`- 0.`) is no numbered step: it is kept as written.
+#[test]
+fn a_bare_number_is_not_a_step() {
+    let md = md_of("- x\n\t- 0.\n");
+    assert_eq!(parsed_structure(&md), [(false, 1), (false, 2), (false, 3)], "{md}");
 }

@@ -232,7 +232,8 @@ impl Block {
     /// Markdown reads it as a one-item ordered list; Logseq shows the block numbered.
     pub fn typed_number(&self) -> Option<(u32, &[Node])> {
         match self.body.as_slice() {
-            [Node::List { ordered: true, start, items }] if items.len() == 1 => {
+            // `0.` alone is no step: an item without text stays the list it is.
+            [Node::List { ordered: true, start, items }] if items.len() == 1 && !items[0].children.is_empty() => {
                 Some((start.unwrap_or(1), items[0].children.as_slice()))
             }
             _ => None,

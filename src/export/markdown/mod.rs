@@ -114,6 +114,38 @@ impl Job for MarkdownJob {
     }
 }
 
+/// How a list item starts in CommonMark.
+struct ListMark {
+    /// `- `, or `2. ` / `2) ` for a numbered block.
+    marker: String,
+    /// A blank line must come first: CommonMark lets a list that does not start at 1 begin
+    /// only there (`2. x` right under a line of text continues the text).
+    blank_before: bool,
+}
+
+/// The markers of a list of sibling blocks, given their numbers. CommonMark numbers a list
+/// from its first item whatever the others say, so a run that does not continue the numbered
+/// run before it (`1. 2. 10.`) starts a list of its own with the other delimiter (`10)`).
+fn list_marks(numbers: &[Option<u32>]) -> Vec<ListMark> {
+    let mut marks = Vec::with_capacity(numbers.len());
+    let mut delimiter = '.';
+    for (k, n) in numbers.iter().enumerate() {
+        let before = k.checked_sub(1).and_then(|j| numbers[j]);
+        let mark = match n {
+            None => ListMark { marker: "- ".into(), blank_before: false },
+            Some(n) => {
+                let continues = before == Some(n.wrapping_sub(1));
+                if !continues {
+                    delimiter = if before.is_some() && delimiter == '.' { ')' } else { '.' };
+                }
+                ListMark { marker: format!("{n}{delimiter} "), blank_before: !continues && *n != 1 }
+            }
+        };
+        marks.push(mark);
+    }
+    marks
+}
+
 /// Where an asset is copied: under `assets/`, keeping its path below the graph's assets folder.
 fn asset_out(rel: &str) -> String {
     let inner = rel.strip_prefix("assets/").unwrap_or(rel);
@@ -155,7 +187,10 @@ impl<'a> Writer<'a> {
         // (a blank line between items would make the whole list loose), where after a heading
         // or a paragraph it starts one after a blank line.
         let mut in_list = false;
-        for &root in &page.roots {
+        // Top-level blocks are written one at a time (headings break their lists), numbered
+        // along all of them.
+        let marks = list_marks(&crate::ir::list_numbers(page, &page.roots));
+        for (k, &root) in page.roots.iter().enumerate() {
             let b = &page.blocks[root as usize];
             if b.pre_block && b.body.is_empty() && b.children.is_empty() {
                 continue;
@@ -208,7 +243,7 @@ impl<'a> Writer<'a> {
                     self.out.push('\n');
                 }
                 let before = self.out.len();
-                self.items(pi, &[root], 0);
+                self.marked_items(pi, &[root], &marks[k..=k], 0);
                 in_list |= self.out.len() > before;
             }
             first = false;
@@ -258,6 +293,12 @@ impl<'a> Writer<'a> {
 
     /// Blocks as `- ` list items at `indent` spaces, each followed by its children.
     fn items(&mut self, page: u32, blocks: &[u32], indent: usize) {
+        let marks = list_marks(&crate::ir::list_numbers(&self.graph.pages[page as usize], blocks));
+        self.marked_items(page, blocks, &marks, indent);
+    }
+
+    /// [`Self::items`] with each block's list marker given (see [`list_marks`]).
+    fn marked_items(&mut self, page: u32, blocks: &[u32], marks: &[ListMark], indent: usize) {
         if indent > MAX_LIST_DEPTH * 2 && !self.clamped {
             self.clamped = true;
             let line = blocks.first().map_or(0, |&b| self.graph.pages[page as usize].blocks[b as usize].line);
@@ -273,7 +314,6 @@ impl<'a> Writer<'a> {
         // The graph outlives the writer: its blocks are read while the writer is borrowed.
         let graph = self.graph;
         let p = &graph.pages[page as usize];
-        let numbers = crate::ir::list_numbers(p, blocks);
         for (k, &b) in blocks.iter().enumerate() {
             let blk = &p.blocks[b as usize];
             let addr = BlockAddr { page, block: b };
@@ -282,7 +322,7 @@ impl<'a> Writer<'a> {
             }
             // A numbered block is an item of an ordered list (`2. `), its content and children
             // indented to its text.
-            let bullet = numbers[k].map_or_else(|| "- ".to_string(), |n| format!("{n}. "));
+            let bullet = &marks[k].marker;
             let inner = indent + bullet.len();
             self.stack.push(addr);
             let (embeds, body) = match blk.typed_number() {
@@ -302,8 +342,13 @@ impl<'a> Writer<'a> {
             // Lines after the first are indented to the item's content column; an item must
             // not start with a blank line (CommonMark would end it there).
             let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
+            // CommonMark lets a list starting at a number other than 1 begin only after a
+            // blank line (else `2. x` under a line of text continues that text).
+            if marks[k].blank_before && !self.out.is_empty() && !self.out.ends_with("\n\n") {
+                self.out.push('\n');
+            }
             self.out.extend(std::iter::repeat_n(' ', indent));
-            self.out.push_str(&bullet);
+            self.out.push_str(bullet);
             if body.is_empty() && marker.is_empty() {
                 // A bare `-` under a line of text is a setext heading underline in CommonMark:
                 // an empty item holds an invisible comment instead.
