@@ -299,3 +299,20 @@ fn colons_in_a_title_are_not_decks() {
     // Anki reads `::` as nesting: the title's deck has no `::` of its own.
     assert!(decks.iter().any(|n| n == "Top::std:\u{200b}:condition_variable:\u{200b}:wait"), "{decks:?}");
 }
+
+/// No empty list item on a card: a block of properties or an embed alone gives its place to
+/// what it holds.
+#[test]
+fn no_empty_items_on_cards() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    std::fs::write(
+        dir.path().join("pages/E.md"),
+        "- Parent #card\n\t- {{embed [[Other]]}}\n\t- key:: value\n\t\t- child of props\n\t- text\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("pages/Other.md"), "- other one\n\t- other two\n").unwrap();
+    let deck = apkg::read(&build(dir.path().to_str().unwrap(), CardMode::Tagged, None));
+    let back = deck.notes()[0]["fields"][1].as_str().unwrap().to_string();
+    assert_eq!(back, "<ul><li>other one<ul><li>other two</li></ul></li><li>child of props</li><li>text</li></ul>");
+}

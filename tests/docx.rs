@@ -278,3 +278,36 @@ fn a_cloze_hint_is_printed() {
     let sheet = document_of(page, true, false);
     assert!(sheet.contains(" (color)") && !sheet.lines().next().unwrap_or("").contains("red"), "{sheet}");
 }
+
+/// No empty bullet: a block of properties or an embed alone gives its place to what it holds
+/// (at its own level), and a picture without a description is the item itself.
+#[test]
+fn no_empty_bullets() {
+    let dir = common::tempdir();
+    for sub in ["pages", "assets"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    std::fs::copy("fixtures/cases/inline/assets/pic.png", dir.path().join("assets/pic.png")).unwrap();
+    std::fs::write(
+        dir.path().join("pages/E.md"),
+        "- {{embed [[Other]]}}\n- key:: value\n\t- child of props\n- ![](../assets/pic.png)\n- text\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("pages/Other.md"), "- other one\n\t- other two\n").unwrap();
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let mut o = Options::default();
+    o.pages = Some(loaded.graph.pages.iter().map(|p| p.title == "E").collect());
+    let bytes = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+    let xml = part(&bytes, "word/document.xml");
+    let items: Vec<(&str, bool)> = xml
+        .split("<w:p>")
+        .filter(|p| p.contains("<w:numPr>"))
+        .map(|p| (p, p.contains("<w:t") || p.contains("<w:drawing>")))
+        .collect();
+    assert!(items.iter().all(|(_, shown)| *shown), "an empty bullet: {xml}");
+    let level = |text: &str| {
+        let p = items.iter().find(|(p, _)| p.contains(&format!(">{text}<"))).unwrap().0;
+        p.split("<w:ilvl w:val=\"").nth(1).unwrap().chars().next().unwrap()
+    };
+    assert_eq!((level("other one"), level("other two"), level("child of props"), level("text")), ('0', '1', '0', '0'));
+}

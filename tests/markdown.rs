@@ -192,13 +192,17 @@ fn two_runs_are_identical() {
     }
 }
 
-/// Found by the property test: an empty block (here only an empty property) with children
-/// was written as `- `, which CommonMark reads as a setext underline of the line above.
+/// A block that shows nothing (here only an empty property) gives its place to its children:
+/// no empty item (once `- `, which CommonMark reads as a setext underline of the line above,
+/// then `- <!-- -->`), and the children are not pushed a level deeper.
 #[test]
 fn empty_block_with_children_keeps_them() {
     let md = md_of("- x\n\t- A::\n\t\t- y\n");
-    assert_eq!(md, "- x\n  - <!-- -->\n    - y\n");
-    assert_eq!(parsed_structure(&md), vec![(false, 1), (false, 2), (false, 3)]);
+    assert_eq!(md, "- x\n  - y\n");
+    assert_eq!(parsed_structure(&md), vec![(false, 1), (false, 2)]);
+    // Properties alone, and an embed: what they hold takes their place.
+    let md = md_of("- key:: value\n\t- child of props\n- {{embed ((6571a1b2-0000-4000-8000-0000000000e1))}}\n- target\n  id:: 6571a1b2-0000-4000-8000-0000000000e1\n");
+    assert_eq!(md, "- child of props\n- target\n- target\n");
 }
 
 /// Found by the property test: a block `* *` is a list holding a list; written as `- - -` it

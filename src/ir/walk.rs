@@ -228,6 +228,24 @@ impl Block {
         })
     }
 
+    /// A block that shows nothing of its own: no text, task or dates, only properties or
+    /// embeds. In a list its embedded blocks and children take its place, rather than hang
+    /// under an empty item.
+    pub fn is_placeholder(&self) -> bool {
+        self.marker.is_none()
+            && self.scheduled.is_none()
+            && self.deadline.is_none()
+            && !self.pre_block
+            && self.body.iter().all(|n| match n {
+                Node::Paragraph { inlines } => inlines.iter().all(|i| match i {
+                    Inline::Text { text } => text.trim().is_empty(),
+                    Inline::SoftBreak | Inline::HardBreak | Inline::Embed { cyclic: false, .. } => true,
+                    _ => false,
+                }),
+                _ => false,
+            })
+    }
+
     /// A block typed as a numbered step (`2. Mix the flour`): its number and the body under it.
     /// Markdown reads it as a one-item ordered list; Logseq shows the block numbered.
     pub fn typed_number(&self) -> Option<(u32, &[Node])> {

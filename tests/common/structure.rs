@@ -40,6 +40,11 @@ pub fn expected_structure(graph: &Graph, page: usize) -> Option<Vec<(bool, usize
             if renders_empty(blk) && blk.children.is_empty() {
                 continue;
             }
+            // A block of properties alone, or empty: its children take its place.
+            if blk.is_placeholder() {
+                items(p, &blk.children, depth, out);
+                continue;
+            }
             out.push((false, depth));
             // A typed number (`2. step`) is the item itself, its item's content the block's.
             let body = blk.typed_number().map_or(blk.body.as_slice(), |(_, nodes)| nodes);

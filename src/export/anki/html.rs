@@ -203,13 +203,17 @@ impl<'a> Renderer<'a> {
             return;
         }
         // Runs of numbered blocks are ordered lists, numbered from their first; the rest bullets.
+        // A block of properties or embeds alone gives its place to what it holds.
         let numbers = crate::ir::list_numbers(p, blocks);
-        let mut open: Option<Option<u32>> = None;
+        let mut items: Vec<(BlockAddr, Option<u32>)> = Vec::new();
         for (k, &b) in blocks.iter().enumerate() {
-            if !visible(&&b) {
-                continue;
+            if visible(&&b) {
+                self.take_place(BlockAddr { page, block: b }, numbers[k], &mut items, 0);
             }
-            let continues = match (open, numbers[k]) {
+        }
+        let mut open: Option<Option<u32>> = None;
+        for (addr, number) in items {
+            let continues = match (open, number) {
                 (Some(Some(last)), Some(n)) => n == last + 1,
                 (Some(None), None) => true,
                 _ => false,
@@ -220,7 +224,7 @@ impl<'a> Renderer<'a> {
                     Some(None) => out.push_str("</ul>"),
                     None => {}
                 }
-                match numbers[k] {
+                match number {
                     Some(1) => out.push_str("<ol>"),
                     Some(n) => {
                         let _ = write!(out, "<ol start=\"{n}\">");
@@ -228,8 +232,7 @@ impl<'a> Renderer<'a> {
                     None => out.push_str("<ul>"),
                 }
             }
-            open = Some(numbers[k]);
-            let addr = BlockAddr { page, block: b };
+            open = Some(number);
             out.push_str("<li>");
             self.block_into(addr, out);
             self.stack.push(addr);
@@ -241,6 +244,38 @@ impl<'a> Renderer<'a> {
             Some(Some(_)) => out.push_str("</ol>"),
             Some(None) => out.push_str("</ul>"),
             None => {}
+        }
+    }
+
+    /// The list items for block `addr`: itself, or, when it shows nothing of its own (only
+    /// properties or embeds), the blocks it embeds and its children in its place.
+    fn take_place(
+        &self,
+        addr: BlockAddr,
+        number: Option<u32>,
+        items: &mut Vec<(BlockAddr, Option<u32>)>,
+        depth: usize,
+    ) {
+        let graph = self.graph;
+        let block = graph.block(addr);
+        if !block.is_placeholder() || depth > MAX_EXPANSION || self.stack.contains(&addr) {
+            items.push((addr, number));
+            return;
+        }
+        let mut held: Vec<BlockAddr> = Vec::new();
+        crate::ir::for_each_inline(&block.body, &mut |i| match i {
+            Inline::Embed { block: Some(b), cyclic: false, .. } => held.push(*b),
+            Inline::Embed { page: Some(p), cyclic: false, .. } => {
+                held.extend(graph.pages[*p as usize].roots.iter().map(|&r| BlockAddr { page: *p, block: r }))
+            }
+            _ => {}
+        });
+        held.extend(block.children.iter().map(|&c| BlockAddr { page: addr.page, block: c }));
+        for h in held {
+            let blk = graph.block(h);
+            if !(blk.is_empty() && blk.children.is_empty()) {
+                self.take_place(h, None, items, depth + 1);
+            }
         }
     }
 

@@ -194,7 +194,10 @@ impl<'a> Body<'a> {
             }
         });
         let child_level;
-        if let (Some(size), Some((head, rest))) = (block.heading, block.heading_parts()) {
+        if block.is_placeholder() {
+            // A block of properties or embeds alone: what it holds takes its place.
+            child_level = level;
+        } else if let (Some(size), Some((head, rest))) = (block.heading, block.heading_parts()) {
             let n = (self.heading_base + size.saturating_sub(self.heading_min) + 1).clamp(1, 9);
             let mut runs = self.take_runs();
             self.marker_run(marker, &mut runs);
@@ -218,9 +221,12 @@ impl<'a> Body<'a> {
                         self.marker_run(marker, &mut runs);
                         // A bullet would sit at the foot of a lone picture: the bullet line
                         // carries the image's description and the picture follows below it.
+                        // Without a description the picture itself is the item.
                         if let [Inline::Image { alt, .. }] = inlines.as_slice() {
-                            run(alt, &Fmt { italic: true, ..Default::default() }, &mut runs);
-                            runs.push_str("<w:r><w:br/></w:r>");
+                            if !alt.trim().is_empty() {
+                                run(alt, &Fmt { italic: true, ..Default::default() }, &mut runs);
+                                runs.push_str("<w:r><w:br/></w:r>");
+                            }
                         }
                         self.runs(inlines, &Fmt::default(), &mut runs);
                         self.paragraph_of("Compact", ParaOpts { num: Some((num, lvl)), ..Default::default() }, runs);

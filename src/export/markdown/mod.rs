@@ -333,6 +333,16 @@ impl<'a> Writer<'a> {
             if body.trim().is_empty() && embeds.is_empty() && blk.children.is_empty() {
                 continue;
             }
+            // A block of properties or embeds alone: what it holds takes its place.
+            if blk.is_placeholder() && body.trim().is_empty() {
+                self.stack.push(addr);
+                for e in embeds {
+                    self.embed(e, indent);
+                }
+                self.items(page, &blk.children, indent);
+                self.stack.pop();
+                continue;
+            }
             let marker = match blk.marker.as_deref() {
                 Some("DONE") => "[x] ",
                 Some("CANCELED") | Some("CANCELLED") => "[x] ~~canceled~~ ",
