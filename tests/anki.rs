@@ -316,3 +316,14 @@ fn no_empty_items_on_cards() {
     let back = deck.notes()[0]["fields"][1].as_str().unwrap().to_string();
     assert_eq!(back, "<ul><li>other one<ul><li>other two</li></ul></li><li>child of props</li><li>text</li></ul>");
 }
+
+/// On a card, a recording plays (`[sound:…]`) and another file opens; both are bundled.
+#[test]
+fn files_on_cards_are_bundled() {
+    let dir = common::files_graph();
+    let deck = apkg::read(&build(dir.path().to_str().unwrap(), CardMode::Tagged, None));
+    let back = deck.notes()[0]["fields"][1].as_str().unwrap().to_string();
+    assert_eq!(back, "<ul><li>[sound:talk.mp3]</li><li><a href=\"doc.pdf\">the doc</a></li></ul>");
+    let media = deck.json["media"].as_object().unwrap();
+    assert!(media.contains_key("talk.mp3") && media.contains_key("doc.pdf"), "{media:?}");
+}

@@ -311,3 +311,12 @@ fn no_empty_bullets() {
     };
     assert_eq!((level("other one"), level("other two"), level("child of props"), level("text")), ('0', '1', '0', '0'));
 }
+
+/// A file the notes link prints as its label and, on paper, which file it is.
+#[test]
+fn files_print_their_names() {
+    let dir = common::files_graph();
+    let text = build(dir.path().join("pages/F.md").to_str().unwrap(), false);
+    let text = text_of(&part(&text, "word/document.xml")).replace('\n', "");
+    assert!(text.contains("doc.pdfsee the doc [doc.pdf] nowtalk [talk.mp3]a"), "{text}");
+}

@@ -400,3 +400,21 @@ fn a_bare_number_is_not_a_step() {
     let md = md_of("- x\n\t- 0.\n");
     assert_eq!(parsed_structure(&md), [(false, 1), (false, 2), (false, 3)], "{md}");
 }
+
+/// Files the notes link (a PDF, a recording, a picture with a space in its name) are copied
+/// beside the pages and linked.
+#[test]
+fn files_are_copied_and_linked() {
+    let dir = common::files_graph();
+    let (_, artifacts) = export(dir.path().to_str().unwrap());
+    let pages = pages(&artifacts);
+    assert_eq!(
+        pages["F.md"],
+        "- [doc.pdf](assets/doc.pdf)\n- see [the doc](assets/doc.pdf) now\n- [talk](assets/talk.mp3)\n- ![a](assets/my%20diagram.png)\n"
+    );
+    assert_eq!(pages["O.md"], "- [doc](assets/doc.pdf)\n- ![](assets/my%20diagram.png)\n");
+    let files: Vec<String> = artifacts.iter().map(|a| a.path.to_string_lossy().into_owned()).collect();
+    for f in ["assets/doc.pdf", "assets/talk.mp3", "assets/my diagram.png"] {
+        assert!(files.contains(&f.to_string()), "{f} in {files:?}");
+    }
+}

@@ -139,3 +139,27 @@ fn display_math_runs_over_lines() {
     assert_eq!(b[0].body, [Node::Math { tex: "E = mc^2".into() }]);
     assert!(plain_text(b[1].title()).contains("$$ 5"), "{:?}", b[1].body);
 }
+
+/// Files as Logseq writes them: a picture whose name has a space, org's `[[../assets/pic.png]]`
+/// (an image) and `[[../assets/doc.pdf]]` (a file), and an image tag naming a PDF (a file
+/// link, not a missing image).
+#[test]
+fn files_and_pictures_by_path() {
+    use notes_export::ir::Inline;
+    let dir = common::files_graph();
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let page = |t: &str| loaded.graph.pages.iter().find(|p| p.title == t).unwrap();
+    let first = |b: &Block| match b.body.as_slice() {
+        [Node::Paragraph { inlines }] => inlines.iter().find(|i| !matches!(i, Inline::Text { .. })).cloned().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let f = page("F");
+    assert!(matches!(first(&f.blocks[0]), Inline::Link { asset: Some(a), .. } if a == "assets/doc.pdf"));
+    assert!(matches!(first(&f.blocks[1]), Inline::Link { asset: Some(a), .. } if a == "assets/doc.pdf"));
+    assert!(matches!(first(&f.blocks[2]), Inline::Link { asset: Some(a), .. } if a == "assets/talk.mp3"));
+    assert!(matches!(first(&f.blocks[3]), Inline::Image { asset: Some(a), .. } if a == "assets/my diagram.png"));
+    let o = page("O");
+    assert!(matches!(first(&o.blocks[0]), Inline::Link { asset: Some(a), .. } if a == "assets/doc.pdf"));
+    assert!(matches!(first(&o.blocks[1]), Inline::Image { asset: Some(a), .. } if a == "assets/my diagram.png"));
+    assert!(loaded.reading_diagnostics(None).is_empty(), "{:?}", loaded.reading_diagnostics(None));
+}

@@ -265,6 +265,10 @@ pub enum Inline {
     Link {
         url: String,
         children: Vec<Inline>,
+        /// Graph-relative path of a local file it links to (a PDF, a recording), set by the
+        /// resolver when the file exists.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        asset: Option<String>,
     },
     Image {
         url: String,

@@ -11,9 +11,14 @@ use std::sync::{Arc, Mutex};
 /// Larger files are not bundled into outputs.
 const MAX_ASSET_BYTES: u64 = 50 * 1024 * 1024;
 
+#[derive(Clone)]
 enum Lookup {
     /// The path, and the kind of image when it is one Word cannot show (SVG, WebP).
     Found(String, Option<&'static str>),
+    /// A file that is not an image (a PDF, a recording): linked, not shown.
+    File(String),
+    /// A path that leaves the graph folder.
+    Unsafe,
     Outside,
     Missing(String),
     Unusable(String, String),
@@ -43,85 +48,106 @@ impl AssetCache {
         std::mem::take(&mut *self.found.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Links every image in `blocks` (of the page file `file`) to its asset.
+    /// Links every image in `blocks` (of the page file `file`) to its asset, and every link to
+    /// a file of the graph (`[notes](../assets/notes.pdf)`). An image that names a file which is
+    /// not an image (a PDF, a recording) becomes a link to it.
     pub fn link<'b>(&self, file: &str, blocks: impl Iterator<Item = &'b mut Block>, diags: &mut Vec<Diagnostic>) {
         let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
         for block in blocks {
-            crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| {
-                let Inline::Image { url, asset, pos, .. } = inline else {
-                    return;
-                };
-                if is_remote(url) {
-                    return;
-                }
-                let root = &self.root;
-                // Page-relative first; `assets/…` and `/assets/…` also name the graph's assets folder.
-                let page_rel = local_path(dir, url);
-                let root_rel = url
-                    .trim_start_matches('/')
-                    .starts_with("assets/")
-                    .then(|| local_path("", url.trim_start_matches('/')))
-                    .flatten();
-                let rel = match (page_rel, root_rel) {
-                    (Some(p), Some(r)) if !root.join(&p).exists() => Some(r),
-                    (None, Some(r)) => Some(r),
-                    (p, _) => p,
-                };
-                let Some(rel) = rel else {
-                    diags.push(Diagnostic::warning(
-                        "unsafe-asset-path",
-                        file,
-                        pos.line,
-                        pos.col,
-                        format!("image '{url}' is outside the graph folder; it is not read"),
-                    ));
-                    return;
-                };
-                let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-                let lookup = seen.entry(rel.clone()).or_insert_with(|| {
-                    let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-                    read_asset(root, self.canonical_root.as_deref(), &rel, &mut found)
-                });
-                match lookup {
-                    Lookup::Found(r, unsupported) => {
-                        *asset = Some(r.clone());
-                        // Said by every command, as the notes hold it, not only by the one
-                        // that writes Word.
-                        if let Some(kind) = unsupported {
-                            diags.push(Diagnostic::warning(
-                                "unsupported-image",
-                                file,
-                                pos.line,
-                                pos.col,
-                                format!("image '{url}' is {kind}, which Word cannot show: a handout has a placeholder"),
-                            ));
+            let line = block.line;
+            crate::ir::for_each_inline_mut(&mut block.body, &mut |inline| match inline {
+                Inline::Image { url, asset, pos, alt, .. } if !is_remote(url) => {
+                    let (url, pos) = (url.clone(), *pos);
+                    let warn = |code, message: String| Diagnostic::warning(code, file, pos.line, pos.col, message);
+                    match self.lookup(dir, &url) {
+                        Lookup::Found(r, unsupported) => {
+                            *asset = Some(r);
+                            // Said by every command, as the notes hold it, not only by the one
+                            // that writes Word.
+                            if let Some(kind) = unsupported {
+                                diags.push(warn(
+                                    "unsupported-image",
+                                    format!(
+                                        "image '{url}' is {kind}, which Word cannot show: a handout has a placeholder"
+                                    ),
+                                ));
+                            }
                         }
+                        Lookup::File(r) => {
+                            let name = r.rsplit('/').next().unwrap_or(&r).to_string();
+                            let label = if alt.trim().is_empty() { name } else { std::mem::take(alt) };
+                            *inline =
+                                Inline::Link { url, children: vec![Inline::Text { text: label }], asset: Some(r) };
+                        }
+                        other => diags.extend(other.problem("image", &url).map(|(code, m)| warn(code, m))),
                     }
-                    Lookup::Outside => diags.push(Diagnostic::warning(
-                        "unsafe-asset-path",
-                        file,
-                        pos.line,
-                        pos.col,
-                        format!("image '{url}' leads outside the graph folder through a link; it is not read"),
-                    )),
-                    Lookup::Missing(r) => diags.push(Diagnostic::warning(
-                        "missing-asset",
-                        file,
-                        pos.line,
-                        pos.col,
-                        format!("image file '{r}' does not exist"),
-                    )),
-                    Lookup::Unusable(r, why) => diags.push(Diagnostic::warning(
-                        "bad-asset",
-                        file,
-                        pos.line,
-                        pos.col,
-                        format!("image file '{r}' {why}; it is not bundled"),
-                    )),
                 }
+                Inline::Link { url, asset, .. } if is_local_file(url) => {
+                    let url = url.clone();
+                    match self.lookup(dir, &url) {
+                        Lookup::Found(r, _) | Lookup::File(r) => *asset = Some(r),
+                        other => diags.extend(
+                            other.problem("file", &url).map(|(code, m)| Diagnostic::warning(code, file, line, 1, m)),
+                        ),
+                    }
+                }
+                _ => {}
             });
         }
     }
+
+    /// What the local path `url` (written in a page in `dir`) names, read once per file.
+    fn lookup(&self, dir: &str, url: &str) -> Lookup {
+        let root = &self.root;
+        // Page-relative first; `assets/…` and `/assets/…` also name the graph's assets folder.
+        let page_rel = local_path(dir, url);
+        let root_rel = url
+            .trim_start_matches('/')
+            .starts_with("assets/")
+            .then(|| local_path("", url.trim_start_matches('/')))
+            .flatten();
+        let rel = match (page_rel, root_rel) {
+            (Some(p), Some(r)) if !root.join(&p).exists() => Some(r),
+            (None, Some(r)) => Some(r),
+            (p, _) => p,
+        };
+        let Some(rel) = rel else { return Lookup::Unsafe };
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let lookup = seen.entry(rel.clone()).or_insert_with(|| {
+            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+            read_asset(root, self.canonical_root.as_deref(), &rel, &mut found)
+        });
+        lookup.clone()
+    }
+}
+
+impl Lookup {
+    /// The warning for a file that cannot be used: (code, message), for an image or a file.
+    fn problem(self, what: &str, url: &str) -> Option<(&'static str, String)> {
+        match self {
+            Lookup::Found(..) | Lookup::File(_) => None,
+            Lookup::Unsafe => {
+                Some(("unsafe-asset-path", format!("{what} '{url}' is outside the graph folder; it is not read")))
+            }
+            Lookup::Outside => Some((
+                "unsafe-asset-path",
+                format!("{what} '{url}' leads outside the graph folder through a link; it is not read"),
+            )),
+            Lookup::Missing(r) => Some(("missing-asset", format!("{what} file '{r}' does not exist"))),
+            Lookup::Unusable(r, why) => Some(("bad-asset", format!("{what} file '{r}' {why}; it is not bundled"))),
+        }
+    }
+}
+
+/// A link to a file of the graph rather than a page or a site: a relative path with an
+/// extension (`../assets/notes.pdf`), not a page file or an anchor.
+fn is_local_file(url: &str) -> bool {
+    if is_remote(url) || url.starts_with('#') {
+        return false;
+    }
+    let name = url.rsplit(['/', '\\']).next().unwrap_or(url);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    ext.is_some_and(|e| !e.is_empty() && !matches!(e.as_str(), "md" | "org" | "html" | "htm"))
 }
 
 fn is_remote(url: &str) -> bool {
@@ -177,7 +203,13 @@ fn read_asset(root: &Path, canonical_root: Option<&Path>, rel: &str, assets: &mu
     };
     let pixels = image_size(&data);
     if pixels.is_none() && !is_svg(&data) {
-        return Lookup::Unusable(rel.to_string(), "is not a PNG, JPEG, GIF, WebP or SVG image".into());
+        // A file named as an image that is none is broken; any other file is linked.
+        let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        if matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "bmp" | "tif" | "tiff") {
+            return Lookup::Unusable(rel.to_string(), "is not a PNG, JPEG, GIF, WebP or SVG image".into());
+        }
+        assets.insert(rel.to_string(), Asset { size: meta.len(), pixels: None, data: Arc::new(data) });
+        return Lookup::File(rel.to_string());
     }
     let unsupported = if pixels.is_none() {
         Some("SVG")

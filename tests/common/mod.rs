@@ -132,3 +132,28 @@ pub fn whole_graphs() -> (Generated, Vec<PathBuf>) {
     graphs.extend(corpus());
     (generated, graphs)
 }
+
+/// A graph of pages that use files which are not images (a PDF, a recording) and a picture
+/// whose name has a space: `pages/F.md`, `pages/O.org` (org links) and `pages/C.md` (a card).
+pub fn files_graph() -> tempfile::TempDir {
+    let dir = tempdir();
+    for sub in ["pages", "assets"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    std::fs::write(dir.path().join("assets/doc.pdf"), "%PDF-1.4 a handout").unwrap();
+    std::fs::write(dir.path().join("assets/talk.mp3"), "ID3 a recording").unwrap();
+    std::fs::copy(root().join("fixtures/cases/inline/assets/pic.png"), dir.path().join("assets/my diagram.png"))
+        .unwrap();
+    let pages = [
+        (
+            "F.md",
+            "- ![doc.pdf](../assets/doc.pdf)\n- see [the doc](../assets/doc.pdf) now\n- ![talk](../assets/talk.mp3)\n- ![a](../assets/my diagram.png)\n",
+        ),
+        ("O.org", "* [[../assets/doc.pdf][doc]]\n* [[../assets/my diagram.png]]\n"),
+        ("C.md", "- Files #card\n\t- ![talk](../assets/talk.mp3)\n\t- [the doc](../assets/doc.pdf)\n"),
+    ];
+    for (file, text) in pages {
+        std::fs::write(dir.path().join("pages").join(file), text).unwrap();
+    }
+    dir
+}

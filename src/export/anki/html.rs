@@ -393,7 +393,23 @@ impl<'a> Renderer<'a> {
             Inline::Emphasis { children } => self.wrap("i", children, out),
             Inline::Strike { children } => self.wrap("s", children, out),
             Inline::Highlight { children } => self.wrap("mark", children, out),
-            Inline::Link { url, children } => match safe_url(url) {
+            // A file of the graph, bundled: a recording plays (`[sound:…]`), another file opens.
+            Inline::Link { children, asset: Some(a), .. } if self.media.contains_key(a) => {
+                let name = self.media[a].clone();
+                self.used_media.push(name.clone());
+                if is_audio(&name) {
+                    let _ = write!(out, "[sound:{}]", escape(&name));
+                } else {
+                    let _ = write!(out, "<a href=\"{}\">", escape_attr(&name));
+                    if crate::ir::plain_text(children).trim().is_empty() {
+                        escape_into(out, &name, false);
+                    } else {
+                        self.inlines_in(children, true, out);
+                    }
+                    out.push_str("</a>");
+                }
+            }
+            Inline::Link { url, children, .. } => match safe_url(url) {
                 Some(href) => {
                     let _ = write!(out, "<a href=\"{href}\">");
                     self.inlines_in(children, true, out);
@@ -578,6 +594,12 @@ fn decode_entities(out: &mut String, text: &str) {
         }
     }
     out.push_str(rest);
+}
+
+/// Files Anki plays as sound.
+fn is_audio(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    matches!(ext.as_str(), "mp3" | "ogg" | "oga" | "opus" | "wav" | "m4a" | "flac" | "aac")
 }
 
 #[cfg(test)]

@@ -433,7 +433,18 @@ impl<'a> Body<'a> {
             Inline::Emphasis { children } => self.runs(children, &Fmt { italic: true, ..fmt.clone() }, out),
             Inline::Strike { children } => self.runs(children, &Fmt { strike: true, ..fmt.clone() }, out),
             Inline::Highlight { children } => self.runs(children, &Fmt { highlight: true, ..fmt.clone() }, out),
-            Inline::Link { url, children } => self.link(url, children, fmt, out),
+            // A file of the graph: its label and, on paper, which file it is.
+            Inline::Link { children, asset: Some(a), .. } => {
+                let name = a.rsplit('/').next().unwrap_or(a);
+                let label = crate::ir::plain_text(children);
+                if label.trim().is_empty() || label.trim() == name {
+                    run(name, fmt, out);
+                } else {
+                    self.runs(children, fmt, out);
+                    run(&format!(" [{name}]"), &Fmt { italic: true, ..fmt.clone() }, out);
+                }
+            }
+            Inline::Link { url, children, .. } => self.link(url, children, fmt, out),
             Inline::Image { url, alt, width, height, asset, pos } => {
                 self.image(url, alt, (*width, *height), asset.as_deref(), *pos, out)
             }

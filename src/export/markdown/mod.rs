@@ -591,7 +591,20 @@ impl<'a> Writer<'a> {
                 self.inlines(children, out);
                 out.push_str("</mark>");
             }
-            Inline::Link { url, children } => {
+            // A file of the graph (a PDF, a recording) is copied beside the pages and linked.
+            Inline::Link { children, asset: Some(a), .. } => {
+                let label = self.label(children);
+                self.assets.insert(a.clone());
+                out.push('[');
+                match label.trim().is_empty() {
+                    true => escape_into(out, a.rsplit('/').next().unwrap_or(a)),
+                    false => out.push_str(&label),
+                }
+                out.push_str("](");
+                paths::push_relative_target(out, self.here, &asset_out(a));
+                out.push(')');
+            }
+            Inline::Link { url, children, .. } => {
                 let label = self.label(children);
                 match external_url(url) {
                     Some(u) => {

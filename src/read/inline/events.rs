@@ -282,9 +282,11 @@ impl Builder<'_> {
                     self.attach(Inline::Image { url, alt, width: None, height: None, asset: None, pos })
                 }
                 IKind::Link(url) => {
-                    let inline = self
-                        .labelled_ref(&url, &inlines)
-                        .unwrap_or_else(|| Inline::Link { url: self.restore(&url), children: inlines });
+                    let inline = self.labelled_ref(&url, &inlines).unwrap_or_else(|| Inline::Link {
+                        url: self.restore(&url),
+                        children: inlines,
+                        asset: None,
+                    });
                     self.attach(inline)
                 }
             },

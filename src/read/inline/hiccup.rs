@@ -259,7 +259,7 @@ impl Value {
             ("mark", _) => Inline::Highlight { children: inner(children) },
             ("code" | "kbd" | "samp" | "pre", _) => Inline::Code { text: crate::ir::plain_text(&inner(children)) },
             ("br" | "hr", _) => Inline::HardBreak,
-            ("a", Some(url)) => Inline::Link { url, children: inner(children) },
+            ("a", Some(url)) => Inline::Link { url, children: inner(children), asset: None },
             ("img", Some(url)) => Inline::Image {
                 url,
                 alt: attr("alt").or_else(|| attr("title")).unwrap_or_default(),
@@ -270,7 +270,9 @@ impl Value {
             },
             ("img", None) => return,
             // Media a page cannot hold become links to it.
-            (_, Some(url)) => Inline::Link { url: url.clone(), children: vec![Inline::Text { text: url }] },
+            (_, Some(url)) => {
+                Inline::Link { url: url.clone(), children: vec![Inline::Text { text: url }], asset: None }
+            }
             // Any other element (and a link without an address) shows its content.
             _ => return children.into_iter().for_each(|c| c.inlines(out)),
         };

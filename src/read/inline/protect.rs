@@ -124,6 +124,9 @@ impl<'a> Protector<'a> {
                         Some((url, label)) if !url.contains("[[") => org_link(url, label, self.pos(i)),
                         // `[[Introduction to [[Logseq]]]]` names the outer page and shows the
                         // inner one as a reference of its own, as Logseq does.
+                        // `[[../assets/pic.png]]`, as Logseq writes a file pasted into an org
+                        // page: the file itself, not a page.
+                        _ if file_path(name) => file_inline(name, self.pos(i)),
                         _ if name.contains("[[") => {
                             Inline::PageRef { name: name.to_string(), label: Some(nested_ref_label(name)), page: None }
                         }
@@ -133,6 +136,19 @@ impl<'a> Protector<'a> {
                     end
                 }
                 _ => self.literal(i, 2),
+            },
+            // `](path with spaces)`, as Logseq writes a pasted file's name: CommonMark takes a
+            // destination with spaces only in `<…>`.
+            b'(' if self.out.ends_with(']') && !rest.starts_with("((") => match spaced_destination(rest) {
+                Some(dest) => {
+                    self.out.push_str("(<");
+                    self.out.push_str(dest);
+                    self.out.push_str(">)");
+                    let end = i + dest.len() + 2;
+                    self.anchors.push((self.out.len(), end));
+                    end
+                }
+                None => self.literal(i, 1),
             },
             b'(' if rest.starts_with("((") => {
                 if let Some(close) = rest[2..].find("))").filter(|&c| c <= 40) {
@@ -176,7 +192,7 @@ impl<'a> Protector<'a> {
                 self.slot(
                     i,
                     i + end,
-                    vec![Inline::Link { url: url.clone(), children: vec![Inline::Text { text: url }] }],
+                    vec![Inline::Link { url: url.clone(), children: vec![Inline::Text { text: url }], asset: None }],
                 );
                 i + end
             }
@@ -431,7 +447,7 @@ fn org_link(url: &str, label: &str, pos: Pos) -> Inline {
     let page_file = !path.contains("://") && (lower.ends_with(".org") || lower.ends_with(".md"));
     match std::path::Path::new(path).file_stem().and_then(|s| s.to_str()).filter(|_| page_file) {
         Some(stem) => Inline::PageRef { name: stem.to_string(), label: Some(text()), page: None },
-        None => Inline::Link { url: url.to_string(), children: text() },
+        None => Inline::Link { url: url.to_string(), children: text(), asset: None },
     }
 }
 
@@ -504,6 +520,48 @@ pub(super) fn footnote_label(s: &str) -> Option<&str> {
     // A label is a word (`1`, `note`, `big-note`): `[^{}]` or `[^\s]` in a regex is text.
     let end = rest.find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))?;
     (end > 0 && rest[end..].starts_with(']')).then(|| &rest[..end])
+}
+
+/// The destination in `(…)` at the start of `rest` when it holds a space (and no title, angle
+/// brackets, reference or line break): `(../assets/my diagram.png)`; `([[Page A]])` is a
+/// labelled page reference.
+fn spaced_destination(rest: &str) -> Option<&str> {
+    let close = rest.find(')')?;
+    let dest = &rest[1..close];
+    (dest.contains(' ')
+        && !dest.trim().is_empty()
+        && !dest.contains(['"', '<', '>', '\n', '(', '[', ']'])
+        && !dest.starts_with(' '))
+    .then_some(dest)
+}
+
+/// A `[[…]]` that names a file by its path (`../assets/pic.png`, `./notes.pdf`).
+fn file_path(name: &str) -> bool {
+    let path = name.starts_with("../")
+        || name.starts_with("./")
+        || name.starts_with("assets/")
+        || name.starts_with("/assets/");
+    path && name
+        .rsplit('/')
+        .next()
+        .is_some_and(|f| f.rsplit_once('.').is_some_and(|(s, e)| !s.is_empty() && !e.is_empty()))
+}
+
+/// The image or file link a file path stands for.
+fn file_inline(path: &str, pos: Pos) -> Inline {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    if matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg") {
+        return Inline::Image {
+            url: path.to_string(),
+            alt: String::new(),
+            width: None,
+            height: None,
+            asset: None,
+            pos,
+        };
+    }
+    let name = path.rsplit('/').next().unwrap_or(path).to_string();
+    Inline::Link { url: path.to_string(), children: vec![Inline::Text { text: name }], asset: None }
 }
 
 /// The text of a page name holding `[[inner]]` references, with each one a reference.
