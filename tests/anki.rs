@@ -327,3 +327,19 @@ fn files_on_cards_are_bundled() {
     let media = deck.json["media"].as_object().unwrap();
     assert!(media.contains_key("talk.mp3") && media.contains_key("doc.pdf"), "{media:?}");
 }
+
+/// Raw HTML on a card: formatting tags rewritten bare (no attributes, so nothing runs), a frame
+/// as a link to its source, the text of other markup kept.
+#[test]
+fn raw_html_on_cards_is_safe_formatting() {
+    let loaded = common::one_page(
+        "- Keys #card\n\t- Press <kbd onclick=\"x()\">Ctrl</kbd>, H<sub>2</sub>O<br>next <span class=\"x\">kept</span>\n\t- <iframe src=\"https://example.org/v\"></iframe>\n",
+    );
+    let bytes =
+        export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap().artifacts.remove(0).bytes;
+    let back = apkg::read(&bytes).notes()[0]["fields"][1].as_str().unwrap().to_string();
+    assert_eq!(
+        back,
+        "<ul><li>Press <kbd>Ctrl</kbd>, H<sub>2</sub>O<br>next kept</li><li><a href=\"https://example.org/v\">https://example.org/v</a></li></ul>"
+    );
+}

@@ -320,3 +320,31 @@ fn files_print_their_names() {
     let text = text_of(&part(&text, "word/document.xml")).replace('\n', "");
     assert!(text.contains("doc.pdfsee the doc [doc.pdf] nowtalk [talk.mp3]a"), "{text}");
 }
+
+/// Raw HTML prints as what it means: `<kbd>` as code, `<sub>`/`<sup>`, `<u>`, `<mark>`, `<br>`,
+/// a frame as a link to its source; other markup is left out with its text kept (and noted
+/// with `-v` when it meant something).
+#[test]
+fn raw_html_prints_as_formatting() {
+    let loaded = common::one_page(
+        "- Press <kbd>Ctrl</kbd>, H<sub>2</sub>O, x<sup>2</sup>, <u>under</u>, <mark>hi</mark><br>next <span class=\"x\">kept</span>\n- <div>block <b>bold</b></div>\n- <iframe src=\"https://example.org/v\"></iframe>\n- <details>folded</details>\n",
+    );
+    let out = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let xml = part(&out.artifacts[0].bytes, "word/document.xml");
+    let text = text_of(&xml);
+    assert!(!text.contains('<') && !text.contains("&lt;"), "no markup is printed: {text}");
+    for (style, word) in [
+        ("<w:rStyle w:val=\"VerbatimChar\"/>", "Ctrl"),
+        ("<w:vertAlign w:val=\"subscript\"/>", "2"),
+        ("<w:vertAlign w:val=\"superscript\"/>", "2"),
+        ("<w:u w:val=\"single\"/>", "under"),
+        ("<w:highlight w:val=\"yellow\"/>", "hi"),
+        ("<w:b/>", "bold"),
+    ] {
+        assert!(xml.contains(&format!("{style}</w:rPr><w:t xml:space=\"preserve\">{word}</w:t>")), "{word}: {xml}");
+    }
+    assert!(xml.contains("<w:br/></w:r><w:r><w:t xml:space=\"preserve\">next </w:t>"), "{xml}");
+    assert!(text.contains("kept") && text.contains("folded") && text.contains("https://example.org/v"), "{text}");
+    let noted: Vec<&str> = out.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(noted, ["html-dropped"], "only <details> meant something: {:?}", out.diagnostics);
+}

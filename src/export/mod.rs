@@ -6,6 +6,7 @@ mod archive;
 pub mod docx;
 pub mod json;
 pub mod markdown;
+pub mod raw_html;
 
 use crate::diag::Diagnostic;
 use crate::ir::Graph;

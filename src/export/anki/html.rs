@@ -247,6 +247,35 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Raw HTML as Anki shows it safely: formatting tags rewritten bare (`<kbd>`, no
+    /// attributes), a video or frame as a link to its source, the text of anything else kept
+    /// and its markup left out.
+    fn raw_html(&mut self, html: &str, out: &mut String) {
+        use crate::export::raw_html::{pieces, Kind, Piece};
+        for piece in pieces(html) {
+            let t = match piece {
+                Piece::Text(text) => {
+                    escape_into(out, &text, false);
+                    continue;
+                }
+                Piece::Tag(t) => t,
+            };
+            let slash = if t.closing { "/" } else { "" };
+            match t.kind() {
+                Kind::Break => out.push_str("<br>"),
+                Kind::Media => {
+                    if let (false, Some(src)) = (t.closing, t.src.as_deref().and_then(safe_url)) {
+                        let _ = write!(out, "<a href=\"{src}\">{src}</a>");
+                    }
+                }
+                Kind::Other => {}
+                _ => {
+                    let _ = write!(out, "<{slash}{}>", t.name);
+                }
+            }
+        }
+    }
+
     /// The list items for block `addr`: itself, or, when it shows nothing of its own (only
     /// properties or embeds), the blocks it embeds and its children in its place.
     fn take_place(
@@ -340,7 +369,7 @@ impl<'a> Renderer<'a> {
                 out.push_str("</tbody></table>");
             }
             Node::Rule => out.push_str("<hr>"),
-            Node::Html { html } => out.push_str(&escape(html)),
+            Node::Html { html } => self.raw_html(html.trim(), out),
             // Shown under the field that marks it (see `with_footnotes`).
             Node::Footnote { .. } => {}
         }
@@ -496,7 +525,7 @@ impl<'a> Renderer<'a> {
                 let (open, close) = if *display { ("\\[", "\\]") } else { ("\\(", "\\)") };
                 let _ = write!(out, "{open}{}{close}", escape(tex));
             }
-            Inline::Html { html } => out.push_str(&escape(html)),
+            Inline::Html { html } => self.raw_html(html, out),
             Inline::SoftBreak | Inline::HardBreak => out.push_str("<br>"),
         }
     }

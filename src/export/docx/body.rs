@@ -26,6 +26,9 @@ struct Fmt {
     math: bool,
     link: bool,
     tag: bool,
+    underline: bool,
+    sub: bool,
+    sup: bool,
 }
 
 /// What a document keeps between pages: relationships, media, numbering, answers. The body
@@ -331,7 +334,7 @@ impl<'a> Body<'a> {
             }
             Node::Html { html } => {
                 let mut runs = String::new();
-                run(html, &Fmt::default(), &mut runs);
+                self.html(html.trim(), &Fmt::default(), &mut runs);
                 self.paragraph("Compact", plain, &runs);
             }
         }
@@ -393,8 +396,16 @@ impl<'a> Body<'a> {
     }
 
     fn runs(&mut self, inlines: &[Inline], fmt: &Fmt, out: &mut String) {
+        // Inline HTML (`<sub>`…`</sub>`) formats the runs between its tags.
+        let mut html: Option<Fmt> = None;
         for (k, i) in inlines.iter().enumerate() {
+            let fmt = html.as_ref().unwrap_or(fmt);
             match i {
+                Inline::Html { html: raw } => {
+                    if let Some(f) = self.html(raw, fmt, out) {
+                        html = Some(f);
+                    }
+                }
                 // A tag in the sentence is one of its words; tags after the text label the
                 // block and are shown only when asked (`--show-tags`). Within bold or a link
                 // (`fmt` set) a tag is always inside the text.
@@ -408,6 +419,64 @@ impl<'a> Body<'a> {
                 _ => self.inline(i, fmt, out),
             }
         }
+    }
+
+    /// Raw HTML: a lone tag changes the format of the runs after it (returned), a line break
+    /// breaks, a video or frame is a link to its source; the text of anything else is kept and
+    /// its markup left out (noted with `-v`).
+    fn html(&mut self, html: &str, fmt: &Fmt, out: &mut String) -> Option<Fmt> {
+        use crate::export::raw_html::{pieces, tag, Kind, Piece};
+        if let Some(t) = tag(html) {
+            return self.html_tag(&t, fmt, out);
+        }
+        let mut local = fmt.clone();
+        for piece in pieces(html) {
+            match piece {
+                Piece::Text(t) => run(&t, &local, out),
+                Piece::Tag(t) if t.kind() != Kind::Other || !t.closing => {
+                    if let Some(f) = self.html_tag(&t, &local, out) {
+                        local = f;
+                    }
+                }
+                Piece::Tag(_) => {}
+            }
+        }
+        None
+    }
+
+    fn html_tag(&mut self, t: &crate::export::raw_html::Tag, fmt: &Fmt, out: &mut String) -> Option<Fmt> {
+        use crate::export::raw_html::Kind;
+        let on = !t.closing;
+        let mut f = fmt.clone();
+        match t.kind() {
+            Kind::Bold => f.bold = on,
+            Kind::Italic => f.italic = on,
+            Kind::Strike => f.strike = on,
+            Kind::Underline => f.underline = on,
+            Kind::Highlight => f.highlight = on,
+            Kind::Code => f.code = on,
+            Kind::Sub => f.sub = on,
+            Kind::Sup => f.sup = on,
+            Kind::Break => {
+                out.push_str("<w:r><w:br/></w:r>");
+                return None;
+            }
+            Kind::Media => {
+                if let (true, Some(src)) = (on, t.src.as_deref()) {
+                    self.link(src, &[Inline::Text { text: src.to_string() }], fmt, out);
+                }
+                return None;
+            }
+            Kind::Other => {
+                if on && !t.is_structural() {
+                    let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
+                    let message = format!("<{}> is not shown in Word; the text inside it is", t.name);
+                    self.report(Diagnostic::info("html-dropped", "", line, 1, message));
+                }
+                return None;
+            }
+        }
+        Some(f)
     }
 
     fn blank(&mut self, answer_inlines: &[Inline], out: &mut String) {
@@ -487,7 +556,9 @@ impl<'a> Body<'a> {
                 }
             }
             Inline::Math { tex, .. } => run(tex, &Fmt { math: true, ..fmt.clone() }, out),
-            Inline::Html { html } => run(html, fmt, out),
+            Inline::Html { html } => {
+                self.html(html, fmt, out);
+            }
             Inline::SoftBreak | Inline::HardBreak => out.push_str("<w:r><w:br/></w:r>"),
             Inline::FootnoteRef { label, target: Some(t), .. } if !self.in_footnote => {
                 self.footnote(*t, label, fmt, out)
@@ -680,6 +751,9 @@ fn run(t: &str, fmt: &Fmt, out: &mut String) {
         (fmt.italic || fmt.math, "<w:i/>"),
         (fmt.strike, "<w:strike/>"),
         (fmt.highlight, "<w:highlight w:val=\"yellow\"/>"),
+        (fmt.underline, "<w:u w:val=\"single\"/>"),
+        (fmt.sub, "<w:vertAlign w:val=\"subscript\"/>"),
+        (fmt.sup && !fmt.sub, "<w:vertAlign w:val=\"superscript\"/>"),
     ];
     if flags.iter().any(|f| f.0) {
         out.push_str("<w:rPr>");
