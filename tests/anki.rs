@@ -333,13 +333,14 @@ fn files_on_cards_are_bundled() {
 #[test]
 fn raw_html_on_cards_is_safe_formatting() {
     let loaded = common::one_page(
-        "- Keys #card\n\t- Press <kbd onclick=\"x()\">Ctrl</kbd>, H<sub>2</sub>O<br>next <span class=\"x\">kept</span>\n\t- <iframe src=\"https://example.org/v\"></iframe>\n",
+        "- Keys #card\n\t- Press <kbd onclick=\"x()\">Ctrl</kbd>, H<sub>2</sub>O<br>next <span class=\"x\">kept</span>\n\t- <iframe src=\"https://example.org/v\"></iframe> <details>folded</details>\n",
     );
-    let bytes =
-        export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap().artifacts.remove(0).bytes;
-    let back = apkg::read(&bytes).notes()[0]["fields"][1].as_str().unwrap().to_string();
+    let out = export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    // Only <details> meant something to leave out: it is noted (with -v), as Word notes it.
+    assert_eq!(out.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["html-dropped"], "{:?}", out.diagnostics);
+    let back = apkg::read(&out.artifacts[0].bytes).notes()[0]["fields"][1].as_str().unwrap().to_string();
     assert_eq!(
         back,
-        "<ul><li>Press <kbd>Ctrl</kbd>, H<sub>2</sub>O<br>next kept</li><li><a href=\"https://example.org/v\">https://example.org/v</a></li></ul>"
+        "<ul><li>Press <kbd>Ctrl</kbd>, H<sub>2</sub>O<br>next kept</li><li><a href=\"https://example.org/v\">https://example.org/v</a> folded</li></ul>"
     );
 }

@@ -268,7 +268,13 @@ impl<'a> Renderer<'a> {
                         let _ = write!(out, "<a href=\"{src}\">{src}</a>");
                     }
                 }
-                Kind::Other => {}
+                Kind::Other => {
+                    if !t.closing && !t.is_structural() {
+                        let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
+                        let message = format!("<{}> is not shown on the card; the text inside it is", t.name);
+                        self.note(Diagnostic::info("html-dropped", "", line, 1, message));
+                    }
+                }
                 _ => {
                     let _ = write!(out, "<{slash}{}>", t.name);
                 }
