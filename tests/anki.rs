@@ -232,7 +232,7 @@ fn left_out_queries_in_cards_are_noted() {
         "- Open tasks #card\n\t- see {{query (todo now)}}\n- an outline block\n\t- {{query (done)}}\n",
     );
     let out = export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
+    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code.as_str())).collect();
     assert_eq!(said, [("pages/p.md", 2, 8, "macro-dropped")]);
 }
 
@@ -337,7 +337,12 @@ fn raw_html_on_cards_is_safe_formatting() {
     );
     let out = export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     // Only <details> meant something to leave out: it is noted (with -v), as Word notes it.
-    assert_eq!(out.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["html-dropped"], "{:?}", out.diagnostics);
+    assert_eq!(
+        out.diagnostics.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["html-dropped"],
+        "{:?}",
+        out.diagnostics
+    );
     let back = apkg::read(&out.artifacts[0].bytes).notes()[0]["fields"][1].as_str().unwrap().to_string();
     assert_eq!(
         back,

@@ -149,7 +149,8 @@ fn unsupported_image_is_reported_where_it_is() {
     // Reading says it, once, at the image (so every command says it); Word adds nothing.
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let read = loaded.reading_diagnostics(None);
-    let said: Vec<_> = read.iter().map(|d| (d.file.rsplit("pages/").next().unwrap(), d.line, d.col, d.code)).collect();
+    let said: Vec<_> =
+        read.iter().map(|d| (d.file.rsplit("pages/").next().unwrap(), d.line, d.col, d.code.as_str())).collect();
     assert_eq!(said, [("B.md", 3, 7, "unsupported-image")]);
     let a = out.artifacts.iter().find(|a| a.path.to_string_lossy().starts_with('A')).unwrap();
     assert!(text_of(&part(&a.bytes, "word/document.xml")).contains("[image: scan]"));
@@ -164,7 +165,7 @@ fn left_out_queries_are_noted() {
     );
     let mut out = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     notes_export::diag::normalize(&mut out.diagnostics);
-    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
+    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code.as_str())).collect();
     assert_eq!(said, [("pages/p.md", 2, 8, "macro-dropped"), ("pages/p.md", 3, 1, "query-dropped")]);
 }
 
@@ -345,6 +346,6 @@ fn raw_html_prints_as_formatting() {
     }
     assert!(xml.contains("<w:br/></w:r><w:r><w:t xml:space=\"preserve\">next </w:t>"), "{xml}");
     assert!(text.contains("kept") && text.contains("folded") && text.contains("https://example.org/v"), "{text}");
-    let noted: Vec<&str> = out.diagnostics.iter().map(|d| d.code).collect();
+    let noted: Vec<&str> = out.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(noted, ["html-dropped"], "only <details> meant something: {:?}", out.diagnostics);
 }

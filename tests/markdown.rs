@@ -256,7 +256,7 @@ fn dropped_macros_are_reported_at_their_own_page() {
     let loaded = notes_export::load(dir.path()).unwrap();
     let mut out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
     notes_export::diag::normalize(&mut out.diagnostics);
-    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code)).collect();
+    let said: Vec<_> = out.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code.as_str())).collect();
     assert_eq!(said, [("pages/B.md", 3, 8, "macro-dropped")]);
 }
 

@@ -238,7 +238,7 @@ fn a_deck_leaves_quiet_pages_without_cards_unread() {
         let runs = vec![Run { job: exporter(format).start(&loaded.graph, &o).unwrap(), options: &o, sink: &mut sink }];
         let outcome = pipeline::run(&mut loaded, runs, None, &|_| {}).unwrap();
         std::fs::rename(Path::new(&g).join("Plain.md.away"), Path::new(&g).join("pages/Plain.md")).unwrap();
-        let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code.as_str()).collect();
         (codes.join(" "), outcome.blocks)
     };
     assert_eq!(run("anki"), ("dangling-ref".to_string(), 6), "the deck reads all but Plain");

@@ -41,7 +41,7 @@ pub fn github(d: &Diagnostic) -> String {
             props.push_str(&format!("col={},", d.col));
         }
     }
-    props.push_str(&format!("title={}", prop(d.code)));
+    props.push_str(&format!("title={}", prop(d.code.as_str())));
     format!("::{level} {props}::{}", data(&d.message))
 }
 
@@ -57,18 +57,19 @@ pub fn counts(diags: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     #[test]
     fn github_annotation_syntax() {
-        let d = Diagnostic::warning("dangling-ref", "notes/pages/a,b.md", 3, 7, "50% of\nrefs");
+        let d = Diagnostic::warning(Code::DanglingRef, "notes/pages/a,b.md", 3, 7, "50% of\nrefs");
         assert_eq!(github(&d), "::warning file=notes/pages/a%2Cb.md,line=3,col=7,title=dangling-ref::50%25 of%0Arefs");
-        let d = Diagnostic::warning("unreadable", "a.md", 0, 0, "gone");
+        let d = Diagnostic::warning(Code::Unreadable, "a.md", 0, 0, "gone");
         assert_eq!(github(&d), "::warning file=a.md,title=unreadable::gone");
         // A finding about the whole input names no file.
-        let d = Diagnostic::warning("no-cards", "", 0, 0, "empty");
+        let d = Diagnostic::warning(Code::NoCards, "", 0, 0, "empty");
         assert_eq!(github(&d), "::warning title=no-cards::empty");
         assert_eq!(d.to_string(), "warning[no-cards]: empty");
-        let d = Diagnostic::warning("unreadable", "a.md", 0, 0, "gone");
+        let d = Diagnostic::warning(Code::Unreadable, "a.md", 0, 0, "gone");
         assert_eq!(d.to_string(), "a.md: warning[unreadable]: gone");
     }
 }

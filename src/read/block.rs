@@ -3,7 +3,7 @@
 use super::inline::{is_uuid, parse_body, InlineCtx, LineStart};
 use super::outline::{CodeState, RawBlock, RawLine};
 use super::properties::{make_property, normalize_key, split_property_line};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{Block, Property};
 use crate::text::has_pair;
 
@@ -221,7 +221,7 @@ fn split_heading_line(body: &mut Vec<crate::ir::Node>) {
 fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLine, diags: &mut Vec<Diagnostic>) {
     let Some(key) = normalize_key(key) else {
         diags.push(Diagnostic::warning(
-            "invalid-property",
+            Code::InvalidProperty,
             file,
             l.line,
             l.col + 1,
@@ -236,7 +236,7 @@ fn add_property(block: &mut Block, key: &str, value: &str, file: &str, l: &RawLi
                 block.uuid = Some(value.to_ascii_lowercase().into());
             } else {
                 diags.push(Diagnostic::warning(
-                    "invalid-id",
+                    Code::InvalidId,
                     file,
                     l.line,
                     l.col + 1,

@@ -1,6 +1,6 @@
 //! A page file's bytes as text: invalid UTF-8 and control characters reported where they are.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// Decodes bytes as UTF-8; on failure reports the first bad byte and continues lossily.
 pub(super) fn decode<'b>(file: &str, bytes: &'b [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<'b, str> {
@@ -11,7 +11,7 @@ pub(super) fn decode<'b>(file: &str, bytes: &'b [u8], diags: &mut Vec<Diagnostic
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             let col = (at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)) as u32 + 1;
             diags.push(Diagnostic::error(
-                "invalid-utf8",
+                Code::InvalidUtf8,
                 file,
                 line,
                 col,
@@ -31,7 +31,7 @@ pub(super) fn warn_control_characters(file: &str, text: &str, diags: &mut Vec<Di
     for (n, line) in text.split('\n').enumerate() {
         if let Some(col) = first_control_character(line.as_bytes()) {
             diags.push(Diagnostic::warning(
-                "control-character",
+                Code::ControlCharacter,
                 file,
                 n as u32 + 1,
                 col as u32 + 1,

@@ -3,7 +3,7 @@
 
 use super::page::{read_page_with, Mode};
 use super::{GraphConfig, ReadError, Reading, Skimmed, Source};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{Graph, Page, SCHEMA_VERSION};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
             Ok(c) => c,
             Err(e) => {
                 let line = e.strip_prefix("line ").and_then(|r| r.split(':').next()).and_then(|n| n.parse().ok());
-                diagnostics.push(Diagnostic::warning("bad-config", "logseq/config.edn", line.unwrap_or(0), 1, e));
+                diagnostics.push(Diagnostic::warning(Code::BadConfig, "logseq/config.edn", line.unwrap_or(0), 1, e));
                 GraphConfig::default()
             }
         },
@@ -106,7 +106,7 @@ fn list_pages(root: &Path, config: &GraphConfig, diagnostics: &mut Vec<Diagnosti
                     } else {
                         e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
                     };
-                    diagnostics.push(Diagnostic::warning("unreadable", &path, 0, 0, msg));
+                    diagnostics.push(Diagnostic::warning(Code::Unreadable, &path, 0, 0, msg));
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Local images: resolved against the page's folder, confined to the input root, read once,
 //! and measured from their headers.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{Asset, Block, Inline};
 use crate::read::Source;
 use std::collections::BTreeMap;
@@ -66,7 +66,7 @@ impl AssetCache {
                             // that writes Word.
                             if let Some(kind) = unsupported {
                                 diags.push(warn(
-                                    "unsupported-image",
+                                    Code::UnsupportedImage,
                                     format!(
                                         "image '{url}' is {kind}, which Word cannot show: a handout has a placeholder"
                                     ),
@@ -123,18 +123,18 @@ impl AssetCache {
 
 impl Lookup {
     /// The warning for a file that cannot be used: (code, message), for an image or a file.
-    fn problem(self, what: &str, url: &str) -> Option<(&'static str, String)> {
+    fn problem(self, what: &str, url: &str) -> Option<(Code, String)> {
         match self {
             Lookup::Found(..) | Lookup::File(_) => None,
             Lookup::Unsafe => {
-                Some(("unsafe-asset-path", format!("{what} '{url}' is outside the graph folder; it is not read")))
+                Some((Code::UnsafeAssetPath, format!("{what} '{url}' is outside the graph folder; it is not read")))
             }
             Lookup::Outside => Some((
-                "unsafe-asset-path",
+                Code::UnsafeAssetPath,
                 format!("{what} '{url}' leads outside the graph folder through a link; it is not read"),
             )),
-            Lookup::Missing(r) => Some(("missing-asset", format!("{what} file '{r}' does not exist"))),
-            Lookup::Unusable(r, why) => Some(("bad-asset", format!("{what} file '{r}' {why}; it is not bundled"))),
+            Lookup::Missing(r) => Some((Code::MissingAsset, format!("{what} file '{r}' does not exist"))),
+            Lookup::Unusable(r, why) => Some((Code::BadAsset, format!("{what} file '{r}' {why}; it is not bundled"))),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Embed and block-reference cycles: an embed whose expansion reaches its own block again, or
 //! refs whose first lines refer to each other, would never finish expanding.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{BlockAddr, Graph, Inline};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -38,7 +38,7 @@ pub fn mark(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
                 if flags.get(k).copied().unwrap_or(false) {
                     *cyclic = true;
                     diags.push(Diagnostic::warning(
-                        "embed-cycle",
+                        Code::EmbedCycle,
                         &file,
                         pos.line,
                         pos.col,
@@ -106,7 +106,7 @@ fn ref_cycles(graph: &Graph, diags: &mut Vec<Diagnostic>) {
                 while let Some(b) = stack.pop() {
                     if b == start {
                         return Some(Diagnostic::warning(
-                            "ref-cycle",
+                            Code::RefCycle,
                             &page.file,
                             pos.line,
                             pos.col,

@@ -5,7 +5,7 @@
 mod assets;
 mod cycles;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::page_key;
 use crate::ir::{Block, BlockAddr, EmbedTarget, Graph, GraphIndex, Inline, Page};
 use crate::read::Source;
@@ -132,7 +132,7 @@ fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
         };
         let Some(uuid) = block.uuid.take() else { continue };
         diags.push(Diagnostic::warning(
-            "duplicate-id",
+            Code::DuplicateId,
             &page.file,
             block.line,
             1,
@@ -152,7 +152,7 @@ fn page_index(graph: &Graph) -> (crate::ir::FastMap<String, u32>, Vec<Diagnostic
         if let Some(&other) = index.get(&page.name) {
             let first = &graph.pages[other as usize];
             diags.push(Diagnostic::warning(
-                "duplicate-page",
+                Code::DuplicatePage,
                 &page.file,
                 1,
                 1,
@@ -217,7 +217,7 @@ fn link_blocks<'b>(
     blocks: impl Iterator<Item = &'b mut Block>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut dangling = |code: &'static str, pos: &crate::ir::Pos, message: String| {
+    let mut dangling = |code: crate::diag::Code, pos: &crate::ir::Pos, message: String| {
         diags.push(Diagnostic::warning(code, file, pos.line, pos.col, message));
     };
     for block in blocks {
@@ -229,7 +229,7 @@ fn link_blocks<'b>(
                 *target = index.blocks.get(uuid.as_str()).copied();
                 if target.is_none() {
                     dangling(
-                        "dangling-ref",
+                        Code::DanglingRef,
                         pos,
                         format!("block reference (({uuid})) points at no block in the graph"),
                     );
@@ -247,14 +247,14 @@ fn link_blocks<'b>(
                     }
                 };
                 if let Some(message) = missing {
-                    dangling("dangling-embed", pos, message);
+                    dangling(Code::DanglingEmbed, pos, message);
                 }
             }
             Inline::FootnoteRef { label, target, pos } => {
                 let Some((page, notes)) = notes else { return };
                 *target = notes.get(label.as_str()).map(|&block| BlockAddr { page, block });
                 if target.is_none() {
-                    dangling("dangling-footnote", pos, format!("footnote [^{label}] has no text on this page"));
+                    dangling(Code::DanglingFootnote, pos, format!("footnote [^{label}] has no text on this page"));
                 }
             }
             _ => {}

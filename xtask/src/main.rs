@@ -121,6 +121,20 @@ fn schema_cmd() -> Result<()> {
     Ok(())
 }
 
+/// The README's table of diagnostic codes, made from `src/diag.rs`.
+fn codes_cmd() -> Result<()> {
+    const START: &str = "<!-- codes: cargo xtask bless writes this table from src/diag.rs -->";
+    const END: &str = "<!-- /codes -->";
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path)?;
+    let (before, rest) = readme.split_once(START).context("the README's codes marker")?;
+    let (_, after) = rest.split_once(END).context("the README's end-of-codes marker")?;
+    let table = notes_export::diag::codes_table();
+    std::fs::write(&path, format!("{before}{START}\n{table}{END}{after}"))?;
+    println!("wrote the table of codes in {}", path.display());
+    Ok(())
+}
+
 fn cargo() -> std::process::Command {
     let mut c = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
@@ -137,6 +151,7 @@ fn status(mut c: std::process::Command) -> Result<()> {
 
 fn bless_cmd() -> Result<()> {
     schema_cmd()?;
+    codes_cmd()?;
     let mut c = cargo();
     // Every test file that compares against goldens.
     c.args(["test", "--quiet", "--test", "golden", "--test", "markdown", "--test", "docx", "--test", "anki"])

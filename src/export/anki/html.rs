@@ -2,7 +2,7 @@
 //! markup written here reaches the field. Refs are resolved, embeds expanded, math turned into
 //! MathJax delimiters, images pointed at bundled media.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
 use crate::text::{byte_table, find_in};
 use std::collections::BTreeMap;
@@ -272,7 +272,7 @@ impl<'a> Renderer<'a> {
                     if !t.closing && !t.is_structural() {
                         let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
                         let message = format!("<{}> is not shown on the card; the text inside it is", t.name);
-                        self.note(Diagnostic::info("html-dropped", "", line, 1, message));
+                        self.note(Diagnostic::info(Code::HtmlDropped, "", line, 1, message));
                     }
                 }
                 _ => {

@@ -7,7 +7,7 @@ mod notetypes;
 mod package;
 
 use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{card_kinds, has_inline, is_marker, BlockAddr, Graph, Inline, Needs, PropValue};
 use html::{escape, Renderer};
 use identity::{deck_id, guid, note_mod, PositionKeys, FALLBACK_MOD};
@@ -258,7 +258,7 @@ impl Job for AnkiJob {
         if notes == 0 && options.anki.cards == CardMode::Tagged {
             // An empty deck is a mistake to point out, not a result: the notes hold no flashcards.
             diagnostics.push(Diagnostic::warning(
-                "no-cards",
+                Code::NoCards,
                 "",
                 0,
                 0,
@@ -317,7 +317,7 @@ impl AnkiJob {
         let sort = html::strip_html(&fields[0]);
         if sort.is_empty() && !fields[0].contains("<img") {
             return Entry::Skipped(Diagnostic::info(
-                "empty-card",
+                Code::EmptyCard,
                 &page.file,
                 block.line,
                 1,

@@ -5,7 +5,7 @@
 use super::parts::{list_indent, Page, Rel};
 use super::xml::{attr, push_text};
 use super::DocxOptions;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{BlockAddr, Graph, Inline, Node, Pos, RefText, MAX_EXPANSION};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
@@ -471,7 +471,7 @@ impl<'a> Body<'a> {
                 if on && !t.is_structural() {
                     let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
                     let message = format!("<{}> is not shown in Word; the text inside it is", t.name);
-                    self.report(Diagnostic::info("html-dropped", "", line, 1, message));
+                    self.report(Diagnostic::info(Code::HtmlDropped, "", line, 1, message));
                 }
                 return None;
             }

@@ -8,7 +8,7 @@ mod paths;
 use escape::{escape_into, escape_text};
 
 use super::{write_error, ExportError, Exporter, Finished, Job, Options, Part, Sink};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::{BlockAddr, Graph, Inline, Node, Page, RefText, MAX_EXPANSION};
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -303,7 +303,7 @@ impl<'a> Writer<'a> {
             self.clamped = true;
             let line = blocks.first().map_or(0, |&b| self.graph.pages[page as usize].blocks[b as usize].line);
             self.diags.push(Diagnostic::warning(
-                "deep-nesting",
+                Code::DeepNesting,
                 self.file,
                 line,
                 1,
