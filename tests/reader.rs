@@ -163,3 +163,12 @@ fn files_and_pictures_by_path() {
     assert!(matches!(first(&o.blocks[1]), Inline::Image { asset: Some(a), .. } if a == "assets/my diagram.png"));
     assert!(loaded.reading_diagnostics(None).is_empty(), "{:?}", loaded.reading_diagnostics(None));
 }
+
+/// A link to a file the graph does not have is reported once, as a file.
+#[test]
+fn a_missing_linked_file_is_reported() {
+    let loaded = common::one_page("- see [notes](../assets/gone.pdf)\n");
+    let said: Vec<String> = loaded.reading_diagnostics(None).iter().map(|d| d.to_string()).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("warning[missing-asset]: file 'assets/gone.pdf' does not exist"), "{said:?}");
+}

@@ -133,9 +133,20 @@ impl Lookup {
                 Code::UnsafeAssetPath,
                 format!("{what} '{url}' leads outside the graph folder through a link; it is not read"),
             )),
-            Lookup::Missing(r) => Some((Code::MissingAsset, format!("{what} file '{r}' does not exist"))),
-            Lookup::Unusable(r, why) => Some((Code::BadAsset, format!("{what} file '{r}' {why}; it is not bundled"))),
+            Lookup::Missing(r) => Some((Code::MissingAsset, format!("{} '{r}' does not exist", file_of(what)))),
+            Lookup::Unusable(r, why) => {
+                Some((Code::BadAsset, format!("{} '{r}' {why}; it is not bundled", file_of(what))))
+            }
         }
+    }
+}
+
+/// "image file" for an image, "file" for any other.
+fn file_of(what: &str) -> String {
+    if what == "file" {
+        what.to_string()
+    } else {
+        format!("{what} file")
     }
 }
 
@@ -227,54 +238,11 @@ fn is_svg(d: &[u8]) -> bool {
     head.contains("<svg")
 }
 
-/// Width and height in pixels from a PNG, GIF, JPEG or WebP header.
+/// Width and height in pixels from a PNG, GIF, JPEG or WebP header (the `imagesize` crate,
+/// built for those four formats alone, so anything else is no image here).
 pub fn image_size(d: &[u8]) -> Option<(u32, u32)> {
-    let be16 = |i: usize| Some(u16::from_be_bytes([*d.get(i)?, *d.get(i + 1)?]) as u32);
-    let le16 = |i: usize| Some(u16::from_le_bytes([*d.get(i)?, *d.get(i + 1)?]) as u32);
-    let be32 = |i: usize| Some(u32::from_be_bytes([*d.get(i)?, *d.get(i + 1)?, *d.get(i + 2)?, *d.get(i + 3)?]));
-    if d.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some((be32(16)?, be32(20)?));
-    }
-    if d.starts_with(b"GIF87a") || d.starts_with(b"GIF89a") {
-        return Some((le16(6)?, le16(8)?));
-    }
-    if d.starts_with(b"RIFF") && d.get(8..12) == Some(b"WEBP") {
-        return match d.get(12..16)? {
-            b"VP8 " => Some((le16(26)? & 0x3fff, le16(28)? & 0x3fff)),
-            b"VP8L" => {
-                let b = d.get(21..25)?;
-                let w = 1 + (((b[1] as u32 & 0x3f) << 8) | b[0] as u32);
-                let h = 1 + (((b[3] as u32 & 0xf) << 10) | ((b[2] as u32) << 2) | ((b[1] as u32 & 0xc0) >> 6));
-                Some((w, h))
-            }
-            b"VP8X" => {
-                let w = 1 + (d.get(24..27)?.iter().rev().fold(0u32, |a, &x| (a << 8) | x as u32));
-                let h = 1 + (d.get(27..30)?.iter().rev().fold(0u32, |a, &x| (a << 8) | x as u32));
-                Some((w, h))
-            }
-            _ => None,
-        };
-    }
-    if d.starts_with(&[0xFF, 0xD8]) {
-        let mut i = 2;
-        while i + 9 < d.len() {
-            if d[i] != 0xFF {
-                return None;
-            }
-            let marker = d[i + 1];
-            if marker == 0xFF {
-                i += 1;
-                continue;
-            }
-            let len = be16(i + 2)? as usize;
-            // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
-            if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
-                return Some((be16(i + 7)?, be16(i + 5)?));
-            }
-            i += 2 + len;
-        }
-    }
-    None
+    let size = imagesize::blob_size(d).ok()?;
+    Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
 }
 
 #[cfg(test)]
@@ -299,7 +267,19 @@ mod tests {
         png.extend_from_slice(&427u32.to_be_bytes());
         png.extend_from_slice(&634u32.to_be_bytes());
         assert_eq!(image_size(&png), Some((427, 634)));
-        assert_eq!(image_size(b"GIF89a\x10\x00\x20\x00"), Some((16, 32)));
+        assert_eq!(image_size(b"GIF89a\x10\x00\x20\x00\x80\x00\x00"), Some((16, 32)));
         assert_eq!(image_size(b"not an image"), None);
+        // A WebP (extended) header: width and height less one, 24 bits each.
+        let mut webp = b"RIFF\x1e\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
+        webp.extend_from_slice(&[199, 0, 0, 99, 0, 0]);
+        webp.extend_from_slice(&[0; 8]);
+        assert_eq!(image_size(&webp), Some((200, 100)));
+        // The bundled example's chart, a JPEG.
+        let jpeg =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seed/assets/18819_1763418886073_0.jpeg"))
+                .unwrap();
+        assert_eq!(image_size(&jpeg), Some((427, 634)));
+        // Formats the tool does not read are no image.
+        assert_eq!(image_size(b"BM\x1e\0\0\0\0\0\0\0\x1a\0\0\0\x0c\0\0\0\x02\0\x03\0\x01\0\x18\0"), None);
     }
 }
