@@ -1,6 +1,8 @@
 //! A graph folder is exported a window of pages at a time (`notes_export::open` +
 //! `pipeline::run`); the outputs and diagnostics must be those of the whole graph in memory.
 
+#[path = "common/apkg.rs"]
+mod apkg;
 mod common;
 
 use notes_export::export::Run;
@@ -148,15 +150,36 @@ fn words_that_look_like_cards_leave_outline_cards_whole() {
     );
 }
 
+/// One format's files and every diagnostic of a graph folder exported a window at a time.
+fn streamed(graph: &str, format: &str) -> (Vec<export::Artifact>, Vec<notes_export::diag::Diagnostic>) {
+    let mut loaded = notes_export::open(Path::new(graph)).unwrap();
+    let o = options(format);
+    let mut sink = MemorySink::default();
+    let run = Run { job: exporter(format).start(&loaded.graph, &o).unwrap(), options: &o, sink: &mut sink };
+    let outcome = pipeline::run(&mut loaded, vec![run], None, &|_| {}).unwrap();
+    let mut diags = loaded.reading_diagnostics(None);
+    diags.extend(outcome.diagnostics);
+    (sink.artifacts, diags)
+}
+
 #[test]
 fn a_deck_still_reports_references_outside_its_cards() {
-    compare_pages(
+    let g = graph_of(
         "dangling",
         &[
             ("Cards.md", "- Question #card\n\t- answer\n"),
             ("Other.md", "- broken ((99999999-aaaa-4bbb-8ccc-dddddddddddd)) here\n- fine\n"),
         ],
     );
+    compare(&g);
+    // Not only as the whole graph says it: said at all, at the reference.
+    let (_, diags) = streamed(&g, "anki-tagged");
+    let said: Vec<(String, u32, u32, &str)> = diags
+        .iter()
+        .map(|d| (d.file.rsplit('/').next().unwrap().to_string(), d.line, d.col, d.code.as_str()))
+        .collect();
+    assert_eq!(said, [("Other.md".to_string(), 1, 10, "dangling-ref")], "{diags:?}");
+    std::fs::remove_dir_all(g).unwrap();
 }
 
 #[test]
@@ -270,7 +293,7 @@ fn a_deck_of_some_pages_looks_for_flashcards_in_those_pages_only() {
 fn a_card_shows_a_reference_to_a_block_outside_any_card() {
     // A deck reads the page with the referenced block for its flashcards only: the block's
     // body is not parsed there, and the card shows the copy pinned when the graph was opened.
-    compare_pages(
+    let g = graph_of(
         "ref-outside-cards",
         &[
             ("Cards.md", "- What is ((6a1f0c3e-0000-4000-8000-000000000001))? #card\n\t- an answer\n"),
@@ -280,4 +303,12 @@ fn a_card_shows_a_reference_to_a_block_outside_any_card() {
             ),
         ],
     );
+    compare(&g);
+    // Not only as the whole graph shows it: the referenced block's own text, formatted.
+    let (files, diags) = streamed(&g, "anki-tagged");
+    let deck = apkg::read(&files[0].bytes);
+    let front = deck.notes()[0]["fields"][0].as_str().unwrap().to_string();
+    assert!(front.contains("What is A <b>fact</b> worth"), "{front}");
+    assert!(!front.contains("missing") && diags.is_empty(), "{front} {diags:?}");
+    std::fs::remove_dir_all(g).unwrap();
 }

@@ -1,5 +1,6 @@
 //! Reads an .apkg back as sorted JSON (notes, cards, decks, note types, media), so tests
 //! compare contents, never zip bytes.
+#![allow(dead_code)]
 
 use serde_json::{json, Value};
 use std::io::{Read, Write};
