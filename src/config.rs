@@ -45,16 +45,16 @@ pub struct Include {
 #[serde(deny_unknown_fields)]
 pub struct AnkiConfig {
     pub deck: Option<String>,
-    pub cards: Option<String>,
+    pub cards: Option<CardMode>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocxConfig {
-    /// page, namespace or all.
-    pub handouts: Option<String>,
+    /// One document per page (the default for `build`), per namespace, or for all.
+    pub handouts: Option<HandoutGroup>,
     pub worksheet: Option<bool>,
-    pub paper: Option<String>,
+    pub paper: Option<Paper>,
     pub title: Option<String>,
     pub show_tags: Option<bool>,
 }
@@ -62,7 +62,7 @@ pub struct DocxConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
-    pub links: Option<String>,
+    pub links: Option<LinkStyle>,
     pub front_matter: Option<bool>,
 }
 
@@ -106,16 +106,7 @@ impl Config {
                 return Err(format!("formats: unknown format '{f}' (expected one of {})", FORMATS.join(", ")));
             }
         }
-        let check = |key: &str, v: &Option<String>, allowed: &[&str]| match v {
-            Some(v) if !allowed.contains(&v.as_str()) => {
-                Err(format!("{key}: '{v}' is not one of {}", allowed.join(", ")))
-            }
-            _ => Ok(()),
-        };
-        check("anki.cards", &self.anki.cards, &["auto", "tagged", "outline"])?;
-        check("docx.handouts", &self.docx.handouts, &["page", "namespace", "all"])?;
-        check("docx.paper", &self.docx.paper, &["a4", "letter"])?;
-        check("markdown.links", &self.markdown.links, &["relative", "plain", "wiki"])
+        Ok(())
     }
 
     pub fn filter(&self) -> PageFilter {
@@ -130,25 +121,13 @@ impl Config {
     /// Settings for the exporters (defaults for `build`: one handout per page).
     pub fn apply(&self, o: &mut Options) {
         o.anki.deck = self.anki.deck.clone().or(o.anki.deck.take());
-        o.anki.cards = match self.anki.cards.as_deref() {
-            Some("tagged") => CardMode::Tagged,
-            Some("outline") => CardMode::Outline,
-            _ => CardMode::Auto,
-        };
-        o.docx.group = match self.docx.handouts.as_deref() {
-            Some("all") => HandoutGroup::All,
-            Some("namespace") => HandoutGroup::Namespace,
-            _ => HandoutGroup::Page,
-        };
+        o.anki.cards = self.anki.cards.unwrap_or_default();
+        o.docx.group = self.docx.handouts.unwrap_or(HandoutGroup::Page);
         o.docx.worksheet = self.docx.worksheet.unwrap_or(false);
-        o.docx.paper = if self.docx.paper.as_deref() == Some("letter") { Paper::Letter } else { Paper::A4 };
+        o.docx.paper = self.docx.paper.unwrap_or_default();
         o.docx.title = self.docx.title.clone();
         o.docx.show_tags = self.docx.show_tags.unwrap_or(false);
-        o.markdown.links = match self.markdown.links.as_deref() {
-            Some("plain") => LinkStyle::Plain,
-            Some("wiki") => LinkStyle::Wiki,
-            _ => LinkStyle::Relative,
-        };
+        o.markdown.links = self.markdown.links.unwrap_or_default();
         o.markdown.front_matter = self.markdown.front_matter.unwrap_or(false);
         o.json.pretty = self.json.pretty.unwrap_or(false);
     }

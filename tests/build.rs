@@ -405,3 +405,25 @@ fn readme_settings_examples_build_the_bundled_graph() {
         assert!(settings.lines().chain(include.lines()).any(|l| l.starts_with(key)), "the examples leave out {key}");
     }
 }
+
+/// A setting's value is one the command line also takes, checked where it is read: a bad one
+/// names the file, its line and column, and the values allowed (exit 2, as a usage error).
+#[test]
+fn a_bad_setting_value_names_the_allowed_ones() {
+    let dir = tempdir();
+    let graph = dir.path().join("g");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    std::fs::write(graph.join("pages/p.md"), "- x\n").unwrap();
+    for (config, allowed) in [
+        ("[docx]\npaper = \"letr\"\n", "expected `a4` or `letter`"),
+        ("[anki]\ncards = \"all\"\n", "expected one of `auto`, `tagged`, `outline`"),
+        ("[markdown]\nlinks = \"html\"\n", "expected one of `relative`, `plain`, `wiki`"),
+        ("[docx]\nhandouts = \"book\"\n", "expected one of `all`, `page`, `namespace`"),
+    ] {
+        std::fs::write(graph.join("notes-export.toml"), config).unwrap();
+        let o = run(&["build", graph.to_str().unwrap(), "--check"]);
+        assert_eq!(o.status.code(), Some(2), "{config}");
+        let e = stderr(&o);
+        assert!(e.contains("notes-export.toml") && e.contains("line 2") && e.contains(allowed), "{config}: {e}");
+    }
+}

@@ -1,7 +1,8 @@
 //! Command-line arguments (clap).
 
 use super::report::MessageFormat;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::export::{anki::CardMode, docx::Paper, markdown::LinkStyle};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -122,17 +123,9 @@ pub struct AnkiArgs {
     /// Top deck name (default: the graph folder's name, or the page title)
     #[arg(long)]
     pub deck: Option<String>,
-    /// Which blocks become cards: auto (tagged and cloze cards if any, else outline),
-    /// tagged (#card and {{cloze}} only), outline (every block with children)
-    #[arg(long, value_enum, default_value_t = Cards::Auto)]
-    pub cards: Cards,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Cards {
-    Auto,
-    Tagged,
-    Outline,
+    /// Which blocks become cards
+    #[arg(long, value_enum, default_value_t = CardMode::Auto)]
+    pub cards: CardMode,
 }
 
 #[derive(Args, Debug)]
@@ -143,8 +136,8 @@ pub struct DocxArgs {
     #[arg(long)]
     pub title: Option<String>,
     /// Paper size of the pages (margins are 2 cm on either)
-    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
-    pub paper: PaperArg,
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
     /// Bold terms and cloze answers become numbered blanks; an answer key follows
     #[arg(long)]
     pub worksheet: bool,
@@ -156,29 +149,16 @@ pub struct DocxArgs {
     pub show_tags: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PaperArg {
-    A4,
-    Letter,
-}
-
 #[derive(Args, Debug)]
 pub struct MdArgs {
     #[command(flatten)]
     pub export: ExportArgs,
     /// How page references are written
-    #[arg(long, value_enum, default_value_t = Links::Relative)]
-    pub links: Links,
+    #[arg(long, value_enum, default_value_t = LinkStyle::Relative)]
+    pub links: LinkStyle,
     /// Page properties as YAML front matter (for static-site generators)
     #[arg(long)]
     pub front_matter: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Links {
-    Relative,
-    Plain,
-    Wiki,
 }
 
 #[derive(Args, Debug)]

@@ -6,11 +6,11 @@ mod args;
 mod report;
 
 use crate::config::Config;
-use crate::export::docx::{HandoutGroup, Paper};
-use crate::export::{self, anki::CardMode, markdown::LinkStyle, Options};
+use crate::export::docx::HandoutGroup;
+use crate::export::{self, Options};
 use crate::select::PageFilter;
 use crate::{output, Loaded};
-use args::{Cards, Cli, Command, CommonArgs, ExportArgs, Links, PaperArg};
+use args::{Cli, Command, CommonArgs, ExportArgs};
 use clap::Parser;
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -75,20 +75,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Anki(args) => {
             let mut options = base_options()?;
             options.anki.deck = args.deck;
-            options.anki.cards = match args.cards {
-                Cards::Auto => CardMode::Auto,
-                Cards::Tagged => CardMode::Tagged,
-                Cards::Outline => CardMode::Outline,
-            };
+            options.anki.cards = args.cards;
             run_export("anki", args.export, options, false)
         }
         Command::Docx(args) => {
             let mut options = base_options()?;
             options.docx.title = args.title;
-            options.docx.paper = match args.paper {
-                PaperArg::A4 => Paper::A4,
-                PaperArg::Letter => Paper::Letter,
-            };
+            options.docx.paper = args.paper;
             options.docx.worksheet = args.worksheet;
             options.docx.group = if args.split { HandoutGroup::Page } else { HandoutGroup::All };
             options.docx.show_tags = args.show_tags;
@@ -97,11 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Md(args) => {
             let mut options = base_options()?;
             options.markdown.front_matter = args.front_matter;
-            options.markdown.links = match args.links {
-                Links::Relative => LinkStyle::Relative,
-                Links::Plain => LinkStyle::Plain,
-                Links::Wiki => LinkStyle::Wiki,
-            };
+            options.markdown.links = args.links;
             run_export("md", args.export, options, true)
         }
         Command::Build(args) => build(args),

@@ -14,8 +14,9 @@ use identity::{deck_id, guid, note_mod, PositionKeys, FALLBACK_MOD};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Which blocks become notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which blocks become notes (`--cards`, `anki.cards`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CardMode {
     /// Tagged and cloze cards when the notes have any, otherwise outline cards.
     #[default]

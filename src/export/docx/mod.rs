@@ -11,10 +11,14 @@ use crate::ir::Graph;
 use body::{Body, DocState, ParaOpts};
 use parts::{Rel, NS_R, NS_W};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Paper size of the pages (`--paper`, `docx.paper`); margins are 2 cm on either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Paper {
+    /// 21 × 29.7 cm.
     #[default]
     A4,
+    /// 8.5 × 11 in.
     Letter,
 }
 
@@ -31,11 +35,16 @@ pub struct DocxOptions {
     pub show_tags: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How pages are gathered into documents (`docx.handouts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum HandoutGroup {
+    /// One document for every page.
     #[default]
     All,
+    /// One document a page.
     Page,
+    /// One document a top namespace.
     Namespace,
 }
 

@@ -14,8 +14,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
 
-/// How page references are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How page references are written (`--links`, `markdown.links`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LinkStyle {
     /// `[Page](relative/path.md)` when the page is exported, else its name.
     #[default]
