@@ -624,3 +624,18 @@ fn every_command_reports_the_same_diagnostics() {
         assert_eq!(warnings(&args), check, "{args:?}");
     }
 }
+
+/// A page titled with a leading dot gives visible files, in every per-page output.
+#[test]
+fn a_dot_title_gives_visible_files() {
+    let dir = tempdir();
+    let graph = dir.path().join("g");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    std::fs::write(graph.join("pages/dotnet.md"), "title:: .NET\n\n- runtime\n").unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["build", graph.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["markdown/_.NET.md", "handouts/_.NET.docx"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+}
