@@ -410,7 +410,14 @@ impl<'a> Body<'a> {
                 // block and are shown only when asked (`--show-tags`). Within bold or a link
                 // (`fmt` set) a tag is always inside the text.
                 Inline::Tag { name, .. } => {
-                    let inside = fmt.bold || fmt.italic || fmt.strike || fmt.highlight || fmt.link;
+                    let inside = fmt.bold
+                        || fmt.italic
+                        || fmt.strike
+                        || fmt.highlight
+                        || fmt.link
+                        || fmt.underline
+                        || fmt.sub
+                        || fmt.sup;
                     let card = crate::ir::is_marker(i, "card") || crate::ir::is_marker(i, "reversed");
                     if self.opts.show_tags || (inside && !card) || !crate::ir::tag_labels_block(inlines, k) {
                         run(&format!("#{name}"), &Fmt { tag: true, ..fmt.clone() }, out);

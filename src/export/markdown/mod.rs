@@ -117,8 +117,8 @@ impl Job for MarkdownJob {
 
 /// How a list item starts in CommonMark.
 struct ListMark {
-    /// `- `, or `2. ` / `2) ` for a numbered block.
-    marker: String,
+    /// `- `, or `2. ` / `2) ` for a numbered block (bullets, nearly all, allocate nothing).
+    marker: std::borrow::Cow<'static, str>,
     /// A blank line must come first: CommonMark lets a list that does not start at 1 begin
     /// only there (`2. x` right under a line of text continues the text).
     blank_before: bool,
@@ -133,13 +133,13 @@ fn list_marks(numbers: &[Option<u32>]) -> Vec<ListMark> {
     for (k, n) in numbers.iter().enumerate() {
         let before = k.checked_sub(1).and_then(|j| numbers[j]);
         let mark = match n {
-            None => ListMark { marker: "- ".into(), blank_before: false },
+            None => ListMark { marker: std::borrow::Cow::Borrowed("- "), blank_before: false },
             Some(n) => {
                 let continues = before == Some(n.wrapping_sub(1));
                 if !continues {
                     delimiter = if before.is_some() && delimiter == '.' { ')' } else { '.' };
                 }
-                ListMark { marker: format!("{n}{delimiter} "), blank_before: !continues && *n != 1 }
+                ListMark { marker: format!("{n}{delimiter} ").into(), blank_before: !continues && *n != 1 }
             }
         };
         marks.push(mark);
