@@ -349,3 +349,26 @@ fn raw_html_on_cards_is_safe_formatting() {
         "<ul><li>Press <kbd>Ctrl</kbd>, H<sub>2</sub>O<br>next kept</li><li><a href=\"https://example.org/v\">https://example.org/v</a> folded</li></ul>"
     );
 }
+
+/// A cloze whose answer holds braces (math) is a note like any other, and a tag as the answer
+/// is the text to recall; a cloze with unbalanced braces stays text.
+#[test]
+fn clozes_with_braces_and_tags_are_notes() {
+    let loaded = common::one_page(
+        "- Ratio {{cloze $\\frac{a}{b}$}} here\n- Square {{cloze $x^{2}$}}\n- Root {{c1::$\\sqrt{x}$}}\n- Tag {{cloze #enzyme}}\n- Broken {{cloze a } b}}\n",
+    );
+    let bytes =
+        export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap().artifacts.remove(0).bytes;
+    let deck = apkg::read(&bytes);
+    let mut fronts: Vec<String> = deck.notes().iter().map(|n| n["fields"][0].as_str().unwrap().to_string()).collect();
+    fronts.sort();
+    assert_eq!(
+        fronts,
+        [
+            "Ratio {{c1::\\(\\frac{a}{b}\\)}} here",
+            "Root {{c1::\\(\\sqrt{x}\\)}}",
+            "Square {{c1::\\(x^{2}\\)}}",
+            "Tag {{c1::<span class=\"tag\">#enzyme</span>}}",
+        ]
+    );
+}

@@ -507,8 +507,9 @@ impl<'a> Renderer<'a> {
                 Some(numbers) => {
                     let n = numbers.get(self.cloze_index).copied().or(*number).unwrap_or(1);
                     self.cloze_index += 1;
+                    // The answer is text to recall, a tag in it too (`{{cloze #enzyme}}`).
                     let mut inner = String::new();
-                    self.inlines(answer, &mut inner);
+                    self.inlines_in(answer, true, &mut inner);
                     let inner = inner.replace("}}", "}&#8203;}").replace("::", ":&#8203;:");
                     let _ = write!(out, "{{{{c{n}::{inner}");
                     if let Some(h) = hint.as_ref().filter(|h| !h.is_empty()) {
@@ -516,7 +517,7 @@ impl<'a> Renderer<'a> {
                     }
                     out.push_str("}}");
                 }
-                None => self.inlines(answer, out),
+                None => self.inlines_in(answer, true, out),
             },
             Inline::Macro { name, args, pos } => match name.as_str() {
                 n if super::super::is_video_macro(n) => {
@@ -524,8 +525,10 @@ impl<'a> Renderer<'a> {
                         let _ = write!(out, "<a href=\"{href}\">{href}</a>");
                     }
                 }
-                _ if let Some(text) = super::super::macro_text(name, args) => out.push_str(&escape(&text)),
-                _ => self.note(Diagnostic::macro_dropped("", *pos, name)),
+                _ => match super::super::macro_text(name, args) {
+                    Some(text) => out.push_str(&escape(&text)),
+                    None => self.note(Diagnostic::macro_dropped("", *pos, name)),
+                },
             },
             Inline::Math { tex, display } => {
                 let (open, close) = if *display { ("\\[", "\\]") } else { ("\\(", "\\)") };

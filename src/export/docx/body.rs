@@ -29,6 +29,8 @@ struct Fmt {
     underline: bool,
     sub: bool,
     sup: bool,
+    /// Inside a cloze's answer, whose tags are words to recall.
+    cloze: bool,
 }
 
 /// What a document keeps between pages: relationships, media, numbering, answers. The body
@@ -417,7 +419,8 @@ impl<'a> Body<'a> {
                         || fmt.link
                         || fmt.underline
                         || fmt.sub
-                        || fmt.sup;
+                        || fmt.sup
+                        || fmt.cloze;
                     let card = crate::ir::is_marker(i, "card") || crate::ir::is_marker(i, "reversed");
                     if self.opts.show_tags || (inside && !card) || !crate::ir::tag_labels_block(inlines, k) {
                         run(&format!("#{name}"), &Fmt { tag: true, ..fmt.clone() }, out);
@@ -548,7 +551,7 @@ impl<'a> Body<'a> {
                 hint_run(hint.as_deref(), fmt, out);
             }
             Inline::Cloze { answer, hint, .. } => {
-                self.runs(answer, fmt, out);
+                self.runs(answer, &Fmt { cloze: true, ..fmt.clone() }, out);
                 hint_run(hint.as_deref(), fmt, out);
             }
             Inline::Macro { name, args, pos } => {

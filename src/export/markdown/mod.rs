@@ -686,8 +686,10 @@ impl<'a> Writer<'a> {
                         let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
                     }
                 }
-                _ if let Some(text) = super::macro_text(name, args) => escape_into(out, &text),
-                _ => self.diags.push(Diagnostic::macro_dropped(self.source_file(), *pos, name)),
+                _ => match super::macro_text(name, args) {
+                    Some(text) => escape_into(out, &text),
+                    None => self.diags.push(Diagnostic::macro_dropped(self.source_file(), *pos, name)),
+                },
             },
             Inline::Math { tex, display } => {
                 let d = if *display { "$$" } else { "$" };

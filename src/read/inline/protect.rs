@@ -242,7 +242,23 @@ impl<'a> Protector<'a> {
         let triple = rest.starts_with("{{{");
         let open = if triple { 3 } else { 2 };
         let close_pat = if triple { "}}}" } else { "}}" };
-        let body_len = rest[open..].find(['}', '\n'])?;
+        // The body runs to the closing braces, with braces inside it balanced, as in
+        // `{{cloze $\frac{a}{b}$}}`; on one line.
+        let mut depth = 0usize;
+        let mut body_len = None;
+        for (k, c) in rest[open..].char_indices() {
+            match c {
+                '\n' => return None,
+                '{' => depth += 1,
+                '}' if depth > 0 => depth -= 1,
+                '}' => {
+                    body_len = Some(k);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let body_len = body_len?;
         if !rest[open + body_len..].starts_with(close_pat) {
             return None;
         }
