@@ -278,14 +278,13 @@ fn tags_in_a_sentence_stay_in_the_field() {
 /// a namespace (`a/b`) still nests.
 #[test]
 fn colons_in_a_title_are_not_decks() {
-    let dir = common::tempdir();
-    std::fs::create_dir(dir.path().join("pages")).unwrap();
-    std::fs::write(
-        dir.path().join("pages/std___condition_variable.md"),
-        "title:: std::condition_variable::wait\n\n- What does wait do? #card\n\t- blocks\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("pages/course___cpp.md"), "- Q? #card\n\t- A\n").unwrap();
+    let dir = common::graph_of(&[
+        (
+            "pages/std___condition_variable.md",
+            "title:: std::condition_variable::wait\n\n- What does wait do? #card\n\t- blocks\n",
+        ),
+        ("pages/course___cpp.md", "- Q? #card\n\t- A\n"),
+    ]);
     let loaded = notes_export::load(dir.path()).unwrap();
     let mut o = Options::default();
     o.anki.deck = Some("Top".into());
@@ -304,14 +303,10 @@ fn colons_in_a_title_are_not_decks() {
 /// what it holds.
 #[test]
 fn no_empty_items_on_cards() {
-    let dir = common::tempdir();
-    std::fs::create_dir(dir.path().join("pages")).unwrap();
-    std::fs::write(
-        dir.path().join("pages/E.md"),
-        "- Parent #card\n\t- {{embed [[Other]]}}\n\t- key:: value\n\t\t- child of props\n\t- text\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("pages/Other.md"), "- other one\n\t- other two\n").unwrap();
+    let dir = common::graph_of(&[
+        ("pages/E.md", "- Parent #card\n\t- {{embed [[Other]]}}\n\t- key:: value\n\t\t- child of props\n\t- text\n"),
+        ("pages/Other.md", "- other one\n\t- other two\n"),
+    ]);
     let deck = apkg::read(&build(dir.path().to_str().unwrap(), CardMode::Tagged, None));
     let back = deck.notes()[0]["fields"][1].as_str().unwrap().to_string();
     assert_eq!(back, "<ul><li>other one<ul><li>other two</li></ul></li><li>child of props</li><li>text</li></ul>");

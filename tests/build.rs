@@ -410,10 +410,8 @@ fn readme_settings_examples_build_the_bundled_graph() {
 /// names the file, its line and column, and the values allowed (exit 2, as a usage error).
 #[test]
 fn a_bad_setting_value_names_the_allowed_ones() {
-    let dir = tempdir();
+    let dir = common::graph_of(&[("g/pages/p.md", "- x\n")]);
     let graph = dir.path().join("g");
-    std::fs::create_dir_all(graph.join("pages")).unwrap();
-    std::fs::write(graph.join("pages/p.md"), "- x\n").unwrap();
     for (config, allowed) in [
         ("[docx]\npaper = \"letr\"\n", "expected `a4` or `letter`"),
         ("[anki]\ncards = \"all\"\n", "expected one of `auto`, `tagged`, `outline`"),

@@ -628,10 +628,8 @@ fn every_command_reports_the_same_diagnostics() {
 /// A page titled with a leading dot gives visible files, in every per-page output.
 #[test]
 fn a_dot_title_gives_visible_files() {
-    let dir = tempdir();
+    let dir = common::graph_of(&[("g/pages/dotnet.md", "title:: .NET\n\n- runtime\n")]);
     let graph = dir.path().join("g");
-    std::fs::create_dir_all(graph.join("pages")).unwrap();
-    std::fs::write(graph.join("pages/dotnet.md"), "title:: .NET\n\n- runtime\n").unwrap();
     let out = dir.path().join("out");
     let o = run(&["build", graph.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));

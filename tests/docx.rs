@@ -284,17 +284,12 @@ fn a_cloze_hint_is_printed() {
 /// (at its own level), and a picture without a description is the item itself.
 #[test]
 fn no_empty_bullets() {
-    let dir = common::tempdir();
-    for sub in ["pages", "assets"] {
-        std::fs::create_dir(dir.path().join(sub)).unwrap();
-    }
+    let dir = common::graph_of(&[
+        ("pages/E.md", "- {{embed [[Other]]}}\n- key:: value\n\t- child of props\n- ![](../assets/pic.png)\n- text\n"),
+        ("pages/Other.md", "- other one\n\t- other two\n"),
+    ]);
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
     std::fs::copy("fixtures/cases/inline/assets/pic.png", dir.path().join("assets/pic.png")).unwrap();
-    std::fs::write(
-        dir.path().join("pages/E.md"),
-        "- {{embed [[Other]]}}\n- key:: value\n\t- child of props\n- ![](../assets/pic.png)\n- text\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("pages/Other.md"), "- other one\n\t- other two\n").unwrap();
     let loaded = notes_export::load(dir.path()).unwrap();
     let mut o = Options::default();
     o.pages = Some(loaded.graph.pages.iter().map(|p| p.title == "E").collect());

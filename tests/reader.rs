@@ -47,11 +47,9 @@ fn the_heading_property_sets_the_size() {
 
 /// A graph folder with the given pages, read and resolved.
 fn graph(pages: &[(&str, &str)]) -> notes_export::ir::Graph {
-    let dir = common::tempdir();
-    std::fs::create_dir(dir.path().join("pages")).unwrap();
-    for (file, text) in pages {
-        std::fs::write(dir.path().join("pages").join(file), text).unwrap();
-    }
+    let files: Vec<(String, &str)> = pages.iter().map(|(file, text)| (format!("pages/{file}"), *text)).collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(f, t)| (f.as_str(), *t)).collect();
+    let dir = common::graph_of(&files);
     notes_export::load(dir.path()).unwrap().graph
 }
 

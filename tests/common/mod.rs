@@ -49,6 +49,18 @@ pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
 
+/// A graph folder holding the given files (paths under the folder, and their text); deleted
+/// with the returned folder.
+pub fn graph_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempdir();
+    for (path, text) in files {
+        let at = dir.path().join(path);
+        std::fs::create_dir_all(at.parent().expect("a file in the graph")).unwrap();
+        std::fs::write(at, text).unwrap();
+    }
+    dir
+}
+
 /// A one-page graph (`pages/p.md`) read from `text`, with no folder behind it.
 pub fn one_page(text: &str) -> notes_export::Loaded {
     let source = notes_export::read::Source { root: std::env::temp_dir(), display: String::new() };
