@@ -367,3 +367,24 @@ fn clozes_with_braces_and_tags_are_notes() {
         ]
     );
 }
+
+/// The breadcrumb above a question shows its ancestors as text: no tags that label them, no
+/// cloze answer (it would give the answer away), a block reference as the text it shows.
+#[test]
+fn the_breadcrumb_shows_text_and_no_answers() {
+    let loaded = common::one_page(
+        "- Outer card #card #incremental\n\t- Inner? #card\n\t\t- the inner answer\n\
+         - The {{cloze hidden}} block ((6571a1b2-0000-4000-8000-0000000000b1))\n\t- Child? #card\n\t\t- a\n\
+         - cited text\n  id:: 6571a1b2-0000-4000-8000-0000000000b1\n",
+    );
+    let mut o = Options::default();
+    o.anki.cards = CardMode::Tagged;
+    let bytes = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+    let deck = apkg::read(&bytes);
+    let context_of = |front: &str| {
+        let note = deck.notes().iter().find(|n| n["fields"][0].as_str().unwrap().starts_with(front)).unwrap();
+        note["fields"][2].as_str().unwrap().to_string()
+    };
+    assert_eq!(context_of("Inner?"), "p › Outer card");
+    assert_eq!(context_of("Child?"), "p › The […] block cited text");
+}

@@ -416,13 +416,46 @@ fn context(graph: &Graph, a: BlockAddr) -> String {
         cur = page.blocks[c as usize].parent;
     }
     for &anc in near.iter().rev() {
-        let t = crate::ir::plain_text(page.blocks[anc as usize].title());
-        let t = t.trim();
+        let mut t = String::new();
+        crumb(graph, page.blocks[anc as usize].title(), &mut t, 0);
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
         if !t.is_empty() {
-            parts.push(escape(&truncate(t, 60)));
+            parts.push(escape(&truncate(&t, 60)));
         }
     }
     parts.join(" › ")
+}
+
+/// An ancestor's first line as the breadcrumb shows it, shown on the question side: its text,
+/// without the tags that label the block (`#card`, `#topic`), a cloze as `[…]` (its answer
+/// must not show before the question is answered), a block reference as the text it shows.
+fn crumb(graph: &Graph, inlines: &[Inline], out: &mut String, depth: usize) {
+    for (k, i) in inlines.iter().enumerate() {
+        match i {
+            Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+            Inline::Strong { children }
+            | Inline::Emphasis { children }
+            | Inline::Strike { children }
+            | Inline::Highlight { children }
+            | Inline::Link { children, .. } => crumb(graph, children, out, depth),
+            Inline::PageRef { name, label, .. } => match label {
+                Some(l) => crumb(graph, l, out, depth),
+                None => out.push_str(name),
+            },
+            Inline::Tag { name, .. } if !crate::ir::tag_labels_block(inlines, k) => out.push_str(name),
+            Inline::Cloze { .. } => out.push_str("[…]"),
+            Inline::BlockRef { label: Some(l), .. } => crumb(graph, l, out, depth),
+            Inline::BlockRef { target, .. } if depth < 3 => {
+                if let crate::ir::RefText::Title(_, title) = graph.ref_text(*target, &[]) {
+                    crumb(graph, title, out, depth + 1);
+                }
+            }
+            Inline::Math { tex, .. } => out.push_str(tex),
+            Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::SoftBreak | Inline::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
