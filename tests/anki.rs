@@ -64,7 +64,7 @@ fn seed_gives_ten_outline_notes() {
     };
     assert!(back_of("Lowers Amazon’s technology costs").contains("Wanted to create a shared infrastructure"));
     assert!(back_of("AWS as a Global Business").contains("<img src=\"18819_1763418886073_0.jpeg\""));
-    assert_eq!(deck.json["media"]["18819_1763418886073_0.jpeg"], 17587);
+    assert_eq!(deck.json["media"]["18819_1763418886073_0.jpeg"], 15588);
     let context = deck
         .notes()
         .iter()
