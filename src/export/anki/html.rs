@@ -131,6 +131,11 @@ impl<'a> Renderer<'a> {
 
     /// Notes `d` in the file of the block being rendered, the top of the stack (an embedded
     /// or referenced block's is another page's).
+    /// The line of the block being written, for a note about what it leaves out.
+    fn line(&self) -> u32 {
+        self.stack.last().map_or(0, |&at| self.graph.block(at).line)
+    }
+
     fn note(&mut self, mut d: Diagnostic) {
         if let Some(at) = self.stack.last() {
             d.file = self.graph.pages[at.page as usize].file.clone();
@@ -270,9 +275,8 @@ impl<'a> Renderer<'a> {
                 }
                 Kind::Other => {
                     if !t.closing && !t.is_structural() {
-                        let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
                         let message = format!("<{}> is not shown on the card; the text inside it is", t.name);
-                        self.note(Diagnostic::info(Code::HtmlDropped, "", line, 1, message));
+                        self.note(Diagnostic::info(Code::HtmlDropped, "", self.line(), 1, message));
                     }
                 }
                 _ => {
@@ -335,8 +339,7 @@ impl<'a> Renderer<'a> {
                 out.push_str("</div>");
             }
             Node::Query { .. } => {
-                let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
-                self.note(Diagnostic::query_dropped("", line));
+                self.note(Diagnostic::query_dropped("", self.line()));
             }
             Node::List { ordered, start, items } => {
                 let tag = if *ordered { "ol" } else { "ul" };

@@ -16,7 +16,7 @@ const EMU_PER_PX: u64 = 9525;
 /// Word's list levels.
 const MAX_LEVEL: usize = 8;
 
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq)]
 struct Fmt {
     bold: bool,
     italic: bool,
@@ -269,6 +269,11 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// The line of the block being written, for a note about what it leaves out.
+    fn line(&self) -> u32 {
+        self.stack.last().map_or(0, |&at| self.graph.block(at).line)
+    }
+
     fn marker_run(&mut self, marker: &str, out: &mut String) {
         if !marker.is_empty() {
             run(marker, &Fmt::default(), out);
@@ -300,8 +305,7 @@ impl<'a> Body<'a> {
             Node::Quote { children } => self.quoted(None, children, lvl),
             Node::Admonition { kind, children } => self.quoted(Some(kind), children, lvl),
             Node::Query { .. } => {
-                let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
-                self.report(Diagnostic::query_dropped("", line));
+                self.report(Diagnostic::query_dropped("", self.line()));
             }
             Node::List { ordered, start, items } => {
                 let first = start.unwrap_or(1) as usize;
@@ -409,18 +413,10 @@ impl<'a> Body<'a> {
                     }
                 }
                 // A tag in the sentence is one of its words; tags after the text label the
-                // block and are shown only when asked (`--show-tags`). Within bold or a link
-                // (`fmt` set) a tag is always inside the text.
+                // block and are shown only when asked (`--show-tags`). Within any formatting
+                // (bold, a link, a cloze's answer…) a tag is inside the text.
                 Inline::Tag { name, .. } => {
-                    let inside = fmt.bold
-                        || fmt.italic
-                        || fmt.strike
-                        || fmt.highlight
-                        || fmt.link
-                        || fmt.underline
-                        || fmt.sub
-                        || fmt.sup
-                        || fmt.cloze;
+                    let inside = *fmt != Fmt::default();
                     let card = crate::ir::is_marker(i, "card") || crate::ir::is_marker(i, "reversed");
                     if self.opts.show_tags || (inside && !card) || !crate::ir::tag_labels_block(inlines, k) {
                         run(&format!("#{name}"), &Fmt { tag: true, ..fmt.clone() }, out);
@@ -479,9 +475,8 @@ impl<'a> Body<'a> {
             }
             Kind::Other => {
                 if on && !t.is_structural() {
-                    let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
                     let message = format!("<{}> is not shown in Word; the text inside it is", t.name);
-                    self.report(Diagnostic::info(Code::HtmlDropped, "", line, 1, message));
+                    self.report(Diagnostic::info(Code::HtmlDropped, "", self.line(), 1, message));
                 }
                 return None;
             }
