@@ -71,6 +71,14 @@ pub fn noncharacter_at(b: &[u8], i: usize) -> bool {
 
 /// For tests of a [`find_in`] caller: the first byte of `table` that `hit` misses (it must
 /// miss none, or a chunk holding that byte would be skipped).
+/// Whether a file's name is that of an image the tool shows (PNG, JPEG, GIF, WebP, SVG): the
+/// reader takes `[[../assets/x.png]]` for a picture, and the resolver calls such a file broken
+/// when it holds no picture; any other file is linked.
+pub fn is_image_name(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg")
+}
+
 #[cfg(test)]
 pub fn uncovered(table: &[bool; 256], hit: impl Fn(u8) -> bool) -> Option<u8> {
     (0..=255u8).find(|&c| table[c as usize] && !hit(c))
@@ -78,6 +86,15 @@ pub fn uncovered(table: &[bool; 256], hit: impl Fn(u8) -> bool) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn image_names() {
+        assert!(super::is_image_name("../assets/My Chart.JPEG") && super::is_image_name("a.svg"));
+        // Files no format shows as a picture are linked instead.
+        assert!(
+            !super::is_image_name("scan.tiff") && !super::is_image_name("notes.pdf") && !super::is_image_name("png")
+        );
+    }
     use super::{byte_table, find_in, has_pair, lines};
 
     #[test]

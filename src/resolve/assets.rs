@@ -215,8 +215,7 @@ fn read_asset(root: &Path, canonical_root: Option<&Path>, rel: &str, assets: &mu
     let pixels = image_size(&data);
     if pixels.is_none() && !is_svg(&data) {
         // A file named as an image that is none is broken; any other file is linked.
-        let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-        if matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "bmp" | "tif" | "tiff") {
+        if crate::text::is_image_name(rel) {
             return Lookup::Unusable(rel.to_string(), "is not a PNG, JPEG, GIF, WebP or SVG image".into());
         }
         assets.insert(rel.to_string(), Asset { size: meta.len(), pixels: None, data: Arc::new(data) });

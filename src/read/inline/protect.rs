@@ -565,8 +565,7 @@ fn file_path(name: &str) -> bool {
 
 /// The image or file link a file path stands for.
 fn file_inline(path: &str, pos: Pos) -> Inline {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    if matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg") {
+    if crate::text::is_image_name(path) {
         return Inline::Image {
             url: path.to_string(),
             alt: String::new(),
