@@ -99,12 +99,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Sets the worker threads, then reads and resolves the input.
 fn load(common: &CommonArgs) -> anyhow::Result<Loaded> {
-    // Exporters walk deeply nested notes recursively on these threads: give them room.
     // The pool can be set once per process; a second call keeps the first setting.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(common.jobs.map_or(0, usize::from))
-        .stack_size(256 << 20)
-        .build_global();
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(common.jobs.map_or(0, usize::from)).build_global();
     Ok(crate::open_many(&common.inputs)?)
 }
 

@@ -195,30 +195,28 @@ impl<'a> Renderer<'a> {
         self.list_into(addr.page, &graph.pages[addr.page as usize].blocks[addr.block as usize].children, out);
     }
 
+    /// Blocks as nested HTML lists. Outlines nest without limit, so the tree is walked with a
+    /// stack of its own, not by recursion; only an embed's expansion calls back in.
     fn list_into(&mut self, page: u32, blocks: &[u32], out: &mut String) {
-        let graph = self.graph;
-        let p = &graph.pages[page as usize];
-        let visible = |b: &&u32| {
-            let blk = &p.blocks[**b as usize];
-            let blank = blk.is_empty() && blk.children.is_empty();
-            let properties_only = blk.pre_block && blk.body.is_empty();
-            !(blank || properties_only)
-        };
-        if !blocks.iter().any(|b| visible(&b)) || self.stack.len() > MAX_EXPANSION {
-            return;
-        }
-        // Runs of numbered blocks are ordered lists, numbered from their first; the rest bullets.
-        // A block of properties or embeds alone gives its place to what it holds.
-        let numbers = crate::ir::list_numbers(p, blocks);
-        let mut items: Vec<(BlockAddr, Option<u32>)> = Vec::new();
-        for (k, &b) in blocks.iter().enumerate() {
-            if visible(&&b) {
-                self.take_place(BlockAddr { page, block: b }, numbers[k], &mut items, 0);
-            }
-        }
-        let mut open: Option<Option<u32>> = None;
-        for (addr, number) in items {
-            let continues = match (open, number) {
+        let Some(items) = self.items(page, blocks) else { return };
+        let mut todo = vec![Todo::List { items, next: 0, open: None }];
+        while let Some(top) = todo.last_mut() {
+            let Todo::List { items, next, open } = top else {
+                todo.pop();
+                out.push_str("</li>");
+                continue;
+            };
+            let Some(&(addr, number)) = items.get(*next) else {
+                match open {
+                    Some(Some(_)) => out.push_str("</ol>"),
+                    Some(None) => out.push_str("</ul>"),
+                    None => {}
+                }
+                todo.pop();
+                continue;
+            };
+            *next += 1;
+            let continues = match (*open, number) {
                 (Some(Some(last)), Some(n)) => n == last + 1,
                 (Some(None), None) => true,
                 _ => false,
@@ -237,19 +235,40 @@ impl<'a> Renderer<'a> {
                     None => out.push_str("<ul>"),
                 }
             }
-            open = Some(number);
+            *open = Some(number);
             out.push_str("<li>");
             self.block_into(addr, out);
-            self.stack.push(addr);
-            self.children_into(addr, out);
-            self.stack.pop();
-            out.push_str("</li>");
+            todo.push(Todo::CloseItem);
+            let graph = self.graph;
+            if let Some(items) = self.items(addr.page, &graph.block(addr).children) {
+                todo.push(Todo::List { items, next: 0, open: None });
+            }
         }
-        match open {
-            Some(Some(_)) => out.push_str("</ol>"),
-            Some(None) => out.push_str("</ul>"),
-            None => {}
+    }
+
+    /// The list items for sibling `blocks`, with their numbers: runs of numbered blocks are
+    /// ordered lists, numbered from their first, the rest bullets; a block of properties or
+    /// embeds alone gives its place to what it holds. `None` when none shows anything.
+    fn items(&self, page: u32, blocks: &[u32]) -> Option<Vec<(BlockAddr, Option<u32>)>> {
+        let graph = self.graph;
+        let p = &graph.pages[page as usize];
+        let visible = |b: &u32| {
+            let blk = &p.blocks[*b as usize];
+            let blank = blk.is_empty() && blk.children.is_empty();
+            let properties_only = blk.pre_block && blk.body.is_empty();
+            !(blank || properties_only)
+        };
+        if !blocks.iter().any(visible) || self.stack.len() > MAX_EXPANSION {
+            return None;
         }
+        let numbers = crate::ir::list_numbers(p, blocks);
+        let mut items = Vec::new();
+        for (k, &b) in blocks.iter().enumerate() {
+            if visible(&b) {
+                self.take_place(BlockAddr { page, block: b }, numbers[k], &mut items, 0);
+            }
+        }
+        Some(items)
     }
 
     /// Raw HTML as Anki shows it safely: formatting tags rewritten bare (`<kbd>`, no
@@ -497,7 +516,9 @@ impl<'a> Renderer<'a> {
                     if self.stack.contains(b) {
                         out.push_str("<span class=\"missing\">[embed cycle]</span>");
                     } else {
+                        self.stack.push(*b);
                         self.list_into(b.page, &[b.block], out);
+                        self.stack.pop();
                     }
                 } else if let Some(p) = page {
                     let graph = self.graph;
@@ -641,6 +662,15 @@ fn decode_entities(out: &mut String, text: &str) {
 fn is_audio(name: &str) -> bool {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     matches!(ext.as_str(), "mp3" | "ogg" | "oga" | "opus" | "wav" | "m4a" | "flac" | "aac")
+}
+
+/// Work left while writing an outline as HTML lists (see [`Renderer::list_into`]).
+enum Todo {
+    /// List items, the next to write at `next`; `open` is the list element open (`Some(None)`
+    /// a `<ul>`, `Some(Some(n))` an `<ol>` whose last item is `n`).
+    List { items: Vec<(BlockAddr, Option<u32>)>, next: usize, open: Option<Option<u32>> },
+    /// The end of an item, after its children.
+    CloseItem,
 }
 
 #[cfg(test)]

@@ -61,7 +61,10 @@ pub struct Body<'a> {
     opts: &'a DocxOptions,
     page: Page,
     pub st: &'a mut DocState,
+    /// The block being written, under the blocks whose embeds are being expanded.
     stack: Vec<BlockAddr>,
+    /// Embeds being expanded.
+    embedding: usize,
     /// Added to a heading block's relative level (1 when pages are themselves headings).
     heading_base: u8,
     /// Smallest heading size on the current page (its top level).
@@ -87,6 +90,7 @@ impl<'a> Body<'a> {
             page,
             st,
             stack: Vec::new(),
+            embedding: 0,
             heading_base: 0,
             heading_min: 1,
             spare: String::new(),
@@ -158,29 +162,77 @@ impl<'a> Body<'a> {
         self.siblings(page, &p.roots, 0);
     }
 
-    /// Sibling blocks at list `level`: a run of numbered ones (`2.`, `3.`) is one Word list,
-    /// numbered from its first number; the others are bullets.
+    /// Sibling blocks at list `level`, each followed by the blocks it embeds and its children.
+    /// Outlines nest without limit, so the tree is walked with a stack of its own, not by
+    /// recursion.
     fn siblings(&mut self, page: u32, blocks: &[u32], level: usize) {
-        let graph = self.graph;
-        let numbers = crate::ir::list_numbers(&graph.pages[page as usize], blocks);
-        let mut run: Option<(u32, u32)> = None;
-        for (k, &b) in blocks.iter().enumerate() {
-            run = numbers[k].map(|n| match run {
-                Some((id, last)) if n == last + 1 => (id, n),
-                _ => {
-                    self.st.lists.push((level.min(MAX_LEVEL), n));
-                    (self.st.lists.len() as u32 + 2, n)
+        let mut todo = vec![self.list(page, blocks.to_vec(), level)];
+        while let Some(top) = todo.last_mut() {
+            match top {
+                Todo::Siblings { page, blocks, numbers, level, run, next } => {
+                    let Some(&block) = blocks.get(*next) else {
+                        todo.pop();
+                        continue;
+                    };
+                    // A run of numbered blocks (`2.`, `3.`) is one Word list, numbered from its
+                    // first number; the others are bullets.
+                    let level = *level;
+                    *run = numbers[*next].map(|n| match *run {
+                        Some((id, last)) if n == last + 1 => (id, n),
+                        _ => {
+                            self.st.lists.push((level.min(MAX_LEVEL), n));
+                            (self.st.lists.len() as u32 + 2, n)
+                        }
+                    });
+                    let num = run.map_or(1, |(id, _)| id);
+                    let addr = BlockAddr { page: *page, block };
+                    *next += 1;
+                    self.block(addr, level, num, &mut todo);
                 }
-            });
-            self.block(BlockAddr { page, block: b }, level, run.map_or(1, |(id, _)| id));
+                Todo::Embed { .. } => {
+                    if let Some(Todo::Embed { block, page, level }) = todo.pop() {
+                        self.embed(block, page, level, &mut todo);
+                    }
+                }
+                Todo::Leave { block } => {
+                    if *block {
+                        self.stack.pop();
+                    }
+                    todo.pop();
+                    self.embedding -= 1;
+                }
+            }
         }
     }
 
-    /// One block at list `level`, its first paragraph in the list `num` (1: bullets).
-    fn block(&mut self, addr: BlockAddr, level: usize, num: u32) {
-        if self.stack.len() > MAX_EXPANSION || self.stack.contains(&addr) {
+    /// Sibling blocks to write at `level`.
+    fn list(&self, page: u32, blocks: Vec<u32>, level: usize) -> Todo {
+        let numbers = crate::ir::list_numbers(&self.graph.pages[page as usize], &blocks);
+        Todo::Siblings { page, blocks, numbers, level, run: None, next: 0 }
+    }
+
+    /// Leaves an embed's blocks on `todo`, unless it would expand a block being expanded or go
+    /// deeper than [`MAX_EXPANSION`].
+    fn embed(&mut self, block: Option<BlockAddr>, page: Option<u32>, level: usize, todo: &mut Vec<Todo>) {
+        if self.embedding >= MAX_EXPANSION {
             return;
         }
+        let list = match (block, page) {
+            (Some(b), _) if !self.stack.contains(&b) => {
+                self.stack.push(b);
+                self.list(b.page, vec![b.block], level)
+            }
+            (None, Some(p)) => self.list(p, self.graph.pages[p as usize].roots.clone(), level),
+            _ => return,
+        };
+        self.embedding += 1;
+        todo.push(Todo::Leave { block: block.is_some() });
+        todo.push(list);
+    }
+
+    /// One block at list `level`, its first paragraph in the list `num` (1: bullets); what
+    /// follows it (its embeds, then its children) is left on `todo`.
+    fn block(&mut self, addr: BlockAddr, level: usize, num: u32, todo: &mut Vec<Todo>) {
         let block = self.graph.block(addr);
         if block.pre_block && block.body.is_empty() && block.children.is_empty() {
             return;
@@ -248,16 +300,9 @@ impl<'a> Body<'a> {
             }
             child_level = level + 1;
         }
-        for (b, p) in embeds {
-            if let Some(b) = b {
-                self.block(b, child_level, 1);
-            } else if let Some(p) = p {
-                let graph = self.graph;
-                self.siblings(p, &graph.pages[p as usize].roots, child_level);
-            }
-        }
-        self.siblings(addr.page, &block.children, child_level);
         self.stack.pop();
+        todo.push(self.list(addr.page, block.children.clone(), child_level));
+        todo.extend(embeds.into_iter().rev().map(|(block, page)| Todo::Embed { block, page, level: child_level }));
     }
 
     /// Reports `d` in the file of the block being written, the top of the stack (an embedded
@@ -788,6 +833,24 @@ fn run(t: &str, fmt: &Fmt, out: &mut String) {
         }
     }
     out.push_str("</w:r>");
+}
+
+/// Work left while writing an outline (see [`Body::siblings`]).
+enum Todo {
+    /// Sibling blocks at list `level`, the next one to write at `next`; `run` is the numbered
+    /// list the last one continued (its id and number).
+    Siblings {
+        page: u32,
+        blocks: Vec<u32>,
+        numbers: Vec<Option<u32>>,
+        level: usize,
+        run: Option<(u32, u32)>,
+        next: usize,
+    },
+    /// An embed whose blocks follow the block that holds it.
+    Embed { block: Option<BlockAddr>, page: Option<u32>, level: usize },
+    /// The end of an embed's blocks (of a block embed: it leaves the expansion stack).
+    Leave { block: bool },
 }
 
 #[cfg(test)]

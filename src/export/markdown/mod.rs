@@ -83,6 +83,7 @@ impl Job for MarkdownJob {
             file: &page.file,
             options: &self.options,
             clamped: false,
+            embedding: 0,
             lists: 0,
             notes: Default::default(),
             in_label: false,
@@ -116,6 +117,7 @@ impl Job for MarkdownJob {
 }
 
 /// How a list item starts in CommonMark.
+#[derive(Clone)]
 struct ListMark {
     /// `- `, or `2. ` / `2) ` for a numbered block (bullets, nearly all, allocate nothing).
     marker: std::borrow::Cow<'static, str>,
@@ -167,6 +169,8 @@ struct Writer<'a> {
     options: &'a Options,
     /// Whether the deep-nesting warning was given for this page.
     clamped: bool,
+    /// Embeds being expanded.
+    embedding: usize,
     /// Lists open inside the block being written: their bullets alternate `*` and `-`, so an
     /// item holding a list never reads as a `- - -` rule.
     lists: usize,
@@ -218,12 +222,11 @@ impl<'a> Writer<'a> {
                 }
                 let before = self.out.len();
                 self.out.push('\n');
-                self.stack.push(addr);
-                for e in self.embeds_of(addr) {
-                    self.embed(e, 0);
-                }
-                self.stack.pop();
-                self.items(pi, &b.children, 0);
+                let mut todo = Vec::new();
+                let marks = list_marks(&crate::ir::list_numbers(page, &b.children));
+                todo.push(Todo::Items { page: pi, blocks: b.children.clone(), marks, indent: 0, next: 0 });
+                todo.extend(self.embeds_of(addr).into_iter().rev().map(|e| Todo::Embed(e, 0)));
+                self.run(todo);
                 in_list = self.out.len() > before + 1;
                 if !in_list {
                     self.out.truncate(before);
@@ -244,7 +247,7 @@ impl<'a> Writer<'a> {
                     self.out.push('\n');
                 }
                 let before = self.out.len();
-                self.marked_items(pi, &[root], &marks[k..=k], 0);
+                self.marked_items(pi, &[root], vec![marks[k].clone()], 0);
                 in_list |= self.out.len() > before;
             }
             first = false;
@@ -292,110 +295,137 @@ impl<'a> Writer<'a> {
         self.stack.last().map_or(self.file, |a| &self.graph.pages[a.page as usize].file)
     }
 
-    /// Blocks as `- ` list items at `indent` spaces, each followed by its children.
-    fn items(&mut self, page: u32, blocks: &[u32], indent: usize) {
-        let marks = list_marks(&crate::ir::list_numbers(&self.graph.pages[page as usize], blocks));
-        self.marked_items(page, blocks, &marks, indent);
+    /// Blocks as list items at `indent` spaces, each followed by the blocks it embeds and its
+    /// children, with each block's list marker given (see [`list_marks`]). Outlines nest
+    /// without limit, so the tree is walked with a stack of its own, not by recursion; only an
+    /// embed's expansion (at most [`MAX_EXPANSION`] deep) calls back in.
+    fn marked_items(&mut self, page: u32, blocks: &[u32], marks: Vec<ListMark>, indent: usize) {
+        self.run(vec![Todo::Items { page, blocks: blocks.to_vec(), marks, indent, next: 0 }]);
     }
 
-    /// [`Self::items`] with each block's list marker given (see [`list_marks`]).
-    fn marked_items(&mut self, page: u32, blocks: &[u32], marks: &[ListMark], indent: usize) {
+    /// Does the work on `todo` until none is left.
+    fn run(&mut self, mut todo: Vec<Todo>) {
+        while let Some(top) = todo.last_mut() {
+            match top {
+                Todo::Items { page, blocks, marks, indent, next } => match blocks.get(*next) {
+                    Some(&block) => {
+                        let (addr, mark, indent) = (BlockAddr { page: *page, block }, marks[*next].clone(), *indent);
+                        *next += 1;
+                        self.item(addr, &mark, indent, &mut todo);
+                    }
+                    None => {
+                        todo.pop();
+                    }
+                },
+                Todo::Embed(..) => {
+                    if let Some(Todo::Embed(target, indent)) = todo.pop() {
+                        self.embed(target, indent, &mut todo);
+                    }
+                }
+                Todo::Leave { block } => {
+                    if *block {
+                        self.stack.pop();
+                    }
+                    todo.pop();
+                    self.embedding -= 1;
+                }
+            }
+        }
+    }
+
+    /// Writes one block as a list item and leaves what follows it (its embeds, then its
+    /// children) on `todo`.
+    fn item(&mut self, addr: BlockAddr, mark: &ListMark, indent: usize, todo: &mut Vec<Todo>) {
+        let graph = self.graph;
+        let blk = graph.block(addr);
         if indent > MAX_LIST_DEPTH * 2 && !self.clamped {
             self.clamped = true;
-            let line = blocks.first().map_or(0, |&b| self.graph.pages[page as usize].blocks[b as usize].line);
             self.diags.push(Diagnostic::warning(
                 Code::DeepNesting,
                 self.file,
-                line,
+                blk.line,
                 1,
                 format!("blocks nested deeper than {MAX_LIST_DEPTH} levels are written at level {MAX_LIST_DEPTH}"),
             ));
         }
         let indent = indent.min(MAX_LIST_DEPTH * 2);
-        // The graph outlives the writer: its blocks are read while the writer is borrowed.
-        let graph = self.graph;
-        let p = &graph.pages[page as usize];
-        for (k, &b) in blocks.iter().enumerate() {
-            let blk = &p.blocks[b as usize];
-            let addr = BlockAddr { page, block: b };
-            if blk.pre_block && blk.body.is_empty() && blk.children.is_empty() {
-                continue;
-            }
-            // A numbered block is an item of an ordered list (`2. `), its content and children
-            // indented to its text.
-            let bullet = &marks[k].marker;
-            let inner = indent + bullet.len();
-            self.stack.push(addr);
-            let (embeds, body) = match blk.typed_number() {
-                Some((_, nodes)) => (self.embeds_of(addr), indent_after_first(&self.nodes(nodes, blk.line), inner)),
-                None => self.block_and_embeds(addr, inner),
-            };
-            self.stack.pop();
-            if body.trim().is_empty() && embeds.is_empty() && blk.children.is_empty() {
-                continue;
-            }
-            // A block of properties or embeds alone: what it holds takes its place.
-            if blk.is_placeholder() && body.trim().is_empty() {
-                self.stack.push(addr);
-                for e in embeds {
-                    self.embed(e, indent);
-                }
-                self.items(page, &blk.children, indent);
-                self.stack.pop();
-                continue;
-            }
-            let marker = match blk.marker.as_deref() {
-                Some("DONE") => "[x] ",
-                Some("CANCELED") | Some("CANCELLED") => "[x] ~~canceled~~ ",
-                Some(_) => "[ ] ",
-                None => "",
-            };
-            // Lines after the first are indented to the item's content column; an item must
-            // not start with a blank line (CommonMark would end it there).
-            let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
-            // CommonMark lets a list starting at a number other than 1 begin only after a
-            // blank line (else `2. x` under a line of text continues that text).
-            if marks[k].blank_before && !self.out.is_empty() && !self.out.ends_with("\n\n") {
-                self.out.push('\n');
-            }
-            self.out.extend(std::iter::repeat_n(' ', indent));
-            self.out.push_str(bullet);
-            if body.is_empty() && marker.is_empty() {
-                // A bare `-` under a line of text is a setext heading underline in CommonMark:
-                // an empty item holds an invisible comment instead.
-                self.out.push_str("<!-- -->");
-            } else {
-                self.out.push_str(marker);
-                self.out.push_str(body);
-            }
-            // Dates stay on lines of their own in the item, as Logseq writes and shows them.
-            for stamp in crate::export::stamps(blk) {
-                self.out.push('\n');
-                self.out.extend(std::iter::repeat_n(' ', inner));
-                escape_into(&mut self.out, &stamp);
-            }
-            self.out.push('\n');
-            self.stack.push(addr);
-            for e in embeds {
-                self.embed(e, inner);
-            }
-            self.items(page, &blk.children, inner);
-            self.stack.pop();
-        }
-    }
-
-    fn embed(&mut self, target: EmbedRef, indent: usize) {
-        if self.stack.len() > MAX_EXPANSION {
+        if blk.pre_block && blk.body.is_empty() && blk.children.is_empty() {
             return;
         }
-        match target {
-            EmbedRef::Block(b) if !self.stack.contains(&b) => self.items(b.page, &[b.block], indent),
-            EmbedRef::Page(p) => {
-                let roots = self.graph.pages[p as usize].roots.clone();
-                self.items(p, &roots, indent);
-            }
-            _ => {}
+        // A numbered block is an item of an ordered list (`2. `), its content and children
+        // indented to its text.
+        let bullet = &mark.marker;
+        let inner = indent + bullet.len();
+        self.stack.push(addr);
+        let (embeds, body) = match blk.typed_number() {
+            Some((_, nodes)) => (self.embeds_of(addr), indent_after_first(&self.nodes(nodes, blk.line), inner)),
+            None => self.block_and_embeds(addr, inner),
+        };
+        self.stack.pop();
+        if body.trim().is_empty() && embeds.is_empty() && blk.children.is_empty() {
+            return;
         }
+        // What follows the item, last first: its children, after the blocks it embeds. A
+        // block of properties or embeds alone gives its place to what it holds.
+        let placeholder = blk.is_placeholder() && body.trim().is_empty();
+        let under = if placeholder { indent } else { inner };
+        let marks = list_marks(&crate::ir::list_numbers(&graph.pages[addr.page as usize], &blk.children));
+        todo.push(Todo::Items { page: addr.page, blocks: blk.children.clone(), marks, indent: under, next: 0 });
+        todo.extend(embeds.into_iter().rev().map(|e| Todo::Embed(e, under)));
+        if placeholder {
+            return;
+        }
+        let marker = match blk.marker.as_deref() {
+            Some("DONE") => "[x] ",
+            Some("CANCELED") | Some("CANCELLED") => "[x] ~~canceled~~ ",
+            Some(_) => "[ ] ",
+            None => "",
+        };
+        // Lines after the first are indented to the item's content column; an item must
+        // not start with a blank line (CommonMark would end it there).
+        let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
+        // CommonMark lets a list starting at a number other than 1 begin only after a
+        // blank line (else `2. x` under a line of text continues that text).
+        if mark.blank_before && !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+        self.out.extend(std::iter::repeat_n(' ', indent));
+        self.out.push_str(bullet);
+        if body.is_empty() && marker.is_empty() {
+            // A bare `-` under a line of text is a setext heading underline in CommonMark:
+            // an empty item holds an invisible comment instead.
+            self.out.push_str("<!-- -->");
+        } else {
+            self.out.push_str(marker);
+            self.out.push_str(body);
+        }
+        // Dates stay on lines of their own in the item, as Logseq writes and shows them.
+        for stamp in crate::export::stamps(blk) {
+            self.out.push('\n');
+            self.out.extend(std::iter::repeat_n(' ', inner));
+            escape_into(&mut self.out, &stamp);
+        }
+        self.out.push('\n');
+    }
+
+    /// Leaves an embed's blocks on `todo`, unless it would expand a block being expanded or
+    /// go deeper than [`MAX_EXPANSION`].
+    fn embed(&mut self, target: EmbedRef, indent: usize, todo: &mut Vec<Todo>) {
+        if self.embedding >= MAX_EXPANSION {
+            return;
+        }
+        let (page, blocks) = match target {
+            EmbedRef::Block(b) if !self.stack.contains(&b) => {
+                self.stack.push(b);
+                (b.page, vec![b.block])
+            }
+            EmbedRef::Page(p) => (p, self.graph.pages[p as usize].roots.clone()),
+            _ => return,
+        };
+        self.embedding += 1;
+        todo.push(Todo::Leave { block: matches!(target, EmbedRef::Block(_)) });
+        let marks = list_marks(&crate::ir::list_numbers(&self.graph.pages[page as usize], &blocks));
+        todo.push(Todo::Items { page, blocks, marks, indent, next: 0 });
     }
 
     /// The block's Markdown (continuation lines indented by `indent`), and the embeds it holds.
@@ -726,6 +756,16 @@ fn external_url(url: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Work left while writing an outline as a list (see [`Writer::marked_items`]).
+enum Todo {
+    /// Sibling blocks as list items at `indent`, the next one to write at `next`.
+    Items { page: u32, blocks: Vec<u32>, marks: Vec<ListMark>, indent: usize, next: usize },
+    /// An embed whose blocks follow the item that holds it.
+    Embed(EmbedRef, usize),
+    /// The end of an embed's blocks (of a block embed: it leaves the expansion stack).
+    Leave { block: bool },
 }
 
 enum EmbedRef {
