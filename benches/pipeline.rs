@@ -31,7 +31,8 @@ fn stages(c: &mut Criterion) {
     c.bench_function("resolve/corpus (with a graph clone)", |b| {
         b.iter(|| {
             let mut g = reading.graph.clone();
-            notes_export::resolve::resolve(&mut g, &reading.source, &|p| Ok(p.clone())).0
+            let mut skim = notes_export::read::Skim::default();
+            notes_export::resolve::resolve(&mut g, &mut skim, &reading.source, &|p| Ok(p.clone())).0
         })
     });
 

@@ -3,7 +3,7 @@
 
 use crate::diag::Diagnostic;
 use crate::export::Run;
-use crate::export::{ExportError, Exporter, Options};
+use crate::export::{DynExporter, ExportError, Options};
 use crate::output::FileSink;
 use crate::pipeline;
 use crate::Loaded;
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// One exporter run and where its files go.
 pub struct Step {
-    pub exporter: Box<dyn Exporter>,
+    pub exporter: &'static dyn DynExporter,
     pub options: Options,
     /// Folder (relative to the output folder) for its files; `None` puts a single file at `file`.
     pub folder: Option<PathBuf>,
@@ -30,37 +30,29 @@ pub struct Built {
     pub blocks: usize,
 }
 
-/// The standard steps for the formats asked for, in a fixed order.
+/// The steps for the formats asked for, in the registry's order, each where its format says
+/// (see [`crate::export::Format::build`]). Handouts come with their worksheets when asked.
 pub fn steps(formats: &[String], options: &Options) -> Vec<Step> {
     let mut out = Vec::new();
-    let has = |f: &str| formats.iter().any(|x| x == f);
-    let by = |n: &str| crate::export::by_name(n).expect("registered exporter");
-    if has("json") {
-        out.push(Step {
-            exporter: by("json"),
-            options: options.clone(),
-            folder: None,
-            file: Some("graph.json".into()),
-        });
-    }
-    if has("anki") {
-        out.push(Step { exporter: by("anki"), options: options.clone(), folder: None, file: Some("deck.apkg".into()) });
-    }
-    if has("docx") {
-        let mut handout = options.clone();
-        handout.docx.worksheet = false;
-        out.push(Step { exporter: by("docx"), options: handout, folder: Some("handouts".into()), file: None });
-        if options.docx.worksheet {
-            out.push(Step {
-                exporter: by("docx"),
-                options: options.clone(),
-                folder: Some("handouts".into()),
-                file: None,
-            });
+    for exporter in crate::export::registry() {
+        let format = exporter.format();
+        if !formats.iter().any(|f| f == format.name) {
+            continue;
         }
-    }
-    if has("md") {
-        out.push(Step { exporter: by("md"), options: options.clone(), folder: Some("markdown".into()), file: None });
+        let (folder, file) = match format.build.strip_suffix('/') {
+            Some(folder) => (Some(PathBuf::from(folder)), None),
+            None => (None, Some(PathBuf::from(format.build))),
+        };
+        let step = |options: Options| Step { exporter, options, folder: folder.clone(), file: file.clone() };
+        if format.name == "docx" {
+            let mut handout = options.clone();
+            handout.docx.worksheet = false;
+            out.push(step(handout));
+            if !options.docx.worksheet {
+                continue;
+            }
+        }
+        out.push(step(options.clone()));
     }
     out
 }
@@ -84,7 +76,7 @@ pub fn run(
         .collect();
     let mut runs = Vec::new();
     for (step, sink) in steps.iter().zip(sinks.iter_mut()) {
-        let job = step.exporter.start(&loaded.graph, &step.options)?;
+        let job = step.exporter.start(&loaded.input(), &step.options)?;
         runs.push(Run { job, options: &step.options, sink });
     }
     let outcome = pipeline::run(loaded, runs, selected, progress)?;

@@ -1,7 +1,8 @@
 //! notes-export: Logseq outlines → Anki decks, Word handouts, Markdown and JSON.
 //!
-//! Pipeline: [`read`] (files → IR) → [`resolve`] (refs, embeds, assets) → [`export`] (IR →
-//! in-memory files) → [`output`] (atomic writes). The CLI in `cli` is a thin layer over these.
+//! Pipeline: [`read`] (files → IR) → [`resolve`] (refs, embeds, assets) → [`pipeline`] (pages
+//! a window at a time) → [`export`] (IR → files) → [`output`] (atomic writes). The CLI in `cli`
+//! is a thin layer over these.
 
 pub mod build;
 pub mod cli;
@@ -29,14 +30,19 @@ pub struct Loaded {
     pub source: Source,
     /// Diagnostics with file paths as the user named them, sorted.
     pub diagnostics: Vec<Diagnostic>,
-    /// For reading and linking stub pages (see [`ir::Page::stub`]).
+    /// For reading and linking unread pages (see [`read::Skim`]).
     pub config: read::GraphConfig,
     pub resolver: resolve::Resolver,
-    /// What the skim saw of each page, when the input was skimmed.
-    pub skims: Vec<read::Skimmed>,
+    /// What the skim saw, when the input was skimmed: pages not read yet, pinned blocks.
+    pub skim: read::Skim,
 }
 
 impl Loaded {
+    /// What exporters read of it (see [`pipeline::Input`]).
+    pub fn input(&self) -> pipeline::Input<'_> {
+        pipeline::Input::skimmed(&self.graph, &self.skim)
+    }
+
     /// The diagnostics of reading, for the `selected` pages only (all when `None`), and for
     /// files that are not pages (the graph's config): problems in pages left out of an export
     /// are not its problems.
@@ -84,15 +90,15 @@ pub fn load_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
 
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
-    let read::Reading { mut graph, source, mut diagnostics, config, skims } = reading;
-    let load = |page: &ir::Page| read::load_page(&source.root, &config, page, ir::Needs::All, &|_| false);
-    let (found, resolver) = resolve::resolve(&mut graph, &source, &load);
+    let read::Reading { mut graph, source, mut diagnostics, config, mut skim } = reading;
+    let load = |page: &ir::Page| read::load_page(&source.root, &config, page, read::Needs::All, &|_| false);
+    let (found, resolver) = resolve::resolve(&mut graph, &mut skim, &source, &load);
     diagnostics.extend(found);
     for d in &mut diagnostics {
         d.file = display_path(&source.display, &d.file);
     }
     diag::normalize(&mut diagnostics);
-    Loaded { graph, source, diagnostics, config, resolver, skims }
+    Loaded { graph, source, diagnostics, config, resolver, skim }
 }
 
 /// `file` (relative to the input) as the user would name it.

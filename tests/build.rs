@@ -151,32 +151,39 @@ fn config_file_is_read_and_unknown_keys_are_errors() {
 
 #[test]
 fn a_failing_exporter_leaves_the_previous_outputs() {
-    use notes_export::export::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
-    use notes_export::ir::Graph;
+    use notes_export::export::{ExportError, Exporter, Finished, Format, Input, Job, Options, Sink};
     /// Writes a file for every page, then fails halfway through the graph.
     struct Failing;
     struct FailingJob(usize);
     impl Exporter for Failing {
-        fn name(&self) -> &'static str {
-            "failing"
-        }
-        fn start(&self, _: &Graph, _: &Options) -> Result<Box<dyn Job>, ExportError> {
-            Ok(Box::new(FailingJob(0)))
+        type Job = FailingJob;
+        const FORMAT: Format = Format {
+            name: "failing",
+            about: "",
+            extension: "txt",
+            text: true,
+            build: "failing/",
+            per_page: true,
+            help: "",
+        };
+        fn start(&self, _: &Input, _: &Options) -> Result<FailingJob, ExportError> {
+            Ok(FailingJob(0))
         }
     }
     impl Job for FailingJob {
-        fn page(&self, _: &Graph, _: u32) -> Result<Part, ExportError> {
-            Ok(Box::new(()))
+        type Page = ();
+        fn page(&self, _: &Input, _: u32) -> Result<(), ExportError> {
+            Ok(())
         }
-        fn add(&mut self, _: &Graph, page: u32, _: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
+        fn add(&mut self, _: &Input, page: u32, _: (), out: &mut dyn Sink) -> Result<(), ExportError> {
             self.0 += 1;
             if self.0 > 1 {
-                return Err(ExportError::Failed { format: "failing", message: "injected failure".into() });
+                return Err(ExportError::Encode { format: "failing", message: "injected failure".into() });
             }
             out.append(Path::new(&format!("page{page}.txt")), b"partial").unwrap();
             Ok(())
         }
-        fn finish(self: Box<Self>, _: &Graph, _: &mut dyn Sink) -> Result<Finished, ExportError> {
+        fn finish(self, _: &Input, _: &mut dyn Sink) -> Result<Finished, ExportError> {
             Ok(Finished::default())
         }
     }
@@ -196,7 +203,7 @@ fn a_failing_exporter_leaves_the_previous_outputs() {
     steps.insert(
         1,
         notes_export::build::Step {
-            exporter: Box::new(Failing),
+            exporter: &Failing,
             options: Options::default(),
             folder: None,
             file: Some("x".into()),

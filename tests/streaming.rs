@@ -7,8 +7,8 @@ mod common;
 
 use notes_export::export::Run;
 use notes_export::export::{self, MemorySink, Options};
-use notes_export::ir::Needs;
 use notes_export::pipeline;
+use notes_export::pipeline::Needs;
 use std::path::Path;
 
 use notes_export::export::anki::CardMode;
@@ -25,7 +25,7 @@ fn options(format: &str) -> Options {
     o
 }
 
-fn exporter(format: &str) -> Box<dyn export::Exporter> {
+fn exporter(format: &str) -> &'static dyn export::DynExporter {
     let name = match format {
         "worksheet" => "docx",
         f if f.starts_with("anki") => "anki",
@@ -53,9 +53,9 @@ fn compare_runs(graph: &str, formats: &[&str], every_other: bool) {
     let whole = notes_export::load(Path::new(graph)).unwrap();
     let selected = every_other.then(|| (0..whole.graph.pages.len()).map(|p| p % 2 == 0).collect::<Vec<_>>());
     let mut streamed = notes_export::open(Path::new(graph)).unwrap();
-    let stubs = streamed.graph.pages.iter().filter(|p| p.stub).count();
+    let unread = (0..streamed.graph.pages.len() as u32).filter(|&p| streamed.skim.unread(p)).count();
     // Pages with embeds, and the pages they embed, are read whole at once; all others wait.
-    assert!(stubs > 0 || streamed.graph.pages.len() < 4, "{graph}: a graph folder is opened as stubs");
+    assert!(unread > 0 || streamed.graph.pages.len() < 4, "{graph}: a graph folder is opened unread");
 
     let with_pages = |mut o: Options| {
         o.pages = selected.clone();
@@ -67,7 +67,7 @@ fn compare_runs(graph: &str, formats: &[&str], every_other: bool) {
         .iter()
         .zip(&opts)
         .zip(sinks.iter_mut())
-        .map(|((f, o), sink)| Run { job: exporter(f).start(&streamed.graph, o).unwrap(), options: o, sink })
+        .map(|((f, o), sink)| Run { job: exporter(f).start(&streamed.input(), o).unwrap(), options: o, sink })
         .collect();
     let outcome = pipeline::run(&mut streamed, runs, selected.as_deref(), &|_| {}).unwrap();
 
@@ -155,7 +155,7 @@ fn streamed(graph: &str, format: &str) -> (Vec<export::Artifact>, Vec<notes_expo
     let mut loaded = notes_export::open(Path::new(graph)).unwrap();
     let o = options(format);
     let mut sink = MemorySink::default();
-    let run = Run { job: exporter(format).start(&loaded.graph, &o).unwrap(), options: &o, sink: &mut sink };
+    let run = Run { job: exporter(format).start(&loaded.input(), &o).unwrap(), options: &o, sink: &mut sink };
     let outcome = pipeline::run(&mut loaded, vec![run], None, &|_| {}).unwrap();
     let mut diags = loaded.reading_diagnostics(None);
     diags.extend(outcome.diagnostics);
@@ -194,7 +194,7 @@ fn a_deck_parses_only_its_cards_and_their_context() {
         ],
     );
     let loaded = notes_export::open(Path::new(&g)).unwrap();
-    let flags: Vec<bool> = loaded.graph.pages.iter().map(|p| p.flashcards).collect();
+    let flags: Vec<bool> = loaded.skim.pages.iter().map(|p| p.flashcards).collect();
     assert_eq!(flags, [true, true, false], "the skim tells which pages hold flashcards");
     let stub = &loaded.graph.pages[0];
     let read =
@@ -250,7 +250,7 @@ fn a_deck_leaves_quiet_pages_without_cards_unread() {
             ("Refs.md", "- a reference ((99999999-aaaa-4bbb-8ccc-dddddddddddd))\n"),
         ],
     );
-    let quiet: Vec<bool> = notes_export::open(Path::new(&g)).unwrap().skims.iter().map(|s| s.quiet).collect();
+    let quiet: Vec<bool> = notes_export::open(Path::new(&g)).unwrap().skim.pages.iter().map(|s| s.quiet).collect();
     assert_eq!(quiet, [true, false, true, false]);
     // Removed after the skim: a page read in the export would now be reported unreadable.
     let run = |format: &str| {
@@ -258,7 +258,8 @@ fn a_deck_leaves_quiet_pages_without_cards_unread() {
         std::fs::rename(Path::new(&g).join("pages/Plain.md"), Path::new(&g).join("Plain.md.away")).unwrap();
         let o = options(format);
         let mut sink = MemorySink::default();
-        let runs = vec![Run { job: exporter(format).start(&loaded.graph, &o).unwrap(), options: &o, sink: &mut sink }];
+        let runs =
+            vec![Run { job: exporter(format).start(&loaded.input(), &o).unwrap(), options: &o, sink: &mut sink }];
         let outcome = pipeline::run(&mut loaded, runs, None, &|_| {}).unwrap();
         std::fs::rename(Path::new(&g).join("Plain.md.away"), Path::new(&g).join("pages/Plain.md")).unwrap();
         let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code.as_str()).collect();
@@ -283,7 +284,7 @@ fn a_deck_of_some_pages_looks_for_flashcards_in_those_pages_only() {
     o.pages = Some(vec![false, true]);
     let expected = exporter("anki").export(&whole.graph, &o).unwrap();
     let mut sink = MemorySink::default();
-    let runs = vec![Run { job: exporter("anki").start(&streamed.graph, &o).unwrap(), options: &o, sink: &mut sink }];
+    let runs = vec![Run { job: exporter("anki").start(&streamed.input(), &o).unwrap(), options: &o, sink: &mut sink }];
     pipeline::run(&mut streamed, runs, None, &|_| {}).unwrap();
     assert!(sink.artifacts[0].bytes == expected.artifacts[0].bytes, "same deck");
     std::fs::remove_dir_all(g).unwrap();

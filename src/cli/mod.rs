@@ -211,7 +211,7 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
     }
     options.pages = select(&filter(common), &loaded.graph)?;
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
-    let job = exporter.start(&loaded.graph, &options)?;
+    let job = exporter.start(&loaded.input(), &options)?;
     let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
     let text = matches!(format, "md" | "json");
     // Notes piped in give text piped out, as a filter does, unless -o says otherwise.

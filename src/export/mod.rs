@@ -1,17 +1,60 @@
-//! Exporters: pure functions from the resolved IR to files in memory. Each format is one
-//! module registered in [`registry`]; none imports another exporter or the reader.
+//! Exporters: from the resolved IR to files. Each format is one module that declares itself
+//! once ([`Format`]) and is listed once in [`formats!`]; the CLI, `build`, the config, the fuzz
+//! target and the tests take formats from [`registry`]. No exporter imports another exporter or
+//! the reader.
+//!
+//! An exporter's [`Job`] renders pages one at a time (in parallel, [`Job::page`]), takes each
+//! page's rendering in page order ([`Job::add`]) and writes what is left at the end
+//! ([`Job::finish`]): a large graph is exported a window of pages at a time, never held whole.
 
-pub mod anki;
 mod archive;
-pub mod docx;
-pub mod json;
-pub mod markdown;
+mod dynamic;
 pub mod raw_html;
 
+pub use crate::pipeline::{Input, Needs};
+pub use dynamic::{DynExporter, DynJob};
+
 use crate::diag::Diagnostic;
-use crate::ir::Graph;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+
+/// Declares the exporter modules and lists them, in the order `build` writes them. A new
+/// format is its module and one line here.
+macro_rules! formats {
+    ($($module:ident :: $exporter:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every exporter, in the order `build` writes them.
+        pub fn registry() -> Vec<&'static dyn DynExporter> {
+            vec![$(&$module::$exporter),*]
+        }
+    };
+}
+
+formats! {
+    json::JsonExporter,
+    anki::AnkiExporter,
+    docx::DocxExporter,
+    markdown::MarkdownExporter,
+}
+
+/// What a format says about itself, once.
+#[derive(Debug)]
+pub struct Format {
+    /// The command and `--formats` name ("md").
+    pub name: &'static str,
+    /// One line of help for its command.
+    pub about: &'static str,
+    /// The extension of the files it writes (a folder of them for some inputs).
+    pub extension: &'static str,
+    /// Whether its files are text, which a pipe can take (`-o -`, notes from standard input).
+    pub text: bool,
+    /// Where `build` writes it: a file name, or a folder when it ends in `/`.
+    pub build: &'static str,
+    /// Whether it writes one file per page, so that a graph gives a folder of them.
+    pub per_page: bool,
+    /// The help after its options: examples, and where its output goes without `-o`.
+    pub help: &'static str,
+}
 
 /// One output file, with a path relative to the output location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,12 +95,13 @@ impl Options {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// Writing an output file failed.
+    #[error("{format}: {source}")]
+    Write { format: &'static str, source: std::io::Error },
+    /// A format's own encoder failed (SQLite for a deck, serde for JSON).
     #[error("{format}: {message}")]
-    Failed { format: &'static str, message: String },
+    Encode { format: &'static str, message: String },
 }
-
-/// One page's share of an exporter's work, made on any thread by [`Job::page`].
-pub type Part = Box<dyn std::any::Any + Send>;
 
 /// What a run adds up to, beside its files.
 #[derive(Debug, Default)]
@@ -93,89 +137,45 @@ impl Sink for MemorySink {
     }
 }
 
-/// An exporter's run over one graph. Pages arrive a window at a time, so a run never needs
-/// the whole graph's blocks at once: [`page`](Job::page) renders a loaded page (in parallel
-/// with other pages), [`add`](Job::add) takes the parts in page order and writes what it can,
-/// [`finish`](Job::finish) writes the rest.
-pub trait Job: Send + Sync {
-    /// Which blocks of the pages still to come the job reads; a deck needs only flashcards.
-    fn needs(&self) -> crate::ir::Needs {
-        crate::ir::Needs::All
-    }
-    fn page(&self, graph: &Graph, page: u32) -> Result<Part, ExportError>;
-    fn add(&mut self, graph: &Graph, page: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError>;
-    fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError>;
+/// A format: what it is, and how a run over a graph starts.
+pub trait Exporter: Sync + 'static {
+    type Job: Job;
+    const FORMAT: Format;
+    /// Starts a run. `input` has every page's title, names and properties, every block a
+    /// reference or embed can reach, and every asset; the pages' own blocks come to
+    /// [`Job::page`].
+    fn start(&self, input: &Input, options: &Options) -> Result<Self::Job, ExportError>;
 }
 
-pub trait Exporter: Sync {
-    /// The command and format name ("json", "md", "anki", "docx").
-    fn name(&self) -> &'static str;
-    /// Starts a run. `graph` has every page's title, names and properties, every block a
-    /// reference or embed can reach, and every asset; the pages' own blocks come later.
-    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError>;
-
-    /// The whole run over a fully loaded graph, files in memory.
-    fn export(&self, graph: &Graph, options: &Options) -> Result<Export, ExportError> {
-        let mut sink = MemorySink::default();
-        let mut run = Run { job: self.start(graph, options)?, options, sink: &mut sink };
-        let runs = std::slice::from_mut(&mut run);
-        take(graph, runs, render(graph, runs, 0..graph.pages.len() as u32))?;
-        let done = run.job.finish(graph, run.sink)?;
-        Ok(Export { artifacts: sink.artifacts, diagnostics: done.diagnostics, summary: done.summary })
+/// An exporter's run over one graph (see the module's documentation).
+pub trait Job: Send + Sync + 'static {
+    /// One page's rendering, made on any thread.
+    type Page: Send;
+    /// Which blocks of the pages still to come the job reads; a deck needs only flashcards.
+    fn needs(&self) -> Needs {
+        Needs::All
     }
+    /// Renders page `page`, whose blocks `input` holds whole.
+    fn page(&self, input: &Input, page: u32) -> Result<Self::Page, ExportError>;
+    /// Takes a page's rendering, in page order, and writes what it can.
+    fn add(&mut self, input: &Input, page: u32, part: Self::Page, out: &mut dyn Sink) -> Result<(), ExportError>;
+    /// Writes the rest.
+    fn finish(self, input: &Input, out: &mut dyn Sink) -> Result<Finished, ExportError>;
 }
 
 /// One exporter run: its job, the options it was started with, where its files go.
 pub struct Run<'a> {
-    pub job: Box<dyn Job>,
+    pub job: Box<dyn DynJob>,
     pub options: &'a Options,
     pub sink: &'a mut dyn Sink,
 }
 
-/// Each run's parts for a window of loaded pages, in page order.
-pub type Parts = Vec<Vec<(u32, Result<Part, ExportError>)>>;
-
-/// Renders the pages in `window` that each run includes, all in parallel.
-pub fn render(graph: &Graph, runs: &[Run<'_>], window: std::ops::Range<u32>) -> Parts {
-    let jobs: Vec<(&dyn Job, &Options)> = runs.iter().map(|r| (&*r.job, r.options)).collect();
-    jobs.par_iter()
-        .map(|(job, options)| {
-            let pages: Vec<u32> = window.clone().filter(|&p| options.includes(p)).collect();
-            pages.into_par_iter().map(|p| (p, job.page(graph, p))).collect()
-        })
-        .collect()
-}
-
-/// Hands each run its parts in page order (the runs side by side).
-pub fn take(graph: &Graph, runs: &mut [Run<'_>], parts: Parts) -> Result<(), ExportError> {
-    runs.par_iter_mut()
-        .zip(parts)
-        .try_for_each(|(r, parts)| parts.into_iter().try_for_each(|(p, part)| r.job.add(graph, p, part?, r.sink)))
-}
-
-/// A part of the type the job made it with.
-pub(crate) fn part<T: 'static>(part: Part, format: &'static str) -> Result<T, ExportError> {
-    part.downcast::<T>()
-        .map(|b| *b)
-        .map_err(|_| ExportError::Failed { format, message: "internal: page part of the wrong type".into() })
-}
-
 /// A sink error as an export error.
 pub(crate) fn write_error(format: &'static str) -> impl Fn(std::io::Error) -> ExportError {
-    move |e| ExportError::Failed { format, message: e.to_string() }
+    move |source| ExportError::Write { format, source }
 }
 
-/// Every exporter, by name.
-pub fn registry() -> Vec<Box<dyn Exporter>> {
-    vec![
-        Box::new(json::JsonExporter),
-        Box::new(anki::AnkiExporter),
-        Box::new(markdown::MarkdownExporter),
-        Box::new(docx::DocxExporter),
-    ]
-}
-
-pub fn by_name(name: &str) -> Option<Box<dyn Exporter>> {
+pub fn by_name(name: &str) -> Option<&'static dyn DynExporter> {
     registry().into_iter().find(|e| e.name() == name)
 }
 

@@ -3,19 +3,6 @@
 
 use super::{for_each_inline, Block, Inline};
 
-/// Which blocks of a page an exporter needs parsed. Pages are always read with their titles,
-/// properties and the blocks other pages can reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Needs {
-    #[default]
-    All,
-    /// Flashcards with their ancestors and descendants, and every block a diagnostic can come
-    /// from (references to ids the graph may not hold, embeds, images); the others keep their
-    /// place and properties but list no children (a reference to one with an id shows the
-    /// copy pinned when the graph was opened).
-    Flashcards,
-}
-
 /// `#name`, `#[[name]]` or `[[name]]` (without a label), case-insensitively.
 pub fn is_marker(i: &Inline, name: &str) -> bool {
     match i {

@@ -4,11 +4,9 @@
 //! nesting depth is safe to serialise and walk without recursion limits.
 
 mod cards;
-mod pinned;
 mod walk;
 
 pub use cards::*;
-pub use pinned::Pinned;
 pub use walk::*;
 
 use schemars::JsonSchema;
@@ -26,11 +24,9 @@ pub struct Graph {
     pub pages: Vec<Page>,
     /// Assets referenced by pages, keyed by their path relative to the graph root.
     pub assets: BTreeMap<String, Asset>,
+    /// Pages and block ids by name, for the resolver and exporters.
     #[serde(skip)]
     pub index: GraphIndex,
-    /// Blocks of pages not loaded yet that a reference or embed can reach (see [`Page::stub`]).
-    #[serde(skip)]
-    pub pinned: Pinned,
 }
 
 /// A hash map for the graph's own keys (page names and block ids), looked up for
@@ -100,13 +96,6 @@ pub struct Page {
     /// of the JSON: it differs between checkouts of the same notes.
     #[serde(skip)]
     pub mtime: Option<i64>,
-    /// True while only the page's title, names and properties are loaded: a large graph is
-    /// exported a window of pages at a time, and `blocks` and `roots` are empty meanwhile.
-    #[serde(skip)]
-    pub stub: bool,
-    /// Whether a block of the page is a flashcard (see [`is_flashcard`]); known from a skim too.
-    #[serde(skip)]
-    pub flashcards: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]

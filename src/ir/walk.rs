@@ -5,7 +5,7 @@ use super::{Block, BlockAddr, Graph, Inline, Node, Page};
 /// How many refs and embeds an exporter follows inside one another.
 pub const MAX_EXPANSION: usize = 24;
 
-/// See [`Graph::ref_text`].
+/// What a block reference shows (see `Input::ref_text` in the pipeline).
 pub enum RefText<'a> {
     Title(BlockAddr, &'a [Inline]),
     Circular,
@@ -327,39 +327,13 @@ impl Page {
 }
 
 impl Graph {
-    /// The block at `addr`: from its page when loaded, else from the pinned blocks (an empty
-    /// block if neither has it, which no resolved reference leads to).
-    pub fn block(&self, addr: BlockAddr) -> &Block {
-        static EMPTY: Block = Block::EMPTY;
-        let page = &self.pages[addr.page as usize];
-        match page.blocks.get(addr.block as usize) {
-            Some(b) if !page.stub => b,
-            _ => self.pinned.get(&addr).unwrap_or(&EMPTY),
-        }
-    }
-
-    /// The text of footnote `label` in the block at `addr` (a resolved footnote mark's target).
-    pub fn footnote(&self, addr: BlockAddr, label: &str) -> Option<&[Inline]> {
-        self.block(addr).footnotes().into_iter().find(|(l, _)| *l == label).map(|(_, text)| text)
+    /// The block at `addr`, when its page holds it.
+    pub fn block(&self, addr: BlockAddr) -> Option<&Block> {
+        self.pages.get(addr.page as usize)?.blocks.get(addr.block as usize)
     }
 
     pub fn page_by_name(&self, name: &str) -> Option<u32> {
         self.index.page(name)
-    }
-
-    /// What a block reference shows, given the blocks already being expanded: the target's
-    /// first line, or why not (it leads back into the expansion, or names no block).
-    pub fn ref_text(&self, target: Option<BlockAddr>, expanding: &[BlockAddr]) -> RefText<'_> {
-        match target {
-            Some(t) if !expanding.contains(&t) && expanding.len() < MAX_EXPANSION => {
-                // The pinned copy when there is one: a page read for its flashcards only
-                // leaves the body of a block with an id unparsed.
-                let block = self.pinned.get(&t).unwrap_or_else(|| self.block(t));
-                RefText::Title(t, block.title())
-            }
-            Some(_) => RefText::Circular,
-            None => RefText::Missing,
-        }
     }
 
     pub fn block_by_uuid(&self, uuid: &str) -> Option<BlockAddr> {
@@ -388,7 +362,6 @@ impl Graph {
             pages,
             assets: self.assets.clone(),
             index: Default::default(),
-            pinned: Default::default(),
         };
         for (i, p) in g.pages.iter().enumerate() {
             g.index.pages.insert(p.name.clone(), i as u32);

@@ -2,7 +2,7 @@
 //! their paths made relative to the graph.
 
 use super::page::{read_page_with, Mode};
-use super::{GraphConfig, ReadError, Reading, Skimmed, Source};
+use super::{GraphConfig, ReadError, Reading, Skim, Skimmed, Source};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{Graph, Page, SCHEMA_VERSION};
 use rayon::prelude::*;
@@ -36,14 +36,10 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
                 let (mut page, pins) = read_page_with(rel, bytes, &config, *journal, mode, &|_| false, &mut diags);
                 // From the open file: no second walk of the path.
                 page.mtime = seconds(meta);
-                let mut skim = Skimmed::default();
-                if !full {
-                    skim.blocks = pins.count;
-                    skim.quiet = pins.blocks.is_empty()
-                        && !crate::text::has_pair(bytes, b"((")
-                        && !super::marks::may_have_footnotes(bytes);
-                    page.stub = true;
-                }
+                let quiet = pins.blocks.is_empty()
+                    && !crate::text::has_pair(bytes, b"((")
+                    && !super::marks::may_have_footnotes(bytes);
+                let skim = Skimmed { blocks: pins.count, quiet, flashcards: pins.flashcards, unread: true };
                 (page, pins.blocks, skim)
             }) {
                 Ok(read) => (Some(read), diags),
@@ -55,15 +51,14 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
-    let mut skims = Vec::new();
-    let mut pinned = crate::ir::Pinned::default();
+    let mut skim = Skim::default();
     for (read, diags) in results {
         diagnostics.extend(diags);
-        if let Some((page, keep, skim)) = read {
-            pinned.push_page(keep);
+        if let Some((page, keep, read)) = read {
+            skim.pinned.push_page(keep);
             pages.push(page);
             if !full {
-                skims.push(skim);
+                skim.pages.push(read);
             }
         }
     }
@@ -71,9 +66,9 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "notes".to_string());
-    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, pinned, ..Default::default() };
+    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display: root.display().to_string() };
-    Ok(Reading { graph, source, diagnostics, config, skims })
+    Ok(Reading { graph, source, diagnostics, config, skim })
 }
 
 /// The page files of a graph folder (path relative to the root, whether a journal), sorted.

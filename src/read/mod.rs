@@ -12,17 +12,19 @@ mod org;
 pub mod outline;
 mod page;
 pub mod properties;
+mod skim;
 pub mod title;
 
 pub use config::GraphConfig;
 pub use page::read_page;
+pub use skim::{Needs, Pinned, Skim, Skimmed};
 
 use folder::{mtime, read_folder, relative, with_file};
 use page::{read_page_with, Mode};
 pub use title::page_key;
 
 use crate::diag::Diagnostic;
-use crate::ir::{Graph, Needs, Page, SCHEMA_VERSION};
+use crate::ir::{Graph, Page, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 
 /// Where the input came from; exporters may need the root to find assets.
@@ -38,20 +40,10 @@ pub struct Reading {
     pub graph: Graph,
     pub source: Source,
     pub diagnostics: Vec<Diagnostic>,
-    /// The graph's settings, for reading stub pages later.
+    /// The graph's settings, for reading unread pages later.
     pub config: GraphConfig,
-    /// What the skim saw of each page (empty unless [`scan_graph`] read it).
-    pub skims: Vec<Skimmed>,
-}
-
-/// What skimming a page found besides what the stub page holds.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Skimmed {
-    /// Blocks in the page.
-    pub blocks: u32,
-    /// Reading the page whole can give no diagnostic the skim did not: it has no block
-    /// reference or footnote mark, and no block with an id, an image or an embed.
-    pub quiet: bool,
+    /// What the skim saw (empty unless [`scan_graph`] read the graph).
+    pub skim: Skim,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +93,7 @@ pub fn read_files(files: &[PathBuf]) -> Result<Reading, ReadError> {
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let display = pathdiff_display(&root);
-    Ok(Reading { graph, source: Source { root, display }, diagnostics, config, skims: Vec::new() })
+    Ok(Reading { graph, source: Source { root, display }, diagnostics, config, skim: Skim::default() })
 }
 
 /// The root as the user would name it: relative to the current folder when inside it.
@@ -156,7 +148,7 @@ pub fn read_single(file: &str, bytes: &[u8], source: Source) -> Reading {
     let page = read_page(file, bytes, &config, false, &mut diagnostics);
     let name = page.title.clone();
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages: vec![page], ..Default::default() };
-    Reading { graph, source, diagnostics, config, skims: Vec::new() }
+    Reading { graph, source, diagnostics, config, skim: Skim::default() }
 }
 
 /// Reads a graph folder: `pages/`, `journals/` (or every page file when neither exists) and
@@ -166,8 +158,8 @@ pub fn read_graph(root: &Path) -> Result<Reading, ReadError> {
 }
 
 /// Skims a graph folder: every page's title, names and properties, and only the blocks other
-/// pages can reach (with an id, an image or an embed) go into `Graph::pinned`; every page is a
-/// stub until [`load_page`] reads it whole. Diagnostics are those of a full read.
+/// pages can reach (with an id, an image or an embed) are pinned (see [`Skim`]); every page
+/// waits unread until [`load_page`] reads it whole. Diagnostics are those of a full read.
 pub fn scan_graph(root: &Path) -> Result<Reading, ReadError> {
     read_folder(root, false)
 }
@@ -175,7 +167,7 @@ pub fn scan_graph(root: &Path) -> Result<Reading, ReadError> {
 /// Block ids a graph holds (lower-case), for [`load_page`].
 pub type KnownId<'a> = &'a (dyn Fn(&str) -> bool + Sync);
 
-/// Reads a stub page; its read diagnostics were given by [`scan_graph`] already. For
+/// Reads an unread page whole (see [`Skim`]); its read diagnostics were given by [`scan_graph`] already. For
 /// [`Needs::Flashcards`], `known` tells the ids a reference can name without dangling: a block
 /// whose every reference names one has no diagnostic to give and is not parsed.
 pub fn load_page(

@@ -19,7 +19,7 @@ pub(super) enum Mode {
     Skim,
     /// Full, again: the whole-file checks were reported by the skim.
     Reload,
-    /// As `Reload`, parsing only the blocks of [`Needs::Flashcards`](crate::ir::Needs::Flashcards).
+    /// As `Reload`, parsing only the blocks of [`Needs::Flashcards`](super::Needs::Flashcards).
     Flashcards,
 }
 
@@ -29,6 +29,8 @@ pub(super) enum Mode {
 pub(super) struct Pins {
     pub(super) count: u32,
     pub(super) blocks: Vec<(u32, crate::ir::Block)>,
+    /// Whether a block of the page is a flashcard (a skim parses just enough to tell).
+    pub(super) flashcards: bool,
 }
 
 /// Parses one page file, wholly or in part (see [`Mode`]). A skim leaves the page without
@@ -105,13 +107,12 @@ pub(super) fn read_page_with(
         blocks,
         roots,
         mtime: None,
-        stub: false,
-        flashcards,
     };
+    pins.flashcards = flashcards;
     (page, pins)
 }
 
-/// Whether the skim keeps a block in [`Graph::pinned`](crate::ir::Graph::pinned): other pages can reach it (an id) or
+/// Whether the skim keeps a block in [`super::Pinned`]: other pages can reach it (an id) or
 /// it was parsed for its images or embeds.
 fn pinned(b: &crate::ir::Block) -> bool {
     b.uuid.is_some() || !b.body.is_empty()
@@ -143,7 +144,7 @@ fn read_markdown(
     };
     let skim = mode == Mode::Skim;
     let mut blocks = Vec::with_capacity(if skim { 0 } else { raw.len() });
-    let mut pins = Pins { count: raw.len() as u32, blocks: Vec::new() };
+    let mut pins = Pins { count: raw.len() as u32, blocks: Vec::new(), flashcards: false };
     let mut scratch = block::Scratch::default();
     let mut page_props = Vec::new();
     let mut flashcards = false;
@@ -220,7 +221,7 @@ fn read_markdown(
     (blocks, page_props, flashcards, pins)
 }
 
-/// The blocks [`Needs::Flashcards`](crate::ir::Needs::Flashcards) parses: candidate flashcards with their ancestors and
+/// The blocks [`Needs::Flashcards`](super::Needs::Flashcards) parses: candidate flashcards with their ancestors and
 /// descendants, and blocks with a block reference that may dangle (see [`marks::refs_known`]).
 /// Blocks with an image or an embed are parsed by [`block::build_block`] in any case.
 fn flashcard_blocks(raw: &[outline::RawBlock], marks: &[Marks], known: KnownId) -> Vec<bool> {

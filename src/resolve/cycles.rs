@@ -3,11 +3,12 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{BlockAddr, Graph, Inline};
+use crate::read::Skim;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// Marks cyclic embeds (`cyclic: true`) and reports embed and block-ref cycles.
-pub fn mark(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+pub fn mark(graph: &mut Graph, skim: &Skim, diags: &mut Vec<Diagnostic>) {
     // Blocks that contain embeds, with the blocks each embed would expand.
     let mut embeds: HashMap<BlockAddr, Vec<Vec<BlockAddr>>> = HashMap::new();
     for (pi, page) in graph.pages.iter().enumerate() {
@@ -49,7 +50,7 @@ pub fn mark(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
             }
         });
     }
-    ref_cycles(graph, diags);
+    ref_cycles(graph, skim, diags);
 }
 
 fn expansion(graph: &Graph, block: Option<BlockAddr>, page: Option<u32>) -> Vec<BlockAddr> {
@@ -82,10 +83,15 @@ fn reaches(embeds: &HashMap<BlockAddr, Vec<Vec<BlockAddr>>>, start: &[BlockAddr]
 }
 
 /// Block refs in first lines that lead back to themselves (A → B → A).
-fn ref_cycles(graph: &Graph, diags: &mut Vec<Diagnostic>) {
+fn ref_cycles(graph: &Graph, skim: &Skim, diags: &mut Vec<Diagnostic>) {
     let title_refs = |addr: BlockAddr| -> Vec<(BlockAddr, crate::ir::Pos)> {
         let mut out = Vec::new();
-        crate::ir::visit_inlines(graph.block(addr).title(), &mut |i| {
+        // A block of a page not read yet is its pinned copy.
+        let block = match skim.unread(addr.page) {
+            true => skim.pinned.get(&addr),
+            false => graph.block(addr),
+        };
+        crate::ir::visit_inlines(block.map_or(&[][..], |b| b.title()), &mut |i| {
             if let Inline::BlockRef { target: Some(t), label: None, pos, .. } = i {
                 out.push((*t, *pos));
             }

@@ -8,7 +8,7 @@ mod cycles;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::page_key;
 use crate::ir::{Block, BlockAddr, EmbedTarget, Graph, GraphIndex, Inline, Page};
-use crate::read::Source;
+use crate::read::{Skim, Source};
 use rayon::prelude::*;
 
 pub use assets::AssetCache;
@@ -21,19 +21,19 @@ pub struct Resolver {
 /// Resolves what is loaded in place and returns the diagnostics found, and the resolver that
 /// links the pages still to load. After a scan (see [`crate::read::scan_graph`]) the pages that
 /// embeds need are read whole with `load`, since an embed can expand any part of a page.
-pub fn resolve(graph: &mut Graph, source: &Source, load: &PageLoader) -> (Vec<Diagnostic>, Resolver) {
+pub fn resolve(graph: &mut Graph, skim: &mut Skim, source: &Source, load: &PageLoader) -> (Vec<Diagnostic>, Resolver) {
     let mut diags = Vec::new();
-    build_index(graph, &mut diags);
-    load_embedded(graph, load, &mut diags);
+    build_index(graph, skim, &mut diags);
+    load_embedded(graph, skim, load, &mut diags);
     let resolver = Resolver { assets: AssetCache::new(source) };
     let index = std::mem::take(&mut graph.index);
     for (pi, page) in graph.pages.iter_mut().enumerate() {
-        if !page.stub {
+        if !skim.unread(pi as u32) {
             diags.extend(resolver.link_page(&index, pi as u32, page));
         }
     }
-    // Blocks of stub pages: their diagnostics come when their page is loaded.
-    let mut pinned = std::mem::take(&mut graph.pinned);
+    // Blocks of unread pages: their diagnostics come when their page is read.
+    let pinned = &mut skim.pinned;
     // Blocks pinned only for their images are linked now. A reference shows only the first
     // line of a block with an id: the rest of it need not stay in memory. What goes is freed
     // here, on every thread, not by the `retain` below.
@@ -51,10 +51,9 @@ pub fn resolve(graph: &mut Graph, source: &Source, load: &PageLoader) -> (Vec<Di
         }
     });
     pinned.retain(|_, b| b.uuid.is_some());
-    graph.pinned = pinned;
     graph.index = index;
     graph.assets.extend(resolver.assets.take_found());
-    cycles::mark(graph, &mut diags);
+    cycles::mark(graph, skim, &mut diags);
     (diags, resolver)
 }
 
@@ -76,12 +75,12 @@ impl Resolver {
 }
 
 /// After a scan: reads whole the pages holding embeds and the pages they embed from.
-/// Reads a stub page whole (the resolver itself reads no page files).
+/// Reads an unread page whole (the resolver itself reads no page files).
 pub type PageLoader<'a> = dyn Fn(&Page) -> std::io::Result<Page> + 'a;
 
-fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnostic>) {
+fn load_embedded(graph: &mut Graph, skim: &mut Skim, load: &PageLoader, diags: &mut Vec<Diagnostic>) {
     // Every pinned block is looked at, on every thread: a large graph pins tens of thousands.
-    let found: Vec<u32> = graph
+    let found: Vec<u32> = skim
         .pinned
         .par_iter()
         .flat_map_iter(|(addr, block)| {
@@ -102,12 +101,13 @@ fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnosti
     let want: std::collections::BTreeSet<u32> = found.into_iter().collect();
     for p in want {
         let page = &graph.pages[p as usize];
-        if !page.stub {
+        if !skim.unread(p) {
             continue;
         }
         match load(page) {
             Ok(full) => {
-                graph.pinned.clear_page(p);
+                skim.pinned.clear_page(p);
+                skim.pages[p as usize].unread = false;
                 graph.pages[p as usize] = full;
             }
             Err(e) => diags.push(Diagnostic::unreadable(&page.file, &e)),
@@ -115,21 +115,19 @@ fn load_embedded(graph: &mut Graph, load: &PageLoader, diags: &mut Vec<Diagnosti
     }
 }
 
-fn build_index(graph: &mut Graph, diags: &mut Vec<Diagnostic>) {
+fn build_index(graph: &mut Graph, skim: &mut Skim, diags: &mut Vec<Diagnostic>) {
     // Page names and block ids are indexed side by side; a duplicate id is dropped after.
-    let ((pages, page_diags), (blocks, duplicates)) = rayon::join(|| page_index(graph), || block_index(graph));
+    let ((pages, page_diags), (blocks, duplicates)) = rayon::join(|| page_index(graph), || block_index(graph, skim));
     graph.index.pages = pages;
     graph.index.blocks = blocks;
     diags.extend(page_diags);
     for (addr, first) in duplicates {
         let page = &mut graph.pages[addr.page as usize];
-        let block = match page.blocks.get_mut(addr.block as usize) {
-            Some(b) if !page.stub => b,
-            _ => match graph.pinned.get_mut(&addr) {
-                Some(b) => b,
-                None => continue,
-            },
+        let block = match skim.unread(addr.page) {
+            false => page.blocks.get_mut(addr.block as usize),
+            true => skim.pinned.get_mut(&addr),
         };
+        let Some(block) = block else { continue };
         let Some(uuid) = block.uuid.take() else { continue };
         diags.push(Diagnostic::warning(
             Code::DuplicateId,
@@ -174,10 +172,10 @@ fn page_index(graph: &Graph) -> (crate::ir::FastMap<String, u32>, Vec<Diagnostic
 type BlockIndex = (crate::ir::FastMap<String, BlockAddr>, Vec<(BlockAddr, BlockAddr)>);
 
 /// Every block with an id (loaded or pinned) in document order: the first keeps its id.
-fn block_index(graph: &Graph) -> BlockIndex {
+fn block_index(graph: &Graph, skim: &Skim) -> BlockIndex {
     let mut ids: Vec<(BlockAddr, &str)> =
-        graph.pinned.iter().filter_map(|(a, b)| b.uuid.as_deref().map(|u| (a, u))).collect();
-    for (pi, page) in graph.pages.iter().enumerate().filter(|(_, p)| !p.stub) {
+        skim.pinned.iter().filter_map(|(a, b)| b.uuid.as_deref().map(|u| (a, u))).collect();
+    for (pi, page) in graph.pages.iter().enumerate().filter(|(p, _)| !skim.unread(*p as u32)) {
         let with_id = page.blocks.iter().enumerate().filter_map(|(bi, b)| b.uuid.as_deref().map(|u| (bi, u)));
         ids.extend(with_id.map(|(bi, u)| (BlockAddr { page: pi as u32, block: bi as u32 }, u)));
     }

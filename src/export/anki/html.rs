@@ -3,13 +3,14 @@
 //! MathJax delimiters, images pointed at bundled media.
 
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{BlockAddr, Graph, Inline, Node, RefText, MAX_EXPANSION};
+use crate::export::Input;
+use crate::ir::{BlockAddr, Inline, Node, RefText, MAX_EXPANSION};
 use crate::text::{byte_table, find_in};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 pub struct Renderer<'a> {
-    pub graph: &'a Graph,
+    pub graph: &'a Input<'a>,
     /// Graph-relative asset path → flat media file name.
     pub media: &'a BTreeMap<String, String>,
     /// Inside a cloze note's Text: clozes become `{{cN::…}}` with these numbers, in order.
@@ -93,7 +94,7 @@ fn safe_url(url: &str) -> Option<String> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(graph: &'a Graph, media: &'a BTreeMap<String, String>) -> Self {
+    pub fn new(graph: &'a Input<'a>, media: &'a BTreeMap<String, String>) -> Self {
         Renderer {
             graph,
             media,

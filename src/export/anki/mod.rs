@@ -6,13 +6,12 @@ mod identity;
 mod notetypes;
 mod package;
 
-use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
+use super::{ExportError, Exporter, Finished, Format, Input, Job, Needs, Options, Sink};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{card_kinds, has_inline, is_marker, BlockAddr, Graph, Inline, Needs, PropValue};
+use crate::ir::{card_kinds, has_inline, is_marker, BlockAddr, Inline, PropValue};
 use html::{escape, Renderer};
 use identity::{deck_id, guid, note_mod, PositionKeys, FALLBACK_MOD};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Which blocks become notes (`--cards`, `anki.cards`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
@@ -83,48 +82,50 @@ enum Kind {
 }
 
 impl Exporter for AnkiExporter {
-    fn name(&self) -> &'static str {
-        "anki"
-    }
+    type Job = AnkiJob;
+    const FORMAT: Format = Format {
+        name: "anki",
+        about: "Write an Anki deck (.apkg) that Anki imports without add-ons",
+        extension: "apkg",
+        text: false,
+        build: "deck.apkg",
+        per_page: false,
+        help: "Examples:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged\n\nWithout -o: NAME.apkg in the current folder, NAME being the graph folder's name (or the page's title).",
+    };
 
-    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
+    fn start(&self, graph: &Input, options: &Options) -> Result<AnkiJob, ExportError> {
         // A deck named by the user nests at `::`; a graph's or page's name is a title.
         let top = match &options.anki.deck {
             Some(deck) => deck_path(deck),
             None => title_deck_path(&graph.name),
         };
-        // Tagged and cloze cards need only their blocks and their blocks' context parsed. In
-        // auto mode that holds when a page of the deck has flashcards (else: outline cards).
-        let has_flashcards =
-            (0..graph.pages.len() as u32).any(|p| options.includes(p) && graph.pages[p as usize].flashcards);
-        let needs = match options.anki.cards {
-            CardMode::Outline => Needs::All,
-            CardMode::Tagged => Needs::Flashcards,
-            CardMode::Auto if has_flashcards => Needs::Flashcards,
-            CardMode::Auto => Needs::All,
+        // Auto mode makes outline cards when no page of the deck has a flashcard. Tagged and
+        // cloze cards need only their blocks and their blocks' context parsed.
+        let has_flashcards = (0..graph.pages.len() as u32).any(|p| options.includes(p) && graph.has_flashcards(p));
+        let outline = match options.anki.cards {
+            CardMode::Outline => true,
+            CardMode::Tagged => false,
+            CardMode::Auto => !has_flashcards,
         };
         let collection =
-            package::Collection::new(&top).map_err(|message| ExportError::Failed { format: "anki", message })?;
-        Ok(Box::new(AnkiJob {
-            needs,
+            package::Collection::new(&top).map_err(|message| ExportError::Encode { format: "anki", message })?;
+        Ok(AnkiJob {
+            outline,
             options: options.clone(),
             media_names: media_names(graph),
             top,
-            seen_card: AtomicBool::new(false),
-            found_card: false,
-            waiting: Vec::new(),
             collection: std::sync::Mutex::new(collection),
             decks: BTreeMap::new(),
             used_media: BTreeSet::new(),
             diagnostics: Vec::new(),
             counts: BTreeMap::new(),
             skipped: 0,
-        }))
+        })
     }
 }
 
 /// A note made from one block (decks get their ids when the deck is written).
-struct Draft {
+pub struct Draft {
     kind: Kind,
     note: package::Note,
     deck: String,
@@ -133,28 +134,17 @@ struct Draft {
     notes: Vec<Diagnostic>,
 }
 
-enum Entry {
+pub enum Entry {
     Note(Box<Draft>),
     Skipped(Diagnostic),
 }
 
-/// One page's notes. `outline` entries count only if the run ends in outline mode.
-struct PagePart {
-    has_card: bool,
-    entries: Vec<(bool, Entry)>,
-}
-
-struct AnkiJob {
-    needs: Needs,
+pub struct AnkiJob {
+    /// Every block with children is a note (front = block, back = children), beside clozes.
+    outline: bool,
     options: Options,
     media_names: BTreeMap<String, String>,
     top: String,
-    /// Some page has a `#card` or cloze: in auto mode, pages stop making outline notes.
-    seen_card: AtomicBool,
-    /// The same, for the pages added so far (in order).
-    found_card: bool,
-    /// Outline notes held until the mode is known (auto mode, no card seen yet).
-    waiting: Vec<Entry>,
     /// Notes are written as they come (a mutex only to share the job across threads).
     collection: std::sync::Mutex<package::Collection>,
     decks: BTreeMap<String, i64>,
@@ -165,20 +155,21 @@ struct AnkiJob {
 }
 
 impl Job for AnkiJob {
+    /// The page's notes, and the blocks it leaves out, in block order.
+    type Page = Vec<Entry>;
+
     fn needs(&self) -> Needs {
-        self.needs
+        match self.outline {
+            true => Needs::All,
+            false => Needs::Flashcards,
+        }
     }
 
-    fn page(&self, graph: &Graph, pi: u32) -> Result<Part, ExportError> {
+    fn page(&self, graph: &Input, pi: u32) -> Result<Vec<Entry>, ExportError> {
         let page = &graph.pages[pi as usize];
         let addr = |b: usize| BlockAddr { page: pi, block: b as u32 };
         // Each block's text is walked once, not once per question asked of it.
         let cards: Vec<(bool, bool)> = (0..page.blocks.len()).map(|b| card_kinds(graph.block(addr(b)))).collect();
-        let has_card = cards.iter().any(|&(cloze, tagged)| cloze || tagged);
-        if has_card {
-            self.seen_card.store(true, Ordering::Relaxed);
-        }
-        let mode = self.options.anki.cards;
         let mut keys = PositionKeys::new(page);
         let mut entries = Vec::new();
         for (b, block) in page.blocks.iter().enumerate() {
@@ -186,46 +177,33 @@ impl Job for AnkiJob {
             if block.pre_block {
                 continue;
             }
-            let outline_ok =
-                mode == CardMode::Outline || mode == CardMode::Auto && !self.seen_card.load(Ordering::Relaxed);
-            let (kind, outline) = if cards[b].0 {
-                (Kind::Cloze, false)
+            let kind = if cards[b].0 {
+                Kind::Cloze
             } else if cards[b].1 {
-                (if is_reversed(graph, a) { Kind::Reversed } else { Kind::Basic }, false)
-            } else if outline_ok && !block.is_empty() && has_visible_children(graph, a) {
-                (Kind::Basic, true)
+                if is_reversed(graph, a) {
+                    Kind::Reversed
+                } else {
+                    Kind::Basic
+                }
+            } else if self.outline && !block.is_empty() && has_visible_children(graph, a) {
+                Kind::Basic
             } else {
                 continue;
             };
-            entries.push((outline && mode == CardMode::Auto, self.draft(graph, a, kind, &mut keys)));
+            entries.push(self.draft(graph, a, kind, &mut keys));
         }
-        Ok(Box::new(PagePart { has_card, entries }))
+        Ok(entries)
     }
 
-    fn add(&mut self, _graph: &Graph, _page: u32, part: Part, _out: &mut dyn Sink) -> Result<(), ExportError> {
-        let part: PagePart = super::part(part, "anki")?;
-        if part.has_card && !self.found_card {
-            self.found_card = true;
-            self.waiting.clear();
-        }
-        for (outline, entry) in part.entries {
-            match (outline, self.found_card) {
-                (true, true) => {}
-                (true, false) => self.waiting.push(entry),
-                (false, _) => self.write(entry)?,
-            }
-        }
-        Ok(())
+    fn add(&mut self, _graph: &Input, _page: u32, part: Vec<Entry>, _out: &mut dyn Sink) -> Result<(), ExportError> {
+        part.into_iter().try_for_each(|entry| self.write(entry))
     }
 
-    fn finish(mut self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
-        let outline_used = self.options.anki.cards == CardMode::Auto && !self.found_card;
-        for entry in std::mem::take(&mut self.waiting) {
-            self.write(entry)?;
-        }
+    fn finish(self, graph: &Input, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+        let outline_used = self.options.anki.cards == CardMode::Auto && self.outline;
         let AnkiJob {
             decks, used_media, mut diagnostics, counts, skipped, collection, options, top, media_names, ..
-        } = *self;
+        } = self;
         let media: Vec<package::Media> = media_names
             .iter()
             .filter(|(_, name)| used_media.contains(*name))
@@ -240,7 +218,7 @@ impl Job for AnkiJob {
         let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ").replace('\u{200b}', "")));
         collection
             .finish(&deck_list, &media, created, out, std::path::Path::new(&file))
-            .map_err(|message| ExportError::Failed { format: "anki", message })?;
+            .map_err(|message| ExportError::Encode { format: "anki", message })?;
         let n = |k: Kind| counts.get(&k).copied().unwrap_or(0);
         let mut summary = format!(
             "{} notes ({} basic, {} reversed, {} cloze), {} cards, {} media, {} decks, {} skipped",
@@ -287,14 +265,14 @@ impl AnkiJob {
                 self.used_media.extend(media);
                 *self.counts.entry(kind).or_default() += 1;
                 let collection = self.collection.get_mut().unwrap_or_else(|e| e.into_inner());
-                collection.add(&note).map_err(|message| ExportError::Failed { format: "anki", message })?;
+                collection.add(&note).map_err(|message| ExportError::Encode { format: "anki", message })?;
             }
         }
         Ok(())
     }
 
     /// The note for one selected block, or why it has none.
-    fn draft(&self, graph: &Graph, addr: BlockAddr, kind: Kind, keys: &mut PositionKeys) -> Entry {
+    fn draft(&self, graph: &Input, addr: BlockAddr, kind: Kind, keys: &mut PositionKeys) -> Entry {
         let page = &graph.pages[addr.page as usize];
         let block = graph.block(addr);
         let mut r = Renderer::new(graph, &self.media_names);
@@ -356,7 +334,7 @@ impl AnkiJob {
     }
 }
 
-fn is_reversed(graph: &Graph, a: BlockAddr) -> bool {
+fn is_reversed(graph: &Input, a: BlockAddr) -> bool {
     has_inline(graph.block(a), &|i| is_marker(i, "reversed"))
         || graph
             .block(a)
@@ -365,7 +343,7 @@ fn is_reversed(graph: &Graph, a: BlockAddr) -> bool {
             .any(|p| p.key == "card-direction" && p.raw.trim().eq_ignore_ascii_case("reversed"))
 }
 
-fn has_visible_children(graph: &Graph, a: BlockAddr) -> bool {
+fn has_visible_children(graph: &Input, a: BlockAddr) -> bool {
     let page = &graph.pages[a.page as usize];
     page.blocks[a.block as usize].children.iter().any(|&c| {
         let b = &page.blocks[c as usize];
@@ -401,7 +379,7 @@ fn cloze_numbers(block: &crate::ir::Block) -> Vec<u32> {
 }
 
 /// Page › ancestor › ancestor (the nearest three), as plain escaped text.
-fn context(graph: &Graph, a: BlockAddr) -> String {
+fn context(graph: &Input, a: BlockAddr) -> String {
     const SHOWN: usize = 3;
     let page = &graph.pages[a.page as usize];
     let mut parts = vec![escape(&page.title)];
@@ -429,7 +407,7 @@ fn context(graph: &Graph, a: BlockAddr) -> String {
 /// An ancestor's first line as the breadcrumb shows it, shown on the question side: its text,
 /// without the tags that label the block (`#card`, `#topic`), a cloze as `[…]` (its answer
 /// must not show before the question is answered), a block reference as the text it shows.
-fn crumb(graph: &Graph, inlines: &[Inline], out: &mut String, depth: usize) {
+fn crumb(graph: &Input, inlines: &[Inline], out: &mut String, depth: usize) {
     for (k, i) in inlines.iter().enumerate() {
         match i {
             Inline::Text { text } | Inline::Code { text } => out.push_str(text),
@@ -467,7 +445,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Page title, file:line, and a link that opens the block in Logseq when it has an id.
-fn source(graph: &Graph, a: BlockAddr) -> String {
+fn source(graph: &Input, a: BlockAddr) -> String {
     let page = &graph.pages[a.page as usize];
     let block = graph.block(a);
     let place = format!("{} · {}:{}", escape(&page.title), escape(&page.file), block.line);
@@ -491,7 +469,7 @@ fn anki_tag(t: &str) -> String {
     t.split('/').map(|s| s.trim().replace(char::is_whitespace, "_")).collect::<Vec<_>>().join("::")
 }
 
-fn tags(graph: &Graph, a: BlockAddr) -> Vec<String> {
+fn tags(graph: &Input, a: BlockAddr) -> Vec<String> {
     let page = &graph.pages[a.page as usize];
     let mut out: BTreeSet<String> = page.tags.iter().map(|t| anki_tag(t)).collect();
     crate::ir::for_each_inline(&graph.block(a).body, &mut |i| {
@@ -527,7 +505,7 @@ fn deck_path(name: &str) -> String {
 }
 
 /// `Top::Page` (namespaces nested); a `deck::` property on the block, an ancestor or the page wins.
-fn deck_for(graph: &Graph, a: BlockAddr, top: &str) -> String {
+fn deck_for(graph: &Input, a: BlockAddr, top: &str) -> String {
     let page = &graph.pages[a.page as usize];
     let mut chain = page.ancestors(a.block);
     chain.push(a.block);
@@ -550,7 +528,7 @@ fn deck_for(graph: &Graph, a: BlockAddr, top: &str) -> String {
 }
 
 /// Flat, unique media names: the file name without characters Anki strips, made unique.
-fn media_names(graph: &Graph) -> BTreeMap<String, String> {
+fn media_names(graph: &Input) -> BTreeMap<String, String> {
     let mut used: HashSet<String> = HashSet::new();
     let mut out = BTreeMap::new();
     for path in graph.assets.keys() {

@@ -6,7 +6,8 @@ use super::parts::{list_indent, Page, Rel};
 use super::xml::{attr, push_text};
 use super::DocxOptions;
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{BlockAddr, Graph, Inline, Node, Pos, RefText, MAX_EXPANSION};
+use crate::export::Input;
+use crate::ir::{BlockAddr, Inline, Node, Pos, RefText, MAX_EXPANSION};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
@@ -57,7 +58,7 @@ pub struct DocState {
 }
 
 pub struct Body<'a> {
-    graph: &'a Graph,
+    graph: &'a Input<'a>,
     opts: &'a DocxOptions,
     page: Page,
     pub st: &'a mut DocState,
@@ -83,7 +84,7 @@ pub struct Body<'a> {
 }
 
 impl<'a> Body<'a> {
-    pub fn new(graph: &'a Graph, opts: &'a DocxOptions, page: Page, st: &'a mut DocState) -> Self {
+    pub fn new(graph: &'a Input<'a>, opts: &'a DocxOptions, page: Page, st: &'a mut DocState) -> Self {
         Body {
             graph,
             opts,

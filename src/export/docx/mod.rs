@@ -6,7 +6,7 @@ mod parts;
 mod xml;
 
 use super::archive::{Deflated, ZipOut};
-use super::{ExportError, Exporter, Finished, Job, Options, Part, Sink};
+use super::{ExportError, Exporter, Finished, Format, Input, Job, Options, Sink};
 use crate::ir::Graph;
 use body::{Body, DocState, ParaOpts};
 use parts::{Rel, NS_R, NS_W};
@@ -51,11 +51,18 @@ pub enum HandoutGroup {
 pub struct DocxExporter;
 
 impl Exporter for DocxExporter {
-    fn name(&self) -> &'static str {
-        "docx"
-    }
+    type Job = DocxJob;
+    const FORMAT: Format = Format {
+        name: "docx",
+        about: "Write a Word handout (.docx), or a worksheet with blanks and an answer key",
+        extension: "docx",
+        text: false,
+        build: "handouts/",
+        per_page: false,
+        help: "Examples:\n  notes-export docx my-graph -o handout.docx --paper letter\n  notes-export docx pages/Cells.md -o cells-worksheet.docx --worksheet\n\nWithout -o: TITLE.docx in the current folder, TITLE being the page's title (or the graph folder's\nname for several pages); with --split, one file per page in docx-out/.",
+    };
 
-    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
+    fn start(&self, graph: &Input, options: &Options) -> Result<DocxJob, ExportError> {
         let opts = &options.docx;
         let pages: Vec<u32> = (0..graph.pages.len() as u32).filter(|p| options.includes(*p)).collect();
         let lists: Vec<(Option<String>, Vec<u32>)> = match opts.group {
@@ -97,7 +104,7 @@ impl Exporter for DocxExporter {
             }
             groups.push(Group { title, name, single: list.len() == 1, left: list.len(), doc: None });
         }
-        Ok(Box::new(DocxJob {
+        Ok(DocxJob {
             options: options.clone(),
             date: iso_date(options.timestamp.unwrap_or(946_684_800)),
             groups,
@@ -106,7 +113,7 @@ impl Exporter for DocxExporter {
             documents: 0,
             answers: 0,
             diagnostics: Vec::new(),
-        }))
+        })
     }
 }
 
@@ -130,13 +137,13 @@ struct Open {
 }
 
 /// A document of one page, made in [`Job::page`].
-struct Whole {
+pub struct Whole {
     bytes: Vec<u8>,
     answers: usize,
     diagnostics: Vec<crate::diag::Diagnostic>,
 }
 
-struct DocxJob {
+pub struct DocxJob {
     options: Options,
     date: String,
     groups: Vec<Group>,
@@ -157,12 +164,12 @@ impl DocxJob {
 }
 
 /// The documents' subject (core properties).
-fn subject(graph: &Graph) -> String {
+fn subject(graph: &Input) -> String {
     format!("Notes from {}", graph.name)
 }
 
 fn failed(message: impl ToString) -> ExportError {
-    ExportError::Failed { format: "docx", message: message.to_string() }
+    ExportError::Encode { format: "docx", message: message.to_string() }
 }
 
 fn geometry(opts: &DocxOptions) -> parts::Page {
@@ -174,13 +181,16 @@ fn geometry(opts: &DocxOptions) -> parts::Page {
 }
 
 impl Job for DocxJob {
-    fn page(&self, graph: &Graph, page: u32) -> Result<Part, ExportError> {
+    /// A page that is a document of its own, made whole; `None` for a page of a larger one.
+    type Page = Option<Whole>;
+
+    fn page(&self, graph: &Input, page: u32) -> Result<Option<Whole>, ExportError> {
         // A page that is a document on its own is made whole here, in parallel with other
         // pages. Pages of a larger document share its numbering, relationships and media:
         // they are written in order, in `add`.
         let group = self.group_of.get(page as usize).and_then(|&g| self.groups.get(g));
         let Some(group) = group.filter(|g| g.single) else {
-            return Ok(Box::new(None::<Whole>));
+            return Ok(None);
         };
         let mut memory = super::MemorySink::default();
         let path = std::path::Path::new(&group.name);
@@ -191,14 +201,14 @@ impl Job for DocxJob {
         doc.state.xml.clear();
         let state = end(&mut memory, doc, opts, &group.title, &subject(graph), &self.date)?;
         let bytes = memory.artifacts.pop().map(|a| a.bytes).unwrap_or_default();
-        Ok(Box::new(Some(Whole { bytes, answers: state.answers.len(), diagnostics: state.diagnostics })))
+        Ok(Some(Whole { bytes, answers: state.answers.len(), diagnostics: state.diagnostics }))
     }
 
-    fn add(&mut self, graph: &Graph, page: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
+    fn add(&mut self, graph: &Input, page: u32, part: Option<Whole>, out: &mut dyn Sink) -> Result<(), ExportError> {
         let Some(g) = self.group_of.get(page as usize).copied().filter(|&g| g != usize::MAX) else {
             return Ok(());
         };
-        if let Some(whole) = super::part::<Option<Whole>>(part, "docx")? {
+        if let Some(whole) = part {
             self.count(whole.answers, whole.diagnostics);
             let name = &self.groups[g].name;
             return out.append(std::path::Path::new(name), &whole.bytes).map_err(super::write_error("docx"));
@@ -228,7 +238,7 @@ impl Job for DocxJob {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, _graph: &Graph, _out: &mut dyn Sink) -> Result<Finished, ExportError> {
+    fn finish(self, _graph: &Input, _out: &mut dyn Sink) -> Result<Finished, ExportError> {
         let mut summary = format!("{} document(s), {} pages", self.documents, self.pages);
         if self.options.docx.worksheet {
             summary.push_str(&format!(", {} blanks", self.answers));
@@ -251,7 +261,8 @@ xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
     zip.write(out, head.as_bytes()).map_err(failed)?;
     let mut state = DocState::default();
     let graph = Graph::default();
-    let mut body = Body::new(&graph, opts, geometry(opts), &mut state);
+    let input = Input::whole(&graph);
+    let mut body = Body::new(&input, opts, geometry(opts), &mut state);
     let title_runs = format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(title));
     body.paragraph("Title", ParaOpts::default(), &title_runs);
     if opts.worksheet {
@@ -295,7 +306,8 @@ fn end(
     let page = geometry(opts);
     if opts.worksheet && !doc.state.answers.is_empty() {
         let graph = Graph::default();
-        let mut body = Body::new(&graph, opts, page, &mut doc.state);
+        let input = Input::whole(&graph);
+        let mut body = Body::new(&input, opts, page, &mut doc.state);
         body.paragraph(
             "Heading1",
             ParaOpts { page_break: true, keep_next: true, ..Default::default() },

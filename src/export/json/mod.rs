@@ -4,7 +4,7 @@
 //! Compact by default, as programs read it: the pretty layout's indentation is nearly half the
 //! bytes of a deeply nested graph (834 MB pretty, 456 MB compact for 143 MB of notes).
 
-use super::{write_error, ExportError, Exporter, Finished, Job, Options, Part, Sink};
+use super::{write_error, ExportError, Exporter, Finished, Format, Input, Job, Options, Sink};
 use crate::ir::{remap_page, Graph};
 use std::path::Path;
 
@@ -21,11 +21,18 @@ pub struct JsonOptions {
 const FILE: &str = "graph.json";
 
 impl Exporter for JsonExporter {
-    fn name(&self) -> &'static str {
-        "json"
-    }
+    type Job = JsonJob;
+    const FORMAT: Format = Format {
+        name: "json",
+        about: "Write the outline IR as JSON (schema in schema/graph.schema.json)",
+        extension: "json",
+        text: true,
+        build: FILE,
+        per_page: false,
+        help: "Examples:\n  notes-export json my-graph -o graph.json\n  notes-export json my-graph --pretty -o graph.json\n  cat page.md | notes-export json - -o -\n\nWithout -o: graph.json in the current folder, or standard output for notes read from standard input.",
+    };
 
-    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
+    fn start(&self, graph: &Input, options: &Options) -> Result<JsonJob, ExportError> {
         // With a selection, page indices are renumbered over the pages written.
         let map = options.pages.as_ref().map(|keep| {
             let mut next = 0;
@@ -38,11 +45,11 @@ impl Exporter for JsonExporter {
                 })
                 .collect()
         });
-        Ok(Box::new(JsonJob { map, pretty: options.json.pretty, pages: 0, blocks: 0 }))
+        Ok(JsonJob { map, pretty: options.json.pretty, pages: 0, blocks: 0 })
     }
 }
 
-struct JsonJob {
+pub struct JsonJob {
     map: Option<Vec<Option<u32>>>,
     pretty: bool,
     pages: usize,
@@ -50,7 +57,7 @@ struct JsonJob {
 }
 
 fn failed(e: serde_json::Error) -> ExportError {
-    ExportError::Failed { format: "json", message: e.to_string() }
+    ExportError::Encode { format: "json", message: e.to_string() }
 }
 
 /// The JSON of a typical block, a little generously (measured: ~850 bytes pretty, ~450
@@ -82,7 +89,10 @@ fn json_at<T: serde::Serialize>(
 }
 
 impl Job for JsonJob {
-    fn page(&self, graph: &Graph, page: u32) -> Result<Part, ExportError> {
+    /// The page's JSON and its number of blocks.
+    type Page = (Vec<u8>, usize);
+
+    fn page(&self, graph: &Input, page: u32) -> Result<Self::Page, ExportError> {
         let p = &graph.pages[page as usize];
         let size = bytes_per_block(self.pretty) * p.blocks.len();
         let bytes = match &self.map {
@@ -93,11 +103,11 @@ impl Job for JsonJob {
             }
             None => json_at(p, self.pretty, 2, true, size)?,
         };
-        Ok(Box::new((bytes, p.blocks.len())))
+        Ok((bytes, p.blocks.len()))
     }
 
-    fn add(&mut self, graph: &Graph, _page: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
-        let (bytes, blocks): (Vec<u8>, usize) = super::part(part, "json")?;
+    fn add(&mut self, graph: &Input, _page: u32, part: Self::Page, out: &mut dyn Sink) -> Result<(), ExportError> {
+        let (bytes, blocks) = part;
         let path = Path::new(FILE);
         let sep: &[u8] = match (self.pages, self.pretty) {
             (0, pretty) => &header(graph, pretty, true)?,
@@ -111,7 +121,7 @@ impl Job for JsonJob {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+    fn finish(self, graph: &Input, out: &mut dyn Sink) -> Result<Finished, ExportError> {
         let pretty = self.pretty;
         let mut tail = match (self.pages, pretty) {
             (0, _) => header(graph, pretty, false)?,
@@ -149,7 +159,7 @@ pub fn schema() -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::export::{Exporter, Options};
+    use crate::export::{DynExporter, Options};
 
     fn exported(graph: &crate::ir::Graph, pretty: bool, pages: Option<Vec<bool>>) -> Vec<u8> {
         let mut options = Options { pages, ..Options::default() };

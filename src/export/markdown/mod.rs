@@ -7,9 +7,9 @@ mod paths;
 
 use escape::{escape_into, escape_text};
 
-use super::{write_error, ExportError, Exporter, Finished, Job, Options, Part, Sink};
+use super::{write_error, ExportError, Exporter, Finished, Format, Input, Job, Options, Sink};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{BlockAddr, Graph, Inline, Node, Page, RefText, MAX_EXPANSION};
+use crate::ir::{BlockAddr, Inline, Node, Page, RefText, MAX_EXPANSION};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
@@ -41,22 +41,29 @@ pub struct MarkdownExporter;
 const MAX_LIST_DEPTH: usize = 100;
 
 impl Exporter for MarkdownExporter {
-    fn name(&self) -> &'static str {
-        "md"
-    }
+    type Job = MarkdownJob;
+    const FORMAT: Format = Format {
+        name: "md",
+        about: "Write plain Markdown with every reference resolved (a folder for a graph)",
+        extension: "md",
+        text: true,
+        build: "markdown/",
+        per_page: true,
+        help: "Examples:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -\n\nWithout -o: the folder md-out/ (a page without images: TITLE.md), or standard output for notes read\nfrom standard input.",
+    };
 
-    fn start(&self, graph: &Graph, options: &Options) -> Result<Box<dyn Job>, ExportError> {
-        Ok(Box::new(MarkdownJob {
+    fn start(&self, graph: &Input, options: &Options) -> Result<MarkdownJob, ExportError> {
+        Ok(MarkdownJob {
             options: options.clone(),
             paths: paths::page_paths(graph),
             diagnostics: Vec::new(),
             assets: BTreeSet::new(),
             pages: 0,
-        }))
+        })
     }
 }
 
-struct MarkdownJob {
+pub struct MarkdownJob {
     options: Options,
     paths: Vec<String>,
     diagnostics: Vec<Diagnostic>,
@@ -64,11 +71,11 @@ struct MarkdownJob {
     pages: usize,
 }
 
-/// One page's file, what it reported and the assets it uses.
-type PagePart = (Vec<u8>, Vec<Diagnostic>, BTreeSet<String>);
-
 impl Job for MarkdownJob {
-    fn page(&self, graph: &Graph, pi: u32) -> Result<Part, ExportError> {
+    /// The page's file, what it reported and the assets it uses.
+    type Page = (Vec<u8>, Vec<Diagnostic>, BTreeSet<String>);
+
+    fn page(&self, graph: &Input, pi: u32) -> Result<Self::Page, ExportError> {
         let page = &graph.pages[pi as usize];
         let (mut assets, mut diags) = (BTreeSet::new(), Vec::new());
         let mut w = Writer {
@@ -92,12 +99,11 @@ impl Job for MarkdownJob {
         if !w.out.ends_with('\n') {
             w.out.push('\n');
         }
-        let part: PagePart = (w.out.into_bytes(), diags, assets);
-        Ok(Box::new(part))
+        Ok((w.out.into_bytes(), diags, assets))
     }
 
-    fn add(&mut self, _graph: &Graph, pi: u32, part: Part, out: &mut dyn Sink) -> Result<(), ExportError> {
-        let (bytes, diags, assets): PagePart = super::part(part, "md")?;
+    fn add(&mut self, _graph: &Input, pi: u32, part: Self::Page, out: &mut dyn Sink) -> Result<(), ExportError> {
+        let (bytes, diags, assets) = part;
         out.append(Path::new(&self.paths[pi as usize]), &bytes).map_err(write_error("md"))?;
         self.diagnostics.extend(diags);
         self.assets.extend(assets);
@@ -105,7 +111,7 @@ impl Job for MarkdownJob {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, graph: &Graph, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+    fn finish(self, graph: &Input, out: &mut dyn Sink) -> Result<Finished, ExportError> {
         for a in &self.assets {
             if let Some(asset) = graph.assets.get(a) {
                 out.append(Path::new(&asset_out(a)), &asset.data).map_err(write_error("md"))?;
@@ -156,7 +162,7 @@ fn asset_out(rel: &str) -> String {
 }
 
 struct Writer<'a> {
-    graph: &'a Graph,
+    graph: &'a Input<'a>,
     paths: &'a [String],
     here: &'a str,
     opts: &'a MarkdownOptions,

@@ -1,11 +1,16 @@
-//! Runs exporters over a graph a window of pages at a time. Stub pages (see
-//! [`crate::ir::Page::stub`]) are read whole and linked in parallel, every job renders them in
-//! parallel, the jobs take them in page order, and the window is dropped: memory holds one
-//! window of blocks, not the graph. A fully loaded graph runs the same way, minus the reading.
+//! Runs exporters over a graph a window of pages at a time. Unread pages (see
+//! [`crate::read::Skim`]) are read whole and linked in parallel, every job renders them in
+//! parallel, the jobs take them in page order, and the window's blocks are dropped: memory
+//! holds one window of blocks, not the graph. A graph read whole runs the same way, minus the
+//! reading.
+
+mod input;
+
+pub use crate::read::Needs;
+pub use input::Input;
 
 use crate::diag::Diagnostic;
 use crate::export::{ExportError, Finished, Run};
-use crate::ir::Needs;
 use crate::select::chosen;
 use crate::Loaded;
 use rayon::prelude::*;
@@ -59,18 +64,22 @@ pub fn run(
     for start in (0..n).step_by(size) {
         let window = window_at(start);
         let installed = install(loaded, next);
-        let graph = &loaded.graph;
+        let (graph, skim) = (&loaded.graph, &loaded.skim);
         // A page left unread (see `read_window`) counts the blocks the skim saw.
-        let count = |p: u32| match &graph.pages[p as usize] {
-            page if page.stub => loaded.skims.get(p as usize).map_or(0, |s| s.blocks as usize),
-            page => page.blocks.len(),
+        let count = |p: u32| match skim.unread(p) {
+            true => skim.pages.get(p as usize).map_or(0, |s| s.blocks as usize),
+            false => graph.pages[p as usize].blocks.len(),
         };
         blocks += window.clone().filter(|&p| chosen(selected, p)).map(count).sum::<usize>();
-        let parts = crate::export::render(graph, &runs, window.clone());
+        let input = Input::skimmed(graph, skim);
+        runs.par_iter_mut().for_each(|r| {
+            let pages: Vec<u32> = window.clone().filter(|&p| r.options.includes(p)).collect();
+            r.job.render(&input, &pages);
+        });
         let ahead = window_at(start + size);
         let (read, added) = rayon::join(
             || read_window(loaded, ahead, needs, selected),
-            || crate::export::take(graph, &mut runs, parts),
+            || runs.iter_mut().try_for_each(|r| r.job.take(&input, r.sink)),
         );
         added?;
         next = read;
@@ -81,14 +90,14 @@ pub fn run(
             }
             let page = &mut loaded.graph.pages[p as usize];
             dropped.push((std::mem::take(&mut page.blocks), std::mem::take(&mut page.roots)));
-            page.stub = true;
+            loaded.skim.set_unread(p, true);
         }
         // Freeing a window's blocks is work too: off this thread.
         rayon::spawn(move || drop(dropped));
         progress(window.end as usize);
     }
-    let graph = &loaded.graph;
-    let finished = runs.into_iter().map(|r| r.job.finish(graph, r.sink)).collect::<Result<Vec<_>, _>>()?;
+    let input = Input::skimmed(&loaded.graph, &loaded.skim);
+    let finished = runs.into_iter().map(|r| r.job.finish(&input, r.sink)).collect::<Result<Vec<_>, _>>()?;
     diagnostics.extend(finished.iter().flat_map(|f| f.diagnostics.iter().cloned()));
     for d in &mut diagnostics {
         d.file = crate::display_path(&loaded.source.display, &d.file);
@@ -99,35 +108,29 @@ pub fn run(
 
 type Read = Vec<(u32, crate::ir::Page, Vec<Diagnostic>)>;
 
-/// Reads and links the window's stub pages (an empty window reads nothing). A page left out
+/// Reads and links the window's unread pages (an empty window reads nothing). A page left out
 /// of the `selected` ones stays unread: nothing is written from it but what the skim kept (a
 /// page another embeds was read whole, a block a reference can reach was pinned), and its
 /// problems are not reported. When only flashcards are needed, a page without any that the
 /// skim found quiet (see [`crate::read::Skimmed::quiet`]) has nothing to give either.
 fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs, selected: Option<&[bool]>) -> Read {
-    let Loaded { graph, source, config, resolver, skims, .. } = loaded;
+    let Loaded { graph, source, config, resolver, skim, .. } = loaded;
     let unneeded = |p: u32| {
-        let page = &graph.pages[p as usize];
-        let quiet = needs == Needs::Flashcards && !page.flashcards && skims.get(p as usize).is_some_and(|s| s.quiet);
-        !chosen(selected, p) || quiet
+        let quiet = skim.pages.get(p as usize).is_some_and(|s| s.quiet && !s.flashcards);
+        !chosen(selected, p) || (needs == Needs::Flashcards && quiet)
     };
     window
         .into_par_iter()
-        .filter(|&p| graph.pages[p as usize].stub && !unneeded(p))
+        .filter(|&p| skim.unread(p) && !unneeded(p))
         .map(|p| {
-            let stub = &graph.pages[p as usize];
+            let unread = &graph.pages[p as usize];
             let known = |uuid: &str| graph.index.blocks.contains_key(uuid);
-            match crate::read::load_page(&source.root, config, stub, needs, &known) {
+            match crate::read::load_page(&source.root, config, unread, needs, &known) {
                 Ok(mut page) => {
                     let diags = resolver.link_page(&graph.index, p, &mut page);
                     (p, page, diags)
                 }
-                Err(e) => {
-                    let d = Diagnostic::unreadable(&stub.file, &e);
-                    let mut page = stub.clone();
-                    page.stub = false;
-                    (p, page, vec![d])
-                }
+                Err(e) => (p, unread.clone(), vec![Diagnostic::unreadable(&unread.file, &e)]),
             }
         })
         .collect()
@@ -140,6 +143,7 @@ fn install(loaded: &mut Loaded, read: Read) -> Vec<(u32, Vec<Diagnostic>)> {
     read.into_iter()
         .map(|(p, page, diags)| {
             graph.pages[p as usize] = page;
+            loaded.skim.set_unread(p, false);
             (p, diags)
         })
         .collect()

@@ -1,9 +1,68 @@
-//! The pinned blocks of stub pages, kept by page: a page's blocks are handed over as the skim
-//! read them (in block order), so building the set moves no block and hashes nothing, and a
-//! lookup is an index and a short search.
+//! What skimming a graph folder leaves beside the IR: which pages wait to be read whole, what
+//! the skim saw of each, and the blocks other pages can reach ("pinned"). The pipeline reads
+//! the waiting pages a window at a time; exporters never see this state.
 
-use super::{Block, BlockAddr};
+use crate::ir::{Block, BlockAddr};
 use rayon::prelude::*;
+
+/// Which blocks of a page an exporter needs parsed. Pages are always read with their titles,
+/// properties and the blocks other pages can reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Needs {
+    #[default]
+    All,
+    /// Flashcards with their ancestors and descendants, and every block a diagnostic can come
+    /// from (references to ids the graph may not hold, embeds, images); the others keep their
+    /// place and properties but list no children (a reference to one with an id shows the
+    /// copy pinned when the graph was opened).
+    Flashcards,
+}
+
+/// The skim's state of a graph read in part; empty for a graph read whole.
+#[derive(Debug, Default)]
+pub struct Skim {
+    /// Per page, when the graph was skimmed.
+    pub pages: Vec<Skimmed>,
+    /// The blocks of unread pages that a reference or embed can reach.
+    pub pinned: Pinned,
+}
+
+impl Skim {
+    /// Whether page `p` waits to be read whole (its blocks are not in the IR).
+    pub fn unread(&self, p: u32) -> bool {
+        self.pages.get(p as usize).is_some_and(|s| s.unread)
+    }
+
+    /// Marks page `p` read whole, or unread again once its blocks are dropped.
+    pub fn set_unread(&mut self, p: u32, unread: bool) {
+        if let Some(s) = self.pages.get_mut(p as usize) {
+            s.unread = unread;
+        }
+    }
+
+    /// Whether page `p` has a flashcard, as far as the skim saw; `None` if it did not see it.
+    pub fn flashcards(&self, p: u32) -> Option<bool> {
+        self.pages.get(p as usize).map(|s| s.flashcards)
+    }
+}
+
+/// What skimming a page found besides what the page's entry in the IR holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Skimmed {
+    /// Blocks in the page.
+    pub blocks: u32,
+    /// Reading the page whole can give no diagnostic the skim did not: it has no block
+    /// reference or footnote mark, and no block with an id, an image or an embed.
+    pub quiet: bool,
+    /// Whether a block of the page is a flashcard (see [`crate::ir::is_flashcard`]).
+    pub flashcards: bool,
+    /// The page's blocks are not in the IR (not read yet, or dropped after their window).
+    pub unread: bool,
+}
+
+/// The pinned blocks of unread pages, kept by page: a page's blocks are handed over as the
+/// skim read them (in block order), so building the set moves no block and hashes nothing,
+/// and a lookup is an index and a short search.
 
 #[derive(Debug, Clone, Default)]
 pub struct Pinned {
