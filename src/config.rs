@@ -14,7 +14,7 @@ pub const FILE_NAME: &str = "notes-export.toml";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Any of anki, docx, md, json.
+    /// Format names (see `crate::export::names`).
     pub formats: Option<Vec<String>>,
     #[serde(default)]
     pub include: Include,
@@ -79,8 +79,6 @@ pub struct ConfigError {
     pub message: String,
 }
 
-pub const FORMATS: [&str; 4] = ["anki", "docx", "md", "json"];
-
 impl Config {
     /// The config given, or `notes-export.toml` in the graph folder, or the defaults.
     pub fn find(explicit: Option<&Path>, graph: &Path) -> Result<(Config, Option<PathBuf>), ConfigError> {
@@ -101,9 +99,10 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
+        let known = crate::export::names();
         for f in self.formats.iter().flatten() {
-            if !FORMATS.contains(&f.as_str()) {
-                return Err(format!("formats: unknown format '{f}' (expected one of {})", FORMATS.join(", ")));
+            if !known.contains(&f.as_str()) {
+                return Err(format!("formats: unknown format '{f}' (expected one of {})", known.join(", ")));
             }
         }
         Ok(())

@@ -10,14 +10,15 @@ pub fn graph_from_bytes(data: &[u8]) -> crate::Loaded {
     crate::finish(read_single("pages/fuzz.md", data, source))
 }
 
-/// Reads and resolves `data`, then runs the named exporter (all of them for `None`).
-pub fn read_and_export(data: &[u8], format: Option<&str>) {
-    let loaded = graph_from_bytes(data);
-    for e in export::registry() {
-        if format.is_none_or(|f| f == e.name()) {
-            let _ = e.export(&loaded.graph, &Options::default());
-        }
-    }
+/// The first byte of `data` picks a format from the registry (so a new format is fuzzed with
+/// the others); the rest is read and resolved as a page and exported in that format.
+pub fn export_any(data: &[u8]) -> Option<&'static str> {
+    let (&pick, page) = data.split_first()?;
+    let formats = export::registry();
+    let exporter = formats[pick as usize % formats.len()];
+    let loaded = graph_from_bytes(page);
+    let _ = exporter.export(&loaded.graph, &Options::default());
+    Some(exporter.name())
 }
 
 /// Parses `data` (if UTF-8) as inline text.
@@ -26,5 +27,21 @@ pub fn inline(data: &[u8]) {
         let macros = std::collections::HashMap::from([("m".to_string(), "**$1** {{m $1}}".to_string())]);
         let _ =
             crate::read::inline::parse_inline(s, &crate::read::inline::InlineCtx { macros: &macros, compact: true });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every format of the registry is reachable from the first byte.
+    #[test]
+    fn the_first_byte_picks_every_format() {
+        let page = b"- a [[b]] {{cloze c}} ((11111111-2222-4333-8444-555555555555))\n\t- d #card";
+        let n = crate::export::registry().len();
+        let mut seen: Vec<&str> = (0..n as u8).filter_map(|k| super::export_any(&[&[k], &page[..]].concat())).collect();
+        seen.sort_unstable();
+        let mut all = crate::export::names();
+        all.sort_unstable();
+        assert_eq!(seen, all);
+        assert_eq!(super::export_any(b""), None);
     }
 }

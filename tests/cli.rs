@@ -149,8 +149,12 @@ fn help_shows_examples() {
     let top = help(&["--help"]);
     assert!(top.contains("Examples:") && top.contains("notes-export anki my-graph"), "{top}");
     assert!(top.contains("Exit codes: 0 success, 1 errors"), "{top}");
-    for cmd in ["build", "anki", "docx", "md", "json", "check"] {
+    for cmd in notes_export::export::names().into_iter().chain(["build", "check"]) {
         assert!(help(&[cmd, "--help"]).contains("Example"), "{cmd} --help has an example");
+    }
+    for cmd in notes_export::export::names() {
+        assert!(help(&[cmd, "--help"]).contains("Without -o:"), "{cmd} --help says where its output goes");
+        assert!(top.contains(&format!("  {cmd} ")), "the top-level help lists {cmd}");
     }
     // Where each export goes without -o.
     for (cmd, default) in [

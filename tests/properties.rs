@@ -86,8 +86,8 @@ proptest! {
                 prop_assert!(blocks[p as usize].children.contains(&(i as u32)));
             }
         }
-        for format in ["json", "md", "docx", "anki"] {
-            prop_assert!(export::by_name(format).unwrap().export(&loaded.graph, &Options::default()).is_ok());
+        for exporter in export::registry() {
+            prop_assert!(exporter.export(&loaded.graph, &Options::default()).is_ok());
         }
     }
 }

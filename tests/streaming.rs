@@ -38,7 +38,8 @@ fn exporter(format: &str) -> &'static dyn export::DynExporter {
 /// what its cards need); then every format again for every other page (the pages left out are
 /// not read).
 fn compare(graph: &str) {
-    let all = ["json", "md", "anki", "docx", "worksheet"];
+    let mut all = export::names();
+    all.push("worksheet");
     compare_runs(graph, &all, false);
     // No exporter at all (`check`): the diagnostics alone.
     compare_runs(graph, &[], false);

@@ -1,7 +1,10 @@
 //! Command-line arguments (clap).
 
 use super::report::MessageFormat;
-use crate::export::{anki::CardMode, docx::Paper, markdown::LinkStyle};
+use crate::export::anki::{self, CardMode};
+use crate::export::docx::{self, Paper};
+use crate::export::markdown::{self, LinkStyle};
+use crate::export::{json, Exporter};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -28,35 +31,56 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Write every output at once: graph.json, deck.apkg, handouts/, markdown/ (for CI)
+    /// Write every output at once, one parse for all (for CI)
     #[command(
         override_usage = "notes-export build <GRAPH> --out <DIR> [OPTIONS]\n       notes-export build <GRAPH> --check [OPTIONS]",
-        after_help = "Examples:\n  notes-export build my-graph -o dist\n  notes-export build my-graph -o dist --formats anki,docx --deny-warnings --message-format github\n  notes-export build my-graph --check --deny-warnings\n\nWrites DIR/deck.apkg, DIR/handouts/*.docx, DIR/markdown/ and DIR/graph.json.\nSettings are read from notes-export.toml in the graph folder (or --config)."
+        after_help = build_help()
     )]
     Build(BuildArgs),
-    /// Write an Anki deck (.apkg) that Anki imports without add-ons
-    #[command(
-        after_help = "Examples:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged\n\nWithout -o: NAME.apkg in the current folder, NAME being the graph folder's name (or the page's title)."
-    )]
+    #[command(about = anki::AnkiExporter::FORMAT.about, after_help = anki::AnkiExporter::FORMAT.help)]
     Anki(AnkiArgs),
-    /// Write a Word handout (.docx), or a worksheet with blanks and an answer key
-    #[command(
-        after_help = "Examples:\n  notes-export docx my-graph -o handout.docx --paper letter\n  notes-export docx pages/Cells.md -o cells-worksheet.docx --worksheet\n\nWithout -o: TITLE.docx in the current folder, TITLE being the page's title (or the graph folder's\nname for several pages); with --split, one file per page in docx-out/."
-    )]
+    #[command(about = docx::DocxExporter::FORMAT.about, after_help = docx::DocxExporter::FORMAT.help)]
     Docx(DocxArgs),
-    /// Write plain Markdown with every reference resolved (a folder for a graph)
-    #[command(
-        after_help = "Examples:\n  notes-export md my-graph -o site/content\n  notes-export md pages/Cells.md -o -\n\nWithout -o: the folder md-out/ (a page without images: TITLE.md), or standard output for notes read\nfrom standard input."
-    )]
+    #[command(about = markdown::MarkdownExporter::FORMAT.about, after_help = markdown::MarkdownExporter::FORMAT.help)]
     Md(MdArgs),
-    /// Write the outline IR as JSON (schema in schema/graph.schema.json)
-    #[command(
-        after_help = "Examples:\n  notes-export json my-graph -o graph.json\n  notes-export json my-graph --pretty -o graph.json\n  cat page.md | notes-export json - -o -\n\nWithout -o: graph.json in the current folder, or standard output for notes read from standard input."
-    )]
+    #[command(about = json::JsonExporter::FORMAT.about, after_help = json::JsonExporter::FORMAT.help)]
     Json(JsonArgs),
     /// Parse and resolve, report problems, write nothing
     #[command(after_help = "Example:\n  notes-export check my-graph --deny-warnings")]
     Check(CommonArgs),
+}
+
+/// `build`'s examples, and where it writes each format.
+fn build_help() -> String {
+    let places: Vec<String> = crate::export::registry()
+        .iter()
+        .map(|e| {
+            let f = e.format();
+            match f.build.ends_with('/') {
+                true => format!("DIR/{}*.{}", f.build, f.extension),
+                false => format!("DIR/{}", f.build),
+            }
+        })
+        .collect();
+    format!(
+        "Examples:\n  notes-export build my-graph -o dist\n  notes-export build my-graph -o dist --formats anki,docx --deny-warnings --message-format github\n  notes-export build my-graph --check --deny-warnings\n\nWrites {}.\nSettings are read from notes-export.toml in the graph folder (or --config).",
+        places.join(", ")
+    )
+}
+
+/// The command line: [`Cli`] with a command for each format that has no options of its own
+/// beside [`ExportArgs`], taken from the registry.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    for e in crate::export::registry() {
+        let f = e.format();
+        if cmd.find_subcommand(f.name).is_none() {
+            let sub = clap::Command::new(f.name).about(f.about).after_help(f.help);
+            cmd = cmd.subcommand(ExportArgs::augment_args(sub));
+        }
+    }
+    cmd
 }
 
 #[derive(Args, Debug)]
@@ -168,8 +192,8 @@ pub struct BuildArgs {
     /// Output folder (required unless --check)
     #[arg(short = 'o', long, visible_alias = "output", value_name = "DIR", required_unless_present = "check")]
     pub out: Option<PathBuf>,
-    /// Comma-separated formats (default: the config's, else all of anki,docx,md,json)
-    #[arg(long, value_delimiter = ',', value_parser = ["anki", "docx", "md", "json"])]
+    /// Comma-separated formats (default: the config's, else all of them)
+    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(crate::export::names()))]
     pub formats: Vec<String>,
     /// Settings file (default: notes-export.toml in the graph folder)
     #[arg(long)]

@@ -11,7 +11,7 @@ use crate::export::{self, Options};
 use crate::select::PageFilter;
 use crate::{output, Loaded};
 use args::{Cli, Command, CommonArgs, ExportArgs};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -19,14 +19,25 @@ use std::process::ExitCode;
 
 /// Runs the CLI on the given arguments.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(c) => c,
+    let parsed = args::command().try_get_matches_from(args).and_then(|matches| match matches.subcommand() {
+        // A format without options of its own (see `args::command`).
+        Some((name, sub)) if Cli::command().find_subcommand(name).is_none() => {
+            Ok(Parsed::Format(name.to_string(), ExportArgs::from_arg_matches(sub)?))
+        }
+        _ => Cli::from_arg_matches(&matches).map(Parsed::Cli),
+    });
+    let parsed = match parsed {
+        Ok(p) => p,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match run(cli) {
+    let result = match parsed {
+        Parsed::Cli(cli) => run(cli),
+        Parsed::Format(name, args) => base_options().and_then(|options| run_export(&name, args, options, false)),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {}", one_message(&e));
@@ -34,6 +45,13 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
+}
+
+/// What the command line asks for.
+enum Parsed {
+    Cli(Cli),
+    /// A format's command that has no options of its own.
+    Format(String, ExportArgs),
 }
 
 /// The error and its causes on one line. A cause whose text the message already holds (the
@@ -91,7 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut options = base_options()?;
             options.markdown.front_matter = args.front_matter;
             options.markdown.links = args.links;
-            run_export("md", args.export, options, true)
+            run_export("md", args.export, options, false)
         }
         Command::Build(args) => build(args),
     }
@@ -198,10 +216,11 @@ fn load_with_previous(common: &CommonArgs, deck: Option<&Path>) -> anyhow::Resul
     Ok((previous, loaded?))
 }
 
-/// Runs one exporter. `per_page`: it writes a file per page, so a graph folder gives a folder
-/// of them however few pages are selected.
-fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bool) -> anyhow::Result<ExitCode> {
+/// Runs one exporter. When it writes a file per page (by its format, or `split` as asked), a
+/// graph folder gives a folder of them however few pages are selected.
+fn run_export(format: &str, args: ExportArgs, mut options: Options, split: bool) -> anyhow::Result<ExitCode> {
     let common = &args.common;
+    let per_page = split || export::by_name(format).is_some_and(|e| e.format().per_page);
     let folder = per_page && common.inputs.iter().any(|i| i.is_dir());
     let deck = args.output.as_deref().filter(|_| format == "anki");
     let (previous, mut loaded) = load_with_previous(common, deck)?;
@@ -213,7 +232,7 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, per_page: bo
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.input(), &options)?;
     let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
-    let text = matches!(format, "md" | "json");
+    let text = exporter.format().text;
     // Notes piped in give text piped out, as a filter does, unless -o says otherwise.
     let piped = args.output.is_none() && common.inputs.iter().any(|i| i == Path::new("-")) && text;
     let to_stdout = piped || args.output.as_deref() == Some(Path::new("-"));
@@ -321,7 +340,7 @@ fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(Path
             shown(&main_ext)
         );
         plan.push((single.clone(), out.to_path_buf()));
-    } else if named.as_deref().is_some_and(|e| OUTPUT_EXTENSIONS.contains(&e.to_string_lossy().as_ref()))
+    } else if named.as_deref().is_some_and(|e| output_extensions().contains(&e.to_string_lossy().as_ref()))
         && named != main_ext
         && !out.is_dir()
     {
@@ -343,7 +362,9 @@ fn plan(out: &Path, files: &[PathBuf], folder: bool) -> anyhow::Result<Vec<(Path
 }
 
 /// The extensions of the files the exporters write, which a folder's name should not take.
-const OUTPUT_EXTENSIONS: [&str; 4] = ["apkg", "docx", "md", "json"];
+fn output_extensions() -> Vec<&'static str> {
+    export::registry().into_iter().map(|e| e.format().extension).collect()
+}
 
 /// Writes an export to a stream (`-` for standard output): its text files one after another
 /// (Markdown's images left out), or its one Word file or deck.
@@ -373,7 +394,8 @@ fn write_stream(out: &Path, artifacts: &[export::Artifact]) -> anyhow::Result<()
 }
 
 fn is_text(a: &export::Artifact) -> bool {
-    matches!(a.path.extension().and_then(|e| e.to_str()), Some("md" | "json" | "txt"))
+    let ext = a.path.extension().and_then(|e| e.to_str());
+    ext == Some("txt") || export::registry().iter().any(|e| e.format().text && ext == Some(e.format().extension))
 }
 
 fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
@@ -389,7 +411,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     let formats: Vec<String> = if !args.formats.is_empty() {
         args.formats.clone()
     } else {
-        config.formats.clone().unwrap_or_else(|| crate::config::FORMATS.iter().map(|s| s.to_string()).collect())
+        config.formats.clone().unwrap_or_else(|| export::names().into_iter().map(String::from).collect())
     };
     let deck = args.out.as_ref().filter(|_| formats.iter().any(|f| f == "anki")).map(|o| o.join("deck.apkg"));
     let (previous, mut loaded) = load_with_previous(common, deck.as_deref())?;

@@ -179,6 +179,11 @@ pub fn by_name(name: &str) -> Option<&'static dyn DynExporter> {
     registry().into_iter().find(|e| e.name() == name)
 }
 
+/// Every format's name, in the registry's order.
+pub fn names() -> Vec<&'static str> {
+    registry().into_iter().map(|e| e.name()).collect()
+}
+
 /// Macros that embed a video or post: exporters write them as links.
 pub fn is_video_macro(name: &str) -> bool {
     matches!(name, "youtube" | "video" | "vimeo" | "bilibili" | "tweet" | "twitter")

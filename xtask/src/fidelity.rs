@@ -14,8 +14,12 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::LazyLock;
 
-/// The formats measured: each page's Markdown, Word handout, outline deck fields and IR text.
-pub const FORMATS: [&str; 4] = ["md", "docx", "anki", "json"];
+/// The formats measured: every format of the registry, each page's output read as its kind of
+/// file is (Markdown, a Word handout, an outline deck's fields, the IR's text; another
+/// format's text file by its text and, for XML, its attribute values).
+pub fn formats() -> Vec<&'static str> {
+    export::names()
+}
 
 /// One format's losses on one graph.
 #[derive(Default)]
@@ -31,7 +35,7 @@ pub struct Loss {
 pub fn measure(dir: &Path) -> Result<BTreeMap<&'static str, Loss>> {
     let loaded = notes_export::load(dir).with_context(|| format!("reading {}", dir.display()))?;
     let graph = &loaded.graph;
-    let mut losses: BTreeMap<&'static str, Loss> = FORMATS.iter().map(|f| (*f, Loss::default())).collect();
+    let mut losses: BTreeMap<&'static str, Loss> = formats().into_iter().map(|f| (f, Loss::default())).collect();
     for (p, page) in graph.pages.iter().enumerate() {
         let Ok(text) = std::fs::read(dir.join(&page.file)) else { continue };
         let text = String::from_utf8_lossy(&text);
@@ -39,7 +43,7 @@ pub fn measure(dir: &Path) -> Result<BTreeMap<&'static str, Loss>> {
         if words.is_empty() {
             continue;
         }
-        for format in FORMATS {
+        for format in formats() {
             let expected: Vec<&str> = match format {
                 // An outline deck asks about blocks with children: a block is on a card when it
                 // or an ancestor is a question (see the README).
@@ -136,11 +140,29 @@ fn output_text(graph: &Graph, p: usize, format: &str) -> Result<String> {
             ("json", "json") => json_text(&serde_json::from_slice(&a.bytes)?, &mut text),
             ("docx", "docx") => text.push_str(&docx_text(&a.bytes)?),
             ("anki", "apkg") => text.push_str(&anki_text(&a.bytes)?),
+            (_, ext) if ext == exporter.format().extension && exporter.format().text => {
+                let file = String::from_utf8_lossy(&a.bytes);
+                match file.starts_with("<?xml") {
+                    true => text.push_str(&unescape_html(&xml_words(&file))),
+                    false => text.push_str(&file),
+                }
+            }
             _ => {}
         }
         text.push(' ');
     }
     Ok(text.to_lowercase())
+}
+
+/// An XML file's text and attribute values, apart.
+fn xml_words(xml: &str) -> String {
+    static VALUES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"="([^"]*)""#).unwrap());
+    let mut text = strip_tags(xml);
+    for v in VALUES.captures_iter(xml) {
+        text.push(' ');
+        text.push_str(&v[1]);
+    }
+    text
 }
 
 /// Every string of the IR but the raw source (`content`, property values as written): what

@@ -1,6 +1,0 @@
-#![no_main]
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    notes_export::fuzzing::read_and_export(data, Some("docx"));
-});
