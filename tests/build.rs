@@ -49,11 +49,13 @@ fn build_equals_single_commands(graph: &str) {
         let o = run(args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     };
-    let p = |name: &str| single.join(name).to_str().unwrap().to_string();
-    s(&["json", graph, "-o", &p("graph.json"), "-q"]);
-    s(&["anki", graph, "-o", &p("deck.apkg"), "-q"]);
-    s(&["docx", graph, "--split", "-o", &p("handouts"), "-q"]);
-    s(&["md", graph, "-o", &p("markdown"), "-q"]);
+    // Every format, each where build puts it (handouts one per page, as build writes them).
+    for e in notes_export::export::registry() {
+        let f = e.format();
+        let to = single.join(f.build.trim_end_matches('/')).to_str().unwrap().to_string();
+        let split: &[&str] = if f.name == "docx" { &["--split"] } else { &[] };
+        s(&[&[f.name, graph], split, &["-o", &to, "-q"]].concat());
+    }
     assert_eq!(
         digest(&built),
         digest(&tree(&single)),

@@ -35,6 +35,7 @@ formats! {
     anki::AnkiExporter,
     docx::DocxExporter,
     markdown::MarkdownExporter,
+    opml::OpmlExporter,
 }
 
 /// What a format says about itself, once.
