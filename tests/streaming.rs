@@ -314,3 +314,48 @@ fn a_card_shows_a_reference_to_a_block_outside_any_card() {
     assert!(!front.contains("missing") && diags.is_empty(), "{front} {diags:?}");
     std::fs::remove_dir_all(g).unwrap();
 }
+
+/// Not only "the same as a whole read": across windows, a reference into a page not read yet
+/// shows its block's text in every format, and a dangling one is reported at its line.
+#[test]
+fn references_across_windows_show_their_text() {
+    let n = 3 * pipeline::WINDOW_CARDS;
+    let mut pages: Vec<(String, String)> = (0..n).map(|k| (format!("P{k:04}.md"), format!("- filler {k}\n"))).collect();
+    pages[0].1 = "- first refers to ((11111111-2222-4333-8444-555555555555)) #card\n\t- answer\n".into();
+    pages[n - 1].1 = "- the far target text\n  id:: 11111111-2222-4333-8444-555555555555\n".into();
+    pages[n / 2].1 = "- filler\n- broken ((99999999-aaaa-4bbb-8ccc-dddddddddddd))\n".into();
+    let files: Vec<(&str, &str)> = pages.iter().map(|(f, t)| (f.as_str(), t.as_str())).collect();
+    let g = graph_of("farrefs", &files);
+    for format in export::names() {
+        let (artifacts, diags) = streamed(&g, format);
+        let shown: String = artifacts
+            .iter()
+            .map(|a| match a.path.extension().and_then(|e| e.to_str()) {
+                Some("apkg") => format!("{:?}", apkg::read(&a.bytes).json),
+                Some("docx") => {
+                    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a.bytes)).unwrap();
+                    let mut xml = String::new();
+                    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+                    // The text of the runs, without the markup between them.
+                    let mut text = String::new();
+                    for piece in xml.split('<') {
+                        text.push_str(piece.split_once('>').map_or(piece, |(_, t)| t));
+                    }
+                    text
+                }
+                _ => String::from_utf8_lossy(&a.bytes).into_owned(),
+            })
+            .collect();
+        match format {
+            // The IR holds the reference's target, not its text.
+            "json" => assert!(shown.contains(&format!("\"target\":{{\"page\":{},\"block\":0}}", n - 1)), "json"),
+            _ => {
+                assert!(shown.contains("first refers to the far target text"), "{format}: the reference shows its text")
+            }
+        }
+        let broken: Vec<(u32, &str)> =
+            diags.iter().filter(|d| d.file.ends_with(&pages[n / 2].0)).map(|d| (d.line, d.code.as_str())).collect();
+        assert_eq!(broken, [(2, "dangling-ref")], "{format}: {diags:?}");
+    }
+    std::fs::remove_dir_all(g).unwrap();
+}
