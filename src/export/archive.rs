@@ -4,6 +4,11 @@
 //! pigz does. A streamed entry's sizes and CRC follow its data (a data descriptor), which every
 //! zip reader (Anki, Python, Word, LibreOffice) accepts. Entries and archives stay below 4 GiB
 //! (no zip64).
+//!
+//! The margin over the zip crate (`cargo bench --bench pipeline -- zip/`, 32 MB of text-like
+//! bytes at level 1, on a 2-core machine): 92 ms here against 101 ms, 1.09× faster; on one
+//! thread (`RAYON_NUM_THREADS=1`) 137 ms, 1.36× slower, so the margin is the cores, and grows
+//! with them. It also writes into a [`Sink`] as the data comes, which a deck of any size needs.
 
 use super::Sink;
 use flate2::{Compress, Compression, FlushCompress};

@@ -7,7 +7,9 @@
 //! page's rendering in page order ([`Job::add`]) and writes what is left at the end
 //! ([`Job::finish`]): a large graph is exported a window of pages at a time, never held whole.
 
-mod archive;
+// Public for its benchmark only.
+#[doc(hidden)]
+pub mod archive;
 mod dynamic;
 pub mod raw_html;
 
