@@ -53,7 +53,8 @@ impl Job for OpmlJob {
     type Page = (String, usize, Vec<Diagnostic>);
 
     fn page(&self, graph: &Input, page: u32) -> Result<Self::Page, ExportError> {
-        let mut w = Writer { graph, out: String::new(), stack: Vec::new(), embedding: 0, outlines: 0, diags: Vec::new() };
+        let mut w =
+            Writer { graph, page, out: String::new(), stack: Vec::new(), embedding: 0, outlines: 0, diags: Vec::new() };
         w.page(page);
         Ok((w.out, w.outlines, w.diags))
     }
@@ -92,6 +93,8 @@ enum Todo {
 
 struct Writer<'a> {
     graph: &'a Input<'a>,
+    /// The page being written.
+    page: u32,
     out: String,
     /// The block being written, under the blocks being embedded (to stop loops).
     stack: Vec<BlockAddr>,
@@ -390,7 +393,9 @@ impl Writer<'_> {
                 _ => match super::macro_text(name, args) {
                     Some(text) => out.push_str(&text),
                     None => {
-                        let file = &self.graph.pages[self.stack.last().map_or(0, |a| a.page) as usize].file;
+                        // The file of the block being written (an embedded one's can be another).
+                        let page = self.stack.last().map_or(self.page, |a| a.page);
+                        let file = &self.graph.pages[page as usize].file;
                         self.diags.push(Diagnostic::macro_dropped(file, *pos, name));
                     }
                 },
