@@ -131,7 +131,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut c = super::cargo();
     c.args(["build", "--quiet", "--release", "--bin", "notes-export"]);
     super::status(c)?;
-    let bin = root.join("target/release/notes-export");
+    let bin = super::target_dir().join("release/notes-export");
     let work = root.join("target/bench");
     let graph = work.join(format!("graph-{size}"));
     let stamp = graph.join(".generated");

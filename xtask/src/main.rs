@@ -207,7 +207,7 @@ fn run_tests(args: &[String], skip_log: &Path) -> Result<()> {
     let mut c = std::process::Command::new(python);
     c.current_dir(root())
         .args(["-m", "pytest", "-q", "-rs", "tests/consumers"])
-        .env("NOTES_EXPORT_BIN", root().join("target/debug/notes-export"))
+        .env("NOTES_EXPORT_BIN", target_dir().join("debug/notes-export"))
         .env("NOTES_EXPORT_SKIP_LOG", skip_log);
     status(c)?;
     // Nothing the notes say may be lost: every real graph, every format.
@@ -249,7 +249,7 @@ fn screenshots_cmd() -> Result<()> {
     let tmp = std::env::temp_dir().join("notes-export-screenshots");
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
-    let bin = root().join("target/release/notes-export");
+    let bin = target_dir().join("release/notes-export");
     for (name, page, extra) in [("handout", 2, None), ("worksheet", 1, Some("--worksheet"))] {
         let docx = tmp.join(format!("{name}.docx"));
         let mut c = std::process::Command::new(&bin);
@@ -411,6 +411,14 @@ fn fuzz_cmd(args: &[String]) -> Result<()> {
         bail!("a fuzz target crashed");
     }
     Ok(())
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set, else `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
 }
 
 /// Every file under `dir` (links not followed), sorted by path.
