@@ -418,3 +418,53 @@ fn files_are_copied_and_linked() {
         assert!(files.contains(&f.to_string()), "{f} in {files:?}");
     }
 }
+
+/// Every heading block is a heading in the output, at the top level or inside a list item
+/// (`- ## Examples`), counted against the IR page by page (with the headings a block's body
+/// holds on later lines).
+#[test]
+fn every_heading_block_stays_a_heading() {
+    fn body_headings(nodes: &[notes_export::ir::Node]) -> usize {
+        use notes_export::ir::Node;
+        nodes
+            .iter()
+            .map(|n| match n {
+                Node::Heading { .. } => 1,
+                Node::Quote { children } | Node::Admonition { children, .. } => body_headings(children),
+                Node::List { items, .. } => items.iter().map(|i| body_headings(&i.children)).sum(),
+                _ => 0,
+            })
+            .sum()
+    }
+    let (_generated, graphs) = common::whole_graphs();
+    let mut inputs: Vec<String> = ["fixtures/seed", "fixtures/cases/blocks"].map(String::from).to_vec();
+    inputs.extend(graphs.iter().map(|g| g.to_string_lossy().into_owned()));
+    for input in &inputs {
+        let (graph, artifacts) = export(input);
+        let mut nested = 0;
+        for (i, page) in graph.pages.iter().enumerate() {
+            if expected_structure(&graph, i).is_none() {
+                continue; // embeds repeat blocks
+            }
+            let mut want = 0;
+            for b in &page.blocks {
+                let written = !b.pre_block && !b.is_placeholder() && b.typed_number().is_none();
+                match b.heading_parts() {
+                    Some((head, rest)) if written => {
+                        let line = notes_export::ir::plain_text(head);
+                        want += usize::from(!line.trim().is_empty()) + body_headings(rest);
+                        nested += usize::from(b.depth > 1);
+                    }
+                    _ => want += body_headings(&b.body),
+                }
+            }
+            let md = String::from_utf8(artifacts[i].bytes.clone()).unwrap();
+            let got = Parser::new_ext(&md, CmOptions::ENABLE_TABLES)
+                .filter(|e| matches!(e, Event::Start(Tag::Heading { .. })))
+                .count();
+            assert_eq!(got, want, "{input}: {}: headings", page.file);
+        }
+        eprintln!("{input}: {nested} heading blocks inside lists");
+    }
+    assert!(md_of("- top\n\t- ## Examples\n").contains("  - ## Examples\n"));
+}

@@ -381,15 +381,23 @@ impl<'a> Writer<'a> {
         if placeholder {
             return;
         }
-        let marker = match blk.marker.as_deref() {
-            Some("DONE") => "[x] ",
-            Some("CANCELED") | Some("CANCELLED") => "[x] ~~canceled~~ ",
-            Some(_) => "[ ] ",
-            None => "",
-        };
         // Lines after the first are indented to the item's content column; an item must
         // not start with a blank line (CommonMark would end it there).
         let body = body.trim_start_matches(['\n', ' ']).trim_end_matches('\n');
+        // A heading block stays a heading inside its item (`- ## Examples`), as CommonMark
+        // allows; a task heading keeps its state as Logseq writes it (`- ## TODO Plan`).
+        let heading = blk.heading.filter(|_| blk.heading_parts().is_some() && blk.typed_number().is_none());
+        let heading = heading.filter(|_| !body.starts_with('\n') && !body.is_empty()).map(|size| {
+            let state = blk.marker.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
+            format!("{} {state}", "#".repeat(size.clamp(1, 6) as usize))
+        });
+        let marker = match (blk.marker.as_deref(), &heading) {
+            (_, Some(prefix)) => prefix.as_str(),
+            (Some("DONE"), None) => "[x] ",
+            (Some("CANCELED") | Some("CANCELLED"), None) => "[x] ~~canceled~~ ",
+            (Some(_), None) => "[ ] ",
+            (None, None) => "",
+        };
         // CommonMark lets a list starting at a number other than 1 begin only after a
         // blank line (else `2. x` under a line of text continues that text).
         if mark.blank_before && !self.out.is_empty() && !self.out.ends_with("\n\n") {
