@@ -468,3 +468,24 @@ fn every_heading_block_stays_a_heading() {
     }
     assert!(md_of("- top\n\t- ## Examples\n").contains("  - ## Examples\n"));
 }
+
+/// A bare URL is an autolink (`<https://…>`), not a link labelled with its own escaped text,
+/// and reads back as a link to itself; a URL a link can hold but an autolink cannot keeps the
+/// long form.
+#[test]
+fn bare_urls_are_autolinks() {
+    let url = "https://caniuse.com/support_table.html";
+    let md = md_of(&format!("- see {url} and [{url}]({url}) or [the table]({url})\n"));
+    assert_eq!(md, format!("- see <{url}> and <{url}> or [the table]({url})\n"));
+    let mut links = Vec::new();
+    let mut text = String::new();
+    for e in Parser::new(&md) {
+        match e {
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::Text(t) => text.push_str(&t),
+            _ => {}
+        }
+    }
+    assert_eq!(links, [url; 3]);
+    assert_eq!(text, format!("see {url} and {url} or the table"));
+}

@@ -155,6 +155,16 @@ fn list_marks(numbers: &[Option<u32>]) -> Vec<ListMark> {
     marks
 }
 
+/// Whether `url` can be written as a CommonMark autolink (`<https://…>`): a scheme, then no
+/// space, `<`, `>` or control character.
+fn autolink(url: &str) -> bool {
+    let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+    (2..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        && !url.contains(|c: char| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+}
+
 /// Where an asset is copied: under `assets/`, keeping its path below the graph's assets folder.
 fn asset_out(rel: &str) -> String {
     let inner = rel.strip_prefix("assets/").unwrap_or(rel);
@@ -652,6 +662,10 @@ impl<'a> Writer<'a> {
             Inline::Link { url, children, .. } => {
                 let label = self.label(children);
                 match external_url(url) {
+                    // A bare URL, or one shown as itself, is an autolink: `<https://…>`.
+                    Some(u) if autolink(&u) && [&u, ""].contains(&crate::ir::plain_text(children).trim()) => {
+                        let _ = write!(out, "<{u}>");
+                    }
                     Some(u) => {
                         let shown = if label.trim().is_empty() { escape_text(&u) } else { label };
                         let _ = write!(out, "[{shown}]({})", paths::link_target(&u));
@@ -726,8 +740,14 @@ impl<'a> Writer<'a> {
             }
             Inline::Macro { name, args, pos } => match name.as_str() {
                 n if super::is_video_macro(n) => {
-                    if let Some(url) = args.first().map(|a| super::video_url(name, a)) {
-                        let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
+                    match args.first().map(|a| super::video_url(name, a)) {
+                        Some(url) if autolink(&url) => {
+                            let _ = write!(out, "<{url}>");
+                        }
+                        Some(url) => {
+                            let _ = write!(out, "[{}]({})", escape_text(&url), paths::link_target(&url));
+                        }
+                        None => {}
                     }
                 }
                 _ => match super::macro_text(name, args) {
