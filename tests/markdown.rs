@@ -348,7 +348,7 @@ fn task_dates_stay_with_their_task() {
     );
     assert_eq!(
         md,
-        "- [ ] Hand in essay\n  SCHEDULED: \\<2024-01-05 Fri 10:00 .+1d\\>\n  DEADLINE: \\<2024-01-12 Fri\\>\n  - child\n"
+        "- [ ] Hand in essay\n  SCHEDULED: <2024-01-05 Fri 10:00 .+1d>\n  DEADLINE: <2024-01-12 Fri>\n  - child\n"
     );
 }
 

@@ -3,7 +3,7 @@
 /// The bytes [`escape_text`] must look at in the middle of a line: escapes, controls, newline,
 /// and 0xC2 (which begins the C1 controls).
 const MID_LINE: [bool; 256] = {
-    let mut t = crate::text::byte_table(b"\\`*_[]<>|~$\x7F\xC2", 0x20);
+    let mut t = crate::text::byte_table(b"\\`*_[]<|~$\x7F\xC2", 0x20);
     t[b'\t' as usize] = false;
     t
 };
@@ -14,16 +14,18 @@ fn mid_line(c: u8) -> bool {
     (c < 0x20)
         | (c == b'$')
         | (c == b'*')
-        | (c.wrapping_sub(b'<') < 3)
+        | (c == b'<')
         | (c.wrapping_sub(b'[') < 3)
         | (c.wrapping_sub(b'_') < 2)
         | (c.wrapping_sub(b'|') < 4)
         | (c == 0xC2)
 }
 
-/// Escapes what CommonMark would read as markup in plain text: `\\ ` * _ [ ] < > | ~ $`
-/// always, `# + - =` at the start of a line (after spaces), `.` and `)` after digits that begin a
-/// line (an ordered list); control characters other than tab and newline are dropped. One pass
+/// Escapes what CommonMark would read as markup in plain text: `\\ ` * _ [ ] | ~ $` always,
+/// `<` before what could open a tag or an autolink (a letter, `/`, `!`, `?`), `# + - = >` at
+/// the start of a line (after spaces), `.` and `)` after digits that begin a line (an ordered
+/// list); control characters other than tab and newline are dropped. Where a line starts is
+/// known from what `out` already holds, so `a -> b` after a code span stays as it is. One pass
 /// over the bytes, copying the runs between escapes.
 pub(super) fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -34,9 +36,17 @@ pub(super) fn escape_text(s: &str) -> String {
 /// [`escape_text`], appended to `out`.
 pub(super) fn escape_into(out: &mut String, s: &str) {
     let b = s.as_bytes();
-    let mut line_start = true; // only spaces since the line began
-    let mut line_begin = true; // right where a line begins
-    let mut digits = false; // one digit or more since the line began, and nothing else
+    // Where `out` leaves off: only spaces, or only digits, since its last line began (looked
+    // at back to the first other byte, so a long line costs nothing).
+    let held = out.as_bytes();
+    let mut k = held.len();
+    while k > 0 && matches!(held[k - 1], b' ' | b'0'..=b'9') {
+        k -= 1;
+    }
+    let tail = if k == 0 || held[k - 1] == b'\n' { Some(&held[k..]) } else { None };
+    let mut line_start = tail.is_some_and(|t| t.iter().all(|&c| c == b' ')); // only spaces since the line began
+    let mut line_begin = tail.is_some_and(|t| t.is_empty()); // right where a line begins
+    let mut digits = tail.is_some_and(|t| !t.is_empty() && t.iter().all(u8::is_ascii_digit)); // only digits since
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
@@ -60,8 +70,9 @@ pub(super) fn escape_into(out: &mut String, s: &str) {
                 // U+0080–U+009F, the C1 controls.
                 (len, false, c == 0xC2 && matches!(b.get(i + 1), Some(0x80..=0x9F)))
             }
-            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'~' | b'$' => (1, true, false),
-            b'#' | b'+' | b'-' | b'=' => (1, line_start, false),
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'|' | b'~' | b'$' => (1, true, false),
+            b'<' => (1, b.get(i + 1).is_some_and(|&n| n.is_ascii_alphabetic() || b"/!?".contains(&n)), false),
+            b'#' | b'+' | b'-' | b'=' | b'>' => (1, line_start, false),
             b'.' | b')' => (1, digits, false),
             b'\n' | b'\t' => (1, false, false),
             0..0x20 | 0x7F => (1, false, true),
@@ -100,8 +111,11 @@ mod tests {
             }
             let list_number = j < k && (j == 0 || chars[j - 1] == '\n');
             match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' => out.extend(['\\', c]),
-                '#' | '+' | '-' | '=' if at_line_start => out.extend(['\\', c]),
+                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => out.extend(['\\', c]),
+                '<' if chars.get(k + 1).is_some_and(|&n| n.is_ascii_alphabetic() || "/!?".contains(n)) => {
+                    out.extend(['\\', c])
+                }
+                '#' | '+' | '-' | '=' | '>' if at_line_start => out.extend(['\\', c]),
                 '.' | ')' if list_number => out.extend(['\\', c]),
                 c if c.is_control() && c != '\n' && c != '\t' => {}
                 c => out.push(c),
@@ -116,6 +130,44 @@ mod tests {
         assert_eq!(escape_text("1. a\n 2) b\n12.5 x\nv1.2"), "1\\. a\n 2) b\n12\\.5 x\nv1.2");
         assert_eq!(escape_text("  # h\n- x\na - b = c"), "  \\# h\n\\- x\na - b = c");
         assert_eq!(escape_text("a\u{0}b\u{85}c\u{7f}é\t$"), "abcé\t\\$");
+    }
+
+    /// Only what could be read as markup is escaped: `<` before a letter or `/`, `>` and `-` at
+    /// the start of a line, and a line starts where `out` says it does.
+    #[test]
+    fn escapes_only_what_could_be_markup() {
+        let t = "`LATER` -> `NOW`, DEADLINE: <2021-05-29 Sat>, 1 < 2 > 0, <b> </i> <!x";
+        assert_eq!(escape_text(t), "`LATER` -> `NOW`, DEADLINE: <2021-05-29 Sat>, 1 < 2 > 0, \\<b> \\</i> \\<!x".replace("`", "\\`"));
+        assert_eq!(escape_text("> quote\n- item\n"), "\\> quote\n\\- item\n");
+        let mut out = String::from("`code`");
+        super::escape_into(&mut out, " -> x");
+        assert_eq!(out, "`code` -> x", "mid-line, after what `out` holds");
+        let mut out = String::from("text\n  ");
+        super::escape_into(&mut out, "- x");
+        assert_eq!(out, "text\n  \\- x", "at a line's start, after its spaces");
+        let mut out = String::from("12");
+        super::escape_into(&mut out, ". x");
+        assert_eq!(out, "12\\. x", "after the digits that begin a line");
+    }
+
+    proptest! {
+        /// The escaped text reads back as the same text: a CommonMark parser finds no markup in it.
+        #[test]
+        fn escaped_text_parses_back_to_itself(s in "[a-z0-9 <>#+=.)(*_\\-\\[\\]|~$`\\\\!/?:]{1,30}") {
+            let s = s.trim();
+            prop_assume!(!s.is_empty());
+            let md = escape_text(s);
+            let mut text = String::new();
+            let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+            for e in pulldown_cmark::Parser::new_ext(&md, options) {
+                match e {
+                    pulldown_cmark::Event::Text(t) => text.push_str(&t),
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Paragraph) | pulldown_cmark::Event::End(_) => {}
+                    other => prop_assert!(false, "{md:?} reads as {other:?}"),
+                }
+            }
+            prop_assert_eq!(text, s);
+        }
     }
 
     #[test]
