@@ -220,7 +220,8 @@ fn load_with_previous(common: &CommonArgs, deck: Option<&Path>) -> anyhow::Resul
 /// graph folder gives a folder of them however few pages are selected.
 fn run_export(format: &str, args: ExportArgs, mut options: Options, split: bool) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let per_page = split || export::by_name(format).is_some_and(|e| e.format().per_page);
+    let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
+    let per_page = split || exporter.format().per_page;
     let folder = per_page && common.inputs.iter().any(|i| i.is_dir());
     let deck = args.output.as_deref().filter(|_| format == "anki");
     let (previous, mut loaded) = load_with_previous(common, deck)?;
@@ -229,7 +230,6 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, split: bool)
         Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", deck.unwrap_or(Path::new("")).display()),
     }
     options.pages = select(&filter(common), &loaded.graph)?;
-    let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let job = exporter.start(&loaded.input(), &options)?;
     let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
     let text = exporter.format().text;

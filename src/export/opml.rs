@@ -197,7 +197,8 @@ impl Writer<'_> {
             (None, Some(p)) => Todo::Blocks { page: p, blocks: self.graph.pages[p as usize].roots.clone(), next: 0, depth },
             _ => return None,
         };
-        // Entered when its work comes up: the expansion stack grows as the blocks are written.
+        // Entered now, left by its `Leave`: the block's own text is written before this, and
+        // the embeds' work comes off `todo` before anything else, last entered first.
         self.embedding += 1;
         if let Some(b) = block {
             self.stack.push(b);
@@ -260,15 +261,10 @@ impl Writer<'_> {
     fn nodes(&mut self, nodes: &[Node], out: &mut String) {
         for (k, n) in nodes.iter().enumerate() {
             if k > 0 && !out.ends_with("\n\n") {
-                out.push_str(if k == 1 && self.is_first_line(out) { "\n" } else { "\n\n" });
+                out.push_str("\n\n");
             }
             self.node(n, out);
         }
-    }
-
-    /// Whether `out` is one line so far: the paragraph after it starts the note.
-    fn is_first_line(&self, out: &str) -> bool {
-        !out.trim_end().contains('\n')
     }
 
     fn node(&mut self, n: &Node, out: &mut String) {

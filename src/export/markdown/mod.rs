@@ -397,7 +397,7 @@ impl<'a> Writer<'a> {
         // A heading block stays a heading inside its item (`- ## Examples`), as CommonMark
         // allows; a task heading keeps its state as Logseq writes it (`- ## TODO Plan`).
         let heading = blk.heading.filter(|_| blk.heading_parts().is_some() && blk.typed_number().is_none());
-        let heading = heading.filter(|_| !body.starts_with('\n') && !body.is_empty()).map(|size| {
+        let heading = heading.filter(|_| !body.is_empty()).map(|size| {
             let state = blk.marker.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
             format!("{} {state}", "#".repeat(size.clamp(1, 6) as usize))
         });
