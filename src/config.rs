@@ -46,6 +46,8 @@ pub struct Include {
 pub struct AnkiConfig {
     pub deck: Option<String>,
     pub cards: Option<CardMode>,
+    /// Logseq's review properties become the cards' schedules (default true).
+    pub scheduling: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,6 +123,7 @@ impl Config {
     pub fn apply(&self, o: &mut Options) {
         o.anki.deck = self.anki.deck.clone().or(o.anki.deck.take());
         o.anki.cards = self.anki.cards.unwrap_or_default();
+        o.anki.no_scheduling = !self.anki.scheduling.unwrap_or(true);
         o.docx.group = self.docx.handouts.unwrap_or(HandoutGroup::Page);
         o.docx.worksheet = self.docx.worksheet.unwrap_or(false);
         o.docx.paper = self.docx.paper.unwrap_or_default();

@@ -90,10 +90,13 @@ pub enum Code {
     QueryDropped,
     MacroDropped,
     HtmlDropped,
+    SkippedCard,
+    RemovedCard,
+    BadSchedule,
 }
 
 impl Code {
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 26] = [
         Code::Unreadable,
         Code::InvalidUtf8,
         Code::ControlCharacter,
@@ -117,6 +120,9 @@ impl Code {
         Code::QueryDropped,
         Code::MacroDropped,
         Code::HtmlDropped,
+        Code::SkippedCard,
+        Code::RemovedCard,
+        Code::BadSchedule,
     ];
 
     /// The name printed in `warning[name]` and the JSON's `code`.
@@ -145,6 +151,9 @@ impl Code {
             Code::QueryDropped => "query-dropped",
             Code::MacroDropped => "macro-dropped",
             Code::HtmlDropped => "html-dropped",
+            Code::SkippedCard => "skipped-card",
+            Code::RemovedCard => "removed-card",
+            Code::BadSchedule => "bad-schedule",
         }
     }
 
@@ -174,6 +183,9 @@ impl Code {
             Code::QueryDropped => "A query, which only Logseq can run, is not exported (note, `-v`).",
             Code::MacroDropped => "A macro no format can show (a plugin's renderer) is left out (note, `-v`).",
             Code::HtmlDropped => "HTML markup a format cannot show is left out, its text kept (note, `-v`).",
+            Code::SkippedCard => "A block that looks like a flashcard but cannot be one (a cloze Anki cannot hold); no note is made.",
+            Code::RemovedCard => "A note of the previous deck whose block left the notes: written once more, tagged `notes-export::removed` (note).",
+            Code::BadSchedule => "Logseq review properties (`card-next-schedule::`, …) that cannot be read; the card stays new.",
         }
     }
 }

@@ -55,7 +55,7 @@ fn seed_gives_ten_outline_notes() {
     ];
     want.sort();
     assert_eq!(fronts, want);
-    assert!(deck.notes().iter().all(|n| n["type"] == "notes-export Basic"));
+    assert!(deck.notes().iter().all(|n| n["type"] == "notes-export Basic (optional reversed card)"));
     let back_of = |front: &str| {
         deck.notes().iter().find(|n| strip(n["fields"][0].as_str().unwrap()) == front).unwrap()["fields"][1]
             .as_str()
@@ -70,8 +70,9 @@ fn seed_gives_ten_outline_notes() {
         .iter()
         .find(|n| strip(n["fields"][0].as_str().unwrap()) == "High switching costs make customers stay")
         .unwrap();
-    assert_eq!(context["fields"][2], "AWS › AWS and Amazon's Strategic Power");
-    assert!(context["fields"][3].as_str().unwrap().contains("pages/AWS.md:28"));
+    // Front, Back, Extra, Context, Source, Reverse.
+    assert_eq!(context["fields"][3], "AWS › AWS and Amazon's Strategic Power");
+    assert!(context["fields"][4].as_str().unwrap().contains("pages/AWS.md:28"));
 }
 
 #[test]
@@ -142,15 +143,16 @@ fn previous_deck_keeps_unchanged_times() {
     let mut o = Options::default();
     o.timestamp = Some(1_700_000_000);
     let first = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
-    o.anki.previous = export::anki::previous_notes(std::io::Cursor::new(&first)).unwrap();
+    let mut previous = export::anki::PreviousDeck::read(std::io::Cursor::new(&first)).unwrap();
     // Pretend the earlier build was older, and change one note's content.
     let target = apkg::read(&first).notes()[0]["guid"].as_str().unwrap().to_string();
-    for (guid, p) in o.anki.previous.iter_mut() {
+    for p in previous.notes.iter_mut() {
         p.modified -= 100;
-        if *guid == target {
+        if p.guid == target {
             p.content ^= 1;
         }
     }
+    o.anki.previous = Some(std::sync::Arc::new(previous));
     let second =
         apkg::read(&export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes);
     for n in second.notes() {
@@ -345,25 +347,31 @@ fn raw_html_on_cards_is_safe_formatting() {
     );
 }
 
-/// A cloze whose answer holds braces (math) is a note like any other, and a tag as the answer
-/// is the text to recall; a cloze with unbalanced braces stays text.
+/// A cloze whose answer holds braces (math, a stray one) or runs over two lines is a note like
+/// any other, and a tag as the answer is the text to recall; braces in math that would end the
+/// cloze early are spaced apart. One that never closes, or hides nothing, is a warning.
 #[test]
 fn clozes_with_braces_and_tags_are_notes() {
     let loaded = common::one_page(
-        "- Ratio {{cloze $\\frac{a}{b}$}} here\n- Square {{cloze $x^{2}$}}\n- Root {{c1::$\\sqrt{x}$}}\n- Tag {{cloze #enzyme}}\n- Broken {{cloze a } b}}\n",
+        "- Ratio {{cloze $\\frac{a}{b}$}} here\n- Square {{cloze $x^{2}$}}\n- Root {{c1::$\\sqrt{x}$}}\n- Tag {{cloze #enzyme}}\n- Broken {{cloze a } b}}\n\
+         - Nested {{cloze $x^{a^{2}}$}}\n- Two {{cloze first\n  second}} lines\n- Open {{cloze never closed\n- Empty {{cloze }} here\n",
     );
-    let bytes =
-        export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap().artifacts.remove(0).bytes;
-    let deck = apkg::read(&bytes);
+    let out = export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let deck = apkg::read(&out.artifacts[0].bytes);
     let mut fronts: Vec<String> = deck.notes().iter().map(|n| n["fields"][0].as_str().unwrap().to_string()).collect();
     fronts.sort();
+    let skipped: Vec<(&str, u32)> = out.diagnostics.iter().map(|d| (d.code.as_str(), d.line)).collect();
+    assert_eq!(skipped, [("skipped-card", 9), ("skipped-card", 10)]);
     assert_eq!(
         fronts,
         [
+            "Broken {{c1::a } b}}",
+            "Nested {{c1::\\(x^{a^{2} }\\)}}",
             "Ratio {{c1::\\(\\frac{a}{b}\\)}} here",
             "Root {{c1::\\(\\sqrt{x}\\)}}",
             "Square {{c1::\\(x^{2}\\)}}",
             "Tag {{c1::<span class=\"tag\">#enzyme</span>}}",
+            "Two {{c1::first<br>second}} lines",
         ]
     );
 }
@@ -383,8 +391,156 @@ fn the_breadcrumb_shows_text_and_no_answers() {
     let deck = apkg::read(&bytes);
     let context_of = |front: &str| {
         let note = deck.notes().iter().find(|n| n["fields"][0].as_str().unwrap().starts_with(front)).unwrap();
-        note["fields"][2].as_str().unwrap().to_string()
+        note["fields"][3].as_str().unwrap().to_string()
     };
     assert_eq!(context_of("Inner?"), "p › Outer card");
     assert_eq!(context_of("Child?"), "p › The […] block cited text");
+}
+
+/// Guids are what Anki knows a note by: a change here duplicates every note of every deck
+/// built without a previous deck at hand. Changing them is a breaking change, on purpose only.
+#[test]
+fn guids_of_the_card_rules_are_pinned() {
+    let deck = apkg::read(&build("fixtures/cases/cards", CardMode::Auto, Some(1_700_000_000)));
+    let mut found: Vec<(String, String)> = deck
+        .notes()
+        .iter()
+        .map(|n| (n["guid"].as_str().unwrap().to_string(), strip(n["fields"][0].as_str().unwrap())))
+        .collect();
+    found.sort();
+    let pinned = [
+        ("Dji`],#&j#", "Energy: \\(E = mc^2\\) is famous"),
+        ("GpNP*vkn|k", "Shown, not run: alert(1)"),
+        ("HQ)y^:nw!c", "Photosynthesis"),
+        ("I.t9L^sx2@", "Noble gases"),
+        ("KF-@Gu;S:s", "Osmosis"),
+        ("NoM7U,qYyD", "Both and {{c1::cloze wins}}"),
+        ("c3@;ta@uh8", "The capital of France is {{c1::Paris}}, on the {{c2::Seine::a river}}."),
+        ("f7:UV4}Snp", "The ratio is {{c1::\\(\\frac{a}{b}\\)}} here"),
+        ("g-Q9lnv[i0", "A square is {{c1::\\(x^{2}\\)}}"),
+        // From its `id::`.
+        ("gtwnMDYtO^", "What does mitosis make?"),
+        ("i1asD,)a$|", "What is the powerhouse of the cell?"),
+        ("o;P^#6,9eU", "Diagram"),
+        ("r#+zO6@t:P", "Water is H2O"),
+        ("t/sJgt1)op", "Anki style {{c2::second}} then {{c1::first}} and {{c2::again}}"),
+        ("tdmy-t-]8s", "A root is {{c1::\\(\\sqrt{x}\\)}}"),
+        ("xG_kI0:B0B", "Catalysts are {{c1::#enzyme}}"),
+    ];
+    let pinned: Vec<(String, String)> = pinned.iter().map(|(g, f)| (g.to_string(), f.to_string())).collect();
+    assert_eq!(found, pinned);
+}
+
+/// A graph folder of one page, its deck built with the deck before it as the previous one.
+struct Edits {
+    dir: tempfile::TempDir,
+    deck: Option<Vec<u8>>,
+}
+
+impl Edits {
+    fn new() -> Self {
+        Edits { dir: common::tempdir(), deck: None }
+    }
+
+    /// Writes the pages (name, text; the others are deleted) and builds the deck.
+    fn build(&mut self, pages: &[(&str, &str)]) -> apkg::Apkg {
+        let folder = self.dir.path().join("pages");
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        for (name, text) in pages {
+            std::fs::write(folder.join(format!("{name}.md")), text).unwrap();
+        }
+        let loaded = notes_export::load(self.dir.path()).unwrap();
+        let mut o = Options::default();
+        o.timestamp = Some(1_700_000_000);
+        if let Some(previous) = &self.deck {
+            let previous = export::anki::PreviousDeck::read(std::io::Cursor::new(previous)).unwrap();
+            o.anki.previous = Some(std::sync::Arc::new(previous));
+        }
+        let bytes = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+        self.deck = Some(bytes.clone());
+        apkg::read(&bytes)
+    }
+}
+
+/// Each note's front (as text) → its guid; tags of the removed ones.
+fn guids(deck: &apkg::Apkg) -> std::collections::BTreeMap<String, String> {
+    deck.notes()
+        .iter()
+        .map(|n| {
+            let removed = n["tags"].as_str().unwrap_or_default().contains(export::anki::REMOVED_TAG);
+            let front = strip(n["fields"][0].as_str().unwrap());
+            (if removed { format!("removed: {front}") } else { front }, n["guid"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// The case that cross-wired decks: a note inserted above the cards used to shift every guid.
+/// Then a week of edits, one at a time.
+#[test]
+fn notes_keep_their_guids_through_insertions_edits_and_moves() {
+    let mut e = Edits::new();
+    let page = "- What is A? #card\n\t- a\n- What is B? #card\n\t- b\n- C is {{cloze x}}\n";
+    let first = guids(&e.build(&[("p", page)]));
+    assert_eq!(first.len(), 3);
+    // A card inserted at the top: the same guids, one more note.
+    let inserted = format!("- a new note #card\n\t- new\n{page}");
+    let second = guids(&e.build(&[("p", &inserted)]));
+    for (front, guid) in &first {
+        assert_eq!(second.get(front), Some(guid), "{front}");
+    }
+    assert_eq!(second.len(), 4);
+    // The question edited.
+    let edited = inserted.replace("What is A?", "What, exactly, is A?");
+    let third = guids(&e.build(&[("p", &edited)]));
+    assert_eq!(third["What, exactly, is A?"], first["What is A?"]);
+    // B moved to another page.
+    let moved = edited.replace("- What is B? #card\n\t- b\n", "");
+    let fourth = guids(&e.build(&[("p", &moved), ("q", "- What is B? #card\n\t- b\n")]));
+    assert_eq!(fourth["What is B?"], first["What is B?"]);
+    assert_eq!(fourth.len(), 4, "{fourth:?}");
+    // The new note deleted: written once more, tagged; then no more.
+    let deleted = moved.replace("- a new note #card\n\t- new\n", "");
+    let fifth = guids(&e.build(&[("p", &deleted), ("q", "- What is B? #card\n\t- b\n")]));
+    assert_eq!(fifth["removed: a new note"], second["a new note"]);
+    assert_eq!(fifth["C is {{c1::x}}"], first["C is {{c1::x}}"]);
+    let sixth = guids(&e.build(&[("p", &deleted), ("q", "- What is B? #card\n\t- b\n")]));
+    assert_eq!(sixth.len(), 3, "{sixth:?}");
+    // An unrelated card where a deleted one was gets a guid of its own.
+    let replaced = deleted.replace("What, exactly, is A?", "Why are zebras striped?");
+    let seventh = guids(&e.build(&[("p", &replaced), ("q", "- What is B? #card\n\t- b\n")]));
+    assert!(!second.values().any(|g| *g == seventh["Why are zebras striped?"]));
+    assert_eq!(seventh["removed: What, exactly, is A?"], first["What is A?"]);
+}
+
+/// A basic card turned into a cloze is a new note (Anki cannot change a note's type); the old
+/// one is written once more, tagged. `#reversed` added keeps the note and adds its reverse.
+#[test]
+fn changing_a_cards_kind() {
+    let mut e = Edits::new();
+    let first = e.build(&[("p", "- Q1? #card\n\t- a\n- Q2? #card\n\t- b\n")]);
+    let g = guids(&first);
+    let second = e.build(&[("p", "- Q1? #card #reversed\n\t- a\n- Q2 is {{cloze b}}\n")]);
+    let g2 = guids(&second);
+    assert_eq!(g2["Q1?"], g["Q1?"]);
+    assert_eq!(g2["removed: Q2?"], g["Q2?"]);
+    assert_ne!(g2["Q2 is {{c1::b}}"], g["Q2?"]);
+    let q1 = second.notes().iter().find(|n| n["guid"] == g["Q1?"].as_str()).unwrap().clone();
+    assert_eq!(second.cards().iter().filter(|c| c["note"] == q1["guid"]).count(), 2);
+}
+
+/// Unchanged notes keep their time; a changed one gets a later one than before, even with a
+/// fixed SOURCE_DATE_EPOCH (Anki updates a note only when the incoming one is newer).
+#[test]
+fn edited_notes_get_later_times() {
+    let mut e = Edits::new();
+    let times = |d: &apkg::Apkg| -> std::collections::BTreeMap<String, i64> {
+        d.notes().iter().map(|n| (strip(n["fields"][0].as_str().unwrap()), n["mod"].as_i64().unwrap())).collect()
+    };
+    let first = times(&e.build(&[("p", "- Q1? #card\n\t- a\n- Q2? #card\n\t- b\n")]));
+    let second = times(&e.build(&[("p", "- Q1? #card\n\t- a, edited\n- Q2? #card\n\t- b\n")]));
+    assert_eq!(second["Q2?"], first["Q2?"]);
+    assert!(second["Q1?"] > first["Q1?"]);
+    let third = times(&e.build(&[("p", "- Q1? #card\n\t- a, edited again\n- Q2? #card\n\t- b\n")]));
+    assert!(third["Q1?"] > second["Q1?"]);
 }

@@ -54,6 +54,14 @@ fn case(code: Code) -> (Vec<(&'static str, Vec<u8>)>, &'static [&'static str]) {
         }
         Code::MacroDropped => (page("- a {{renderer :x, y}}\n".into()), &["md", "-o", "-"]),
         Code::HtmlDropped => (page("- <details>folded</details>\n".into()), &["docx", "-o", "OUT/p.docx"]),
+        Code::SkippedCard => (page("- a {{cloze that never closes\n".into()), &["anki", "-o", "OUT/deck.apkg"]),
+        // The deck is built once with both cards, then the second card is deleted (below).
+        Code::RemovedCard => {
+            (page("- Kept #card\n\t- a\n- Gone #card\n\t- b\n".into()), &["anki", "-o", "OUT/deck.apkg"])
+        }
+        Code::BadSchedule => {
+            (page("- Q #card\n  card-next-schedule:: someday\n\t- A\n".into()), &["anki", "-o", "OUT/deck.apkg"])
+        }
     }
 }
 
@@ -74,6 +82,10 @@ fn every_code_is_produced_by_its_case() {
         let out = dir.path().join("out");
         std::fs::create_dir_all(&out).unwrap();
         let args: Vec<String> = command.iter().map(|a| a.replace("OUT", out.to_str().unwrap())).collect();
+        if code == Code::RemovedCard {
+            assert!(common::bin().arg(&args[0]).arg(&graph).args(&args[1..]).status().unwrap().success());
+            std::fs::write(graph.join("pages/p.md"), "- Kept #card\n\t- a\n").unwrap();
+        }
         let mut cmd = common::bin();
         cmd.arg(&args[0]).arg(&graph).args(&args[1..]).args(["-v", "--message-format", "json"]);
         let o = cmd.output().unwrap();

@@ -150,6 +150,13 @@ pub struct AnkiArgs {
     /// Which blocks become cards
     #[arg(long, value_enum, default_value_t = CardMode::Auto)]
     pub cards: CardMode,
+    /// The deck an earlier run wrote, whose notes this one continues (default: the -o file,
+    /// when it exists)
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Every card new, whatever Logseq's review properties (card-next-schedule:: …) say
+    #[arg(long)]
+    pub no_scheduling: bool,
 }
 
 #[derive(Args, Debug)]

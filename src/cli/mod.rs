@@ -12,7 +12,6 @@ use crate::select::PageFilter;
 use crate::{output, Loaded};
 use args::{Cli, Command, CommonArgs, ExportArgs};
 use clap::{CommandFactory, FromArgMatches};
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -94,7 +93,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut options = base_options()?;
             options.anki.deck = args.deck;
             options.anki.cards = args.cards;
-            run_export("anki", args.export, options, false)
+            options.anki.no_scheduling = args.no_scheduling;
+            match args.previous {
+                Some(previous) => {
+                    // Named by the user: it must be a deck.
+                    let file = std::fs::File::open(&previous)
+                        .map_err(|e| anyhow::anyhow!("{}: cannot open the previous deck ({e})", previous.display()))?;
+                    let deck = export::anki::PreviousDeck::read(std::io::BufReader::new(file))
+                        .map_err(|e| anyhow::anyhow!("{}: not read as a deck ({e})", previous.display()))?;
+                    options.anki.previous = Some(std::sync::Arc::new(deck));
+                    run_export("anki", args.export, options, false)
+                }
+                None => run_export("anki", args.export, options, false),
+            }
         }
         Command::Docx(args) => {
             let mut options = base_options()?;
@@ -198,14 +209,14 @@ fn input_roots(input: &Path) -> Vec<PathBuf> {
 }
 
 /// The notes of a previous deck, or why it could not be read.
-type Previous = Result<HashMap<String, export::anki::PreviousNote>, String>;
+type Previous = Result<Option<std::sync::Arc<export::anki::PreviousDeck>>, String>;
 
 /// Loads the input and, meanwhile on another thread, the notes of the deck at `deck` if a
 /// file is there (they keep unchanged notes' times; see README).
 fn load_with_previous(common: &CommonArgs, deck: Option<&Path>) -> anyhow::Result<(Previous, Loaded)> {
     let previous = || match deck.filter(|p| p.is_file()).map(std::fs::File::open) {
-        Some(Ok(file)) => export::anki::previous_notes(std::io::BufReader::new(file)),
-        _ => Ok(HashMap::new()),
+        Some(Ok(file)) => export::anki::PreviousDeck::read(std::io::BufReader::new(file)).map(|d| Some(d.into())),
+        _ => Ok(None),
     };
     let (previous, loaded) = std::thread::scope(|s| {
         let previous = s.spawn(previous);
@@ -223,10 +234,12 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, split: bool)
     let exporter = export::by_name(format).ok_or_else(|| anyhow::anyhow!("unknown format {format}"))?;
     let per_page = split || exporter.format().per_page;
     let folder = per_page && common.inputs.iter().any(|i| i.is_dir());
-    let deck = args.output.as_deref().filter(|_| format == "anki");
+    // The deck at -o is the previous one unless another was named.
+    let deck = args.output.as_deref().filter(|_| format == "anki" && options.anki.previous.is_none());
     let (previous, mut loaded) = load_with_previous(common, deck)?;
     match previous {
-        Ok(previous) => options.anki.previous = previous,
+        Ok(Some(previous)) => options.anki.previous = Some(previous),
+        Ok(None) => {}
         Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", deck.unwrap_or(Path::new("")).display()),
     }
     options.pages = select(&filter(common), &loaded.graph)?;
@@ -415,7 +428,13 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     };
     let deck = args.out.as_ref().filter(|_| formats.iter().any(|f| f == "anki")).map(|o| o.join("deck.apkg"));
     let (previous, mut loaded) = load_with_previous(common, deck.as_deref())?;
-    options.anki.previous = previous.unwrap_or_default();
+    match previous {
+        Ok(previous) => options.anki.previous = previous,
+        Err(e) => eprintln!(
+            "warning: {}: not read as a previous deck ({e})",
+            deck.as_deref().unwrap_or(Path::new("")).display()
+        ),
+    }
     let mut select = config.filter();
     let cli = filter(common);
     select.globs.extend(cli.globs);

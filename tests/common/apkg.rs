@@ -46,10 +46,23 @@ pub fn read(bytes: &[u8]) -> Apkg {
         .map(Result::unwrap)
         .collect();
     let mut cards: Vec<Value> = db
-        .prepare("SELECT c.nid, n.guid, c.did, c.ord FROM cards c JOIN notes n ON n.id = c.nid")
+        .prepare(
+            "SELECT c.nid, n.guid, c.did, c.ord, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, \
+             (SELECT group_concat(l.id || ':' || l.ease || ':' || l.ivl || ':' || l.factor) FROM revlog l WHERE l.cid = c.id) \
+             FROM cards c JOIN notes n ON n.id = c.nid",
+        )
         .unwrap()
         .query_map([], |r| {
-            Ok(json!({"note": r.get::<_, String>(1)?, "deck": deck_name(r.get(2)?), "ord": r.get::<_, i64>(3)?}))
+            let mut card = json!({"note": r.get::<_, String>(1)?, "deck": deck_name(r.get(2)?), "ord": r.get::<_, i64>(3)?});
+            // A review card's schedule and log (a new card has neither).
+            if r.get::<_, i64>(4)? != 0 {
+                card["review"] = json!({
+                    "type": r.get::<_, i64>(4)?, "queue": r.get::<_, i64>(5)?, "due": r.get::<_, i64>(6)?,
+                    "ivl": r.get::<_, i64>(7)?, "factor": r.get::<_, i64>(8)?, "reps": r.get::<_, i64>(9)?,
+                    "log": r.get::<_, Option<String>>(10)?,
+                });
+            }
+            Ok(card)
         })
         .unwrap()
         .map(Result::unwrap)
@@ -77,6 +90,10 @@ pub fn read(bytes: &[u8]) -> Apkg {
 impl Apkg {
     pub fn notes(&self) -> &Vec<Value> {
         self.json["notes"].as_array().unwrap()
+    }
+
+    pub fn cards(&self) -> &Vec<Value> {
+        self.json["cards"].as_array().unwrap()
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &str> {

@@ -81,7 +81,7 @@ def test_seed_deck_contents(tmp_path):
     col = collection(tmp_path)
     import_into(col, out)
     models = [m.name for m in col.models.all_names_and_ids() if m.name.startswith("notes-export")]
-    assert models == ["notes-export Basic"]
+    assert models == ["notes-export Basic (optional reversed card)"]
     notes = [col.get_note(n) for n in col.find_notes("")]
     assert len(notes) == 10
     by_front = {re.sub(r"<[^>]+>", "", n["Front"]): n for n in notes}
@@ -179,3 +179,127 @@ def test_cards_land_in_their_decks(tmp_path):
     col.close()
     assert sorted(landed) == expected
     assert {"Chemistry Deck", "Special::Deep", "cards::Biology"} <= {d for _, _, d in expected}
+
+
+def notes_by_guid(col):
+    return {col.get_note(n).guid: col.get_note(n) for n in col.find_notes("")}
+
+
+def deck_notes(apkg):
+    """guid -> (fields, tags) of the notes an .apkg holds, read with SQLite."""
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    with zipfile.ZipFile(apkg) as z, tempfile.NamedTemporaryFile(suffix=".anki2") as f:
+        f.write(z.read("collection.anki2"))
+        f.flush()
+        db = sqlite3.connect(f.name)
+        rows = db.execute("SELECT guid, flds, tags FROM notes").fetchall()
+        db.close()
+    return {g: (flds.split("\x1f"), tags.split()) for g, flds, tags in rows}
+
+
+def test_a_week_of_edits_keeps_every_note_and_its_history(tmp_path):
+    """The deck is built into the same file every time (so each build continues the last one)
+    and imported after each edit. Anki must end up with each card once, showing the notes'
+    current text, with the schedule its cards had (set after the first import), and the card
+    that was deleted tagged for the user to find."""
+    graph = tmp_path / "graph"
+    shutil.copytree(CARDS, graph)
+    bio = graph / "pages" / "Biology.md"
+    out = tmp_path / "deck.apkg"
+    build(graph, out)
+    col = collection(tmp_path)
+    log = import_into(col, out)
+    assert not log.conflicting and not log.duplicate
+    first = notes_by_guid(col)
+    # A week of reviews: every card due in 9 days, with a 9-day interval.
+    col.sched.set_due_date(col.find_cards(""), "9!")
+    reviewed = set(col.find_cards(""))
+
+    def step(change):
+        change()
+        st = os.stat(bio)
+        os.utime(bio, (st.st_atime, st.st_mtime + 60))
+        build(graph, out)
+        log = import_into(col, out)
+        assert not log.conflicting, [n.fields for n in log.conflicting]
+        written = deck_notes(out)
+        in_anki = notes_by_guid(col)
+        for guid, (fields, tags) in written.items():
+            # Every note of the deck is in Anki once, with the deck's text.
+            assert guid in in_anki
+            assert in_anki[guid].fields == fields, (in_anki[guid].fields, fields)
+        fronts = [n.fields[0] for g, n in in_anki.items() if "notes-export::removed" not in n.tags]
+        assert len(fronts) == len(set(fronts)), "a note twice"
+        # Cards reviewed before keep their schedule.
+        for cid in reviewed & set(col.find_cards("")):
+            card = col.get_card(cid)
+            assert (card.type, card.ivl) == (2, 9), col.get_note(card.nid).fields[0]
+        return in_anki
+
+    # A block inserted above the cards.
+    step(lambda: edit(bio, "- What is the powerhouse", "- A plain note first\n- What is the powerhouse"))
+    # One card deleted.
+    step(lambda: edit(bio, "- Diagram #card\n\t- ![missing chart](../assets/nope.png)\n", ""))
+    # One card moved to another page.
+    def move():
+        edit(bio, "- Osmosis\n  card-direction:: reversed\n  #card\n\t- water moves across a membrane\n", "")
+        (graph / "pages" / "Transport.md").write_text("- Osmosis #card\n\t- water moves across a membrane\n")
+
+    step(move)
+    # One answer edited.
+    now = step(lambda: edit(bio, "makes ATP", "makes most of the cell's ATP"))
+    powerhouse = [n for n in now.values() if n.fields[0] == "What is the powerhouse of the cell?"]
+    assert len(powerhouse) == 1 and "most of the cell" in powerhouse[0]["Back"]
+    assert powerhouse[0].guid in first
+    # #reversed added to one: the same note, one card more.
+    now = step(lambda: edit(bio, "Energy: $E = mc^2$ is famous #card", "Energy: $E = mc^2$ is famous #card #reversed"))
+    (energy,) = [n for n in now.values() if n.fields[0].startswith("Energy")]
+    assert energy.guid in first and len(energy.cards()) == 2
+    # One card turned into a cloze: a new note; the old one tagged.
+    now = step(lambda: edit(bio, "- Photosynthesis #card #reversed\n\t- turns light into chemical energy",
+                            "- {{cloze Photosynthesis}} turns light into chemical energy"))
+    removed = {n.fields[0] for n in now.values() if "notes-export::removed" in n.tags}
+    assert removed == {"Diagram", "Photosynthesis"}, removed
+    assert len(col.find_notes("tag:notes-export::removed")) == 2
+    cloze = [n for n in now.values() if "{{c1::Photosynthesis}}" in n.fields[0]]
+    assert len(cloze) == 1 and cloze[0].guid not in first
+    col.close()
+
+
+def test_logseq_review_properties_become_anki_schedules(tmp_path):
+    """A card Logseq scheduled arrives as a review card due on the day Logseq said, with its
+    interval, ease and repetitions, when imported with scheduling."""
+    import datetime
+
+    graph = tmp_path / "graph"
+    (graph / "pages").mkdir(parents=True)
+    next_day = datetime.date.today() + datetime.timedelta(days=12)
+    (graph / "pages" / "Review.md").write_text(
+        "- Scheduled? #card\n"
+        "  card-last-interval:: 30.6\n  card-repeats:: 4\n  card-ease-factor:: 2.7\n"
+        f"  card-next-schedule:: {next_day.isoformat()}T12:00:00.000Z\n"
+        "  card-last-reviewed:: 2024-03-01T13:38:41.045Z\n  card-last-score:: 5\n"
+        "\t- yes\n"
+        "- New? #card\n\t- no\n"
+    )
+    out = tmp_path / "deck.apkg"
+    build(graph, out)
+    col = collection(tmp_path)
+    options = ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False)
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(out), options=options))
+    cards = {col.get_card(c).note().fields[0]: col.get_card(c) for c in col.find_cards("")}
+    s = cards["Scheduled?"]
+    assert (s.type, s.queue, s.ivl, s.factor, s.reps) == (2, 2, 31, 2700, 4)
+    assert s.due - col.sched.today == 12
+    assert len(col.card_stats_data(s.id).revlog) == 1
+    assert cards["New?"].type == 0
+    # --no-scheduling: every card new.
+    build(graph, tmp_path / "new.apkg", "--no-scheduling")
+    col2 = collection(tmp_path, "col2")
+    col2.import_anki_package(ImportAnkiPackageRequest(package_path=str(tmp_path / "new.apkg"), options=options))
+    assert {col2.get_card(c).type for c in col2.find_cards("")} == {0}
+    col.close()
+    col2.close()

@@ -87,6 +87,23 @@ fn escape_cloze_text(s: &str) -> String {
     escape(s).replace("}}", "}&#8203;}").replace("::", ":&#8203;:")
 }
 
+/// A cloze's answer with what would end it (`}}`) or split it (`::`) broken up: by a space
+/// inside math, which TeX ignores (`{{c1::\(x^{a^{2}}\)}}`), by a zero-width space elsewhere.
+fn guard_cloze(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(open) = rest.find("\\(").into_iter().chain(rest.find("\\[")).min() {
+        let close = if rest[open..].starts_with("\\(") { "\\)" } else { "\\]" };
+        let Some(len) = rest[open + 2..].find(close) else { break };
+        out.push_str(&rest[..open].replace("}}", "}&#8203;}").replace("::", ":&#8203;:"));
+        let math = &rest[open..open + 2 + len + 2];
+        out.push_str(&math.replace("}}", "} }").replace("::", ": :"));
+        rest = &rest[open + 2 + len + 2..];
+    }
+    out.push_str(&rest.replace("}}", "}&#8203;}").replace("::", ":&#8203;:"));
+    out
+}
+
 fn safe_url(url: &str) -> Option<String> {
     let lower = url.trim().to_ascii_lowercase();
     let ok = ["http://", "https://", "mailto:", "logseq://", "zotero://"].iter().any(|p| lower.starts_with(p));
@@ -535,7 +552,7 @@ impl<'a> Renderer<'a> {
                     // The answer is text to recall, a tag in it too (`{{cloze #enzyme}}`).
                     let mut inner = String::new();
                     self.inlines_in(answer, true, &mut inner);
-                    let inner = inner.replace("}}", "}&#8203;}").replace("::", ":&#8203;:");
+                    let inner = guard_cloze(&inner);
                     let _ = write!(out, "{{{{c{n}::{inner}");
                     if let Some(h) = hint.as_ref().filter(|h| !h.is_empty()) {
                         let _ = write!(out, "::{}", escape_cloze_text(h));
@@ -706,6 +723,14 @@ mod tests {
         use super::{escape, escape_attr};
         assert_eq!(escape("a<b>&\"c\" 'd' é\u{1}\n\t"), "a&lt;b&gt;&amp;\"c\" 'd' é\n\t");
         assert_eq!(escape_attr("\"x\" & 'y'"), "&quot;x&quot; &amp; &#39;y&#39;");
+    }
+
+    #[test]
+    fn cloze_answers_cannot_end_early() {
+        assert_eq!(super::guard_cloze("a}}b::c"), "a}&#8203;}b:&#8203;:c");
+        assert_eq!(super::guard_cloze("\\(x^{a^{2}}\\) and }}"), "\\(x^{a^{2} }\\) and }&#8203;}");
+        assert_eq!(super::guard_cloze("\\[a::b\\]"), "\\[a: :b\\]");
+        assert_eq!(super::guard_cloze("\\(open"), "\\(open");
     }
 
     #[test]

@@ -3,15 +3,21 @@
 
 mod html;
 mod identity;
+mod matching;
 mod notetypes;
 mod package;
+mod previous;
+mod schedule;
 
 use super::{ExportError, Exporter, Finished, Format, Input, Job, Needs, Options, Sink};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{card_kinds, has_inline, is_marker, BlockAddr, Inline, PropValue};
 use html::{escape, Renderer};
-use identity::{deck_id, guid, note_mod, PositionKeys, FALLBACK_MOD};
+use identity::{base_guid, deck_id, note_mod, uuid_guid, FALLBACK_MOD};
+use notetypes::Model;
+pub use previous::{PreviousDeck, REMOVED_TAG};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Which blocks become notes (`--cards`, `anki.cards`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
@@ -31,17 +37,12 @@ pub struct AnkiOptions {
     /// Top deck name; default: the graph folder's name (or the page title for one file).
     pub deck: Option<String>,
     pub cards: CardMode,
-    /// Notes of the previous build of this deck (guid → modification time and content), so
-    /// unchanged notes keep their time and edited ones get a newer one. See [`previous_notes`].
-    pub previous: HashMap<String, PreviousNote>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreviousNote {
-    pub modified: i64,
-    /// Hash of the note's fields and tags (see [`content_hash`]): a large deck's previous
-    /// notes are compared, not kept.
-    pub content: u64,
+    /// The previous build of this deck: each note continues the one it was (see
+    /// [`matching`]), unchanged notes keep their time, edited ones get a newer one, and
+    /// notes that left the graph are written once more, tagged [`REMOVED_TAG`].
+    pub previous: Option<Arc<PreviousDeck>>,
+    /// Every card new, whatever Logseq's review properties say.
+    pub no_scheduling: bool,
 }
 
 /// What a note's content is compared by across builds: its fields joined with U+001F, then a
@@ -66,12 +67,6 @@ pub fn content_hash<'a>(fields: impl IntoIterator<Item = &'a str>, tags: impl In
     h.finish()
 }
 
-/// Reads the notes of an earlier `.apkg` written by this exporter (an open file, or bytes in a
-/// `Cursor`): its collection is unpacked to a temporary file, never held in memory.
-pub fn previous_notes<R: std::io::Read + std::io::Seek>(apkg: R) -> Result<HashMap<String, PreviousNote>, String> {
-    package::read_notes(apkg)
-}
-
 pub struct AnkiExporter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,7 +85,7 @@ impl Exporter for AnkiExporter {
         text: false,
         build: "deck.apkg",
         per_page: false,
-        help: "Examples:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged\n\nWithout -o: NAME.apkg in the current folder, NAME being the graph folder's name (or the page's title).",
+        help: "Examples:\n  notes-export anki my-graph -o deck.apkg --deck Biology\n  notes-export anki pages/Cells.md -o cells.apkg --cards tagged\n\nWithout -o: NAME.apkg in the current folder, NAME being the graph folder's name (or the page's title).\nWhen the output file exists (or with --previous), each note continues the note it was there:\nedits, moves and new blocks around it keep its identity and its review history in Anki.",
     };
 
     fn start(&self, graph: &Input, options: &Options) -> Result<AnkiJob, ExportError> {
@@ -120,6 +115,7 @@ impl Exporter for AnkiExporter {
             diagnostics: Vec::new(),
             counts: BTreeMap::new(),
             skipped: 0,
+            written: Vec::new(),
         })
     }
 }
@@ -132,6 +128,23 @@ pub struct Draft {
     media: Vec<String>,
     /// What its fields leave out.
     notes: Vec<Diagnostic>,
+    /// What matching it with the previous deck's notes needs (only made when there is one).
+    key: Option<NoteKey>,
+}
+
+/// A written note, as [`matching`] sees it.
+struct NoteKey {
+    /// Its row in the collection.
+    id: i64,
+    file: Arc<str>,
+    line: u32,
+    front: String,
+    uuid: Option<Box<str>>,
+    /// Its content as written, and as a legacy basic note would hold it.
+    content: u64,
+    legacy_content: u64,
+    /// Its modification time if it is new or changed.
+    modified: i64,
 }
 
 pub enum Entry {
@@ -152,6 +165,8 @@ pub struct AnkiJob {
     diagnostics: Vec<Diagnostic>,
     counts: BTreeMap<Kind, usize>,
     skipped: usize,
+    /// The notes written, with their kinds, when a previous deck is to be matched.
+    written: Vec<(Kind, NoteKey)>,
 }
 
 impl Job for AnkiJob {
@@ -170,11 +185,15 @@ impl Job for AnkiJob {
         let addr = |b: usize| BlockAddr { page: pi, block: b as u32 };
         // Each block's text is walked once, not once per question asked of it.
         let cards: Vec<(bool, bool)> = (0..page.blocks.len()).map(|b| card_kinds(graph.block(addr(b)))).collect();
-        let mut keys = PositionKeys::new(page);
+        let excluded = excluded_blocks(page);
+        let file: Arc<str> = Arc::from(page.file.as_str());
+        // How many notes of the page so far had each front: the guids of notes with the same
+        // front differ by it.
+        let mut seen: HashMap<(bool, String), u32> = HashMap::new();
         let mut entries = Vec::new();
         for (b, block) in page.blocks.iter().enumerate() {
             let a = addr(b);
-            if block.pre_block {
+            if block.pre_block || excluded[b] {
                 continue;
             }
             let kind = if cards[b].0 {
@@ -188,9 +207,12 @@ impl Job for AnkiJob {
             } else if self.outline && !block.is_empty() && has_visible_children(graph, a) {
                 Kind::Basic
             } else {
+                if let Some(why) = broken_cloze(graph.block(a)) {
+                    entries.push(Entry::Skipped(Diagnostic::warning(Code::SkippedCard, &page.file, block.line, 1, why)));
+                }
                 continue;
             };
-            entries.push(self.draft(graph, a, kind, &mut keys));
+            entries.push(self.draft(graph, a, kind, &file, &mut seen));
         }
         Ok(entries)
     }
@@ -199,7 +221,12 @@ impl Job for AnkiJob {
         part.into_iter().try_for_each(|entry| self.write(entry))
     }
 
-    fn finish(self, graph: &Input, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+    fn finish(mut self, graph: &Input, out: &mut dyn Sink) -> Result<Finished, ExportError> {
+        let encode = |message| ExportError::Encode { format: "anki", message };
+        let (legacy, removed) = match self.options.anki.previous.clone() {
+            Some(previous) => self.continue_previous(graph, &previous).map_err(encode)?,
+            None => (Vec::new(), Vec::new()),
+        };
         let outline_used = self.options.anki.cards == CardMode::Auto && self.outline;
         let AnkiJob {
             decks, used_media, mut diagnostics, counts, skipped, collection, options, top, media_names, ..
@@ -214,11 +241,9 @@ impl Job for AnkiJob {
         let deck_list: Vec<package::Deck> = decks.into_iter().map(|(name, id)| package::Deck { id, name }).collect();
         let created = options.timestamp.unwrap_or(FALLBACK_MOD);
         let collection = collection.into_inner().unwrap_or_else(|e| e.into_inner());
-        let (notes, cards) = (collection.notes, collection.cards);
+        let (notes, cards) = (collection.notes - removed.len(), collection.cards);
         let file = format!("{}.apkg", super::safe_file_name(&top.replace("::", " - ").replace('\u{200b}', "")));
-        collection
-            .finish(&deck_list, &media, created, out, std::path::Path::new(&file))
-            .map_err(|message| ExportError::Encode { format: "anki", message })?;
+        collection.finish(&deck_list, &legacy, &media, created, out, std::path::Path::new(&file)).map_err(encode)?;
         let n = |k: Kind| counts.get(&k).copied().unwrap_or(0);
         let mut summary = format!(
             "{} notes ({} basic, {} reversed, {} cloze), {} cards, {} media, {} decks, {} skipped",
@@ -231,6 +256,18 @@ impl Job for AnkiJob {
             deck_list.len(),
             skipped
         );
+        if !removed.is_empty() {
+            const LISTED: usize = 5;
+            let mut list: Vec<String> = removed.iter().take(LISTED).map(|f| format!("\u{201c}{}\u{201d}", truncate(f, 40))).collect();
+            if removed.len() > LISTED {
+                list.push(format!("{} more", removed.len() - LISTED));
+            }
+            summary.push_str(&format!(
+                "; {} left the notes, written once more tagged {REMOVED_TAG}: {}",
+                removed.len(),
+                list.join(", ")
+            ));
+        }
         if outline_used {
             summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
         }
@@ -258,41 +295,192 @@ impl AnkiJob {
                 self.diagnostics.push(d);
             }
             Entry::Note(draft) => {
-                let Draft { kind, mut note, deck, media, notes } = *draft;
+                let Draft { kind, mut note, deck, media, notes, key } = *draft;
                 self.diagnostics.extend(notes);
                 let deck = *self.decks.entry(deck).or_insert_with_key(|name| deck_id(name));
                 note.cards.iter_mut().for_each(|c| c.deck = deck);
                 self.used_media.extend(media);
                 *self.counts.entry(kind).or_default() += 1;
                 let collection = self.collection.get_mut().unwrap_or_else(|e| e.into_inner());
-                collection.add(&note).map_err(|message| ExportError::Encode { format: "anki", message })?;
+                let id = collection.add(&note).map_err(|message| ExportError::Encode { format: "anki", message })?;
+                if let Some(mut key) = key {
+                    key.id = id;
+                    self.written.push((kind, key));
+                }
             }
         }
         Ok(())
     }
 
+    /// Gives each written note the guid of the previous deck's note it continues (see
+    /// [`matching`]) and the time its content calls for, and writes once more, tagged, the
+    /// previous notes that left the notes. Returns the legacy note types in use and the fronts
+    /// of the notes that left.
+    fn continue_previous(&mut self, graph: &Input, previous: &PreviousDeck) -> Result<(Vec<Model>, Vec<String>), String> {
+        let old = &previous.notes;
+        let old_keys: Vec<matching::Key> =
+            old.iter().map(|o| matching::Key { file: &o.file, line: o.line, front: &o.front }).collect();
+        let written = std::mem::take(&mut self.written);
+        let new_keys: Vec<matching::Key> =
+            written.iter().map(|(_, k)| matching::Key { file: &k.file, line: k.line, front: &k.front }).collect();
+        let by_guid: HashMap<&str, usize> = old.iter().enumerate().map(|(i, o)| (o.guid.as_str(), i)).collect();
+        let by_uuid: HashMap<&str, usize> =
+            old.iter().enumerate().filter_map(|(i, o)| Some((o.uuid.as_deref()?, i))).collect();
+        let fixed: Vec<Option<usize>> = written
+            .iter()
+            .map(|(_, k)| {
+                let u = k.uuid.as_deref()?;
+                by_uuid.get(u).or_else(|| by_guid.get(uuid_guid(u).as_str())).copied()
+            })
+            .collect();
+        // A note keeps its type in Anki: a basic note goes on as one (with or without its
+        // reverse), a cloze as a cloze, a note of a legacy type as that type.
+        let compatible = |n: usize, o: usize| {
+            matches!(
+                (written[n].0, old[o].model),
+                (Kind::Cloze, Model::Cloze)
+                    | (Kind::Basic | Kind::Reversed, Model::Basic)
+                    | (Kind::Basic, Model::LegacyBasic)
+                    | (Kind::Reversed, Model::LegacyReversed)
+            )
+        };
+        let found = matching::match_notes(&new_keys, &old_keys, &fixed, &compatible);
+
+        let collection = self.collection.get_mut().unwrap_or_else(|e| e.into_inner());
+        let mut legacy = BTreeSet::new();
+        let mut taken: HashSet<String> = old.iter().map(|o| o.guid.clone()).collect();
+        let mut continued = vec![false; old.len()];
+        for ((kind, key), found) in written.iter().zip(&found) {
+            match *found {
+                Some(o) => {
+                    let old = &old[o];
+                    continued[o] = true;
+                    let (model, content, fields) = match old.model.legacy_fields() {
+                        Some(keep) => {
+                            legacy.insert(old.model);
+                            let all = collection.fields(key.id)?;
+                            let all: Vec<&str> = all.split('\x1f').collect();
+                            let kept: Vec<&str> = keep.iter().map(|&k| all.get(k).copied().unwrap_or("")).collect();
+                            (old.model, key.legacy_content, Some(kept.join("\x1f")))
+                        }
+                        None => (old.model, key.content, None),
+                    };
+                    let modified = if content == old.content { old.modified } else { key.modified.max(old.modified + 1) };
+                    collection.rewrite(key.id, &old.guid, model.id(), fields.as_deref(), modified)?;
+                }
+                None => {
+                    // A new note: the guid it was written with, unless an old note had it.
+                    let guid = collection.guid(key.id)?;
+                    let mut fresh = guid.clone();
+                    let mut k = 1;
+                    while !taken.insert(fresh.clone()) {
+                        fresh = identity::rehash(&guid, k);
+                        k += 1;
+                    }
+                    if fresh != guid {
+                        let model = if *kind == Kind::Cloze { Model::Cloze } else { Model::Basic };
+                        collection.rewrite(key.id, &fresh, model.id(), None, key.modified)?;
+                    }
+                }
+            }
+        }
+
+        // The previous notes that left: written once more, tagged, unless they were already
+        // (then they are gone from this deck, and stay tagged in Anki). A page that is in the
+        // graph but not selected keeps its notes out of this deck without their leaving.
+        let unselected: HashSet<&str> = (0..graph.pages.len() as u32)
+            .filter(|&p| !self.options.includes(p))
+            .map(|p| graph.pages[p as usize].file.as_str())
+            .collect();
+        let mut removed = Vec::new();
+        for (o, note) in old.iter().enumerate() {
+            if continued[o] || note.removed || unselected.contains(note.file.as_str()) {
+                continue;
+            }
+            let row = previous.row(note)?;
+            let mut tags = row.tags;
+            tags.push(REMOVED_TAG.to_string());
+            let cards = row
+                .cards
+                .iter()
+                .map(|(ord, deck)| {
+                    let deck = if deck.is_empty() { self.top.clone() } else { deck.clone() };
+                    let deck = *self.decks.entry(deck).or_insert_with_key(|name| deck_id(name));
+                    package::Card { ord: *ord, deck, schedule: None }
+                })
+                .collect();
+            if note.model.legacy_fields().is_some() {
+                legacy.insert(note.model);
+            }
+            let sort = note.front.clone();
+            let fields = row.fields;
+            collection.add(&package::Note {
+                guid: note.guid.clone(),
+                model: note.model.id(),
+                modified: note.modified + 1,
+                tags,
+                fields,
+                sort,
+                cards,
+            })?;
+            self.diagnostics.push(Diagnostic::info(
+                Code::RemovedCard,
+                &note.file,
+                note.line,
+                1,
+                format!(
+                    "\u{201c}{}\u{201d} left the notes: written once more, tagged {REMOVED_TAG}",
+                    truncate(&note.front, 60)
+                ),
+            ));
+            removed.push(note.front.clone());
+        }
+        Ok((legacy.into_iter().collect(), removed))
+    }
+
     /// The note for one selected block, or why it has none.
-    fn draft(&self, graph: &Input, addr: BlockAddr, kind: Kind, keys: &mut PositionKeys) -> Entry {
+    fn draft(
+        &self,
+        graph: &Input,
+        addr: BlockAddr,
+        kind: Kind,
+        file: &Arc<str>,
+        seen: &mut HashMap<(bool, String), u32>,
+    ) -> Entry {
         let page = &graph.pages[addr.page as usize];
         let block = graph.block(addr);
         let mut r = Renderer::new(graph, &self.media_names);
         let numbers = if kind == Kind::Cloze { cloze_numbers(block) } else { Vec::new() };
+        let extra = block.properties.iter().find(|p| p.key == "extra").map(|p| escape(p.raw.trim()));
         let mut fields = match kind {
             Kind::Cloze => {
                 r.cloze_numbers = Some(numbers.clone());
                 let text = r.block_without(addr, &|i| is_marker(i, "card"));
                 let text = r.with_footnotes(text);
                 r.cloze_numbers = None;
-                let extra = r.children(addr);
-                vec![text, r.with_footnotes(extra)]
+                let mut children = r.children(addr);
+                children = r.with_footnotes(children);
+                if let Some(extra) = extra {
+                    children = if children.is_empty() { extra } else { format!("{children}<div>{extra}</div>") };
+                }
+                vec![text, children]
             }
             Kind::Basic | Kind::Reversed => {
                 let front = r.block_without(addr, &|i| is_marker(i, "card") || is_marker(i, "reversed"));
                 let front = r.with_footnotes(front);
                 let back = r.children(addr);
-                vec![front, r.with_footnotes(back)]
+                vec![front, r.with_footnotes(back), extra.unwrap_or_default()]
             }
         };
+        if kind == Kind::Cloze && !has_inline(block, &|i| matches!(i, Inline::Cloze { answer, .. } if !answer.is_empty())) {
+            return Entry::Skipped(Diagnostic::warning(
+                Code::SkippedCard,
+                &page.file,
+                block.line,
+                1,
+                "every cloze of the block is empty: nothing to ask; no note made",
+            ));
+        }
         let sort = html::strip_html(&fields[0]);
         if sort.is_empty() && !fields[0].contains("<img") {
             return Entry::Skipped(Diagnostic::info(
@@ -305,33 +493,108 @@ impl AnkiJob {
         }
         fields.push(context(graph, addr));
         fields.push(source(graph, addr));
+        let reverse = kind == Kind::Reversed;
+        if kind != Kind::Cloze {
+            fields.push(if reverse { "y".to_string() } else { String::new() });
+        }
         let deck = deck_for(graph, addr, &self.top);
-        let guid = guid(page, addr, keys);
-        let (model, ords): (i64, Vec<i64>) = match kind {
-            Kind::Basic => (notetypes::BASIC_ID, vec![0]),
-            Kind::Reversed => (notetypes::REVERSED_ID, if fields[1].is_empty() { vec![0] } else { vec![0, 1] }),
+        let cloze = kind == Kind::Cloze;
+        let guid = match &block.uuid {
+            Some(u) => uuid_guid(u),
+            None => {
+                let n = seen.entry((cloze, sort.clone())).or_default();
+                *n += 1;
+                base_guid(&page.name, cloze, &sort, *n - 1)
+            }
+        };
+        let (model, ords): (Model, Vec<i64>) = match kind {
+            Kind::Basic => (Model::Basic, vec![0]),
+            // The reverse card asks with the back: only when there is one.
+            Kind::Reversed => (Model::Basic, if fields[1].is_empty() { vec![0] } else { vec![0, 1] }),
             Kind::Cloze => {
                 let mut n: Vec<i64> = numbers.iter().map(|&n| n as i64 - 1).collect();
                 n.sort();
                 n.dedup();
-                (notetypes::CLOZE_ID, n)
+                (Model::Cloze, n)
             }
         };
-        let cards = ords.into_iter().map(|ord| package::Card { ord, deck: 0 }).collect();
+        let mut notes = Vec::new();
+        let schedule = match schedule::of_block(block, self.options.timestamp.unwrap_or(FALLBACK_MOD)) {
+            _ if self.options.anki.no_scheduling => None,
+            Some(Ok(s)) => Some(s),
+            Some(Err(why)) => {
+                notes.push(Diagnostic::warning(
+                    Code::BadSchedule,
+                    &page.file,
+                    block.line,
+                    1,
+                    format!("{why}: the card stays new"),
+                ));
+                None
+            }
+            None => None,
+        };
+        // Logseq reviews a block as one card: its schedule is the first card's (all of a
+        // cloze's, shown together in Logseq).
+        let cards = ords
+            .into_iter()
+            .map(|ord| package::Card { ord, deck: 0, schedule: schedule.filter(|_| ord == 0 || cloze) })
+            .collect();
         let tags = tags(graph, addr);
-        let base = note_mod(page, self.options.timestamp);
-        let modified = match self.options.anki.previous.get(&guid) {
-            Some(prev)
-                if prev.content == content_hash(fields.iter().map(String::as_str), tags.iter().map(String::as_str)) =>
-            {
-                prev.modified
+        let modified = note_mod(page, self.options.timestamp);
+        let key = self.options.anki.previous.as_ref().map(|_| {
+            let content = content_hash(fields.iter().map(String::as_str), tags.iter().map(String::as_str));
+            let legacy = [0, 1, 3, 4].map(|k| fields.get(k).map_or("", String::as_str));
+            let legacy_content = content_hash(legacy, tags.iter().map(String::as_str));
+            NoteKey {
+                id: 0,
+                file: file.clone(),
+                line: block.line,
+                front: sort.clone(),
+                uuid: block.uuid.clone(),
+                content,
+                legacy_content,
+                modified,
             }
-            Some(prev) => base.max(prev.modified + 1),
-            None => base,
-        };
-        let note = package::Note { guid, model, modified, tags, fields, sort, cards };
-        Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media, notes: r.notes }))
+        });
+        notes.extend(r.notes);
+        let note = package::Note { guid, model: model.id(), modified, tags, fields, sort, cards };
+        Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media, notes, key }))
     }
+}
+
+/// Blocks left out of the deck: `anki:: false` on the block or an ancestor, or on the page.
+fn excluded_blocks(page: &crate::ir::Page) -> Vec<bool> {
+    let off = |props: &[crate::ir::Property]| {
+        props.iter().any(|p| p.key == "anki" && matches!(p.raw.trim().to_ascii_lowercase().as_str(), "false" | "no" | "off"))
+    };
+    if off(&page.properties) {
+        return vec![true; page.blocks.len()];
+    }
+    // Parents come before their children in document order.
+    let mut out = vec![false; page.blocks.len()];
+    for (b, block) in page.blocks.iter().enumerate() {
+        out[b] = off(&block.properties) || block.parent.is_some_and(|p| out[p as usize]);
+    }
+    out
+}
+
+/// Why a block that is no card looks like one: cloze markup left as text (it never closes).
+fn broken_cloze(block: &crate::ir::Block) -> Option<String> {
+    let mut found = None;
+    crate::ir::for_each_inline(&block.body, &mut |i| {
+        if let Inline::Text { text } = i {
+            let lower = text.to_ascii_lowercase();
+            let anki = lower.match_indices("{{c").any(|(k, _)| {
+                let d = lower[k + 3..].bytes().take_while(u8::is_ascii_digit).count();
+                d > 0 && lower[k + 3 + d..].starts_with("::")
+            });
+            if found.is_none() && (lower.contains("{{cloze") || anki) {
+                found = Some("a cloze that never closes (no `}}`): no note made".to_string());
+            }
+        }
+    });
+    found
 }
 
 fn is_reversed(graph: &Input, a: BlockAddr) -> bool {

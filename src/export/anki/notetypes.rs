@@ -1,11 +1,56 @@
-//! The three note types: ids are fixed per version of their fields and templates, so
-//! re-importing never creates "Name+" copies. Changing fields or templates needs new ids.
+//! The note types: ids are fixed per version of their fields and templates, so re-importing
+//! never creates "Name+" copies. Anki matches a note type by id and then by the names of its
+//! fields and templates: changing those needs a new id, and notes of the old type cannot be
+//! updated into the new one (Anki reports them "conflicting").
+//!
+//! One basic type with an optional reverse card (the `Reverse` field), so adding `#reversed`
+//! to a card adds a card to the same note; and a cloze type. The first versions had separate
+//! basic and reversed types: notes of a previous deck written with them keep them (see
+//! [`Model`]).
 
 use serde_json::{json, Value};
 
-pub const BASIC_ID: i64 = 1_735_000_000_001;
-pub const REVERSED_ID: i64 = 1_735_000_000_002;
+/// The first versions' basic type (fields Front, Back, Context, Source): kept for notes a
+/// previous deck has with it.
+pub const LEGACY_BASIC_ID: i64 = 1_735_000_000_001;
+/// The first versions' basic-and-reversed type (the same fields, two templates).
+pub const LEGACY_REVERSED_ID: i64 = 1_735_000_000_002;
 pub const CLOZE_ID: i64 = 1_735_000_000_003;
+/// Basic with an optional reverse card: fields Front, Back, Extra, Context, Source, Reverse.
+pub const BASIC_ID: i64 = 1_735_000_000_004;
+
+/// A note type, by what a note of it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Model {
+    Basic,
+    Cloze,
+    LegacyBasic,
+    LegacyReversed,
+}
+
+impl Model {
+    pub fn id(self) -> i64 {
+        match self {
+            Model::Basic => BASIC_ID,
+            Model::Cloze => CLOZE_ID,
+            Model::LegacyBasic => LEGACY_BASIC_ID,
+            Model::LegacyReversed => LEGACY_REVERSED_ID,
+        }
+    }
+
+    pub fn from_id(id: i64) -> Option<Model> {
+        [Model::Basic, Model::Cloze, Model::LegacyBasic, Model::LegacyReversed].into_iter().find(|m| m.id() == id)
+    }
+
+    /// For a legacy type, which fields of a [`Model::Basic`] note it holds (it has no Extra
+    /// and no Reverse).
+    pub fn legacy_fields(self) -> Option<&'static [usize]> {
+        match self {
+            Model::LegacyBasic | Model::LegacyReversed => Some(&[0, 1, 3, 4]),
+            Model::Basic | Model::Cloze => None,
+        }
+    }
+}
 /// Fixed modification time of the note types (2024-12-24), part of their identity.
 const MODEL_MOD: i64 = 1_735_000_000;
 
@@ -59,6 +104,14 @@ fn template(name: &str, ord: usize, qfmt: &str, afmt: &str) -> Value {
 const FRONT: &str = "<div class=\"context\">{{Context}}</div>\n<div class=\"front\">{{Front}}</div>";
 const BACK: &str =
     "{{FrontSide}}\n<hr id=\"answer\">\n<div class=\"back\">{{Back}}</div>\n<div class=\"source\">{{Source}}</div>";
+const BASIC_BACK: &str = "{{FrontSide}}\n<hr id=\"answer\">\n<div class=\"back\">{{Back}}</div>\n\
+{{#Extra}}<div class=\"extra\">{{Extra}}</div>\n{{/Extra}}<div class=\"source\">{{Source}}</div>";
+/// The reverse card exists only when the note asks for it and has a back: Anki generates a
+/// card whenever its front renders non-empty, and the context alone would.
+const OPTIONAL_REV_FRONT: &str =
+    "{{#Reverse}}{{#Back}}<div class=\"context\">{{Context}}</div>\n<div class=\"back\">{{Back}}</div>{{/Back}}{{/Reverse}}";
+const OPTIONAL_REV_BACK: &str = "{{FrontSide}}\n<hr id=\"answer\">\n<div class=\"front\">{{Front}}</div>\n\
+{{#Extra}}<div class=\"extra\">{{Extra}}</div>\n{{/Extra}}<div class=\"source\">{{Source}}</div>";
 const REV_FRONT: &str = "<div class=\"context\">{{Context}}</div>\n<div class=\"back\">{{Back}}</div>";
 const REV_BACK: &str =
     "{{FrontSide}}\n<hr id=\"answer\">\n<div class=\"front\">{{Front}}</div>\n<div class=\"source\">{{Source}}</div>";
@@ -75,10 +128,19 @@ fn model(id: i64, name: &str, kind: i64, fields: &[&str], tmpls: Vec<Value>, req
     })
 }
 
-/// The `models` JSON map of the collection.
-pub fn models(deck: i64) -> Value {
+/// The `models` JSON map of the collection: the current types, and the legacy ones in `legacy`.
+pub fn models(deck: i64, legacy: &[Model]) -> Value {
     let basic = model(
         BASIC_ID,
+        "notes-export Basic (optional reversed card)",
+        0,
+        &["Front", "Back", "Extra", "Context", "Source", "Reverse"],
+        vec![template("Card 1", 0, FRONT, BASIC_BACK), template("Card 2", 1, OPTIONAL_REV_FRONT, OPTIONAL_REV_BACK)],
+        json!([[0, "any", [0]], [1, "all", [1, 5]]]),
+        deck,
+    );
+    let legacy_basic = model(
+        LEGACY_BASIC_ID,
         "notes-export Basic",
         0,
         &["Front", "Back", "Context", "Source"],
@@ -86,8 +148,8 @@ pub fn models(deck: i64) -> Value {
         json!([[0, "any", [0]]]),
         deck,
     );
-    let reversed = model(
-        REVERSED_ID,
+    let legacy_reversed = model(
+        LEGACY_REVERSED_ID,
         "notes-export Basic (and reversed card)",
         0,
         &["Front", "Back", "Context", "Source"],
@@ -104,5 +166,14 @@ pub fn models(deck: i64) -> Value {
         json!([[0, "any", [0]]]),
         deck,
     );
-    json!({ BASIC_ID.to_string(): basic, REVERSED_ID.to_string(): reversed, CLOZE_ID.to_string(): cloze })
+    let mut all = serde_json::Map::new();
+    all.insert(BASIC_ID.to_string(), basic);
+    all.insert(CLOZE_ID.to_string(), cloze);
+    if legacy.contains(&Model::LegacyBasic) {
+        all.insert(LEGACY_BASIC_ID.to_string(), legacy_basic);
+    }
+    if legacy.contains(&Model::LegacyReversed) {
+        all.insert(LEGACY_REVERSED_ID.to_string(), legacy_reversed);
+    }
+    Value::Object(all)
 }

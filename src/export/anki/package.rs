@@ -6,7 +6,6 @@ use crate::export::archive::ZipOut;
 use crate::export::Sink;
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
 
 pub struct Deck {
@@ -17,6 +16,8 @@ pub struct Deck {
 pub struct Card {
     pub ord: i64,
     pub deck: i64,
+    /// A review card's state; a new card without.
+    pub schedule: Option<super::schedule::Schedule>,
 }
 
 /// A note; its id and its cards' ids are given by [`Collection::add`].
@@ -57,6 +58,11 @@ const PRAGMAS: &str =
 
 const INSERT_NOTE: &str = "INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')";
 const INSERT_CARD: &str = "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')";
+/// A review card: type and queue 2, due a day number.
+const INSERT_REVIEW_CARD: &str =
+    "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 2, 2, ?6, ?7, ?8, ?9, 0, 0, 0, 0, 0, '')";
+/// A review's log entry (type 1, review; no time taken recorded).
+const INSERT_REVLOG: &str = "INSERT OR IGNORE INTO revlog VALUES (?1, ?2, -1, ?3, ?4, 0, ?5, 0, 1)";
 
 /// Indexes whose keys come in order as rows are added (every row has usn -1, ids count up):
 /// each row appends to them, which costs less than scanning the tables for them at the end.
@@ -180,8 +186,7 @@ pub fn first_id(deck: &str) -> i64 {
 impl Collection {
     /// A collection whose ids start from [`first_id`] of `deck`.
     pub fn new(deck: &str) -> Result<Self, String> {
-        let tmp =
-            tempfile::Builder::new().prefix("notes-export-").suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
+        let tmp = tempfile::Builder::new().prefix("notes-export-").suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
         let db = Connection::open(tmp.path()).map_err(sql)?;
         // A fresh file, written in one transaction: no journal files, deterministic pages.
         // Rows are appended in id order, so the cache holds little more than the pages being
@@ -194,8 +199,8 @@ impl Collection {
         Ok(Collection { tmp, db, first: first_id(deck), notes: 0, cards: 0 })
     }
 
-    /// Adds a note and its cards, with the next ids.
-    pub fn add(&mut self, n: &Note) -> Result<(), String> {
+    /// Adds a note and its cards, with the next ids; returns the note's id.
+    pub fn add(&mut self, n: &Note) -> Result<i64, String> {
         let tags = if n.tags.is_empty() { String::new() } else { format!(" {} ", n.tags.join(" ")) };
         let fields = n.fields.join("\x1f");
         let csum = checksum(&n.sort);
@@ -203,13 +208,57 @@ impl Collection {
         let mut ins_note = self.db.prepare_cached(INSERT_NOTE).map_err(sql)?;
         ins_note.execute(params![id, n.guid, n.model, n.modified, tags, fields, n.sort, csum]).map_err(sql)?;
         self.notes += 1;
-        let mut ins_card = self.db.prepare_cached(INSERT_CARD).map_err(sql)?;
         for c in &n.cards {
             let card = self.first + self.cards as i64;
-            ins_card.execute(params![card, id, c.deck, c.ord, n.modified, self.notes as i64]).map_err(sql)?;
+            match &c.schedule {
+                None => {
+                    let mut ins = self.db.prepare_cached(INSERT_CARD).map_err(sql)?;
+                    ins.execute(params![card, id, c.deck, c.ord, n.modified, self.notes as i64]).map_err(sql)?;
+                }
+                Some(s) => {
+                    let mut ins = self.db.prepare_cached(INSERT_REVIEW_CARD).map_err(sql)?;
+                    ins.execute(params![card, id, c.deck, c.ord, n.modified, s.due, s.interval, s.factor, s.reps])
+                        .map_err(sql)?;
+                    if let Some((at, button)) = s.last_review {
+                        // Log ids are review times: a note's cards reviewed at once get apart.
+                        let mut log = self.db.prepare_cached(INSERT_REVLOG).map_err(sql)?;
+                        log.execute(params![at + c.ord, card, button, s.interval, s.factor]).map_err(sql)?;
+                    }
+                }
+            }
             self.cards += 1;
         }
+        Ok(id)
+    }
+
+    /// Gives a note written by [`add`](Collection::add) its final guid, note type, fields (when
+    /// they change) and modification time, once the previous deck's notes are matched.
+    pub fn rewrite(
+        &mut self,
+        id: i64,
+        guid: &str,
+        model: i64,
+        fields: Option<&str>,
+        modified: i64,
+    ) -> Result<(), String> {
+        let mut stmt = self
+            .db
+            .prepare_cached("UPDATE notes SET guid = ?2, mid = ?3, flds = coalesce(?4, flds), mod = ?5 WHERE id = ?1")
+            .map_err(sql)?;
+        stmt.execute(params![id, guid, model, fields, modified]).map_err(sql)?;
+        let mut cards = self.db.prepare_cached("UPDATE cards SET mod = ?2 WHERE nid = ?1").map_err(sql)?;
+        cards.execute(params![id, modified]).map_err(sql)?;
         Ok(())
+    }
+
+    /// The guid a note was written with.
+    pub fn guid(&self, id: i64) -> Result<String, String> {
+        self.db.query_row("SELECT guid FROM notes WHERE id = ?1", [id], |r| r.get(0)).map_err(sql)
+    }
+
+    /// The fields of a note written by [`add`](Collection::add), joined with U+001F.
+    pub fn fields(&self, id: i64) -> Result<String, String> {
+        self.db.query_row("SELECT flds FROM notes WHERE id = ?1", [id], |r| r.get(0)).map_err(sql)
     }
 
     /// Writes the collection row (decks, note types, options) and indexes, and zips the
@@ -217,6 +266,7 @@ impl Collection {
     pub fn finish(
         self,
         decks: &[Deck],
+        legacy: &[notetypes::Model],
         media: &[Media],
         created: i64,
         out: &mut dyn Sink,
@@ -230,13 +280,14 @@ impl Collection {
                 db.execute_batch(INDEXES).map_err(sql)?;
                 Ok(db)
             },
-            || col_row(decks),
+            || col_row(decks, legacy),
         );
         let db = db?;
         let (conf, models, decks, dconf) = row;
         db.execute(
             "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-            params![created, created * 1000, conf, models, decks, dconf],
+            // Review cards' due days count from the creation day.
+            params![super::schedule::day_start(created), created * 1000, conf, models, decks, dconf],
         )
         .map_err(sql)?;
         db.execute_batch("COMMIT").map_err(sql)?;
@@ -256,7 +307,7 @@ impl Collection {
 }
 
 /// The collection row's `conf`, `models`, `decks` and `dconf` columns.
-fn col_row(decks: &[Deck]) -> (String, String, String, String) {
+fn col_row(decks: &[Deck], legacy: &[notetypes::Model]) -> (String, String, String, String) {
     let default_deck = Deck { id: 1, name: "Default".into() };
     let all: Vec<&Deck> = std::iter::once(&default_deck).chain(decks).collect();
     let first_deck = decks.first().map_or(1, |d| d.id);
@@ -265,31 +316,7 @@ fn col_row(decks: &[Deck]) -> (String, String, String, String) {
         "timeLim": 0, "estTimes": true, "dueCounts": true, "curModel": notetypes::BASIC_ID.to_string(),
         "nextPos": 1, "sortType": "noteFld", "sortBackwards": false, "addToCur": true,
     });
-    (conf.to_string(), notetypes::models(first_deck).to_string(), decks_json(&all), deck_preset().to_string())
-}
-
-/// Notes of an `.apkg` (guid → mod and content), read back from its collection.
-pub fn read_notes<R: std::io::Read + std::io::Seek>(
-    apkg: R,
-) -> Result<std::collections::HashMap<String, super::PreviousNote>, String> {
-    let mut archive = zip::ZipArchive::new(apkg).map_err(|e| e.to_string())?;
-    let mut entry = archive.by_name("collection.anki2").map_err(|e| e.to_string())?;
-    let mut tmp = tempfile::Builder::new().suffix(".anki2").tempfile().map_err(|e| e.to_string())?;
-    std::io::copy(&mut entry, &mut tmp).map_err(|e| e.to_string())?;
-    tmp.flush().map_err(|e| e.to_string())?;
-    let db = Connection::open_with_flags(tmp.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| e.to_string())?;
-    let mut stmt = db.prepare("SELECT guid, mod, flds, tags FROM notes").map_err(|e| e.to_string())?;
-    let rows = stmt
-        .query_map([], |r| {
-            let tags: String = r.get(3)?;
-            // The fields column holds them joined with U+001F already.
-            let fields: String = r.get(2)?;
-            let content = super::content_hash([fields.as_str()], tags.split_whitespace());
-            Ok((r.get::<_, String>(0)?, super::PreviousNote { modified: r.get(1)?, content }))
-        })
-        .map_err(|e| e.to_string())?;
-    rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    (conf.to_string(), notetypes::models(first_deck, legacy).to_string(), decks_json(&all), deck_preset().to_string())
 }
 
 #[cfg(test)]
@@ -300,7 +327,7 @@ mod tests {
     fn rows(c: Collection) -> Vec<String> {
         let mut sink = crate::export::MemorySink::default();
         let deck = Deck { id: 5, name: "D".into() };
-        c.finish(&[deck], &[], 0, &mut sink, Path::new("d.apkg")).unwrap();
+        c.finish(&[deck], &[], &[], 0, &mut sink, Path::new("d.apkg")).unwrap();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&sink.artifacts[0].bytes)).unwrap();
         let mut tmp = tempfile::NamedTempFile::new().unwrap();
         std::io::copy(&mut archive.by_name("collection.anki2").unwrap(), &mut tmp).unwrap();
@@ -326,11 +353,13 @@ mod tests {
             tags: vec!["t".into()],
             fields: vec![format!("front {k}"), "back".into()],
             sort: format!("front {k}"),
-            cards: (0..cards).map(|ord| Card { ord, deck: 5 }).collect(),
+            cards: (0..cards).map(|ord| Card { ord, deck: 5, schedule: None }).collect(),
         };
         let mut c = Collection::new("Biology").unwrap();
         let first = first_id("Biology");
-        [note(0, 1), note(1, 2), note(2, 1)].iter().for_each(|n| c.add(n).unwrap());
+        [note(0, 1), note(1, 2), note(2, 1)].iter().for_each(|n| {
+            c.add(n).unwrap();
+        });
         let f = |k: i64| format!("Integer({})", first + k);
         let found = rows(c);
         let ids: Vec<Vec<&str>> = found.iter().map(|r| r.split('|').take(2).collect()).collect();

@@ -244,24 +244,28 @@ impl<'a> Protector<'a> {
         let close_pat = if triple { "}}}" } else { "}}" };
         // The body runs to the closing braces, with braces inside it balanced, as in
         // `{{cloze $\frac{a}{b}$}}`; on one line.
-        let mut depth = 0usize;
-        let mut body_len = None;
-        for (k, c) in rest[open..].char_indices() {
-            match c {
-                '\n' => return None,
-                '{' => depth += 1,
-                '}' if depth > 0 => depth -= 1,
-                '}' => {
-                    body_len = Some(k);
-                    break;
+        let balanced = || {
+            let mut depth = 0usize;
+            for (k, c) in rest[open..].char_indices() {
+                match c {
+                    '\n' => return None,
+                    '{' => depth += 1,
+                    '}' if depth > 0 => depth -= 1,
+                    '}' => return Some(k).filter(|&k| rest[open + k..].starts_with(close_pat)),
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        let body_len = body_len?;
-        if !rest[open + body_len..].starts_with(close_pat) {
-            return None;
-        }
+            None
+        };
+        // A cloze whose answer does not fit that (a stray brace, a second line) is still the
+        // card its writer meant: it runs to the first closing braces.
+        let cloze = || {
+            let head = &rest[open..];
+            let is_cloze = head.get(..6).is_some_and(|h| h.eq_ignore_ascii_case("cloze "))
+                || anki_cloze_number(head.split("}}").next().unwrap_or_default()).is_some();
+            is_cloze.then(|| head.find(close_pat)).flatten()
+        };
+        let body_len = balanced().or_else(|| if triple { None } else { cloze() })?;
         let inner = rest[open..open + body_len].trim();
         let end = i + open + body_len + close_pat.len();
         let pos = self.pos(i);
