@@ -48,6 +48,7 @@ pub struct AnkiConfig {
     pub cards: Option<CardMode>,
     /// Logseq's review properties become the cards' schedules (default true).
     pub scheduling: Option<bool>,
+    pub deck_per: Option<crate::export::anki::DeckPer>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,6 +125,7 @@ impl Config {
         o.anki.deck = self.anki.deck.clone().or(o.anki.deck.take());
         o.anki.cards = self.anki.cards.unwrap_or_default();
         o.anki.no_scheduling = !self.anki.scheduling.unwrap_or(true);
+        o.anki.deck_per = self.anki.deck_per.unwrap_or_default();
         o.docx.group = self.docx.handouts.unwrap_or(HandoutGroup::Page);
         o.docx.worksheet = self.docx.worksheet.unwrap_or(false);
         o.docx.paper = self.docx.paper.unwrap_or_default();

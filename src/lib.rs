@@ -18,6 +18,7 @@ pub mod read;
 pub mod resolve;
 pub mod select;
 pub mod text;
+pub mod write_ids;
 
 use diag::Diagnostic;
 use ir::Graph;

@@ -544,3 +544,112 @@ fn edited_notes_get_later_times() {
     let third = times(&e.build(&[("p", "- Q1? #card\n\t- a, edited again\n- Q2? #card\n\t- b\n")]));
     assert!(third["Q1?"] > second["Q1?"]);
 }
+
+/// Decks by page, by namespace or none; journals share one deck; `deck::` wins; `anki:: false`
+/// leaves a page or a block with its children out; `extra::` fills the Extra field.
+#[test]
+fn deck_control_exclusion_and_extra() {
+    let dir = common::tempdir();
+    let write = |path: &str, text: &str| {
+        let at = dir.path().join(path);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::fs::write(at, text).unwrap();
+    };
+    write(
+        "pages/course___bio.md",
+        "- Q1? #card\n  extra:: see chapter 2\n\t- a\n- Q2? #card\n  anki:: false\n\t- b\n\t- Q3? #card\n\t\t- c\n",
+    );
+    write("pages/Plain.md", "- Q4? #card\n\t- d\n- Q5? #card\n  deck:: Own\n\t- e\n");
+    write("pages/Hidden.md", "anki:: false\n\n- Q6? #card\n\t- f\n");
+    write("journals/2024_03_01.md", "- Q7? #card\n\t- g\n");
+    write("journals/2024_03_02.md", "- Q8? #card\n\t- h\n");
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let decks = |per: export::anki::DeckPer| {
+        let mut o = Options::default();
+        o.anki.deck = Some("Top".into());
+        o.anki.deck_per = per;
+        let deck =
+            apkg::read(&export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes);
+        let front_of: std::collections::HashMap<String, String> = deck
+            .notes()
+            .iter()
+            .map(|n| (n["guid"].as_str().unwrap().to_string(), strip(n["fields"][0].as_str().unwrap())))
+            .collect();
+        let mut found: Vec<(String, String)> = deck
+            .cards()
+            .iter()
+            .map(|c| (front_of[c["note"].as_str().unwrap()].clone(), c["deck"].as_str().unwrap().to_string()))
+            .collect();
+        found.sort();
+        (found, deck)
+    };
+    use export::anki::DeckPer;
+    let (by_page, deck) = decks(DeckPer::Page);
+    let want = |list: &[(&str, &str)]| list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    assert_eq!(
+        by_page,
+        want(&[
+            ("Q1?", "Top::course::bio"),
+            ("Q4?", "Top::Plain"),
+            ("Q5?", "Own"),
+            ("Q7?", "Top::Journal"),
+            ("Q8?", "Top::Journal"),
+        ])
+    );
+    let q1 = deck.notes().iter().find(|n| n["fields"][0] == "Q1?").unwrap();
+    assert_eq!(q1["fields"][2], "see chapter 2");
+    let (by_namespace, _) = decks(DeckPer::Namespace);
+    assert_eq!(
+        by_namespace,
+        want(&[("Q1?", "Top::course"), ("Q4?", "Top"), ("Q5?", "Own"), ("Q7?", "Top"), ("Q8?", "Top")])
+    );
+    let (none, _) = decks(DeckPer::None);
+    assert_eq!(none, want(&[("Q1?", "Top"), ("Q4?", "Top"), ("Q5?", "Own"), ("Q7?", "Top"), ("Q8?", "Top")]));
+}
+
+/// `--write-ids` adds an `id::` under the first line of each card block without one (keeping
+/// the file's line endings and every other byte), leaves other blocks and pages alone, writes
+/// nothing on a second run, and the deck's notes then carry those ids.
+#[test]
+fn write_ids_gives_card_blocks_ids_once() {
+    let g = common::graph_of(&[
+        ("pages/a.md", "- Q1? #card\r\n\t- a\r\n- plain\r\n\t- Q2? #card\r\n\t\t- b\r\n"),
+        ("pages/b.md", "- no cards here\n\t- child\n"),
+        (
+            "pages/c.md",
+            "- Q3 is {{cloze x}}\n  id:: 6571a1b2-0000-4000-8000-0000000000c3\n- Q4? #card\n  tags:: t\n\t- d",
+        ),
+    ]);
+    let out = g.path().join("deck.apkg");
+    let run = || {
+        let o = common::bin().args(["anki"]).arg(g.path()).arg("-o").arg(&out).arg("--write-ids").output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let said = run();
+    assert!(said.contains("write-ids: 3 ids written into 2 pages"), "{said}");
+    let a = std::fs::read_to_string(g.path().join("pages/a.md")).unwrap();
+    let lines: Vec<&str> = a.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[0], "- Q1? #card\r\n");
+    assert!(lines[1].starts_with("  id:: ") && lines[1].ends_with("\r\n"), "{a:?}");
+    assert_eq!(&lines[2..4], ["\t- a\r\n", "- plain\r\n"]);
+    assert!(lines[5].starts_with("\t  id:: "), "{a:?}");
+    assert_eq!(std::fs::read_to_string(g.path().join("pages/b.md")).unwrap(), "- no cards here\n\t- child\n");
+    let c = std::fs::read_to_string(g.path().join("pages/c.md")).unwrap();
+    assert_eq!(c.matches("id::").count(), 2);
+    assert!(c.ends_with("\t- d"), "the last line stays without a line end: {c:?}");
+    let ids: Vec<String> = [a.as_str(), c.as_str()]
+        .iter()
+        .flat_map(|t| t.lines().filter_map(|l| l.trim().strip_prefix("id:: ").map(str::to_string)))
+        .collect();
+    // Every note's Source links to its block by that id.
+    let deck = apkg::read(&std::fs::read(&out).unwrap());
+    for id in &ids {
+        assert!(deck.notes().iter().any(|n| n["fields"].to_string().contains(&format!("block-id={id}"))), "{id}");
+    }
+    // A second run has nothing to write.
+    let said = run();
+    assert!(said.contains("write-ids: 0 ids written into 0 pages"), "{said}");
+    assert_eq!(std::fs::read_to_string(g.path().join("pages/a.md")).unwrap(), a);
+}

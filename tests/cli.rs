@@ -405,7 +405,7 @@ fn several_page_files_are_one_graph() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("anki: 9 notes"), "the tagged and cloze notes of Biology: {}", stderr(&o));
+    assert!(stderr(&o).contains("anki: 10 notes"), "the tagged and cloze notes of Biology: {}", stderr(&o));
     // References between the files resolve: Other embeds Refs, which embeds Other.
     let md = run(&["md", "fixtures/cases/refs/pages/Refs.md", "fixtures/cases/refs/pages/Other.md", "-o", "-"]);
     let text = String::from_utf8_lossy(&md.stdout);

@@ -157,6 +157,13 @@ pub struct AnkiArgs {
     /// Every card new, whatever Logseq's review properties (card-next-schedule:: …) say
     #[arg(long)]
     pub no_scheduling: bool,
+    /// Add an id:: to every card block that has none, in the notes themselves (each page
+    /// written whole, only when it changes), so that cards never depend on matching text
+    #[arg(long)]
+    pub write_ids: bool,
+    /// Which subdecks the pages' cards go to (a deck:: property always wins)
+    #[arg(long, value_enum, default_value_t = anki::DeckPer::Page)]
+    pub deck_per: anki::DeckPer,
 }
 
 #[derive(Args, Debug)]

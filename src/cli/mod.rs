@@ -94,6 +94,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             options.anki.deck = args.deck;
             options.anki.cards = args.cards;
             options.anki.no_scheduling = args.no_scheduling;
+            options.anki.deck_per = args.deck_per;
+            if args.write_ids {
+                write_ids(&args.export.common, &options)?;
+            }
             match args.previous {
                 Some(previous) => {
                     // Named by the user: it must be a deck.
@@ -206,6 +210,30 @@ fn input_roots(input: &Path) -> Vec<PathBuf> {
     } else {
         vec![input.to_path_buf()]
     }
+}
+
+/// `anki --write-ids`: gives the card blocks of the one input graph or page ids, before the
+/// deck is made from the notes as they then are.
+fn write_ids(common: &CommonArgs, options: &Options) -> anyhow::Result<()> {
+    let [input] = common.inputs.as_slice() else {
+        anyhow::bail!("--write-ids takes one graph folder or page file");
+    };
+    if input == Path::new("-") {
+        anyhow::bail!("--write-ids cannot change notes read from standard input");
+    }
+    let loaded = crate::load(input)?;
+    let mut options = options.clone();
+    options.pages = select(&filter(common), &loaded.graph)?;
+    let blocks = export::anki::blocks_without_ids(&loaded.graph, &options);
+    let done = crate::write_ids::write_ids(&loaded.source.root, &loaded.graph, &blocks)
+        .map_err(|e| anyhow::anyhow!("writing ids: {e}"))?;
+    for (file, line, why) in &done.skipped {
+        eprintln!("{}:{line}: note: no id written ({why})", crate::display_path(&loaded.source.display, file));
+    }
+    if common.summary() {
+        eprintln!("write-ids: {} ids written into {} pages", done.ids, done.files);
+    }
+    Ok(())
 }
 
 /// The notes of a previous deck, or why it could not be read.

@@ -197,9 +197,27 @@ pub fn build_block<'a>(
     }
     block.content = content.join("\n");
     if !crate::text::trim(text).is_empty() {
-        block.body = parse_body(text, starts, ctx);
-        if block.heading.is_some() && !block.pre_block {
-            split_heading_line(&mut block.body);
+        let heading = block.heading.is_some() && !block.pre_block;
+        let first = text.split('\n').next().unwrap_or_default();
+        if heading && crate::read::inline::escape_block_start(first) != first {
+            // A heading's text is its title even when it looks like a list item or a quote
+            // (`# - a`, `## 1. b`, `# *`): the first line is read as inline text alone.
+            let rest = &text[(first.len() + 1).min(text.len())..];
+            let mut body = vec![crate::ir::Node::Paragraph {
+                inlines: crate::read::inline::parse_inline_on_line(first, starts.first().map_or(0, |s| s.line), ctx),
+            }];
+            if !crate::text::trim(rest).is_empty() {
+                let shift = first.len() + 1;
+                let later: Vec<LineStart> =
+                    starts[1..].iter().map(|s| LineStart { offset: s.offset - shift, ..*s }).collect();
+                body.extend(parse_body(rest, &later, ctx));
+            }
+            block.body = body;
+        } else {
+            block.body = parse_body(text, starts, ctx);
+            if heading {
+                split_heading_line(&mut block.body);
+            }
         }
     }
     Built { block, page_directives }

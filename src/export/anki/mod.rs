@@ -43,6 +43,24 @@ pub struct AnkiOptions {
     pub previous: Option<Arc<PreviousDeck>>,
     /// Every card new, whatever Logseq's review properties say.
     pub no_scheduling: bool,
+    /// Which subdecks pages get.
+    pub deck_per: DeckPer,
+}
+
+/// Which subdeck of the top deck a page's cards go to (`--deck-per`, `anki.deck-per`); a
+/// `deck::` property on the page or a block always wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeckPer {
+    /// One per page (`Top::Page`, namespaces nested: `Top::course::Page`); journals share one
+    /// `Top::Journal`.
+    #[default]
+    Page,
+    /// One per namespace (`course/bio` goes to `Top::course`); pages outside any, and
+    /// journals, to the top deck.
+    Namespace,
+    /// Every card in the top deck.
+    None,
 }
 
 /// What a note's content is compared by across builds: its fields joined with U+001F, then a
@@ -94,14 +112,7 @@ impl Exporter for AnkiExporter {
             Some(deck) => deck_path(deck),
             None => title_deck_path(&graph.name),
         };
-        // Auto mode makes outline cards when no page of the deck has a flashcard. Tagged and
-        // cloze cards need only their blocks and their blocks' context parsed.
-        let has_flashcards = (0..graph.pages.len() as u32).any(|p| options.includes(p) && graph.has_flashcards(p));
-        let outline = match options.anki.cards {
-            CardMode::Outline => true,
-            CardMode::Tagged => false,
-            CardMode::Auto => !has_flashcards,
-        };
+        let outline = outline_cards(graph, options);
         let collection =
             package::Collection::new(&top).map_err(|message| ExportError::Encode { format: "anki", message })?;
         Ok(AnkiJob {
@@ -182,37 +193,22 @@ impl Job for AnkiJob {
 
     fn page(&self, graph: &Input, pi: u32) -> Result<Vec<Entry>, ExportError> {
         let page = &graph.pages[pi as usize];
-        let addr = |b: usize| BlockAddr { page: pi, block: b as u32 };
-        // Each block's text is walked once, not once per question asked of it.
-        let cards: Vec<(bool, bool)> = (0..page.blocks.len()).map(|b| card_kinds(graph.block(addr(b)))).collect();
-        let excluded = excluded_blocks(page);
         let file: Arc<str> = Arc::from(page.file.as_str());
         // How many notes of the page so far had each front: the guids of notes with the same
         // front differ by it.
         let mut seen: HashMap<(bool, String), u32> = HashMap::new();
         let mut entries = Vec::new();
-        for (b, block) in page.blocks.iter().enumerate() {
-            let a = addr(b);
-            if block.pre_block || excluded[b] {
-                continue;
+        for (b, kind) in note_kinds(graph, pi, self.outline) {
+            let a = BlockAddr { page: pi, block: b };
+            match kind {
+                Some(kind) => entries.push(self.draft(graph, a, kind, &file, &mut seen)),
+                None => {
+                    if let Some(why) = broken_cloze(graph.block(a)) {
+                        let line = graph.block(a).line;
+                        entries.push(Entry::Skipped(Diagnostic::warning(Code::SkippedCard, &page.file, line, 1, why)));
+                    }
+                }
             }
-            let kind = if cards[b].0 {
-                Kind::Cloze
-            } else if cards[b].1 {
-                if is_reversed(graph, a) {
-                    Kind::Reversed
-                } else {
-                    Kind::Basic
-                }
-            } else if self.outline && !block.is_empty() && has_visible_children(graph, a) {
-                Kind::Basic
-            } else {
-                if let Some(why) = broken_cloze(graph.block(a)) {
-                    entries.push(Entry::Skipped(Diagnostic::warning(Code::SkippedCard, &page.file, block.line, 1, why)));
-                }
-                continue;
-            };
-            entries.push(self.draft(graph, a, kind, &file, &mut seen));
         }
         Ok(entries)
     }
@@ -497,7 +493,7 @@ impl AnkiJob {
         if kind != Kind::Cloze {
             fields.push(if reverse { "y".to_string() } else { String::new() });
         }
-        let deck = deck_for(graph, addr, &self.top);
+        let deck = deck_for(graph, addr, &self.top, self.options.anki.deck_per);
         let cloze = kind == Kind::Cloze;
         let guid = match &block.uuid {
             Some(u) => uuid_guid(u),
@@ -561,6 +557,60 @@ impl AnkiJob {
         let note = package::Note { guid, model: model.id(), modified, tags, fields, sort, cards };
         Entry::Note(Box::new(Draft { kind, note, deck, media: r.used_media, notes, key }))
     }
+}
+
+/// The kind of note each block of a page makes (`None`: none), in block order, leaving out
+/// the text before the first block and the blocks `anki:: false` excludes.
+fn note_kinds(graph: &Input, pi: u32, outline: bool) -> Vec<(u32, Option<Kind>)> {
+    let page = &graph.pages[pi as usize];
+    let excluded = excluded_blocks(page);
+    let mut out = Vec::new();
+    for (b, block) in page.blocks.iter().enumerate() {
+        if block.pre_block || excluded[b] {
+            continue;
+        }
+        let a = BlockAddr { page: pi, block: b as u32 };
+        // Each block's text is walked once, not once per question asked of it.
+        let (cloze, tagged) = card_kinds(graph.block(a));
+        let kind = if cloze {
+            Some(Kind::Cloze)
+        } else if tagged {
+            Some(if is_reversed(graph, a) { Kind::Reversed } else { Kind::Basic })
+        } else if outline && !block.is_empty() && has_visible_children(graph, a) {
+            Some(Kind::Basic)
+        } else {
+            None
+        };
+        out.push((b as u32, kind));
+    }
+    out
+}
+
+/// Whether blocks with children are notes: asked for, or in auto mode when no selected page
+/// has a flashcard (tagged and cloze cards need only their blocks and their context parsed).
+fn outline_cards(graph: &Input, options: &Options) -> bool {
+    match options.anki.cards {
+        CardMode::Outline => true,
+        CardMode::Tagged => false,
+        CardMode::Auto => !(0..graph.pages.len() as u32).any(|p| options.includes(p) && graph.has_flashcards(p)),
+    }
+}
+
+/// The blocks of the selected pages that make notes and have no `id::` (for `--write-ids`),
+/// chosen as the deck chooses them.
+pub fn blocks_without_ids(graph: &crate::ir::Graph, options: &Options) -> Vec<BlockAddr> {
+    let input = Input::whole(graph);
+    let outline = outline_cards(&input, options);
+    (0..graph.pages.len() as u32)
+        .filter(|&p| options.includes(p))
+        .flat_map(|p| {
+            note_kinds(&input, p, outline)
+                .into_iter()
+                .filter(|(_, kind)| kind.is_some())
+                .map(move |(block, _)| BlockAddr { page: p, block })
+        })
+        .filter(|&a| graph.block(a).is_some_and(|b| b.uuid.is_none()))
+        .collect()
 }
 
 /// Blocks left out of the deck: `anki:: false` on the block or an ancestor, or on the page.
@@ -767,8 +817,9 @@ fn deck_path(name: &str) -> String {
         .join("::")
 }
 
-/// `Top::Page` (namespaces nested); a `deck::` property on the block, an ancestor or the page wins.
-fn deck_for(graph: &Input, a: BlockAddr, top: &str) -> String {
+/// The deck of a block's cards: a `deck::` property on the block, an ancestor or the page wins;
+/// otherwise the page's subdeck of `top` as `--deck-per` says.
+fn deck_for(graph: &Input, a: BlockAddr, top: &str, per: DeckPer) -> String {
     let page = &graph.pages[a.page as usize];
     let mut chain = page.ancestors(a.block);
     chain.push(a.block);
@@ -780,7 +831,14 @@ fn deck_for(graph: &Input, a: BlockAddr, top: &str) -> String {
     if let Some(p) = page.property("deck") {
         return deck_path(p.raw.trim_matches(['[', ']']));
     }
-    let sub = title_deck_path(&page.title);
+    let journal = page.kind == crate::ir::PageKind::Journal;
+    let sub = match per {
+        DeckPer::None => String::new(),
+        DeckPer::Page if journal => "Journal".to_string(),
+        DeckPer::Page => title_deck_path(&page.title),
+        DeckPer::Namespace if journal => String::new(),
+        DeckPer::Namespace => page.title.rsplit_once('/').map(|(ns, _)| title_deck_path(ns)).unwrap_or_default(),
+    };
     if top.is_empty() {
         sub
     } else if sub.is_empty() || graph.pages.len() == 1 && top == sub {
