@@ -435,11 +435,15 @@ fn guids_of_the_card_rules_are_pinned() {
 struct Edits {
     dir: tempfile::TempDir,
     deck: Option<Vec<u8>>,
+    /// As the command line says for a graph folder (see `AnkiOptions::whole_graph`).
+    whole: bool,
+    /// Only these pages exported (by file name), when set.
+    only: Option<&'static str>,
 }
 
 impl Edits {
     fn new() -> Self {
-        Edits { dir: common::tempdir(), deck: None }
+        Edits { dir: common::tempdir(), deck: None, whole: true, only: None }
     }
 
     /// Writes the pages (name, text; the others are deleted) and builds the deck.
@@ -453,6 +457,10 @@ impl Edits {
         let loaded = notes_export::load(self.dir.path()).unwrap();
         let mut o = Options::default();
         o.timestamp = Some(1_700_000_000);
+        o.anki.whole_graph = self.whole;
+        if let Some(only) = self.only {
+            o.pages = Some(loaded.graph.pages.iter().map(|p| p.file.ends_with(only)).collect());
+        }
         if let Some(previous) = &self.deck {
             let previous = export::anki::PreviousDeck::read(std::io::Cursor::new(previous)).unwrap();
             o.anki.previous = Some(std::sync::Arc::new(previous));
@@ -652,4 +660,24 @@ fn write_ids_gives_card_blocks_ids_once() {
     let said = run();
     assert!(said.contains("write-ids: 0 ids written into 0 pages"), "{said}");
     assert_eq!(std::fs::read_to_string(g.path().join("pages/a.md")).unwrap(), a);
+}
+
+/// A deleted page's notes have left when the whole graph is exported; exporting some pages to
+/// the same deck says nothing of the others (they are left out, not tagged).
+#[test]
+fn only_exported_pages_can_lose_notes() {
+    let mut e = Edits::new();
+    e.build(&[("p", "- P? #card\n\t- a\n"), ("q", "- Q? #card\n\t- b\n")]);
+    e.only = Some("p.md");
+    let some = guids(&e.build(&[("p", "- P? #card\n\t- a\n"), ("q", "- Q? #card\n\t- b\n")]));
+    assert_eq!(some.keys().collect::<Vec<_>>(), ["P?"]);
+    // From the deck of p alone, q's note is unknown; then the whole graph without page q.
+    e.only = None;
+    e.build(&[("p", "- P? #card\n\t- a\n"), ("q", "- Q? #card\n\t- b\n")]);
+    let gone = guids(&e.build(&[("p", "- P? #card\n\t- a\n")]));
+    assert!(gone.contains_key("removed: Q?"), "{gone:?}");
+    e.whole = false;
+    e.build(&[("p", "- P? #card\n\t- a\n"), ("q", "- Q? #card\n\t- b\n")]);
+    let files = guids(&e.build(&[("p", "- P? #card\n\t- a\n")]));
+    assert_eq!(files.keys().collect::<Vec<_>>(), ["P?"]);
 }

@@ -271,6 +271,7 @@ fn run_export(format: &str, args: ExportArgs, mut options: Options, split: bool)
         Err(e) => eprintln!("warning: {}: not read as a previous deck ({e})", deck.unwrap_or(Path::new("")).display()),
     }
     options.pages = select(&filter(common), &loaded.graph)?;
+    options.anki.whole_graph = matches!(common.inputs.as_slice(), [one] if one.is_dir());
     let job = exporter.start(&loaded.input(), &options)?;
     let roots: Vec<PathBuf> = common.inputs.iter().flat_map(|i| input_roots(i)).collect();
     let text = exporter.format().text;
@@ -469,6 +470,7 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     select.tags.extend(cli.tags);
     select.public_only |= cli.public_only;
     options.pages = self::select(&select, &loaded.graph)?;
+    options.anki.whole_graph = true;
 
     let (steps, out) = if args.check {
         (Vec::new(), None)

@@ -21,18 +21,27 @@ pub struct Key<'a> {
     /// The page's file, as the Source field shows it.
     pub file: &'a str,
     pub line: u32,
-    /// The first field as text.
-    pub front: &'a str,
+    /// [`front_hash`] of the first field as text: the texts themselves are asked for (see
+    /// [`match_notes`]) only for the notes that the same text does not match.
+    pub front: u64,
+}
+
+/// The hash notes' fronts are compared by (within one run).
+pub fn front_hash(front: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(front)
 }
 
 /// For each new note, the old note it continues (an index into `old`). `fixed[n]` is the old
 /// note a new one must continue (its `id::` gives that guid), if the previous deck has it;
-/// `compatible(n, o)` says whether new note `n` can be written as old note `o`'s note type.
-pub fn match_notes(
-    new: &[Key],
-    old: &[Key],
+/// `compatible(n, o)` says whether new note `n` can be written as old note `o`'s note type;
+/// `text(false, n)` is new note `n`'s front, `text(true, o)` old note `o`'s.
+pub fn match_notes<'a>(
+    new: &[Key<'a>],
+    old: &[Key<'a>],
     fixed: &[Option<usize>],
     compatible: &dyn Fn(usize, usize) -> bool,
+    text: &mut dyn FnMut(bool, usize) -> String,
 ) -> Vec<Option<usize>> {
     let mut found: Vec<Option<usize>> = vec![None; new.len()];
     let mut taken = vec![false; old.len()];
@@ -46,26 +55,32 @@ pub fn match_notes(
     }
     let fixed_note = |n: usize| fixed.get(n).is_some_and(Option::is_some);
 
-    // 2 and 3: the same text, first on the same page, then anywhere.
+    // 2 and 3: the same text, first on the same page, then anywhere. The old notes are
+    // sorted by what they are looked up by (a list of indexes, where a map of lists would
+    // take ten times the memory of a large deck).
+    // Pages by number, so that sorting compares numbers.
+    let mut page_ids: HashMap<&str, u32> = HashMap::new();
+    let mut page_of = |k: &Key<'a>| {
+        let next = page_ids.len() as u32;
+        *page_ids.entry(k.file).or_insert(next)
+    };
+    let old_pages: Vec<u32> = old.iter().map(&mut page_of).collect();
+    let new_pages: Vec<u32> = new.iter().map(&mut page_of).collect();
     for same_page in [true, false] {
-        let mut by_text: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (o, k) in old.iter().enumerate() {
-            if !taken[o] {
-                by_text.entry((if same_page { k.file } else { "" }, k.front)).or_default().push(o);
-            }
-        }
-        for list in by_text.values_mut() {
-            list.sort_by_key(|&o| (old[o].line, o));
-        }
+        let page = |p: u32| if same_page { p } else { 0 };
+        let by_old = |o: u32| (page(old_pages[o as usize]), old[o as usize].front);
+        let mut order: Vec<u32> = (0..old.len() as u32).filter(|&o| !taken[o as usize]).collect();
+        order.sort_unstable_by_key(|&o| (by_old(o), old[o as usize].line, o));
         for (n, k) in new.iter().enumerate() {
             if found[n].is_some() || fixed_note(n) {
                 continue;
             }
-            let Some(list) = by_text.get_mut(&(if same_page { k.file } else { "" }, k.front)) else { continue };
-            if let Some(i) = list.iter().position(|&o| !taken[o] && compatible(n, o)) {
-                let o = list.remove(i);
-                found[n] = Some(o);
-                taken[o] = true;
+            let want = (page(new_pages[n]), k.front);
+            let start = order.partition_point(|&o| by_old(o) < want);
+            let mut same = order[start..].iter().take_while(|&&o| by_old(o) == want);
+            if let Some(&o) = same.find(|&&o| !taken[o as usize] && compatible(n, o as usize)) {
+                found[n] = Some(o as usize);
+                taken[o as usize] = true;
             }
         }
     }
@@ -91,10 +106,10 @@ pub fn match_notes(
         if olds.is_empty() {
             continue;
         }
-        let grams: Vec<Trigrams> = olds.iter().map(|&o| Trigrams::of(old[o].front)).collect();
+        let grams: Vec<Trigrams> = olds.iter().map(|&o| Trigrams::of(&text(true, o))).collect();
         let mut pairs = Vec::new();
         for &n in news {
-            let mine = Trigrams::of(new[n].front);
+            let mine = Trigrams::of(&text(false, n));
             for (j, &o) in olds.iter().enumerate() {
                 if !compatible(n, o) {
                     continue;
@@ -172,12 +187,30 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn key<'a>(file: &'a str, line: u32, front: &'a str) -> Key<'a> {
-        Key { file, line, front }
+    /// Notes as (file, line, front).
+    type Note<'a> = (&'a str, u32, &'a str);
+
+    fn with(
+        new: &[Note],
+        old: &[Note],
+        fixed: &[Option<usize>],
+        compatible: &dyn Fn(usize, usize) -> bool,
+    ) -> Vec<Option<usize>> {
+        fn keys<'a>(v: &[Note<'a>]) -> Vec<Key<'a>> {
+            v.iter().map(|&(file, line, front)| Key { file, line, front: front_hash(front) }).collect()
+        }
+        let mut text = |is_old: bool, k: usize| (if is_old { old[k].2 } else { new[k].2 }).to_string();
+        match_notes(&keys(new), &keys(old), fixed, compatible, &mut text)
     }
 
-    fn run(new: &[Key], old: &[Key]) -> Vec<Option<usize>> {
-        match_notes(new, old, &vec![None; new.len()], &|_, _| true)
+    fn key(file: &str, line: u32, front: &str) -> (String, u32, String) {
+        (file.to_string(), line, front.to_string())
+    }
+
+    fn run(new: &[(String, u32, String)], old: &[(String, u32, String)]) -> Vec<Option<usize>> {
+        let n: Vec<Note> = new.iter().map(|(f, l, t)| (f.as_str(), *l, t.as_str())).collect();
+        let o: Vec<Note> = old.iter().map(|(f, l, t)| (f.as_str(), *l, t.as_str())).collect();
+        with(&n, &o, &vec![None; new.len()], &|_, _| true)
     }
 
     #[test]
@@ -209,10 +242,12 @@ mod tests {
     fn fixed_notes_and_incompatible_types() {
         let old = [key("p", 1, "X"), key("p", 2, "Y")];
         let new = [key("p", 1, "Y"), key("p", 2, "X")];
+        let n: Vec<Note> = new.iter().map(|(f, l, t)| (f.as_str(), *l, t.as_str())).collect();
+        let o: Vec<Note> = old.iter().map(|(f, l, t)| (f.as_str(), *l, t.as_str())).collect();
         // The first new note is fixed to the first old one (its id), whatever its text.
-        assert_eq!(match_notes(&new, &old, &[Some(0), None], &|_, _| true), [Some(0), None]);
+        assert_eq!(with(&n, &o, &[Some(0), None], &|_, _| true), [Some(0), None]);
         // A note type the new note cannot have is never matched.
-        assert_eq!(match_notes(&new, &old, &[None, None], &|n, o| n != 1 || o != 0), [Some(1), None]);
+        assert_eq!(with(&n, &o, &[None, None], &|n, o| n != 1 || o != 0), [Some(1), None]);
     }
 
     #[test]
@@ -231,18 +266,18 @@ mod tests {
             fixed in proptest::collection::vec(proptest::option::of(0usize..12), 12),
         ) {
             let files = ["p", "q", "r"];
-            let new_keys: Vec<Key> = new.iter().map(|(f, l, t)| key(files[*f as usize], *l, t)).collect();
-            let old_keys: Vec<Key> = old.iter().map(|(f, l, t)| key(files[*f as usize], *l, t)).collect();
+            let new_keys: Vec<Note> = new.iter().map(|(f, l, t)| (files[*f as usize], *l, t.as_str())).collect();
+            let old_keys: Vec<Note> = old.iter().map(|(f, l, t)| (files[*f as usize], *l, t.as_str())).collect();
             let fixed: Vec<Option<usize>> =
                 fixed.iter().take(new.len()).map(|f| f.filter(|&o| o < old.len())).collect();
-            let found = match_notes(&new_keys, &old_keys, &fixed, &|n, o| (n + o) % 5 != 0);
+            let found = with(&new_keys, &old_keys, &fixed, &|n, o| (n + o) % 5 != 0);
             let mut seen = std::collections::HashSet::new();
             for (n, o) in found.iter().enumerate() {
                 if let Some(o) = o {
                     prop_assert!(seen.insert(*o), "old note {} given twice", o);
                     prop_assert!((n + o) % 5 != 0);
                     // Nothing in common, no match (unless an id fixed it).
-                    let shared = Trigrams::of(new_keys[n].front).dice(&Trigrams::of(old_keys[*o].front));
+                    let shared = Trigrams::of(new_keys[n].2).dice(&Trigrams::of(old_keys[*o].2));
                     prop_assert!(shared > 0.0 || fixed.get(n) == Some(&Some(*o)));
                 }
             }

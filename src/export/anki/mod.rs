@@ -45,6 +45,9 @@ pub struct AnkiOptions {
     pub no_scheduling: bool,
     /// Which subdecks pages get.
     pub deck_per: DeckPer,
+    /// The input is a whole graph folder: a previous note whose page is no longer in it has
+    /// left the notes (otherwise only notes of the exported pages can have).
+    pub whole_graph: bool,
 }
 
 /// Which subdeck of the top deck a page's cards go to (`--deck-per`, `anki.deck-per`); a
@@ -67,6 +70,7 @@ pub enum DeckPer {
 /// U+001E and its tags joined with spaces, hashed as one stream of bytes. Never stored, so a
 /// fast hash does (a large previous deck holds hundreds of MB of fields).
 pub fn content_hash<'a>(fields: impl IntoIterator<Item = &'a str>, tags: impl IntoIterator<Item = &'a str>) -> u64 {
+    // SipHash is a streaming hash: the fields hash the same whole or in pieces.
     use std::hash::Hasher;
     let mut h = std::hash::DefaultHasher::new();
     for (k, f) in fields.into_iter().enumerate() {
@@ -149,13 +153,15 @@ struct NoteKey {
     id: i64,
     file: Arc<str>,
     line: u32,
-    front: String,
+    /// [`matching::front_hash`] of its front.
+    front: u64,
     uuid: Option<Box<str>>,
-    /// Its content as written, and as a legacy basic note would hold it.
+    /// Its content as written.
     content: u64,
-    legacy_content: u64,
     /// Its modification time if it is new or changed.
     modified: i64,
+    /// The guid and time it was written with (most notes keep both: no rewrite).
+    written: (Box<str>, i64),
 }
 
 pub enum Entry {
@@ -315,18 +321,27 @@ impl AnkiJob {
     fn continue_previous(&mut self, graph: &Input, previous: &PreviousDeck) -> Result<(Vec<Model>, Vec<String>), String> {
         let old = &previous.notes;
         let old_keys: Vec<matching::Key> =
-            old.iter().map(|o| matching::Key { file: &o.file, line: o.line, front: &o.front }).collect();
+            old.iter().map(|o| matching::Key { file: &o.file, line: o.line, front: o.front }).collect();
         let written = std::mem::take(&mut self.written);
         let new_keys: Vec<matching::Key> =
-            written.iter().map(|(_, k)| matching::Key { file: &k.file, line: k.line, front: &k.front }).collect();
-        let by_guid: HashMap<&str, usize> = old.iter().enumerate().map(|(i, o)| (o.guid.as_str(), i)).collect();
+            written.iter().map(|(_, k)| matching::Key { file: &k.file, line: k.line, front: k.front }).collect();
         let by_uuid: HashMap<&str, usize> =
             old.iter().enumerate().filter_map(|(i, o)| Some((o.uuid.as_deref()?, i))).collect();
+        let collection = self.collection.get_mut().unwrap_or_else(|e| e.into_inner());
+        // Texts are read back only for the notes the same text does not match.
+        let mut failed = None;
+        let mut text = |is_old: bool, k: usize| {
+            let t = if is_old { previous.front(&old[k]) } else { collection.sort_field(written[k].1.id) };
+            t.unwrap_or_else(|e| {
+                failed = Some(e);
+                String::new()
+            })
+        };
         let fixed: Vec<Option<usize>> = written
             .iter()
             .map(|(_, k)| {
                 let u = k.uuid.as_deref()?;
-                by_uuid.get(u).or_else(|| by_guid.get(uuid_guid(u).as_str())).copied()
+                by_uuid.get(u).copied().or_else(|| previous.find(&uuid_guid(u)))
             })
             .collect();
         // A note keeps its type in Anki: a basic note goes on as one (with or without its
@@ -340,11 +355,13 @@ impl AnkiJob {
                     | (Kind::Reversed, Model::LegacyReversed)
             )
         };
-        let found = matching::match_notes(&new_keys, &old_keys, &fixed, &compatible);
-
-        let collection = self.collection.get_mut().unwrap_or_else(|e| e.into_inner());
+        let found = matching::match_notes(&new_keys, &old_keys, &fixed, &compatible, &mut text);
+        if let Some(e) = failed {
+            return Err(e);
+        }
         let mut legacy = BTreeSet::new();
-        let mut taken: HashSet<String> = old.iter().map(|o| o.guid.clone()).collect();
+        // Guids given to new notes (an old note's guid is never given to one).
+        let mut taken: HashSet<String> = HashSet::new();
         let mut continued = vec![false; old.len()];
         for ((kind, key), found) in written.iter().zip(&found) {
             match *found {
@@ -354,26 +371,30 @@ impl AnkiJob {
                     let (model, content, fields) = match old.model.legacy_fields() {
                         Some(keep) => {
                             legacy.insert(old.model);
-                            let all = collection.fields(key.id)?;
+                            let (all, tags) = collection.fields(key.id)?;
                             let all: Vec<&str> = all.split('\x1f').collect();
                             let kept: Vec<&str> = keep.iter().map(|&k| all.get(k).copied().unwrap_or("")).collect();
-                            (old.model, key.legacy_content, Some(kept.join("\x1f")))
+                            let content = content_hash(kept.iter().copied(), tags.split_whitespace());
+                            (old.model, content, Some(kept.join("\x1f")))
                         }
                         None => (old.model, key.content, None),
                     };
                     let modified = if content == old.content { old.modified } else { key.modified.max(old.modified + 1) };
-                    collection.rewrite(key.id, &old.guid, model.id(), fields.as_deref(), modified)?;
+                    let same = *key.written.0 == *old.guid && key.written.1 == modified && fields.is_none();
+                    if !same {
+                        collection.rewrite(key.id, &old.guid, model.id(), fields.as_deref(), modified)?;
+                    }
                 }
                 None => {
                     // A new note: the guid it was written with, unless an old note had it.
-                    let guid = collection.guid(key.id)?;
-                    let mut fresh = guid.clone();
+                    let guid = &*key.written.0;
+                    let mut fresh = guid.to_string();
                     let mut k = 1;
-                    while !taken.insert(fresh.clone()) {
-                        fresh = identity::rehash(&guid, k);
+                    while previous.find(&fresh).is_some() || !taken.insert(fresh.clone()) {
+                        fresh = identity::rehash(guid, k);
                         k += 1;
                     }
-                    if fresh != guid {
+                    if fresh != guid || key.written.1 != key.modified {
                         let model = if *kind == Kind::Cloze { Model::Cloze } else { Model::Basic };
                         collection.rewrite(key.id, &fresh, model.id(), None, key.modified)?;
                     }
@@ -382,15 +403,19 @@ impl AnkiJob {
         }
 
         // The previous notes that left: written once more, tagged, unless they were already
-        // (then they are gone from this deck, and stay tagged in Anki). A page that is in the
-        // graph but not selected keeps its notes out of this deck without their leaving.
-        let unselected: HashSet<&str> = (0..graph.pages.len() as u32)
-            .filter(|&p| !self.options.includes(p))
+        // (then they are gone from this deck, and stay tagged in Anki). Only notes of pages
+        // this run exported can have left; of a page no longer there, only when the whole
+        // graph was exported (a page file or a selection says nothing of the others).
+        let exported: HashSet<&str> = (0..graph.pages.len() as u32)
+            .filter(|&p| self.options.includes(p))
             .map(|p| graph.pages[p as usize].file.as_str())
             .collect();
+        let in_graph: HashSet<&str> = graph.pages.iter().map(|p| p.file.as_str()).collect();
+        let whole = self.options.anki.whole_graph && self.options.pages.is_none();
         let mut removed = Vec::new();
         for (o, note) in old.iter().enumerate() {
-            if continued[o] || note.removed || unselected.contains(note.file.as_str()) {
+            let left = exported.contains(&*note.file) || whole && !in_graph.contains(&*note.file);
+            if continued[o] || note.removed || !left {
                 continue;
             }
             let row = previous.row(note)?;
@@ -408,7 +433,6 @@ impl AnkiJob {
             if note.model.legacy_fields().is_some() {
                 legacy.insert(note.model);
             }
-            let sort = note.front.clone();
             let fields = row.fields;
             collection.add(&package::Note {
                 guid: note.guid.clone(),
@@ -416,20 +440,18 @@ impl AnkiJob {
                 modified: note.modified + 1,
                 tags,
                 fields,
-                sort,
+                sort: row.sort.clone(),
                 cards,
             })?;
+            let sort = row.sort;
             self.diagnostics.push(Diagnostic::info(
                 Code::RemovedCard,
                 &note.file,
                 note.line,
                 1,
-                format!(
-                    "\u{201c}{}\u{201d} left the notes: written once more, tagged {REMOVED_TAG}",
-                    truncate(&note.front, 60)
-                ),
+                format!("\u{201c}{}\u{201d} left the notes: written once more, tagged {REMOVED_TAG}", truncate(&sort, 60)),
             ));
-            removed.push(note.front.clone());
+            removed.push(sort.clone());
         }
         Ok((legacy.into_iter().collect(), removed))
     }
@@ -537,20 +559,24 @@ impl AnkiJob {
             .map(|ord| package::Card { ord, deck: 0, schedule: schedule.filter(|_| ord == 0 || cloze) })
             .collect();
         let tags = tags(graph, addr);
-        let modified = note_mod(page, self.options.timestamp);
-        let key = self.options.anki.previous.as_ref().map(|_| {
+        let base = note_mod(page, self.options.timestamp);
+        let mut modified = base;
+        let key = self.options.anki.previous.as_ref().map(|previous| {
             let content = content_hash(fields.iter().map(String::as_str), tags.iter().map(String::as_str));
-            let legacy = [0, 1, 3, 4].map(|k| fields.get(k).map_or("", String::as_str));
-            let legacy_content = content_hash(legacy, tags.iter().map(String::as_str));
+            // Most notes continue the note with the guid they are written with: their time is
+            // known now, and matching rewrites only the others (and notes of legacy types).
+            if let Some(old) = previous.find(&guid).map(|o| &previous.notes[o]) {
+                modified = if content == old.content { old.modified } else { base.max(old.modified + 1) };
+            }
             NoteKey {
                 id: 0,
                 file: file.clone(),
                 line: block.line,
-                front: sort.clone(),
+                front: matching::front_hash(&sort),
                 uuid: block.uuid.clone(),
                 content,
-                legacy_content,
-                modified,
+                modified: base,
+                written: (guid.as_str().into(), modified),
             }
         });
         notes.extend(r.notes);

@@ -251,14 +251,15 @@ impl Collection {
         Ok(())
     }
 
-    /// The guid a note was written with.
-    pub fn guid(&self, id: i64) -> Result<String, String> {
-        self.db.query_row("SELECT guid FROM notes WHERE id = ?1", [id], |r| r.get(0)).map_err(sql)
+    /// The fields (joined with U+001F) and tags of a note written by [`add`](Collection::add).
+    pub fn fields(&self, id: i64) -> Result<(String, String), String> {
+        self.db.query_row("SELECT flds, tags FROM notes WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql)
     }
 
-    /// The fields of a note written by [`add`](Collection::add), joined with U+001F.
-    pub fn fields(&self, id: i64) -> Result<String, String> {
-        self.db.query_row("SELECT flds FROM notes WHERE id = ?1", [id], |r| r.get(0)).map_err(sql)
+    /// The first field as text of a note written by [`add`](Collection::add).
+    pub fn sort_field(&self, id: i64) -> Result<String, String> {
+        let mut stmt = self.db.prepare_cached("SELECT sfld FROM notes WHERE id = ?1").map_err(sql)?;
+        stmt.query_row([id], |r| r.get(0)).map_err(sql)
     }
 
     /// Writes the collection row (decks, note types, options) and indexes, and zips the

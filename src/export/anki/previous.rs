@@ -3,6 +3,7 @@
 //! the notes that left the graph once more, tagged.
 
 use super::notetypes::Model;
+use super::matching::front_hash;
 use super::{content_hash, html::strip_html};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
@@ -20,13 +21,13 @@ pub struct OldNote {
     pub modified: i64,
     /// [`content_hash`] of its fields and tags.
     pub content: u64,
-    /// Its first field as text.
-    pub front: String,
-    /// The page file and line its Source field names.
-    pub file: String,
+    /// [`front_hash`] of its first field as text (the text: [`PreviousDeck::front`]).
+    pub front: u64,
+    /// The page file and line its Source field names (one string per file, shared).
+    pub file: std::sync::Arc<str>,
     pub line: u32,
     /// The block id its Source link names.
-    pub uuid: Option<String>,
+    pub uuid: Option<Box<str>>,
     /// Tagged [`REMOVED_TAG`] already: written once, not again.
     pub removed: bool,
     /// Its row in the previous collection.
@@ -35,6 +36,8 @@ pub struct OldNote {
 
 /// A note of the previous deck as it was, to write again.
 pub struct OldRow {
+    /// Its first field as text.
+    pub sort: String,
     pub fields: Vec<String>,
     pub tags: Vec<String>,
     /// Its cards' template numbers and deck names.
@@ -45,6 +48,8 @@ pub struct OldRow {
 /// that left.
 pub struct PreviousDeck {
     pub notes: Vec<OldNote>,
+    /// Indexes into `notes` by a hash of their guids (a map of the guids would copy them).
+    by_guid: HashMap<u64, u32>,
     db: std::sync::Mutex<Connection>,
     decks: HashMap<i64, String>,
     _file: tempfile::NamedTempFile,
@@ -79,10 +84,7 @@ impl PreviousDeck {
             let mut stmt = db.prepare("SELECT id, guid, mid, mod, flds, tags, sfld FROM notes ORDER BY id").map_err(err)?;
             let rows = stmt
                 .query_map([], |r| {
-                    let sort = match r.get_ref(6)? {
-                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                        other => format!("{}", other.as_i64().unwrap_or_default()),
-                    };
+                    let sort = front_hash(&sort_text(r.get_ref(6)?)?);
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,
@@ -94,25 +96,48 @@ impl PreviousDeck {
                     ))
                 })
                 .map_err(err)?;
-            let mut notes = Vec::new();
+            let count: i64 = db.query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).map_err(err)?;
+            let mut notes = Vec::with_capacity(count.max(0) as usize);
+            let mut files: HashMap<String, std::sync::Arc<str>> = HashMap::new();
             for row in rows {
                 let (id, guid, mid, modified, fields, tags, front) = row.map_err(err)?;
                 let (Some(model), Some(&source)) = (Model::from_id(mid), source_field.get(&mid)) else { continue };
                 let (file, line, uuid) = parse_source(fields.split('\x1f').nth(source).unwrap_or_default());
+                let file = files.entry(file).or_insert_with_key(|f| f.as_str().into()).clone();
                 let removed = tags.split_whitespace().any(|t| t.eq_ignore_ascii_case(REMOVED_TAG));
                 let content = content_hash([fields.as_str()], tags.split_whitespace());
+                let uuid = uuid.map(String::into_boxed_str);
                 notes.push(OldNote { guid, model, modified, content, front, file, line, uuid, removed, id });
             }
             notes
         };
-        Ok(PreviousDeck { notes, db: std::sync::Mutex::new(db), decks, _file: file })
+        let mut by_guid = HashMap::with_capacity(notes.len());
+        for (k, n) in notes.iter().enumerate() {
+            by_guid.entry(guid_hash(&n.guid)).or_insert(k as u32);
+        }
+        Ok(PreviousDeck { notes, by_guid, db: std::sync::Mutex::new(db), decks, _file: file })
+    }
+
+    /// The note with this guid.
+    pub fn find(&self, guid: &str) -> Option<usize> {
+        let k = *self.by_guid.get(&guid_hash(guid))? as usize;
+        (self.notes[k].guid == guid).then_some(k)
+    }
+
+    /// A note's first field as text.
+    pub fn front(&self, note: &OldNote) -> Result<String, String> {
+        let db = self.db.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stmt = db.prepare_cached("SELECT sfld FROM notes WHERE id = ?1").map_err(err)?;
+        stmt.query_row([note.id], |r| sort_text(r.get_ref(0)?)).map_err(err)
     }
 
     /// The note's fields, tags and cards as the previous deck has them.
     pub fn row(&self, note: &OldNote) -> Result<OldRow, String> {
         let db = self.db.lock().unwrap_or_else(|e| e.into_inner());
-        let (fields, tags): (String, String) = db
-            .query_row("SELECT flds, tags FROM notes WHERE id = ?1", [note.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let (fields, tags, sort): (String, String, String) = db
+            .query_row("SELECT flds, tags, sfld FROM notes WHERE id = ?1", [note.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, sort_text(r.get_ref(2)?)?))
+            })
             .map_err(err)?;
         let mut stmt = db.prepare_cached("SELECT ord, did FROM cards WHERE nid = ?1 ORDER BY ord").map_err(err)?;
         let cards = stmt
@@ -121,11 +146,26 @@ impl PreviousDeck {
             .collect::<Result<Vec<_>, _>>()
             .map_err(err)?;
         Ok(OldRow {
+            sort,
             fields: fields.split('\x1f').map(String::from).collect(),
             tags: tags.split_whitespace().map(String::from).collect(),
             cards: cards.into_iter().map(|(ord, did)| (ord, self.decks.get(&did).cloned().unwrap_or_default())).collect(),
         })
     }
+}
+
+/// The sort field as text (Anki stores a number as one).
+fn sort_text(v: rusqlite::types::ValueRef) -> rusqlite::Result<String> {
+    Ok(match v {
+        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+        rusqlite::types::ValueRef::Real(x) => x.to_string(),
+        _ => String::new(),
+    })
+}
+
+fn guid_hash(guid: &str) -> u64 {
+    front_hash(guid)
 }
 
 /// The index of the Source field of each note type that has one.
