@@ -303,3 +303,25 @@ def test_logseq_review_properties_become_anki_schedules(tmp_path):
     assert {col2.get_card(c).type for c in col2.find_cards("")} == {0}
     col.close()
     col2.close()
+
+
+def test_a_reverse_card_exists_only_with_a_back(tmp_path):
+    """`#reversed` without children gives one card, and Anki does not add a blank reverse card
+    when the note is edited later (it generates a card whenever a template's front renders);
+    with a back, two cards. No card is empty by Anki's own check."""
+    graph = tmp_path / "graph"
+    (graph / "pages").mkdir(parents=True)
+    (graph / "pages" / "R.md").write_text("- Lonely #card #reversed\n- Pair #card #reversed\n\t- the back\n")
+    out = tmp_path / "deck.apkg"
+    build(graph, out)
+    col = collection(tmp_path)
+    import_into(col, out)
+    notes = {col.get_note(n)["Front"]: col.get_note(n) for n in col.find_notes("")}
+    assert len(notes["Lonely"].cards()) == 1
+    assert len(notes["Pair"].cards()) == 2
+    lonely = notes["Lonely"]
+    lonely["Front"] = "Lonely, edited in Anki"
+    col.update_note(lonely)
+    assert len(col.get_note(lonely.id).cards()) == 1
+    assert not col.get_empty_cards().notes
+    col.close()
