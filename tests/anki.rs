@@ -681,3 +681,27 @@ fn only_exported_pages_can_lose_notes() {
     let files = guids(&e.build(&[("p", "- P? #card\n\t- a\n")]));
     assert_eq!(files.keys().collect::<Vec<_>>(), ["P?"]);
 }
+
+/// Image paths with spaces, as written or in angle brackets or percent-encoded, bundle the
+/// file under a name Anki keeps; a missing one is a warning.
+#[test]
+fn image_paths_with_spaces() {
+    let g = common::graph_of(&[
+        ("pages/p.md", "- A #card\n\t- ![x](../assets/my photo.png)\n- B #card\n\t- ![y](<../assets/my photo.png>)\n- C #card\n\t- ![z](../assets/my%20photo.png)\n- D #card\n\t- ![w](../assets/not here.png)\n"),
+    ]);
+    std::fs::create_dir_all(g.path().join("assets")).unwrap();
+    std::fs::copy(
+        common::root().join("fixtures/seed/assets/18819_1763418886073_0.jpeg"),
+        g.path().join("assets/my photo.png"),
+    )
+    .unwrap();
+    let loaded = notes_export::load(g.path()).unwrap();
+    let out = export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let deck = apkg::read(&out.artifacts[0].bytes);
+    let backs: Vec<String> = deck.notes().iter().map(|n| n["fields"][1].as_str().unwrap().to_string()).collect();
+    assert_eq!(backs.iter().filter(|b| b.contains("<img src=\"my photo.png\"")).count(), 3, "{backs:?}");
+    assert!(deck.json["media"]["my photo.png"].as_u64().unwrap() > 0);
+    // The reader reports it, at its line.
+    let missing: Vec<(&str, u32)> = loaded.diagnostics.iter().map(|d| (d.code.as_str(), d.line)).collect();
+    assert!(missing.contains(&("missing-asset", 8)), "{missing:?}");
+}

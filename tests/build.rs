@@ -1,6 +1,8 @@
 //! `build`: one run writes every format, each equal to its single-format command; bytes never
 //! depend on the run or the thread count; failures leave no partial output.
 
+#[path = "common/apkg.rs"]
+mod apkg;
 mod common;
 
 use common::{bin, run, stderr, tempdir};
@@ -433,4 +435,38 @@ fn a_bad_setting_value_names_the_allowed_ones() {
         let e = stderr(&o);
         assert!(e.contains("notes-export.toml") && e.contains("line 2") && e.contains(allowed), "{config}: {e}");
     }
+}
+
+/// `[anki] deck_per` and `scheduling` in the config reach the deck.
+#[test]
+fn anki_settings_in_the_config() {
+    let dir = tempdir();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(graph.join("pages")).unwrap();
+    std::fs::write(
+        graph.join("pages/a.md"),
+        "- Q? #card\n  card-next-schedule:: 2030-01-01T00:00:00.000Z\n  card-last-interval:: 9\n\t- A\n",
+    )
+    .unwrap();
+    std::fs::write(graph.join("pages/b.md"), "- R? #card\n\t- B\n").unwrap();
+    let deck = |config: &str| {
+        std::fs::write(
+            graph.join("notes-export.toml"),
+            format!("formats = [\"anki\"]\n[anki]\ndeck = \"D\"\n{config}"),
+        )
+        .unwrap();
+        let out = dir.path().join("dist");
+        let _ = std::fs::remove_dir_all(&out);
+        let o = bin().args(["build", graph.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        apkg::read(&std::fs::read(out.join("deck.apkg")).unwrap())
+    };
+    let decks = |d: &apkg::Apkg| d.cards().iter().map(|c| c["deck"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let reviews = |d: &apkg::Apkg| d.cards().iter().filter(|c| c.get("review").is_some()).count();
+    let default = deck("");
+    assert_eq!(reviews(&default), 1);
+    assert_eq!(decks(&default).iter().collect::<std::collections::BTreeSet<_>>().len(), 2);
+    let set = deck("deck_per = \"none\"\nscheduling = false\n");
+    assert_eq!(reviews(&set), 0);
+    assert_eq!(decks(&set), ["D", "D"]);
 }
