@@ -67,6 +67,8 @@ pub struct DocxConfig {
 pub struct MarkdownConfig {
     pub links: Option<LinkStyle>,
     pub front_matter: Option<bool>,
+    /// A `# Title` line at the top of each page (default true).
+    pub title: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +135,7 @@ impl Config {
         o.docx.show_tags = self.docx.show_tags.unwrap_or(false);
         o.markdown.links = self.markdown.links.unwrap_or_default();
         o.markdown.front_matter = self.markdown.front_matter.unwrap_or(false);
+        o.markdown.no_title = !self.markdown.title.unwrap_or(true);
         o.json.pretty = self.json.pretty.unwrap_or(false);
     }
 }

@@ -76,7 +76,7 @@ fn bom_keeps_the_first_block_and_crlf_and_mixed_indentation_read() {
     c.page("bom.md", "\u{feff}- first block\r\n\t- tab child\r\n  \t- mixed child\r\n- second\r\n");
     finished(&c.build(), 0);
     let md = std::fs::read_to_string(c.out().join("markdown/bom.md")).unwrap();
-    assert_eq!(md, "- first block\n  - tab child\n    - mixed child\n- second\n");
+    assert_eq!(md, "# bom\n\n- first block\n  - tab child\n    - mixed child\n- second\n");
     no_partial_files(&c.out());
 }
 

@@ -472,7 +472,7 @@ fn page_selection() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(dir.path().join("one.md")).unwrap(), "- see Glossary\n");
+    assert_eq!(std::fs::read_to_string(dir.path().join("one.md")).unwrap(), "# course/week 1\n\n- see Glossary\n");
 }
 
 /// Notes (info diagnostics) are printed with `-v` only; `-q` leaves out the summary, not the

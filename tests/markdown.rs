@@ -18,10 +18,12 @@ fn export(input: &str) -> (Graph, Vec<Artifact>) {
     (loaded.graph, out.artifacts)
 }
 
-/// The Markdown of a one-page graph read from `text`.
+/// The Markdown of a one-page graph read from `text`, without its title line.
 fn md_of(text: &str) -> String {
     let loaded = common::one_page(text);
-    let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let mut options = Options::default();
+    options.markdown.no_title = true;
+    let out = export::by_name("md").unwrap().export(&loaded.graph, &options).unwrap();
     String::from_utf8(out.artifacts[0].bytes.clone()).unwrap()
 }
 
@@ -169,11 +171,21 @@ fn round_trip_keeps_headings_and_list_nesting() {
         let (mut compared, mut skipped) = (0, 0);
         for (i, path) in paths.iter().enumerate() {
             let md = String::from_utf8(artifacts[i].bytes.clone()).unwrap();
+            // The first line is the page's title, as a heading that reads back as the title.
+            let (title, md) = md.split_once('\n').unwrap_or((&md, ""));
+            let heading: String = Parser::new(title)
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect();
+            assert!(title.starts_with("# "), "{input}: {path} starts with {title:?}");
+            assert_eq!(heading, graph.pages[i].title.trim(), "{input}: {path}");
             let Some(want) = expected_structure(&graph, i) else {
                 skipped += 1;
                 continue;
             };
-            let got = parsed_structure(&md);
+            let got = parsed_structure(md);
             assert_eq!(got, want, "{input}: {path} has a different structure after parsing");
             compared += 1;
         }
@@ -235,7 +247,7 @@ fn link_styles() {
         let mut options = Options::default();
         options.markdown.links = style;
         let out = export::by_name("md").unwrap().export(&loaded.graph, &options).unwrap();
-        assert_eq!(pages(&out.artifacts)["Notes.md"], line, "{style:?}");
+        assert_eq!(pages(&out.artifacts)["Notes.md"], format!("# Notes\n\n{line}"), "{style:?}");
     }
 }
 
@@ -299,7 +311,7 @@ fn numbered_steps_keep_their_numbers() {
 fn youtube_timestamps_are_times() {
     let loaded = common::one_page("- {{youtube-timestamp 113}} intro\n");
     let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
-    assert_eq!(out.artifacts[0].bytes, b"- 1:53 intro\n");
+    assert_eq!(String::from_utf8_lossy(&out.artifacts[0].bytes), "# p\n\n- 1:53 intro\n");
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
 }
 
@@ -410,9 +422,9 @@ fn files_are_copied_and_linked() {
     let pages = pages(&artifacts);
     assert_eq!(
         pages["F.md"],
-        "- [doc.pdf](assets/doc.pdf)\n- see [the doc](assets/doc.pdf) now\n- [talk](assets/talk.mp3)\n- ![a](assets/my%20diagram.png)\n"
+        "# F\n\n- [doc.pdf](assets/doc.pdf)\n- see [the doc](assets/doc.pdf) now\n- [talk](assets/talk.mp3)\n- ![a](assets/my%20diagram.png)\n"
     );
-    assert_eq!(pages["O.md"], "- [doc](assets/doc.pdf)\n- ![](assets/my%20diagram.png)\n");
+    assert_eq!(pages["O.md"], "# O\n\n- [doc](assets/doc.pdf)\n- ![](assets/my%20diagram.png)\n");
     let files: Vec<String> = artifacts.iter().map(|a| a.path.to_string_lossy().into_owned()).collect();
     for f in ["assets/doc.pdf", "assets/talk.mp3", "assets/my diagram.png"] {
         assert!(files.contains(&f.to_string()), "{f} in {files:?}");
@@ -446,7 +458,8 @@ fn every_heading_block_stays_a_heading() {
             if expected_structure(&graph, i).is_none() {
                 continue; // embeds repeat blocks
             }
-            let mut want = 0;
+            // The title line, then the blocks'.
+            let mut want = 1;
             for b in &page.blocks {
                 let written = !b.pre_block && !b.is_placeholder() && b.typed_number().is_none();
                 match b.heading_parts() {
@@ -488,4 +501,219 @@ fn bare_urls_are_autolinks() {
     }
     assert_eq!(links, [url; 3]);
     assert_eq!(text, format!("see {url} and {url} or the table"));
+}
+
+/// The events a CommonMark reader finds in `md`, adjacent texts joined (an escape splits a
+/// text without changing what it reads as).
+fn reading(md: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let options = CmOptions::ENABLE_TABLES
+        | CmOptions::ENABLE_STRIKETHROUGH
+        | CmOptions::ENABLE_FOOTNOTES
+        | CmOptions::ENABLE_MATH
+        | CmOptions::ENABLE_TASKLISTS;
+    for e in Parser::new_ext(md, options) {
+        match e {
+            Event::Text(t) => text.push_str(&t),
+            other => {
+                if !text.is_empty() {
+                    out.push(format!("Text({:?})", std::mem::take(&mut text)));
+                }
+                out.push(format!("{other:?}"));
+            }
+        }
+    }
+    if !text.is_empty() {
+        out.push(format!("Text({text:?})"));
+    }
+    out
+}
+
+/// Backslash escapes that could go: taken out one after the other, each one whose removal
+/// leaves the reading the same (escapes in code are text, and change it). Returns (escapes,
+/// needless ones with a sample of each). Two escapes needed as a pair (`!\[a\](b)`) count
+/// one needless: either alone would do.
+fn needless_escapes(md: &str) -> (usize, Vec<String>) {
+    let want = reading(md);
+    let mut md = md.to_string();
+    let (mut all, mut needless) = (0, Vec::new());
+    let mut i = 0;
+    while i + 1 < md.len() {
+        let b = md.as_bytes();
+        if b[i] == b'\\' && b[i + 1].is_ascii_punctuation() {
+            all += 1;
+            let without = format!("{}{}", &md[..i], &md[i + 1..]);
+            if reading(&without) == want {
+                let from = md[..i].char_indices().rev().nth(20).map_or(0, |(k, _)| k);
+                let to = md[i..].char_indices().nth(12).map_or(md.len(), |(k, _)| i + k);
+                needless.push(md[from..to].replace('\n', "⏎"));
+                md = without;
+                i += 1;
+                continue;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    (all, needless)
+}
+
+/// On Logseq's documentation graph, at most one backslash escape per 10 KB of Markdown could go
+/// (its text would read the same without it); the worst files are named.
+#[test]
+fn few_needless_escapes() {
+    let Some(docs) = common::corpus() else { return };
+    let (_, artifacts) = export(docs.to_str().unwrap());
+    let (mut bytes, mut all, mut needless, mut worst) = (0, 0, 0, Vec::new());
+    for (path, md) in pages(&artifacts) {
+        let (a, n) = needless_escapes(&md);
+        bytes += md.len();
+        all += a;
+        needless += n.len();
+        if !n.is_empty() {
+            worst.push((n.len(), path, n));
+        }
+    }
+    worst.sort_by_key(|w| std::cmp::Reverse(w.0));
+    let rate = needless as f64 / (bytes as f64 / 10_000.0);
+    eprintln!("{all} escapes, {needless} needless in {} KB: {rate:.2} per 10 KB", bytes / 1000);
+    for (n, path, samples) in worst.iter().take(5) {
+        eprintln!("  {n} in {path}: {:?}", &samples[..samples.len().min(3)]);
+    }
+    assert!(rate <= 1.0, "{rate:.2} needless escapes per 10 KB; worst: {:?}", &worst[..worst.len().min(5)]);
+}
+
+/// What a page shows that a reader of its Markdown must find again: code blocks, images (by
+/// their text), addresses of links, the shape of tables (rows, columns).
+#[derive(Debug, Default, PartialEq)]
+struct Shown {
+    code: Vec<String>,
+    images: Vec<String>,
+    links: Vec<String>,
+    tables: Vec<(usize, usize)>,
+}
+
+/// The page's blocks as the IR holds them (every block, each once).
+fn shown_in_ir(page: &notes_export::ir::Page) -> Shown {
+    use notes_export::ir::{Inline, Node};
+    fn inlines(list: &[Inline], s: &mut Shown) {
+        for i in list {
+            match i {
+                Inline::Image { url, alt, asset, .. } if asset.is_some() || url.contains("://") => {
+                    s.images.push(alt.clone())
+                }
+                Inline::Link { url, children, asset: None, .. }
+                    if url.starts_with("http://") || url.starts_with("https://") =>
+                {
+                    s.links.push(url.clone());
+                    inlines(children, s);
+                }
+                Inline::Strong { children }
+                | Inline::Emphasis { children }
+                | Inline::Strike { children }
+                | Inline::Highlight { children }
+                | Inline::Link { children, .. } => inlines(children, s),
+                _ => {}
+            }
+        }
+    }
+    fn nodes(list: &[Node], s: &mut Shown) {
+        for n in list {
+            match n {
+                Node::Paragraph { inlines: i } | Node::Heading { inlines: i, .. } => inlines(i, s),
+                Node::Code { text, .. } => s.code.push(text.trim_end_matches('\n').to_string()),
+                Node::Quote { children } | Node::Admonition { children, .. } => nodes(children, s),
+                Node::List { items, .. } => items.iter().for_each(|it| nodes(&it.children, s)),
+                Node::Table { header, rows } => {
+                    s.tables.push((rows.len() + usize::from(!header.is_empty()), header.len()));
+                    header.iter().chain(rows.iter().flatten()).for_each(|c| inlines(c, s));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut s = Shown::default();
+    for b in page.blocks.iter().filter(|b| !b.pre_block) {
+        nodes(&b.body, &mut s);
+    }
+    s
+}
+
+/// The same, as pulldown-cmark reads the Markdown.
+fn shown_in_markdown(md: &str) -> Shown {
+    let mut s = Shown::default();
+    let (mut code, mut image, mut rows, mut cols) = (None::<String>, None::<String>, 0, 0);
+    let options = CmOptions::ENABLE_TABLES | CmOptions::ENABLE_STRIKETHROUGH | CmOptions::ENABLE_FOOTNOTES;
+    for e in Parser::new_ext(md, options) {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
+            Event::End(TagEnd::CodeBlock) => s.code.extend(code.take().map(|c| c.trim_end_matches('\n').to_string())),
+            Event::Start(Tag::Image { .. }) => image = Some(String::new()),
+            Event::End(TagEnd::Image) => s.images.extend(image.take()),
+            Event::Start(Tag::Link { dest_url, .. }) => s.links.push(dest_url.to_string()),
+            Event::Start(Tag::Table(a)) => (rows, cols) = (0, a.len()),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => rows += 1,
+            Event::End(TagEnd::Table) => s.tables.push((rows, cols)),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = code.as_mut() {
+                    c.push_str(&t);
+                } else if let Some(i) = image.as_mut() {
+                    i.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Every page's Markdown, read back by pulldown-cmark, holds what the page's blocks show:
+/// each code block with its text, each image with its text, each web link's address, each
+/// table with its rows and columns (a page can show more: references bring other blocks).
+#[test]
+fn rendered_pages_hold_what_the_ir_shows() {
+    fn holds<T: PartialEq + Clone + std::fmt::Debug>(have: &[T], want: &[T]) -> Result<(), T> {
+        let mut left = have.to_vec();
+        for w in want {
+            match left.iter().position(|h| h == w) {
+                Some(k) => {
+                    left.remove(k);
+                }
+                None => return Err(w.clone()),
+            }
+        }
+        Ok(())
+    }
+    let (_generated, graphs) = common::whole_graphs();
+    let mut inputs: Vec<String> =
+        ["fixtures/seed", "fixtures/cases/blocks", "fixtures/cases/inline", "fixtures/cases/refs"]
+            .map(String::from)
+            .to_vec();
+    inputs.extend(graphs.iter().map(|g| g.to_string_lossy().into_owned()));
+    for input in &inputs {
+        let (graph, artifacts) = export(input);
+        let mut counted = Shown::default();
+        for (i, page) in graph.pages.iter().enumerate() {
+            let md = String::from_utf8(artifacts[i].bytes.clone()).unwrap();
+            let (want, have) = (shown_in_ir(page), shown_in_markdown(&md));
+            let at = format!("{input}: {}", page.file);
+            holds(&have.code, &want.code).unwrap_or_else(|c| panic!("{at}: code block {c:?} not in\n{md}"));
+            holds(&have.images, &want.images).unwrap_or_else(|c| panic!("{at}: image {c:?} not in\n{md}"));
+            holds(&have.links, &want.links).unwrap_or_else(|c| panic!("{at}: link {c:?} not in\n{md}"));
+            holds(&have.tables, &want.tables).unwrap_or_else(|c| panic!("{at}: table {c:?} not in\n{md}"));
+            counted.code.extend(want.code);
+            counted.images.extend(want.images);
+            counted.links.extend(want.links);
+            counted.tables.extend(want.tables);
+        }
+        eprintln!(
+            "{input}: {} code blocks, {} images, {} links, {} tables found again",
+            counted.code.len(),
+            counted.images.len(),
+            counted.links.len(),
+            counted.tables.len()
+        );
+    }
 }

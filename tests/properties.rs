@@ -57,7 +57,9 @@ proptest! {
         }
         let loaded = load(&page);
         prop_assume!(structure::expected_structure(&loaded.graph, 0).is_some());
-        let out = export::by_name("md").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+        let mut options = Options::default();
+        options.markdown.no_title = true;
+        let out = export::by_name("md").unwrap().export(&loaded.graph, &options).unwrap();
         let md = String::from_utf8(out.artifacts[0].bytes.clone()).unwrap();
         prop_assert_eq!(
             structure::parsed_structure(&md),

@@ -197,6 +197,9 @@ pub struct MdArgs {
     /// Page properties as YAML front matter (for static-site generators)
     #[arg(long)]
     pub front_matter: bool,
+    /// No `# Title` line at the top of each page
+    #[arg(long)]
+    pub no_title: bool,
 }
 
 #[derive(Args, Debug)]

@@ -123,6 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Md(args) => {
             let mut options = base_options()?;
             options.markdown.front_matter = args.front_matter;
+            options.markdown.no_title = args.no_title;
             options.markdown.links = args.links;
             run_export("md", args.export, options, false)
         }

@@ -157,6 +157,84 @@ fn decode(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// HTML to pass on as it is, without what runs code: `<script>` elements (and their code),
+/// event-handler attributes (`onclick=…`) and `javascript:` addresses. Returns the HTML and
+/// what was taken out (for a note), or nothing when all is kept.
+pub fn sanitize(html: &str) -> (std::borrow::Cow<'_, str>, Vec<String>) {
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<script") && !lower.contains(" on") && !lower.contains("javascript:") {
+        return (html.into(), Vec::new());
+    }
+    let (mut out, mut removed) = (String::with_capacity(html.len()), Vec::new());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let Some(end) = rest.find('>') else { break };
+        let Some(t) = tag(&rest[..=end]) else {
+            out.push('<');
+            rest = &rest[1..];
+            continue;
+        };
+        if t.name == "script" {
+            removed.push("<script>".to_string());
+            rest = &rest[end + 1..];
+            if !t.closing {
+                let at = rest.to_ascii_lowercase().find("</script");
+                rest = at.and_then(|a| rest[a..].find('>').map(|e| &rest[a + e + 1..])).unwrap_or("");
+            }
+            continue;
+        }
+        out.push_str(&clean_tag(&rest[..=end], &mut removed));
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    (out.into(), removed)
+}
+
+/// One tag without its event handlers and `javascript:` addresses.
+fn clean_tag(tag: &str, removed: &mut Vec<String>) -> String {
+    let inner = &tag[1..tag.len() - 1];
+    let name_end = inner.find(|c: char| c.is_whitespace() || c == '/').unwrap_or(inner.len());
+    let mut out = format!("<{}", &inner[..name_end]);
+    let mut rest = &inner[name_end..];
+    loop {
+        let trimmed = rest.trim_start();
+        let space = &rest[..rest.len() - trimmed.len()];
+        rest = trimmed;
+        if rest.is_empty() || rest.starts_with('/') {
+            out.push_str(space);
+            out.push_str(rest);
+            break;
+        }
+        let name_len = rest.find(|c: char| c.is_whitespace() || c == '=' || c == '/').unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        let mut len = name_len;
+        let after = rest[len..].trim_start();
+        let mut value = "";
+        if let Some(v) = after.strip_prefix('=') {
+            let v = v.trim_start();
+            let vlen = match v.chars().next() {
+                Some(q @ ('"' | '\'')) => v[1..].find(q).map_or(v.len(), |k| k + 2),
+                _ => v.find(char::is_whitespace).unwrap_or(v.len()),
+            };
+            value = v[..vlen].trim_matches(['"', '\'']);
+            len = rest.len() - v.len() + vlen;
+        }
+        let attribute = &rest[..len];
+        let code = value.trim_start().to_ascii_lowercase().starts_with("javascript:");
+        if name.to_ascii_lowercase().starts_with("on") || code {
+            removed.push(format!("{name}="));
+        } else {
+            out.push_str(space);
+            out.push_str(attribute);
+        }
+        rest = &rest[len..];
+    }
+    out.push('>');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +254,17 @@ mod tests {
         assert_eq!(tag("<div class=\"note\">").unwrap().kind(), Kind::Other);
         assert_eq!(tag("< 3 and >"), None);
         assert_eq!(tag("<a><b>"), None);
+    }
+
+    #[test]
+    fn code_is_taken_out() {
+        let (html, removed) = sanitize("<kbd>K</kbd> <b onclick=\"x()\" class=c>b</b><script>alert(1)</script>");
+        assert_eq!(html, "<kbd>K</kbd> <b class=c>b</b>");
+        assert_eq!(removed, ["onclick=", "<script>"]);
+        let (html, _) = sanitize("<a href='javascript:x()' title=t>a</a> 1 < 2 <img src=x.png onerror=y/>");
+        assert_eq!(html, "<a title=t>a</a> 1 < 2 <img src=x.png>");
+        let (html, removed) = sanitize("<div style=\"a\">on the one hand</div>");
+        assert_eq!((html.as_ref(), removed.len()), ("<div style=\"a\">on the one hand</div>", 0));
     }
 
     #[test]

@@ -20,7 +20,9 @@ PAGE = (
 def front_matter(text):
     assert text.startswith("---\n"), text[:80]
     head, _, rest = text[4:].partition("\n---\n\n")
-    assert rest.startswith("- first block"), rest[:80]
+    # Then the title line, and the blocks.
+    title, _, blocks = rest.partition("\n\n")
+    assert title.startswith("# ") and blocks.startswith("- first block"), rest[:80]
     return yaml.safe_load(head)
 
 

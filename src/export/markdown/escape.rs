@@ -3,7 +3,7 @@
 /// The bytes [`escape_text`] must look at in the middle of a line: escapes, controls, newline,
 /// and 0xC2 (which begins the C1 controls).
 const MID_LINE: [bool; 256] = {
-    let mut t = crate::text::byte_table(b"\\`*_[]<|~$\x7F\xC2", 0x20);
+    let mut t = crate::text::byte_table(b"\\`*_[]<&|~$\x7F\xC2", 0x20);
     t[b'\t' as usize] = false;
     t
 };
@@ -15,16 +15,22 @@ fn mid_line(c: u8) -> bool {
         | (c == b'$')
         | (c == b'*')
         | (c == b'<')
+        | (c == b'&')
         | (c.wrapping_sub(b'[') < 3)
         | (c.wrapping_sub(b'_') < 2)
         | (c.wrapping_sub(b'|') < 4)
         | (c == 0xC2)
 }
 
-/// Escapes what CommonMark would read as markup in plain text: `\\ ` * _ [ ] | ~ $` always,
-/// `<` before what could open a tag or an autolink (a letter, `/`, `!`, `?`), `# + - = >` at
-/// the start of a line (after spaces), `.` and `)` after digits that begin a line (an ordered
-/// list); control characters other than tab and newline are dropped. Where a line starts is
+/// Escapes what CommonMark would read as markup in plain text: `\\ ` * | ~ $` always; `_`
+/// unless between letters or digits (`snake_case` cannot be emphasis); `[` before `^` (a
+/// footnote mark) or before ` ]`, `x]` (a task box); `]` before `(`, `[` or `:` or at the end
+/// (where a link, a reference or a definition would close); `<` before what could open a tag
+/// or an autolink (a letter, `/`, `!`, `?`); `&` before what could be an entity (`&amp;`,
+/// `&#38;`); `# + - = >` at the start of a line (after spaces); `.` and `)` after the digits
+/// that begin a line, before a space or the end (an ordered list; in a paragraph's later lines
+/// only after `1`, the one number that interrupts a paragraph). Control characters other than
+/// tab and newline are dropped. Where a line starts, and whether it continues a paragraph, is
 /// known from what `out` already holds, so `a -> b` after a code span stays as it is. One pass
 /// over the bytes, copying the runs between escapes.
 pub(super) fn escape_text(s: &str) -> String {
@@ -47,6 +53,15 @@ pub(super) fn escape_into(out: &mut String, s: &str) {
     let mut line_start = tail.is_some_and(|t| t.iter().all(|&c| c == b' ')); // only spaces since the line began
     let mut line_begin = tail.is_some_and(|t| t.is_empty()); // right where a line begins
     let mut digits = tail.is_some_and(|t| !t.is_empty() && t.iter().all(u8::is_ascii_digit)); // only digits since
+    // The digits so far are `1`.
+    let mut one = tail == Some(b"1".as_slice());
+    // The line began after a line with text: a paragraph goes on there.
+    let mut continues = k > 0 && {
+        let before = &held[..k - 1];
+        let from = before.iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+        before[from..].iter().any(|&c| c != b' ' && c != b'\t')
+    };
+    let last_held = out.chars().next_back();
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
@@ -58,6 +73,7 @@ pub(super) fn escape_into(out: &mut String, s: &str) {
             }
         }
         let c = b[i];
+        let next = b.get(i + 1).copied();
         let (len, escape, drop) = match c {
             0x80.. => {
                 let len = if c >= 0xF0 {
@@ -68,12 +84,23 @@ pub(super) fn escape_into(out: &mut String, s: &str) {
                     2
                 };
                 // U+0080–U+009F, the C1 controls.
-                (len, false, c == 0xC2 && matches!(b.get(i + 1), Some(0x80..=0x9F)))
+                (len, false, c == 0xC2 && matches!(next, Some(0x80..=0x9F)))
             }
-            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'|' | b'~' | b'$' => (1, true, false),
-            b'<' => (1, b.get(i + 1).is_some_and(|&n| n.is_ascii_alphabetic() || b"/!?".contains(&n)), false),
+            b'\\' | b'`' | b'*' | b'|' | b'~' | b'$' => (1, true, false),
+            b'_' => {
+                let before = s[..i].chars().next_back().or(last_held);
+                let after = s[i + 1..].chars().next();
+                (1, !(before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric)), false)
+            }
+            b'[' => (1, next == Some(b'^') || matches!(b.get(i + 1..i + 3), Some([b' ' | b'x' | b'X', b']'])), false),
+            b']' => (1, matches!(next, None | Some(b'(' | b'[' | b':')), false),
+            b'<' => (1, next.is_some_and(|n| n.is_ascii_alphabetic() || b"/!?".contains(&n)), false),
+            b'&' => (1, entity_like(&b[i + 1..]), false),
             b'#' | b'+' | b'-' | b'=' | b'>' => (1, line_start, false),
-            b'.' | b')' => (1, digits, false),
+            b'.' | b')' => {
+                let marker_end = matches!(next, None | Some(b' ' | b'\t' | b'\n'));
+                (1, digits && marker_end && (!continues || one), false)
+            }
             b'\n' | b'\t' => (1, false, false),
             0..0x20 | 0x7F => (1, false, true),
             _ => (1, false, false),
@@ -86,12 +113,23 @@ pub(super) fn escape_into(out: &mut String, s: &str) {
             }
             copied = i + len;
         }
+        one = c == b'1' && line_begin;
         digits = c.is_ascii_digit() && (digits || line_begin);
+        if c == b'\n' {
+            continues = !line_start;
+        }
         line_start = c == b'\n' || (line_start && c == b' ');
         line_begin = c == b'\n';
         i += len;
     }
     out.push_str(&s[copied..]);
+}
+
+/// Whether the bytes after a `&` could make it an entity: a name or `#` number, then `;`.
+fn entity_like(rest: &[u8]) -> bool {
+    let body = rest.strip_prefix(b"#").map_or(rest, |r| r.strip_prefix(b"x").or(r.strip_prefix(b"X")).unwrap_or(r));
+    let n = body.iter().take(32).take_while(|c| c.is_ascii_alphanumeric()).count();
+    n > 0 && body.get(n) == Some(&b';')
 }
 
 #[cfg(test)]
@@ -110,13 +148,41 @@ mod tests {
                 j -= 1;
             }
             let list_number = j < k && (j == 0 || chars[j - 1] == '\n');
+            // The line before the number's has text.
+            let continues = j > 0 && {
+                let line: String = chars[..j - 1].iter().rev().take_while(|&&c| c != '\n').collect();
+                line.chars().any(|c| c != ' ' && c != '\t')
+            };
+            let number: String = chars[j..k].iter().collect();
+            let next = chars.get(k + 1).copied();
+            let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
             match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => out.extend(['\\', c]),
-                '<' if chars.get(k + 1).is_some_and(|&n| n.is_ascii_alphabetic() || "/!?".contains(n)) => {
+                '\\' | '`' | '*' | '|' | '~' | '$' => out.extend(['\\', c]),
+                '_' if !(alnum(k.checked_sub(1).and_then(|p| chars.get(p))) && alnum(chars.get(k + 1))) => {
+                    out.extend(['\\', c])
+                }
+                '[' if next == Some('^') || (matches!(next, Some(' ' | 'x' | 'X')) && chars.get(k + 2) == Some(&']')) => {
+                    out.extend(['\\', c])
+                }
+                ']' if matches!(next, None | Some('(' | '[' | ':')) => out.extend(['\\', c]),
+                '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || "/!?".contains(n)) => out.extend(['\\', c]),
+                '&' if {
+                    let rest: String = chars[k + 1..].iter().collect();
+                    let body = rest.strip_prefix('#').map_or(rest.as_str(), |r| r.strip_prefix(['x', 'X']).unwrap_or(r));
+                    let n = body.chars().take(32).take_while(|c| c.is_ascii_alphanumeric()).count();
+                    n > 0 && body[n..].starts_with(';')
+                } =>
+                {
                     out.extend(['\\', c])
                 }
                 '#' | '+' | '-' | '=' | '>' if at_line_start => out.extend(['\\', c]),
-                '.' | ')' if list_number => out.extend(['\\', c]),
+                '.' | ')'
+                    if list_number
+                        && matches!(next, None | Some(' ' | '\t' | '\n'))
+                        && (!continues || number == "1") =>
+                {
+                    out.extend(['\\', c])
+                }
                 c if c.is_control() && c != '\n' && c != '\t' => {}
                 c => out.push(c),
             }
@@ -127,7 +193,10 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape_text("1. a\n 2) b\n12.5 x\nv1.2"), "1\\. a\n 2) b\n12\\.5 x\nv1.2");
+        assert_eq!(escape_text("1. a\n 2) b\n12.5 x\nv1.2"), "1\\. a\n 2) b\n12.5 x\nv1.2");
+        // After a line of text only `1.` starts a list; at the start, any number does.
+        assert_eq!(escape_text("2. a\n2. b\n1. c\n1.5"), "2\\. a\n2. b\n1\\. c\n1.5");
+        assert_eq!(escape_text("snake_case _x_ a_ [x] [^1] [a](b) [a]: &amp; & a&b"), "snake_case \\_x\\_ a\\_ \\[x] \\[^1] [a\\](b) [a\\]: \\&amp; & a&b");
         assert_eq!(escape_text("  # h\n- x\na - b = c"), "  \\# h\n\\- x\na - b = c");
         assert_eq!(escape_text("a\u{0}b\u{85}c\u{7f}é\t$"), "abcé\t\\$");
     }
@@ -153,15 +222,18 @@ mod tests {
     proptest! {
         /// The escaped text reads back as the same text: a CommonMark parser finds no markup in it.
         #[test]
-        fn escaped_text_parses_back_to_itself(s in "[a-z0-9 <>#+=.)(*_\\-\\[\\]|~$`\\\\!/?:]{1,30}") {
+        fn escaped_text_parses_back_to_itself(s in "[a-z0-9 <>#+=.)(*_\\-\\[\\]|~$`\\\\!/?:&;^\n]{1,30}") {
             let s = s.trim();
             prop_assume!(!s.is_empty());
+            // Lines as a paragraph holds them: no blank one, no spaces around.
+            prop_assume!(s.lines().all(|l| !l.trim().is_empty() && l.trim() == l));
             let md = escape_text(s);
             let mut text = String::new();
             let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
             for e in pulldown_cmark::Parser::new_ext(&md, options) {
                 match e {
                     pulldown_cmark::Event::Text(t) => text.push_str(&t),
+                    pulldown_cmark::Event::SoftBreak => text.push('\n'),
                     pulldown_cmark::Event::Start(pulldown_cmark::Tag::Paragraph) | pulldown_cmark::Event::End(_) => {}
                     other => prop_assert!(false, "{md:?} reads as {other:?}"),
                 }
@@ -180,7 +252,7 @@ mod tests {
         #[test]
         fn escapes_are_found_after_long_plain_text(
             a in "[a-z ]{0,80}",
-            c in "[*_\\[\\]<>|~$`\\\\\u{1}\u{7f}\u{85}\n]",
+            c in "[*_\\[\\]<>&|~$`\\\\\u{1}\u{7f}\u{85}\n]",
             b in "[a-z .]{0,80}",
         ) {
             let s = format!("x{a}{c}{b}");
@@ -188,7 +260,7 @@ mod tests {
         }
 
         #[test]
-        fn escaping_follows_the_rules(s in "[a1-9 .)#+=*_\\\\`$|~<>\\[\\]\n\t\u{0}\u{1}\u{7f}\u{85}\u{a0}é中😀-]{0,30}") {
+        fn escaping_follows_the_rules(s in "[a1-9 .)#+=*_\\\\`$|~<>&;^(:x\\[\\]\n\t\u{0}\u{1}\u{7f}\u{85}\u{a0}é中😀-]{0,30}") {
             prop_assert_eq!(escape_text(&s), reference(&s));
         }
 

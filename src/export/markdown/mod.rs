@@ -3,6 +3,7 @@
 
 mod escape;
 mod front_matter;
+mod html;
 mod paths;
 
 use escape::{escape_into, escape_text};
@@ -32,6 +33,8 @@ pub struct MarkdownOptions {
     pub links: LinkStyle,
     /// Page properties as YAML front matter.
     pub front_matter: bool,
+    /// No `# Title` first line.
+    pub no_title: bool,
 }
 
 pub struct MarkdownExporter;
@@ -94,6 +97,7 @@ impl Job for MarkdownJob {
             lists: 0,
             notes: Default::default(),
             in_label: false,
+            in_script: false,
         };
         w.page(pi, page);
         if !w.out.ends_with('\n') {
@@ -196,6 +200,8 @@ struct Writer<'a> {
     /// Writing a link's label, where a reference inside (`[[A [[B]]]]`) is text: CommonMark
     /// has no link within a link.
     in_label: bool,
+    /// Inside a `<script>` element of raw HTML: its code is left out, to its end tag.
+    in_script: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -203,7 +209,16 @@ impl<'a> Writer<'a> {
         if self.opts.front_matter {
             front_matter::write(&mut self.out, page);
         }
+        // The page's title is its first line, as a docs site shows a page.
         let mut first = true;
+        // Notes piped in have no title (unless a `title::` gives one).
+        let untitled = page.file == "<stdin>" && page.property("title").is_none();
+        if !self.opts.no_title && !untitled && !page.title.trim().is_empty() {
+            self.out.push_str("# ");
+            escape::escape_into(&mut self.out, page.title.trim());
+            self.out.push('\n');
+            first = false;
+        }
         // Whether the file ends in a list item: the next top-level block continues that list
         // (a blank line between items would make the whole list loose), where after a heading
         // or a paragraph it starts one after a blank line.
@@ -430,6 +445,11 @@ impl<'a> Writer<'a> {
             escape_into(&mut self.out, &stamp);
         }
         self.out.push('\n');
+        // HTML opening the item would take the lines under it (its children) as HTML: a
+        // blank line ends it.
+        if marker.is_empty() && html::starts_html_block(body.lines().next().unwrap_or_default()) {
+            self.out.push('\n');
+        }
     }
 
     /// Leaves an embed's blocks on `todo`, unless it would expand a block being expanded or
@@ -555,13 +575,40 @@ impl<'a> Writer<'a> {
                 }
             }
             Node::Rule => out.push_str("---"),
-            Node::Html { html } => escape_into(out, html),
+            Node::Html { html } => self.raw_html(html, out),
             // Written with the page's other footnotes, at the end.
             Node::Footnote { .. } => {}
         }
     }
 
+    /// Raw HTML as it is, less what would run code (noted where the block is). HTML that
+    /// would take the rest of the page with it (an unclosed `<!--`) stays text.
+    fn raw_html(&mut self, html: &str, out: &mut String) {
+        if html::unterminated(html) && !html.trim_start().to_ascii_lowercase().starts_with("<script") {
+            escape_into(out, html);
+            return;
+        }
+        let lower = html.to_ascii_lowercase();
+        // A script's code comes as the text after its opening tag: skipped to its end tag.
+        let opens = lower.rfind("<script").is_some_and(|k| !lower[k..].contains("</script"));
+        let (clean, removed) = crate::export::raw_html::sanitize(html);
+        if !removed.is_empty() {
+            let line = self.stack.last().map_or(0, |&at| self.graph.block(at).line);
+            self.diags.push(Diagnostic::info(
+                Code::HtmlDropped,
+                self.file,
+                line,
+                1,
+                format!("HTML that runs code is left out of Markdown: {}", removed.join(", ")),
+            ));
+        }
+        out.push_str(&clean);
+        self.in_script |= opens;
+    }
+
     fn nodes(&mut self, nodes: &[Node], line: u32) -> String {
+        // A script left open in another block ends there.
+        self.in_script = false;
         let mut parts = Vec::new();
         for n in nodes {
             let mut s = String::new();
@@ -621,20 +668,38 @@ impl<'a> Writer<'a> {
     /// The children between two `mark`s, written in place: the marks go inside the spaces
     /// around them (emphasis must not start or end with a space in CommonMark).
     fn wrapped(&mut self, mark: &str, children: &[Inline], out: &mut String) {
+        // The opening mark goes first, so that the children are escaped as text after it (a
+        // `1.` inside `**1. Step**` starts no list); it moves past any leading spaces after.
         let start = out.len();
+        out.push_str(mark);
+        let at = out.len();
         self.inlines(children, out);
-        let inner = &out[start..];
+        let inner = &out[at..];
         if inner.trim().is_empty() {
             out.truncate(start);
             return;
         }
         let lead = inner.len() - inner.trim_start().len();
-        let end = start + inner.trim_end().len();
+        let end = at + inner.trim_end().len();
+        let spaces = inner[..lead].to_string();
         out.insert_str(end, mark);
-        out.insert_str(start + lead, mark);
+        if lead > 0 {
+            out.replace_range(start..at + lead, &format!("{spaces}{mark}"));
+        }
     }
 
     fn inline(&mut self, i: &Inline, out: &mut String) {
+        if self.in_script {
+            // The code of a script, up to the tag that ends it.
+            if let Inline::Html { html } = i {
+                if let Some(k) = html.to_ascii_lowercase().find("</script") {
+                    self.in_script = false;
+                    let rest = html[k..].find('>').map_or("", |e| &html[k + e + 1..]);
+                    self.raw_html(rest, out);
+                }
+            }
+            return;
+        }
         match i {
             Inline::Text { text } => escape_into(out, text),
             Inline::Code { text } => out.push_str(&code_span(text)),
@@ -690,7 +755,7 @@ impl<'a> Writer<'a> {
             }
             Inline::Image { url, alt, .. } => {
                 let what = if alt.is_empty() { url } else { alt };
-                let _ = write!(out, "*\\[missing image: {}\\]*", escape_text(what));
+                let _ = write!(out, "*[missing image: {}]*", escape_text(what));
             }
             Inline::PageRef { name, label, .. } if self.in_label => match label {
                 Some(l) => self.inlines(l, out),
@@ -723,11 +788,11 @@ impl<'a> Writer<'a> {
                     self.inlines(title, out);
                     self.stack.pop();
                 }
-                RefText::Circular => out.push_str("*\\[circular reference\\]*"),
-                RefText::Missing => out.push_str("*\\[missing reference\\]*"),
+                RefText::Circular => out.push_str("*[circular reference]*"),
+                RefText::Missing => out.push_str("*[missing reference]*"),
             },
             // Embeds are written as nested list items after the block's own text.
-            Inline::Embed { cyclic: true, .. } => out.push_str("*\\[embed cycle\\]*"),
+            Inline::Embed { cyclic: true, .. } => out.push_str("*[embed cycle]*"),
             Inline::Embed { .. } => {}
             Inline::Cloze { answer, hint, .. } => {
                 self.inlines(answer, out);
@@ -759,7 +824,7 @@ impl<'a> Writer<'a> {
                 let d = if *display { "$$" } else { "$" };
                 let _ = write!(out, "{d}{tex}{d}");
             }
-            Inline::Html { html } => escape_into(out, html),
+            Inline::Html { html } => self.raw_html(html, out),
             Inline::FootnoteRef { label, target: Some(t), .. } => {
                 let k = self.notes.mark(*t, label);
                 let _ = write!(out, "[^{}]", self.note_label(k));
