@@ -180,6 +180,12 @@ fn round_trip_keeps_headings_and_list_nesting() {
                 })
                 .collect();
             assert!(title.starts_with("# "), "{input}: {path} starts with {title:?}");
+            // No list item is empty (a reader shows it as a stray bullet).
+            let events: Vec<Event> = Parser::new_ext(md, CmOptions::ENABLE_TABLES).collect();
+            for w in events.windows(2) {
+                let empty = matches!((&w[0], &w[1]), (Event::Start(Tag::Item), Event::End(TagEnd::Item)));
+                assert!(!empty, "{input}: {path} has an empty list item:\n{md}");
+            }
             assert_eq!(heading, graph.pages[i].title.trim(), "{input}: {path}");
             let Some(want) = expected_structure(&graph, i) else {
                 skipped += 1;
