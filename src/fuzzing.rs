@@ -30,6 +30,13 @@ pub fn inline(data: &[u8]) {
     }
 }
 
+/// Decodes `data` (if UTF-8) as a row of a DB graph's storage (transit-JSON).
+pub fn transit(data: &[u8]) {
+    if let Ok(s) = std::str::from_utf8(data) {
+        let _ = crate::read::db::transit::decode(s);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Every format of the registry is reachable from the first byte.

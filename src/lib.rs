@@ -66,7 +66,7 @@ pub fn load(input: &Path) -> Result<Loaded, ReadError> {
 /// Opens one input for export: a graph folder is scanned (its pages are read whole later, a
 /// window at a time, by [`pipeline::run`]); a page file or `-` is read whole now.
 pub fn open(input: &Path) -> Result<Loaded, ReadError> {
-    if input.is_dir() {
+    if input.is_dir() && read::db::database_of(input).is_none() {
         Ok(finish(read::scan_graph(input)?))
     } else {
         load(input)

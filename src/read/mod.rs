@@ -3,6 +3,7 @@
 
 mod block;
 pub mod config;
+pub mod db;
 mod decode;
 mod entities;
 mod folder;
@@ -54,6 +55,8 @@ pub enum ReadError {
     Empty(String),
     #[error("{0}: several inputs must all be page files (give a graph folder on its own)")]
     Many(String),
+    #[error("{path}: {message}")]
+    Db { path: String, message: String },
 }
 
 /// Reads several page files as one graph rooted at their nearest common folder (or at the
@@ -117,6 +120,14 @@ pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
         return Ok(read_single("<stdin>", &bytes, source));
     }
     let meta = std::fs::metadata(input).map_err(|source| ReadError::Io { path: display.clone(), source })?;
+    if let Some(file) = db::database_of(input) {
+        // A DB graph (a folder holding `db.sqlite`, or the file): its assets sit beside it.
+        let root =
+            if meta.is_dir() { input.to_path_buf() } else { input.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+        let display = if root == Path::new(".") { String::new() } else { root.display().to_string() };
+        return db::read_db(&file, &root, display);
+    }
     if meta.is_dir() {
         read_graph(input)
     } else {

@@ -330,7 +330,7 @@ fn ensure_system_tools() -> Result<()> {
     bail!("the real-consumer checks need LibreOffice and poppler: sudo apt-get install {}", packages.join(" "))
 }
 
-const FUZZ_TARGETS: [&str; 3] = ["read", "inline", "export"];
+const FUZZ_TARGETS: [&str; 4] = ["read", "inline", "export", "transit"];
 
 /// Runs the fuzz targets one after another for a share of `--seconds`, seeded with every
 /// fixture page, and prints the executions of each. A crash fails the task.
