@@ -93,10 +93,11 @@ pub enum Code {
     SkippedCard,
     RemovedCard,
     BadSchedule,
+    UnknownSchema,
 }
 
 impl Code {
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 27] = [
         Code::Unreadable,
         Code::InvalidUtf8,
         Code::ControlCharacter,
@@ -123,6 +124,7 @@ impl Code {
         Code::SkippedCard,
         Code::RemovedCard,
         Code::BadSchedule,
+        Code::UnknownSchema,
     ];
 
     /// The name printed in `warning[name]` and the JSON's `code`.
@@ -154,6 +156,7 @@ impl Code {
             Code::SkippedCard => "skipped-card",
             Code::RemovedCard => "removed-card",
             Code::BadSchedule => "bad-schedule",
+            Code::UnknownSchema => "unknown-schema",
         }
     }
 
@@ -186,6 +189,7 @@ impl Code {
             Code::SkippedCard => "A block that looks like a flashcard but cannot be one (a cloze Anki cannot hold); no note is made.",
             Code::RemovedCard => "A note of the previous deck whose block left the notes: written once more, tagged `notes-export::removed` (note).",
             Code::BadSchedule => "Logseq review properties (`card-next-schedule::`, …) that cannot be read; the card stays new.",
+            Code::UnknownSchema => "A Logseq DB graph of a schema version this version does not know; it is read as the known one.",
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Loaded {
     pub resolver: resolve::Resolver,
     /// What the skim saw, when the input was skimmed: pages not read yet, pinned blocks.
     pub skim: read::Skim,
+    /// Where a DB graph's pages came from, to name a finding's page and block.
+    pub db: Option<read::db::Origin>,
 }
 
 impl Loaded {
@@ -91,15 +93,18 @@ pub fn load_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
 
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
-    let read::Reading { mut graph, source, mut diagnostics, config, mut skim } = reading;
+    let read::Reading { mut graph, source, mut diagnostics, config, mut skim, db } = reading;
     let load = |page: &ir::Page| read::load_page(&source.root, &config, page, read::Needs::All, &|_| false);
     let (found, resolver) = resolve::resolve(&mut graph, &mut skim, &source, &load);
     diagnostics.extend(found);
     for d in &mut diagnostics {
-        d.file = display_path(&source.display, &d.file);
+        match &db {
+            Some(origin) => origin.locate(d),
+            None => d.file = display_path(&source.display, &d.file),
+        }
     }
     diag::normalize(&mut diagnostics);
-    Loaded { graph, source, diagnostics, config, resolver, skim }
+    Loaded { graph, source, diagnostics, config, resolver, skim, db }
 }
 
 /// `file` (relative to the input) as the user would name it.

@@ -166,3 +166,96 @@ fn bad_databases_are_refused() {
         assert!(!out.exists());
     }
 }
+
+/// A page of one block, `title`, in a graph of schema `major`.
+fn one_block_graph(dir: &Path, title: &str, major: i64, tail: &str) -> PathBuf {
+    let version = format!(r#"["^ ","~:major",{major},"~:minor",3]"#);
+    let title = serde_json::to_string(title).unwrap();
+    common::db_graph(
+        dir,
+        &[
+            (6, "db/ident", r#""~:logseq.kv/schema-version""#),
+            (6, "kv/value", &version),
+            (10, "block/name", r#""notes""#),
+            (10, "block/title", r#""Notes""#),
+            (10, "block/uuid", r#""~u00000000-0000-4000-8000-00000000000a""#),
+            (11, "block/page", "10"),
+            (11, "block/parent", "10"),
+            (11, "block/order", r#""a0""#),
+            (11, "block/title", &title),
+            (11, "block/uuid", r#""~u00000000-0000-4000-8000-00000000000b""#),
+        ],
+        tail,
+    )
+}
+
+/// A finding in a DB graph names the database, the page and the block (there are no lines);
+/// `check` says the schema version, and warns on a major version it does not know.
+#[test]
+fn findings_name_the_page_and_block() {
+    let dir = common::tempdir();
+    one_block_graph(dir.path(), "see ((99999999-2222-4333-8444-555555555555))", 65, "[]");
+    let o = common::bin().args(["check"]).arg(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("db.sqlite: warning[dangling-ref]"), "{err}");
+    assert!(err.contains("(page \u{201c}Notes\u{201d}, block 00000000-0000-4000-8000-00000000000b)"), "{err}");
+    assert!(err.contains("checked 1 pages, 1 blocks of a Logseq DB graph (schema 65.3)"), "{err}");
+    let newer = common::tempdir();
+    one_block_graph(newer.path(), "text", 99, "[]");
+    let o = common::bin().args(["check"]).arg(newer.path().join("db.sqlite")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("warning[unknown-schema]") && err.contains("99.3"), "{err}");
+}
+
+/// The tail (transactions not merged into the tree) is replayed: a retraction takes a value
+/// away, an assertion sets another.
+#[test]
+fn the_tail_is_replayed() {
+    let dir = common::tempdir();
+    let tail = r#"[[[11,"~:block/title","old text",-536870914],[11,"~:block/title","new text",536870914]]]"#;
+    one_block_graph(dir.path(), "old text", 65, tail);
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let texts: Vec<&str> =
+        loaded.graph.pages[0].blocks.iter().filter(|b| !b.pre_block).map(|b| b.content.as_str()).collect();
+    assert_eq!(texts, ["new text"]);
+}
+
+/// A DB graph card's FSRS review state (`:logseq.property.fsrs/due`, `/state`) carries into
+/// the deck's scheduling, as Logseq file graphs' review properties do.
+#[test]
+fn fsrs_review_state_schedules_the_card() {
+    let dir = common::tempdir();
+    // Due 2030-01-02, 12 days scheduled, 3 reviews, the last 2029-12-21.
+    let state = r#"["^ ","~:reps",3,"~:scheduled-days",12,"~:last-repeat","~m1892419200000"]"#;
+    let mut datoms = vec![
+        (1, "db/ident", r#""~:logseq.class/Card""#),
+        (10, "block/name", r#""cards""#),
+        (10, "block/title", r#""Cards""#),
+        (11, "block/page", "10"),
+        (11, "block/parent", "10"),
+        (11, "block/order", r#""a0""#),
+        (11, "block/title", r#""Due when?""#),
+        (11, "block/uuid", r#""~u00000000-0000-4000-8000-00000000000b""#),
+        (11, "block/tags", "1"),
+        (11, "logseq.property.fsrs/due", "1893542400000"),
+        (11, "logseq.property.fsrs/state", state),
+        (12, "block/page", "10"),
+        (12, "block/parent", "11"),
+        (12, "block/order", r#""a1""#),
+        (12, "block/title", r#""then""#),
+        (12, "block/uuid", r#""~u00000000-0000-4000-8000-00000000000c""#),
+    ];
+    datoms.sort();
+    common::db_graph(dir.path(), &datoms, "[]");
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let mut o = Options::default();
+    o.timestamp = Some(1_893_456_000); // 2030-01-01
+    let out = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap();
+    let deck = apkg::read(&out.artifacts[0].bytes);
+    let review = &deck.cards()[0]["review"];
+    assert_eq!(
+        (review["due"].as_i64(), review["ivl"].as_i64(), review["reps"].as_i64()),
+        (Some(1), Some(12), Some(3)),
+        "{review}"
+    );
+}

@@ -59,6 +59,13 @@ fn case(code: Code) -> (Vec<(&'static str, Vec<u8>)>, &'static [&'static str]) {
         Code::RemovedCard => {
             (page("- Kept #card\n\t- a\n- Gone #card\n\t- b\n".into()), &["anki", "-o", "OUT/deck.apkg"])
         }
+        Code::UnknownSchema => {
+            let dir = common::tempdir();
+            let version = r#"["^ ","~:major",99,"~:minor",0]"#;
+            let ident = r#""~:logseq.kv/schema-version""#;
+            let db = common::db_graph(dir.path(), &[(6, "db/ident", ident), (6, "kv/value", version)], "[]");
+            (vec![("db.sqlite", std::fs::read(db).unwrap())], check)
+        }
         Code::BadSchedule => {
             (page("- Q #card\n  card-next-schedule:: someday\n\t- A\n".into()), &["anki", "-o", "OUT/deck.apkg"])
         }

@@ -79,7 +79,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let failed = report::print(&diags, common.message_format, common.deny_warnings, common.verbose);
             if common.summary() {
                 let pages = count(selected.as_deref(), &loaded.graph);
-                eprintln!("checked {pages} pages, {} blocks: {}", outcome.blocks, report::counts(&diags));
+                let origin = match loaded.db.as_ref().and_then(|d| d.schema) {
+                    Some((major, minor)) => format!(" of a Logseq DB graph (schema {major}.{minor})"),
+                    None => String::new(),
+                };
+                eprintln!("checked {pages} pages, {} blocks{origin}: {}", outcome.blocks, report::counts(&diags));
             }
             exit_fast(loaded);
             Ok(exit(failed))

@@ -100,7 +100,10 @@ pub fn run(
     let finished = runs.into_iter().map(|r| r.job.finish(&input, r.sink)).collect::<Result<Vec<_>, _>>()?;
     diagnostics.extend(finished.iter().flat_map(|f| f.diagnostics.iter().cloned()));
     for d in &mut diagnostics {
-        d.file = crate::display_path(&loaded.source.display, &d.file);
+        match &loaded.db {
+            Some(origin) => origin.locate(d),
+            None => d.file = crate::display_path(&loaded.source.display, &d.file),
+        }
     }
     crate::diag::normalize(&mut diagnostics);
     Ok(Outcome { finished, diagnostics, blocks })

@@ -68,7 +68,7 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
         .unwrap_or_else(|| "notes".to_string());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display: root.display().to_string() };
-    Ok(Reading { graph, source, diagnostics, config, skim })
+    Ok(Reading { graph, source, diagnostics, config, skim, db: None })
 }
 
 /// The page files of a graph folder (path relative to the root, whether a journal), sorted.

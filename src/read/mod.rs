@@ -45,6 +45,8 @@ pub struct Reading {
     pub config: GraphConfig,
     /// What the skim saw (empty unless [`scan_graph`] read the graph).
     pub skim: Skim,
+    /// Where a DB graph's pages came from (`None` for files).
+    pub db: Option<db::Origin>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +98,7 @@ pub fn read_files(files: &[PathBuf]) -> Result<Reading, ReadError> {
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let display = pathdiff_display(&root);
-    Ok(Reading { graph, source: Source { root, display }, diagnostics, config, skim: Skim::default() })
+    Ok(Reading { graph, source: Source { root, display }, diagnostics, config, skim: Skim::default(), db: None })
 }
 
 /// The root as the user would name it: relative to the current folder when inside it.
@@ -159,7 +161,7 @@ pub fn read_single(file: &str, bytes: &[u8], source: Source) -> Reading {
     let page = read_page(file, bytes, &config, false, &mut diagnostics);
     let name = page.title.clone();
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages: vec![page], ..Default::default() };
-    Reading { graph, source, diagnostics, config, skim: Skim::default() }
+    Reading { graph, source, diagnostics, config, skim: Skim::default(), db: None }
 }
 
 /// Reads a graph folder: `pages/`, `journals/` (or every page file when neither exists) and

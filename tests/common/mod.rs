@@ -169,3 +169,20 @@ pub fn files_graph() -> tempfile::TempDir {
     }
     dir
 }
+
+/// A minimal Logseq DB graph (`db.sqlite` in `dir`) holding `datoms` (entity, attribute, value
+/// as transit JSON) in one leaf of its EAVT tree, with `block/tags` and `block/refs`
+/// many-valued, and the `tail` transactions after them.
+pub fn db_graph(dir: &Path, datoms: &[(i64, &str, &str)], tail: &str) -> PathBuf {
+    let file = dir.join("db.sqlite");
+    let db = rusqlite::Connection::open(&file).unwrap();
+    db.execute_batch("CREATE TABLE kvs (addr INTEGER PRIMARY KEY, content TEXT, addresses JSON);").unwrap();
+    let many = r#"["^ ","~:db/cardinality","~:db.cardinality/many"]"#;
+    let root = format!(r#"["^ ","~:schema",["^ ","~:block/tags",{many},"~:block/refs",{many}],"~:eavt",2]"#);
+    let keys: Vec<String> = datoms.iter().map(|(e, a, v)| format!(r#"[{e},"~:{a}",{v},536870913]"#)).collect();
+    let leaf = format!(r#"["^ ","~:keys",[{}]]"#, keys.join(","));
+    for (addr, content) in [(0, root.as_str()), (1, tail), (2, leaf.as_str())] {
+        db.execute("INSERT INTO kvs VALUES (?1, ?2, NULL)", rusqlite::params![addr, content]).unwrap();
+    }
+    file
+}

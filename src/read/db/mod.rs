@@ -16,6 +16,42 @@ use std::path::Path;
 use storage::Entity;
 use transit::T;
 
+/// Where a DB graph's pages came from: a finding about a line of a page written from it is
+/// said of the database, the page and the block (there are no lines).
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The database as the user named it.
+    pub file: String,
+    /// `logseq.kv/schema-version`: major, minor.
+    pub schema: Option<(i64, i64)>,
+    /// For each page file written: the page's title, and the first line and uuid of each block.
+    pages: HashMap<String, (String, Vec<(u32, String)>)>,
+}
+
+/// The schema versions' major numbers this reader knows (65: Logseq 2.0, 2025–2026).
+pub const KNOWN_MAJOR: std::ops::RangeInclusive<i64> = 64..=65;
+
+impl Origin {
+    /// Names the page and the block a finding is about, instead of a line of a page file that
+    /// does not exist.
+    pub fn locate(&self, d: &mut crate::diag::Diagnostic) {
+        let Some((title, blocks)) = self.pages.get(&d.file) else {
+            if d.file.is_empty() {
+                d.file = self.file.clone();
+            }
+            return;
+        };
+        let block = blocks.iter().take_while(|(line, _)| *line <= d.line).last().map(|(_, u)| u.as_str());
+        d.message = match block {
+            Some(u) => format!("{} (page \u{201c}{title}\u{201d}, block {u})", d.message),
+            None => format!("{} (page \u{201c}{title}\u{201d})", d.message),
+        };
+        d.file = self.file.clone();
+        d.line = 0;
+        d.col = 0;
+    }
+}
+
 /// The `db.sqlite` of an input: the file itself, or the one in a graph folder, when its
 /// content is SQLite (whether it is a Logseq graph, reading it tells).
 pub fn database_of(input: &Path) -> Option<std::path::PathBuf> {
@@ -31,25 +67,33 @@ pub fn read_db(file: &Path, root: &Path, display: String) -> Result<Reading, Rea
     let mut diagnostics = Vec::new();
     let mut pages = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
-    for (p, journal_day) in g.pages() {
-        let (file_name, text) = g.page_text(p, journal_day, &mut names);
-        pages.push(super::page::read_page(
-            &file_name,
-            text.as_bytes(),
-            &config,
-            journal_day.is_some(),
-            &mut diagnostics,
+    let file_name = file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut origin =
+        Origin { file: crate::display_path(&display, &file_name), schema: g.schema(), pages: HashMap::new() };
+    if let Some((major, minor)) = origin.schema.filter(|(major, _)| !KNOWN_MAJOR.contains(major)) {
+        diagnostics.push(crate::diag::Diagnostic::warning(
+            crate::diag::Code::UnknownSchema,
+            "",
+            0,
+            0,
+            format!(
+                "a DB graph of schema version {major}.{minor}, which this version does not know (it reads {} to {}); \
+                 what changed since may be read wrongly",
+                KNOWN_MAJOR.start(),
+                KNOWN_MAJOR.end()
+            ),
         ));
+    }
+    for (p, journal_day) in g.pages() {
+        let (page_file, text, blocks) = g.page_text(p, journal_day, &mut names);
+        let journal = journal_day.is_some();
+        pages.push(super::page::read_page(&page_file, text.as_bytes(), &config, journal, &mut diagnostics));
+        origin.pages.insert(page_file, (g.title(p).to_string(), blocks));
     }
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
-    Ok(Reading {
-        graph,
-        source: Source { root: root.to_path_buf(), display },
-        diagnostics,
-        config,
-        skim: Skim::default(),
-    })
+    let source = Source { root: root.to_path_buf(), display };
+    Ok(Reading { graph, source, diagnostics, config, skim: Skim::default(), db: Some(origin) })
 }
 
 /// The entities, with the indexes the pages need.
@@ -134,8 +178,20 @@ impl<'a> Entities<'a> {
         out
     }
 
-    /// A page as the Logseq Markdown file it stands for: its file name and text.
-    fn page_text(&self, page: i64, journal_day: Option<i64>, names: &mut HashMap<String, usize>) -> (String, String) {
+    /// `logseq.kv/schema-version`.
+    fn schema(&self) -> Option<(i64, i64)> {
+        let v = self.all.get(self.ident.get("logseq.kv/schema-version")?)?.get("kv/value")?;
+        Some((v.get("major")?.as_int()?, v.get("minor").and_then(T::as_int).unwrap_or(0)))
+    }
+
+    /// A page as the Logseq Markdown file it stands for: its file name and text, and the first
+    /// line and uuid of each block.
+    fn page_text(
+        &self,
+        page: i64,
+        journal_day: Option<i64>,
+        names: &mut HashMap<String, usize>,
+    ) -> (String, String, Vec<(u32, String)>) {
         let title = self.title(page);
         let mut out = String::new();
         let file = match journal_day {
@@ -151,21 +207,26 @@ impl<'a> Entities<'a> {
                 if *n > 1 {
                     stem = format!("{stem} ({n})");
                 }
-                let _ = writeln!(out, "title:: {}", title.replace('\n', " "));
-                out.push('\n');
+                // A title a file name cannot hold (`a/b`, `C: notes`) is given as a property.
+                if stem != title {
+                    let _ = writeln!(out, "title:: {}", title.replace('\n', " "));
+                    out.push('\n');
+                }
                 format!("pages/{stem}.md")
             }
         };
         // Depth first, without recursion.
         let mut stack: Vec<(i64, usize)> =
             self.children.get(&page).map(|c| c.iter().rev().map(|&b| (b, 0)).collect()).unwrap_or_default();
+        let mut blocks = Vec::new();
         while let Some((b, depth)) = stack.pop() {
+            blocks.push((out.matches('\n').count() as u32 + 1, self.uuid(b).to_string()));
             self.block_text(b, depth, &mut out);
             if let Some(kids) = self.children.get(&b) {
                 stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
             }
         }
-        (file, out)
+        (file, out, blocks)
     }
 
     /// One block's lines.
@@ -226,6 +287,24 @@ impl<'a> Entities<'a> {
         let mut lines = first.lines();
         let _ = writeln!(out, "{indent}- {}", lines.next().unwrap_or(""));
         let _ = writeln!(out, "{indent}  id:: {}", self.uuid(b));
+        // A card's FSRS review state, as the review properties Logseq's file graphs write
+        // (the deck's scheduling reads those).
+        if let Some(due) = e.get("logseq.property.fsrs/due").and_then(T::as_int) {
+            let _ = writeln!(out, "{indent}  card-next-schedule:: {}", iso_time(due));
+            let state = e.get("logseq.property.fsrs/state");
+            let field = |k: &str| state.and_then(|s| s.get(k));
+            if let Some(reps) = field("reps").and_then(T::as_int) {
+                let _ = writeln!(out, "{indent}  card-repeats:: {reps}");
+            }
+            match field("scheduled-days") {
+                Some(T::Int(d)) => drop(writeln!(out, "{indent}  card-last-interval:: {d}")),
+                Some(T::Float(d)) => drop(writeln!(out, "{indent}  card-last-interval:: {d}")),
+                _ => {}
+            }
+            if let Some(at) = field("last-repeat").and_then(T::as_int) {
+                let _ = writeln!(out, "{indent}  card-last-reviewed:: {}", iso_time(at));
+            }
+        }
         for (k, v) in e {
             let Some(name) = k.strip_prefix("user.property/") else { continue };
             let name = name.rsplit_once('-').filter(|(_, id)| id.len() >= 6).map_or(name, |(n, _)| n);
@@ -300,9 +379,36 @@ impl<'a> Entities<'a> {
     }
 }
 
+/// Milliseconds since the epoch as ISO 8601 in UTC, as Logseq writes review times.
+fn iso_time(ms: i64) -> String {
+    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    // Days to a civil date (the proleptic Gregorian calendar), years counted from March.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, sec, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}.{milli:03}Z")
+}
+
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.chars()
             .enumerate()
             .all(|(k, c)| if matches!(k, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times() {
+        assert_eq!(super::iso_time(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(super::iso_time(1_709_300_321_045), "2024-03-01T13:38:41.045Z");
+        assert_eq!(super::iso_time(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
 }
