@@ -3,6 +3,7 @@
 mod bench;
 mod conformance;
 mod fidelity;
+mod gen_db;
 mod gen_graph;
 mod shared;
 
@@ -33,7 +34,7 @@ fn main() -> Result<()> {
   bless                                regenerate the schema and every golden file
   lint                                 cargo fmt --check and clippy -D warnings
   test [--no-lint]                     lint, cargo tests, then the real-consumer checks
-  gen-graph OUT [--pages N] [--blocks-per-page M] [--seed S]
+  gen-graph OUT [--pages N] [--blocks-per-page M] [--seed S] [--db DIR]
                                        a deterministic synthetic Logseq graph
   bench [--size small|medium|large] [--runs N]
                                        time every command against the I/O floor, genanki, pandoc
@@ -436,12 +437,14 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
 fn gen_graph_cmd(args: &[String]) -> Result<()> {
     let mut out = None;
     let (mut pages, mut blocks, mut seed) = (100usize, 30usize, 42u64);
+    let mut db = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--pages" => pages = it.next().context("--pages N")?.parse()?,
             "--blocks-per-page" => blocks = it.next().context("--blocks-per-page M")?.parse()?,
             "--seed" => seed = it.next().context("--seed S")?.parse()?,
+            "--db" => db = Some(PathBuf::from(it.next().context("--db DIR")?)),
             p if out.is_none() && !p.starts_with('-') => out = Some(PathBuf::from(p)),
             other => bail!("unknown gen-graph argument {other}"),
         }
@@ -449,5 +452,10 @@ fn gen_graph_cmd(args: &[String]) -> Result<()> {
     let out = out.context("usage: cargo xtask gen-graph OUT [--pages N] [--blocks-per-page M] [--seed S]")?;
     let s = gen_graph::generate(&out, pages, blocks, seed)?;
     println!("wrote {}: {} pages, {} blocks, {:.1} MB", out.display(), s.pages, s.blocks, s.bytes as f64 / 1e6);
+    if let Some(db) = db {
+        // The same notes as a Logseq DB graph.
+        let datoms = gen_db::write(&out, &db)?;
+        println!("wrote {}: {datoms} datoms", db.join("db.sqlite").display());
+    }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod storage;
 pub mod transit;
 
 use super::{GraphConfig, ReadError, Reading, Skim, Source};
+use crate::ir::FastMap;
 use crate::ir::{Graph, SCHEMA_VERSION};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -98,12 +99,12 @@ pub fn read_db(file: &Path, root: &Path, display: String) -> Result<Reading, Rea
 
 /// The entities, with the indexes the pages need.
 struct Entities<'a> {
-    all: &'a HashMap<i64, Entity>,
+    all: &'a FastMap<i64, Entity>,
     /// Entity ids by their `db/ident` (`logseq.class/Card`).
-    ident: HashMap<&'a str, i64>,
-    by_uuid: HashMap<&'a str, i64>,
+    ident: FastMap<&'a str, i64>,
+    by_uuid: FastMap<&'a str, i64>,
     /// Each entity's child blocks, in order.
-    children: HashMap<i64, Vec<i64>>,
+    children: FastMap<i64, Vec<i64>>,
 }
 
 fn text<'a>(e: &'a Entity, a: &str) -> Option<&'a str> {
@@ -123,10 +124,10 @@ fn refs(e: &Entity, a: &str) -> Vec<i64> {
 }
 
 impl<'a> Entities<'a> {
-    fn new(all: &'a HashMap<i64, Entity>) -> Self {
-        let mut ident = HashMap::new();
-        let mut by_uuid = HashMap::new();
-        let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+    fn new(all: &'a FastMap<i64, Entity>) -> Self {
+        let mut ident = FastMap::default();
+        let mut by_uuid = FastMap::default();
+        let mut children: FastMap<i64, Vec<i64>> = FastMap::default();
         for (&id, e) in all {
             if let Some(T::Kw(i)) = e.get("db/ident") {
                 ident.insert(i.as_str(), id);
@@ -219,8 +220,12 @@ impl<'a> Entities<'a> {
         let mut stack: Vec<(i64, usize)> =
             self.children.get(&page).map(|c| c.iter().rev().map(|&b| (b, 0)).collect()).unwrap_or_default();
         let mut blocks = Vec::new();
+        // Lines so far, counted as the text grows.
+        let (mut lines, mut counted) = (0u32, 0);
         while let Some((b, depth)) = stack.pop() {
-            blocks.push((out.matches('\n').count() as u32 + 1, self.uuid(b).to_string()));
+            lines += memchr::memchr_iter(b'\n', &out.as_bytes()[counted..]).count() as u32;
+            counted = out.len();
+            blocks.push((lines + 1, self.uuid(b).to_string()));
             self.block_text(b, depth, &mut out);
             if let Some(kids) = self.children.get(&b) {
                 stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));

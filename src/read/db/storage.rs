@@ -5,16 +5,16 @@
 //! the tail replayed over them, gives each entity's attributes.
 
 use super::transit::{decode, T};
+use crate::ir::FastMap;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// An entity's attributes (keyword names without `:`); a many-valued one is a `T::Set`.
-pub type Entity = HashMap<String, T>;
+pub type Entity = FastMap<String, T>;
 
 /// The entities of a graph, by id.
 pub struct Db {
-    pub entities: HashMap<i64, Entity>,
+    pub entities: FastMap<i64, Entity>,
 }
 
 /// Whether the file is a SQLite database, by its first bytes: as input, a DB graph or an
@@ -73,7 +73,7 @@ pub fn read(path: &Path) -> Result<Db, String> {
         _ => return Err("row 0: the root has no schema".into()),
     };
     let eavt = root.get("eavt").and_then(T::as_int).ok_or("row 0: the root names no EAVT tree")?;
-    let mut entities: HashMap<i64, Entity> = HashMap::new();
+    let mut entities: FastMap<i64, Entity> = FastMap::default();
     let mut apply = |d: &T| -> Result<(), String> {
         let [e, T::Kw(a), v, tx] = d.items() else { return Err(format!("a datom that is not [e a v tx]: {d:?}")) };
         let (Some(e), Some(tx)) = (e.as_int(), tx.as_int()) else { return Err(format!("a datom without ids: {d:?}")) };
