@@ -7,6 +7,7 @@
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod export;
 #[doc(hidden)]

@@ -87,19 +87,7 @@ fn timestamp(s: &str) -> Option<i64> {
             sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
         }
     };
-    Some(days_from_civil(y, m, dd) * 86_400 + h * 3600 + min * 60 + sec as i64 - offset)
-}
-
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    // Years counted from March, so that February's length comes last.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let m = m as i64;
-    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    Some(crate::dates::days_from_civil(y, m, dd) * 86_400 + h * 3600 + min * 60 + sec as i64 - offset)
 }
 
 #[cfg(test)]
