@@ -7,9 +7,10 @@ import shutil
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from conftest import CORPUS, ROOT, SEED, run
+from conftest import CORPUS, ROOT, SEED, SHARED, run
 
 CARDS = ROOT / "fixtures" / "cases" / "cards"
+DB_GRAPHS = SHARED / "logseq-db" / "graphs"
 
 
 def build(src, out, *extra):
@@ -43,8 +44,17 @@ def render_problems(col):
 
 @pytest.mark.parametrize(
     "src,extra",
-    [(SEED, []), (CARDS, []), (CORPUS, []), (CORPUS, ["--cards", "outline"])],
-    ids=["seed", "card-rules", "corpus", "corpus-outline"],
+    [
+        (SEED, []),
+        (CARDS, []),
+        (CORPUS, []),
+        (CORPUS, ["--cards", "outline"]),
+        # Logseq DB graphs, read from db.sqlite in place.
+        (DB_GRAPHS / "flashcards", []),
+        (DB_GRAPHS / "flashcards-edn", []),
+        (DB_GRAPHS / "aws", ["--cards", "outline"]),
+    ],
+    ids=["seed", "card-rules", "corpus", "corpus-outline", "db-flashcards", "db-flashcards-edn", "db-aws"],
 )
 def test_real_anki_imports_and_renders_every_card(src, extra, tmp_path):
     out = tmp_path / "deck.apkg"
