@@ -85,10 +85,20 @@ pub fn read_db(file: &Path, root: &Path, display: String) -> Result<Reading, Rea
             ),
         ));
     }
-    for (p, journal_day) in g.pages() {
-        let (page_file, text, blocks) = g.page_text(p, journal_day, &mut names);
-        let journal = journal_day.is_some();
-        pages.push(super::page::read_page(&page_file, text.as_bytes(), &config, journal, &mut diagnostics));
+    // The pages' texts in order (their file names depend on those before), then read on
+    // every core.
+    let texts: Vec<_> = g.pages().into_iter().map(|(p, day)| (p, day, g.page_text(p, day, &mut names))).collect();
+    use rayon::prelude::*;
+    let read: Vec<(crate::ir::Page, Vec<crate::diag::Diagnostic>)> = texts
+        .par_iter()
+        .map(|(_, day, (page_file, text, _))| {
+            let mut diags = Vec::new();
+            (super::page::read_page(page_file, text.as_bytes(), &config, day.is_some(), &mut diags), diags)
+        })
+        .collect();
+    for ((p, _, (page_file, _, blocks)), (page, diags)) in texts.into_iter().zip(read) {
+        pages.push(page);
+        diagnostics.extend(diags);
         origin.pages.insert(page_file, (g.title(p).to_string(), blocks));
     }
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());

@@ -94,6 +94,9 @@ pub fn read(path: &Path) -> Result<Db, String> {
     // The tree, without recursion; a node seen twice would be a cycle.
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![eavt];
+    // Leaves' texts in the tree's order; decoded on every core, then applied in that order
+    // (a datom of a later leaf may retract one of an earlier).
+    let mut leaves: Vec<(i64, String)> = Vec::new();
     while let Some(addr) = stack.pop() {
         if !seen.insert(addr) {
             return Err(format!("row {addr}: the tree reaches it twice"));
@@ -103,14 +106,17 @@ pub fn read(path: &Path) -> Result<Db, String> {
             Some(children) => {
                 let children: Vec<i64> = serde_json::from_str(&children)
                     .map_err(|e| format!("row {addr}: addresses are not a list of numbers ({e})"))?;
-                stack.extend(children);
+                stack.extend(children.into_iter().rev());
             }
-            None => {
-                let leaf = node(addr, &content)?;
-                for d in leaf.get("keys").map(T::items).unwrap_or_default() {
-                    apply(d)?;
-                }
-            }
+            None => leaves.push((addr, content)),
+        }
+    }
+    use rayon::prelude::*;
+    let decoded: Vec<Result<T, String>> = leaves.par_iter().map(|(addr, text)| node(*addr, text)).collect();
+    drop(leaves);
+    for leaf in decoded {
+        for d in leaf?.get("keys").map(T::items).unwrap_or_default() {
+            apply(d)?;
         }
     }
     if let Some((tail, _)) = row(1)? {
