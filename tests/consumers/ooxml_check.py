@@ -20,6 +20,7 @@ ROOT_SCHEMA = {
     "http://schemas.openxmlformats.org/package/2006/content-types": "opc-contentTypes.xsd",
     "http://schemas.openxmlformats.org/package/2006/metadata/core-properties": "opc-coreProperties.xsd",
     "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties": "shared-documentPropertiesExtended.xsd",
+    "http://schemas.openxmlformats.org/drawingml/2006/main": "dml-main.xsd",
 }
 
 CONTENT_ROOTS = {
@@ -30,6 +31,8 @@ CONTENT_ROOTS = {
     "footer+xml": "ftr",
     "header+xml": "hdr",
     "footnotes+xml": "footnotes",
+    "fontTable+xml": "fonts",
+    "theme+xml": "theme",
 }
 
 

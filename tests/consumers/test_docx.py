@@ -1,8 +1,11 @@
-"""Word output read by real consumers: the ECMA-376 schemas (ooxml_check), python-docx, and
-LibreOffice converting it to PDF."""
+"""Word output read by real consumers: the ECMA-376 schemas (ooxml_check), openxml-audit's
+semantic rules, python-docx, and LibreOffice converting it to PDF."""
+import json
+import pathlib
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 
 import docx
@@ -37,6 +40,30 @@ def build(src, out, *extra):
 def test_schema_valid(src, extra, tmp_path):
     out = build(src, tmp_path / "out.docx", *extra)
     assert ooxml_check.check(out) == []
+
+
+@pytest.mark.parametrize(
+    "src,extra",
+    [
+        (SEED, []),
+        (SEED, ["--worksheet"]),
+        (SEED, ["--paper", "letter", "--show-tags"]),
+        (CASES / "inline", []),
+        (CASES / "refs", []),
+        (CASES / "cards", ["--worksheet"]),
+        (CORPUS, []),
+    ],
+    ids=["seed", "seed-worksheet", "seed-letter", "inline", "refs", "cards-worksheet", "corpus"],
+)
+def test_openxml_audit_finds_nothing_word_would_repair(src, extra, tmp_path):
+    """openxml-audit (semantic rules beyond the schemas: the parts Word always writes, the
+    relationships they need) reports no violation on any handout or worksheet."""
+    out = build(src, tmp_path / "out.docx", *extra)
+    audit = pathlib.Path(sys.executable).parent / "openxml-audit"
+    proc = subprocess.run([str(audit), "-o", "json", "-m", "0", str(out)], capture_output=True, text=True)
+    (report,) = json.loads(proc.stdout)
+    assert (report["error_count"], report["warning_count"]) == (0, 0), report["errors"][:5]
+    assert report["verdict"]["prediction"] == "opens-clean", report["verdict"]
 
 
 def test_split_gives_one_valid_document_per_page(tmp_path):

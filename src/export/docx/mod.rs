@@ -288,6 +288,8 @@ fn fixed_parts() -> Result<&'static [(&'static str, Deflated)], ExportError> {
             ("word/numbering.xml", parts::numbering(&[])),
             ("word/settings.xml", parts::settings()),
             ("word/footer1.xml", parts::footer()),
+            ("word/fontTable.xml", parts::font_table()),
+            ("word/theme/theme1.xml", parts::theme()),
         ];
         parts.into_iter().map(|(n, x)| Deflated::new(x.as_bytes()).map(|d| (n, d)).map_err(|e| e.to_string())).collect()
     });
@@ -336,6 +338,8 @@ fn end(
         Rel { id: "rId2".into(), kind: "numbering", target: "numbering.xml".into(), external: false },
         Rel { id: "rId3".into(), kind: "settings", target: "settings.xml".into(), external: false },
         Rel { id: "rId4".into(), kind: "footer", target: "footer1.xml".into(), external: false },
+        Rel { id: "rIdFonts".into(), kind: "fontTable", target: "fontTable.xml".into(), external: false },
+        Rel { id: "rIdTheme".into(), kind: "theme", target: "theme/theme1.xml".into(), external: false },
     ];
     let footnotes = !state.footnotes.is_empty();
     if footnotes {

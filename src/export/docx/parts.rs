@@ -51,6 +51,8 @@ pub fn content_types(media_exts: &[&str], footnotes: bool) -> String {
         ("/word/numbering.xml", format!("{wml}.numbering+xml")),
         ("/word/settings.xml", format!("{wml}.settings+xml")),
         ("/word/footer1.xml", format!("{wml}.footer+xml")),
+        ("/word/fontTable.xml", format!("{wml}.fontTable+xml")),
+        ("/word/theme/theme1.xml", "application/vnd.openxmlformats-officedocument.theme+xml".to_string()),
         ("/word/footnotes.xml", format!("{wml}.footnotes+xml")),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml".to_string()),
         ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string()),
@@ -136,6 +138,61 @@ fn field(instr: &str, shown: &str) -> String {
 }
 
 /// "Page X of Y", centred.
+/// The fonts the styles name, described so that a reader without them picks a close one
+/// (Word always writes this part; its PANOSE numbers are the fonts' published ones).
+pub fn font_table() -> String {
+    let font = |name: &str, panose: &str, family: &str, pitch: &str| {
+        format!(
+            "<w:font w:name=\"{name}\"><w:panose1 w:val=\"{panose}\"/><w:charset w:val=\"00\"/>\
+<w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>"
+        )
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:fonts xmlns:w=\"{NS_W}\">{}{}</w:fonts>",
+        font("Calibri", "020F0502020204030204", "swiss", "variable"),
+        font("Consolas", "020B0609020204030204", "modern", "fixed"),
+    )
+}
+
+/// The document's theme: its colours, its heading and body font (the styles' Calibri) and the
+/// plain formats a theme must list (Word always writes this part).
+pub fn theme() -> String {
+    const A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+    let color = |slot: &str, rgb: &str| format!("<a:{slot}><a:srgbClr val=\"{rgb}\"/></a:{slot}>");
+    let mut colors = String::from(
+        "<a:dk1><a:sysClr val=\"windowText\" lastClr=\"000000\"/></a:dk1><a:lt1><a:sysClr val=\"window\" lastClr=\"FFFFFF\"/></a:lt1>",
+    );
+    for (slot, rgb) in [
+        ("dk2", "1F2328"),
+        ("lt2", "E7E6E6"),
+        ("accent1", "2F5496"),
+        ("accent2", "ED7D31"),
+        ("accent3", "A5A5A5"),
+        ("accent4", "FFC000"),
+        ("accent5", "4472C4"),
+        ("accent6", "70AD47"),
+        ("hlink", "0563C1"),
+        ("folHlink", "954F72"),
+    ] {
+        colors.push_str(&color(slot, rgb));
+    }
+    let fonts = "<a:latin typeface=\"Calibri\"/><a:ea typeface=\"\"/><a:cs typeface=\"\"/>";
+    let fill = "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill>";
+    let line = format!("<a:ln w=\"6350\">{fill}</a:ln>");
+    let effect = "<a:effectStyle><a:effectLst/></a:effectStyle>";
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<a:theme xmlns:a=\"{A}\" name=\"notes-export\"><a:themeElements>\
+<a:clrScheme name=\"notes-export\">{colors}</a:clrScheme>\
+<a:fontScheme name=\"notes-export\"><a:majorFont>{fonts}</a:majorFont><a:minorFont>{fonts}</a:minorFont></a:fontScheme>\
+<a:fmtScheme name=\"notes-export\"><a:fillStyleLst>{f}</a:fillStyleLst><a:lnStyleLst>{l}</a:lnStyleLst>\
+<a:effectStyleLst>{e}</a:effectStyleLst><a:bgFillStyleLst>{f}</a:bgFillStyleLst></a:fmtScheme>\
+</a:themeElements></a:theme>",
+        f = fill.repeat(3),
+        l = line.repeat(3),
+        e = effect.repeat(3),
+    )
+}
+
 pub fn footer() -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:ftr xmlns:w=\"{NS_W}\"><w:p><w:pPr><w:pStyle w:val=\"Footer\"/><w:jc w:val=\"center\"/></w:pPr>\
