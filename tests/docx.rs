@@ -221,10 +221,27 @@ fn task_dates_are_printed_under_the_task() {
     let page = "- TODO Hand in essay\n  SCHEDULED: <2024-01-05 Fri>\n  DEADLINE: <2024-01-12 Fri>\n";
     std::fs::write(dir.path().join("pages/p.md"), page).unwrap();
     let text = text_of(&part(&build(dir.path().to_str().unwrap(), false), "word/document.xml"));
-    assert!(
-        text.contains("Hand in essay\nSCHEDULED: &lt;2024-01-05 Fri&gt;\nDEADLINE: &lt;2024-01-12 Fri&gt;"),
-        "{text}"
-    );
+    assert!(text.contains("Hand in essay\nScheduled: Fri 5 Jan 2024\nDeadline: Fri 12 Jan 2024"), "{text}");
+}
+
+/// Task states other than to do and done, and priorities, print as short labels after the box.
+#[test]
+fn task_states_and_priorities_are_labels() {
+    let dir = common::tempdir();
+    std::fs::create_dir(dir.path().join("pages")).unwrap();
+    let page = "- NOW [#A] Call\n- DOING Write\n- WAITING Reply\n- CANCELED Trip\n- TODO Plain\n- DONE Over\n";
+    std::fs::write(dir.path().join("pages/p.md"), page).unwrap();
+    let text = text_of(&part(&build(dir.path().to_str().unwrap(), false), "word/document.xml"));
+    for want in [
+        "☐ \nNow, Priority A\u{2002}\nCall",
+        "☐ \nDoing\u{2002}\nWrite",
+        "☐ \nWaiting\u{2002}\nReply",
+        "☒ \nCanceled\u{2002}\nTrip",
+        "☐ \nPlain",
+        "☑ \nOver",
+    ] {
+        assert!(text.contains(want), "{want:?} in {text}");
+    }
 }
 
 /// A heading block's body (table, code, callout, lines under the heading line) is set under

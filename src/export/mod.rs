@@ -306,9 +306,58 @@ pub fn stamps(block: &crate::ir::Block) -> Vec<String> {
     dates.into_iter().filter_map(|(word, date)| date.as_ref().map(|d| format!("{word}: <{d}>"))).collect()
 }
 
+/// A block's dates as a reader says them: `Deadline: Sat 29 May 2021` (a time and a repeater
+/// after the day, as written: `Scheduled: Fri 5 Jan 2024, 10:00 (.+1d)`). A date that is not
+/// `YYYY-MM-DD` stays as written.
+pub fn stamps_in_words(block: &crate::ir::Block) -> Vec<String> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let words = |raw: &str| -> String {
+        let mut parts = raw.split_whitespace();
+        let date = parts.next().unwrap_or_default();
+        let ymd: Vec<&str> = date.split('-').collect();
+        let parsed = match ymd.as_slice() {
+            [y, m, d] => match (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) {
+                (Ok(y), Ok(m), Ok(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => Some((y, m, d)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((y, m, d)) = parsed else { return raw.to_string() };
+        let weekday = DAYS[crate::dates::days_from_civil(y, m, d).rem_euclid(7) as usize];
+        let mut out = format!("{weekday} {d} {} {y}", MONTHS[m as usize - 1]);
+        let rest: Vec<&str> = parts.filter(|p| !p.chars().all(char::is_alphabetic)).collect();
+        if let Some(time) = rest.iter().find(|p| p.contains(':')) {
+            out.push_str(", ");
+            out.push_str(time);
+        }
+        for repeat in rest.iter().filter(|p| p.starts_with(['+', '.'])) {
+            out.push_str(&format!(" ({repeat})"));
+        }
+        out
+    };
+    let dates = [("Scheduled", &block.scheduled), ("Deadline", &block.deadline)];
+    dates.into_iter().filter_map(|(word, date)| date.as_ref().map(|d| format!("{word}: {}", words(d)))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::macro_text;
+
+    #[test]
+    fn dates_in_words() {
+        let block = crate::ir::Block {
+            scheduled: Some("2024-01-05 Fri 10:00 .+1d".into()),
+            deadline: Some("2021-05-29 Sat".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            super::stamps_in_words(&block),
+            ["Scheduled: Fri 5 Jan 2024, 10:00 (.+1d)", "Deadline: Sat 29 May 2021"]
+        );
+        let odd = crate::ir::Block { deadline: Some("someday".into()), ..Default::default() };
+        assert_eq!(super::stamps_in_words(&odd), ["Deadline: someday"]);
+    }
 
     /// Output names are safe everywhere and never hidden.
     #[test]

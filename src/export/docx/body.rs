@@ -239,12 +239,21 @@ impl<'a> Body<'a> {
             return;
         }
         self.stack.push(addr);
-        let marker = match block.marker.as_deref() {
-            Some("DONE") => "☑ ",
-            Some("CANCELED") | Some("CANCELLED") => "☒ ",
-            Some(_) => "☐ ",
-            None => "",
+        // A task's box, then, for a state other than to do or done, a short label, and its
+        // priority: `☐ Doing`, `☒ Canceled`, `☐ Priority A`.
+        let (glyph, state) = match block.marker.as_deref() {
+            Some("DONE") => ("☑ ", ""),
+            Some("CANCELED") | Some("CANCELLED") => ("☒ ", "Canceled"),
+            Some("NOW") => ("☐ ", "Now"),
+            Some("DOING") | Some("IN-PROGRESS") | Some("STARTED") => ("☐ ", "Doing"),
+            Some("WAIT") | Some("WAITING") => ("☐ ", "Waiting"),
+            Some(_) => ("☐ ", ""),
+            None => ("", ""),
         };
+        let priority = block.priority.as_deref().map(|p| format!("Priority {p}")).unwrap_or_default();
+        let labels: Vec<&str> = [state, priority.as_str()].into_iter().filter(|l| !l.is_empty()).collect();
+        let marker = if labels.is_empty() { glyph.to_string() } else { format!("{glyph}{}\u{2002}", labels.join(", ")) };
+        let marker = marker.as_str();
         let mut embeds = Vec::new();
         crate::ir::for_each_inline(&block.body, &mut |i| {
             if let Inline::Embed { block: b, page: p, cyclic: false, .. } = i {
@@ -294,7 +303,7 @@ impl<'a> Body<'a> {
                 first = false;
                 self.item_num = 1;
             }
-            for stamp in crate::export::stamps(block) {
+            for stamp in crate::export::stamps_in_words(block) {
                 let mut runs = String::new();
                 run(&stamp, &Fmt { italic: true, ..Default::default() }, &mut runs);
                 self.paragraph("Compact", ParaOpts { indent: Some(list_indent(lvl).0), ..Default::default() }, &runs);
@@ -320,9 +329,15 @@ impl<'a> Body<'a> {
         self.stack.last().map_or(0, |&at| self.graph.block(at).line)
     }
 
+    /// A task's box, and its label in bold.
     fn marker_run(&mut self, marker: &str, out: &mut String) {
-        if !marker.is_empty() {
-            run(marker, &Fmt::default(), out);
+        let split = marker.char_indices().nth(2).map_or(marker.len(), |(k, _)| k);
+        let (glyph, label) = marker.split_at(split);
+        if !glyph.is_empty() {
+            run(glyph, &Fmt::default(), out);
+        }
+        if !label.is_empty() {
+            run(label, &Fmt { bold: true, ..Default::default() }, out);
         }
     }
 
