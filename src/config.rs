@@ -60,6 +60,7 @@ pub struct DocxConfig {
     pub paper: Option<Paper>,
     pub title: Option<String>,
     pub show_tags: Option<bool>,
+    pub link_addresses: Option<crate::export::docx::LinkAddresses>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +134,7 @@ impl Config {
         o.docx.paper = self.docx.paper.unwrap_or_default();
         o.docx.title = self.docx.title.clone();
         o.docx.show_tags = self.docx.show_tags.unwrap_or(false);
+        o.docx.link_addresses = self.docx.link_addresses.unwrap_or_default();
         o.markdown.links = self.markdown.links.unwrap_or_default();
         o.markdown.front_matter = self.markdown.front_matter.unwrap_or(false);
         o.markdown.no_title = !self.markdown.title.unwrap_or(true);

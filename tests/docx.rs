@@ -177,10 +177,11 @@ fn left_out_queries_are_noted() {
 fn footnotes_are_word_footnotes() {
     let docx = build("fixtures/cases/inline", false);
     let (doc, notes) = (part(&docx, "word/document.xml"), part(&docx, "word/footnotes.xml"));
-    assert_eq!(doc.matches("<w:footnoteReference w:id=").count(), 2);
+    // The page's two footnotes, and the addresses of its two labelled web links.
+    assert_eq!(doc.matches("<w:footnoteReference w:id=").count(), 4);
     assert!(notes.contains("<w:footnote w:type=\"separator\" w:id=\"-1\">"), "{notes}");
     assert!(notes.contains("<w:footnote w:type=\"continuationSeparator\" w:id=\"0\">"), "{notes}");
-    assert_eq!(notes.matches("<w:footnoteRef/>").count(), 2);
+    assert_eq!(notes.matches("<w:footnoteRef/>").count(), 4);
     let text = text_of(&notes);
     for said in
         ["The first footnote, with ", "bold", " (https://example.org/fn)", "A named footnote", "whose text runs on."]
@@ -360,4 +361,34 @@ fn raw_html_prints_as_formatting() {
     assert!(text.contains("kept") && text.contains("folded") && text.contains("https://example.org/v"), "{text}");
     let noted: Vec<&str> = out.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(noted, ["html-dropped"], "only <details> meant something: {:?}", out.diagnostics);
+}
+
+/// A link shows only its label on paper: its address goes in a footnote (once per address; a
+/// second link to it marks the same note), or in brackets after it, or nowhere; a link whose
+/// label is its address needs neither.
+#[test]
+fn link_addresses_are_printed() {
+    use notes_export::export::docx::LinkAddresses;
+    let loaded = common::one_page(
+        "- See [the docs](https://docs.example.org/x) and [again](https://docs.example.org/x), https://example.org and [mail](mailto:a@b.c)\n",
+    );
+    // The document's XML, and its footnotes' text.
+    let docx = |mode: LinkAddresses| {
+        let mut o = Options::default();
+        o.docx.link_addresses = mode;
+        let out = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap();
+        let bytes = &out.artifacts[0].bytes;
+        let notes = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap().by_name("word/footnotes.xml").is_ok();
+        let notes = if notes { text_of(&part(bytes, "word/footnotes.xml")) } else { String::new() };
+        (part(bytes, "word/document.xml"), notes)
+    };
+    let (doc, notes) = docx(LinkAddresses::Footnote);
+    assert_eq!(notes.matches("https://docs.example.org/x").count(), 1, "{notes}");
+    assert!(notes.contains("a@b.c") && !notes.contains("https://example.org\n"), "{notes}");
+    assert_eq!(doc.matches("<w:footnoteReference").count(), 2, "{doc}");
+    assert!(doc.contains("NOTEREF _Footnote1"), "the second link marks the first note again");
+    let (doc, _) = docx(LinkAddresses::Inline);
+    assert!(text_of(&doc).contains("the docs\n (https://docs.example.org/x)"), "{}", text_of(&doc));
+    let (doc, notes) = docx(LinkAddresses::None);
+    assert!(!text_of(&doc).contains("(https://docs") && notes.is_empty());
 }

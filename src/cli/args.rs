@@ -185,6 +185,9 @@ pub struct DocxArgs {
     /// Show #tags lightly instead of dropping them
     #[arg(long)]
     pub show_tags: bool,
+    /// Where a web link's address is printed (paper shows only the label)
+    #[arg(long, value_enum, default_value_t = crate::export::docx::LinkAddresses::Footnote)]
+    pub link_addresses: crate::export::docx::LinkAddresses,
 }
 
 #[derive(Args, Debug)]

@@ -4,7 +4,7 @@
 
 use super::parts::{list_indent, Page, Rel};
 use super::xml::{attr, push_text};
-use super::DocxOptions;
+use super::{DocxOptions, LinkAddresses};
 use crate::diag::{Code, Diagnostic};
 use crate::export::Input;
 use crate::ir::{BlockAddr, Inline, Node, Pos, RefText, MAX_EXPANSION};
@@ -53,6 +53,8 @@ pub struct DocState {
     /// Each footnote's id, by the block holding its text and its label: a second mark shows
     /// the first one's number instead of repeating the note.
     footnote_of: HashMap<(BlockAddr, String), u32>,
+    /// The footnote giving each link address printed in one (`--link-addresses footnote`).
+    address_note: HashMap<String, u32>,
     /// Runs of numbered blocks, (list level, first number): numbering instances 3, 4, …
     pub lists: Vec<(usize, u32)>,
 }
@@ -705,6 +707,48 @@ impl<'a> Body<'a> {
         let _ = write!(out, "<w:hyperlink r:id=\"{rid}\">");
         self.runs(children, &Fmt { link: true, ..fmt.clone() }, out);
         out.push_str("</w:hyperlink>");
+        // On paper a link shows only its label: its address goes in a footnote, or after it.
+        let address = url.trim();
+        let shown = crate::ir::plain_text(children);
+        if shown.trim() == address || shown.trim().trim_start_matches("mailto:") == address.trim_start_matches("mailto:") {
+            return;
+        }
+        match self.opts.link_addresses {
+            LinkAddresses::Footnote => self.address_note(address, out),
+            LinkAddresses::Inline => run(&format!(" ({address})"), fmt, out),
+            LinkAddresses::None => {}
+        }
+    }
+
+    /// A footnote holding a link's address; a later link to the same address marks the same
+    /// note again, by a cross-reference as Word makes one.
+    fn address_note(&mut self, address: &str, out: &mut String) {
+        let style = "<w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>";
+        if let Some(&id) = self.st.address_note.get(address) {
+            let _ = write!(
+                out,
+                "<w:r>{style}<w:fldChar w:fldCharType=\"begin\"/></w:r>\
+<w:r>{style}<w:instrText xml:space=\"preserve\"> NOTEREF _Footnote{id} \\f \\h </w:instrText></w:r>\
+<w:r>{style}<w:fldChar w:fldCharType=\"separate\"/></w:r><w:r>{style}<w:t>{id}</w:t></w:r>\
+<w:r>{style}<w:fldChar w:fldCharType=\"end\"/></w:r>"
+            );
+            return;
+        }
+        self.st.footnote_ids += 1;
+        let id = self.st.footnote_ids;
+        self.st.address_note.insert(address.to_string(), id);
+        let _ = write!(
+            out,
+            "<w:bookmarkStart w:id=\"{id}\" w:name=\"_Footnote{id}\"/><w:r>{style}<w:footnoteReference w:id=\"{id}\"/></w:r>\
+<w:bookmarkEnd w:id=\"{id}\"/>"
+        );
+        let mut runs = String::new();
+        run(address.trim_start_matches("mailto:"), &Fmt::default(), &mut runs);
+        let _ = write!(
+            self.st.footnotes,
+            "<w:footnote w:id=\"{id}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
+<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space=\"preserve\"> </w:t></w:r>{runs}</w:p></w:footnote>"
+        );
     }
 
     fn image(

@@ -33,6 +33,21 @@ pub struct DocxOptions {
     pub group: HandoutGroup,
     /// Show `#tags` in grey instead of dropping them.
     pub show_tags: bool,
+    /// Where a link's address is printed: paper shows only the label.
+    pub link_addresses: LinkAddresses,
+}
+
+/// Where the address of a web link is printed (`--link-addresses`, `docx.link_addresses`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkAddresses {
+    /// In a footnote (one per address; a second link to it shows the same number).
+    #[default]
+    Footnote,
+    /// In brackets after the label.
+    Inline,
+    /// Not at all (the label stays a link on screen).
+    None,
 }
 
 /// How pages are gathered into documents (`docx.handouts`).
