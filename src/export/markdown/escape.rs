@@ -70,8 +70,8 @@ pub(super) fn escape_into(out: &mut String, s: &str) {
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
-        if !(line_start || line_begin || digits) {
-            // Mid-line, only these bytes matter (the others leave the three flags false).
+        if !(line_start || line_begin || digits || line_blank) {
+            // Mid-line, only these bytes matter (the others leave the four flags false).
             match crate::text::find_in(b, i, &MID_LINE, mid_line) {
                 Some(k) => i = k,
                 None => break,
