@@ -19,42 +19,34 @@ CASES = ROOT / "fixtures" / "cases"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+# Every handout and worksheet the checks below read: the seed's, the fixtures', the docs graph's.
+HANDOUTS = pytest.mark.parametrize(
+    "src,extra",
+    [
+        (SEED, []),
+        (SEED, ["--worksheet"]),
+        (SEED, ["--paper", "letter", "--show-tags"]),
+        (CASES / "inline", []),
+        (CASES / "refs", []),
+        (CASES / "cards", ["--worksheet"]),
+        (CORPUS, []),
+    ],
+    ids=["seed", "seed-worksheet", "seed-letter", "inline", "refs", "cards-worksheet", "corpus"],
+)
+
+
 def build(src, out, *extra):
     run("docx", src, "-o", out, *extra)
     return out
 
 
-@pytest.mark.parametrize(
-    "src,extra",
-    [
-        (SEED, []),
-        (SEED, ["--worksheet"]),
-        (SEED, ["--paper", "letter", "--show-tags"]),
-        (CASES / "inline", []),
-        (CASES / "refs", []),
-        (CASES / "cards", ["--worksheet"]),
-        (CORPUS, []),
-    ],
-    ids=["seed", "seed-worksheet", "seed-letter", "inline", "refs", "cards-worksheet", "corpus"],
-)
+@HANDOUTS
 def test_schema_valid(src, extra, tmp_path):
     out = build(src, tmp_path / "out.docx", *extra)
     assert ooxml_check.check(out) == []
 
 
-@pytest.mark.parametrize(
-    "src,extra",
-    [
-        (SEED, []),
-        (SEED, ["--worksheet"]),
-        (SEED, ["--paper", "letter", "--show-tags"]),
-        (CASES / "inline", []),
-        (CASES / "refs", []),
-        (CASES / "cards", ["--worksheet"]),
-        (CORPUS, []),
-    ],
-    ids=["seed", "seed-worksheet", "seed-letter", "inline", "refs", "cards-worksheet", "corpus"],
-)
+@HANDOUTS
 def test_openxml_audit_finds_nothing_word_would_repair(src, extra, tmp_path):
     """openxml-audit (semantic rules beyond the schemas: the parts Word always writes, the
     relationships they need) reports no violation on any handout or worksheet."""

@@ -36,6 +36,20 @@ struct Fmt {
 
 /// What a document keeps between pages: relationships, media, numbering, answers. The body
 /// XML written so far is taken out (and compressed) after every page.
+/// The run properties of a footnote's mark.
+const NOTE_STYLE: &str = "<w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>";
+
+/// A second mark of footnote `id`: a `NOTEREF` field showing its number, as Word makes one.
+fn mark_again(id: u32, out: &mut String) {
+    let _ = write!(
+        out,
+        "<w:r>{NOTE_STYLE}<w:fldChar w:fldCharType=\"begin\"/></w:r>\
+<w:r>{NOTE_STYLE}<w:instrText xml:space=\"preserve\"> NOTEREF _Footnote{id} \\f \\h </w:instrText></w:r>\
+<w:r>{NOTE_STYLE}<w:fldChar w:fldCharType=\"separate\"/></w:r><w:r>{NOTE_STYLE}<w:t>{id}</w:t></w:r>\
+<w:r>{NOTE_STYLE}<w:fldChar w:fldCharType=\"end\"/></w:r>"
+    );
+}
+
 #[derive(Default)]
 pub struct DocState {
     pub xml: String,
@@ -643,35 +657,39 @@ impl<'a> Body<'a> {
         let Some(text) = graph.footnote(at, label) else {
             return run(&format!("[^{label}]"), fmt, out);
         };
-        let style = "<w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>";
         if let Some(&id) = self.st.footnote_of.get(&(at, label.to_string())) {
-            let _ = write!(
-                out,
-                "<w:r>{style}<w:fldChar w:fldCharType=\"begin\"/></w:r>\
-<w:r>{style}<w:instrText xml:space=\"preserve\"> NOTEREF _Footnote{id} \\f \\h </w:instrText></w:r>\
-<w:r>{style}<w:fldChar w:fldCharType=\"separate\"/></w:r><w:r>{style}<w:t>{id}</w:t></w:r>\
-<w:r>{style}<w:fldChar w:fldCharType=\"end\"/></w:r>"
-            );
-            return;
+            return mark_again(id, out);
         }
-        self.st.footnote_ids += 1;
-        let id = self.st.footnote_ids;
+        let id = self.new_note(out);
         self.st.footnote_of.insert((at, label.to_string()), id);
-        let _ = write!(
-            out,
-            "<w:bookmarkStart w:id=\"{id}\" w:name=\"_Footnote{id}\"/><w:r>{style}<w:footnoteReference w:id=\"{id}\"/></w:r>\
-<w:bookmarkEnd w:id=\"{id}\"/>"
-        );
         let mut runs = String::new();
         self.in_footnote = true;
         self.stack.push(at);
         self.runs(text, &Fmt::default(), &mut runs);
         self.stack.pop();
         self.in_footnote = false;
+        self.note_text(id, &runs);
+    }
+
+    /// The next footnote's number, its mark written in `out` (inside the bookmark a later mark
+    /// refers to).
+    fn new_note(&mut self, out: &mut String) -> u32 {
+        self.st.footnote_ids += 1;
+        let id = self.st.footnote_ids;
+        let _ = write!(
+            out,
+            "<w:bookmarkStart w:id=\"{id}\" w:name=\"_Footnote{id}\"/><w:r>{NOTE_STYLE}<w:footnoteReference w:id=\"{id}\"/></w:r>\
+<w:bookmarkEnd w:id=\"{id}\"/>"
+        );
+        id
+    }
+
+    /// Footnote `id`'s text, in the footnotes part.
+    fn note_text(&mut self, id: u32, runs: &str) {
         let _ = write!(
             self.st.footnotes,
             "<w:footnote w:id=\"{id}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
-<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space=\"preserve\"> </w:t></w:r>{runs}</w:p></w:footnote>"
+<w:r>{NOTE_STYLE}<w:footnoteRef/></w:r><w:r><w:t xml:space=\"preserve\"> </w:t></w:r>{runs}</w:p></w:footnote>"
         );
     }
 
@@ -721,34 +739,16 @@ impl<'a> Body<'a> {
     }
 
     /// A footnote holding a link's address; a later link to the same address marks the same
-    /// note again, by a cross-reference as Word makes one.
+    /// note again.
     fn address_note(&mut self, address: &str, out: &mut String) {
-        let style = "<w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr>";
         if let Some(&id) = self.st.address_note.get(address) {
-            let _ = write!(
-                out,
-                "<w:r>{style}<w:fldChar w:fldCharType=\"begin\"/></w:r>\
-<w:r>{style}<w:instrText xml:space=\"preserve\"> NOTEREF _Footnote{id} \\f \\h </w:instrText></w:r>\
-<w:r>{style}<w:fldChar w:fldCharType=\"separate\"/></w:r><w:r>{style}<w:t>{id}</w:t></w:r>\
-<w:r>{style}<w:fldChar w:fldCharType=\"end\"/></w:r>"
-            );
-            return;
+            return mark_again(id, out);
         }
-        self.st.footnote_ids += 1;
-        let id = self.st.footnote_ids;
+        let id = self.new_note(out);
         self.st.address_note.insert(address.to_string(), id);
-        let _ = write!(
-            out,
-            "<w:bookmarkStart w:id=\"{id}\" w:name=\"_Footnote{id}\"/><w:r>{style}<w:footnoteReference w:id=\"{id}\"/></w:r>\
-<w:bookmarkEnd w:id=\"{id}\"/>"
-        );
         let mut runs = String::new();
         run(address.trim_start_matches("mailto:"), &Fmt::default(), &mut runs);
-        let _ = write!(
-            self.st.footnotes,
-            "<w:footnote w:id=\"{id}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
-<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space=\"preserve\"> </w:t></w:r>{runs}</w:p></w:footnote>"
-        );
+        self.note_text(id, &runs);
     }
 
     fn image(
