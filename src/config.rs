@@ -57,6 +57,8 @@ pub struct DocxConfig {
     /// One document per page (the default for `build`), per namespace, or for all.
     pub handouts: Option<HandoutGroup>,
     pub worksheet: Option<bool>,
+    /// What worksheets also blank (`bold`).
+    pub blanks: Option<crate::export::docx::Blanks>,
     pub paper: Option<Paper>,
     pub title: Option<String>,
     pub show_tags: Option<bool>,
@@ -126,11 +128,12 @@ impl Config {
     /// Settings for the exporters (defaults for `build`: one handout per page).
     pub fn apply(&self, o: &mut Options) {
         o.anki.deck = self.anki.deck.clone().or(o.anki.deck.take());
-        o.anki.cards = self.anki.cards.unwrap_or_default();
+        o.cards = self.anki.cards.unwrap_or_default();
         o.anki.no_scheduling = !self.anki.scheduling.unwrap_or(true);
         o.anki.deck_per = self.anki.deck_per.unwrap_or_default();
         o.docx.group = self.docx.handouts.unwrap_or(HandoutGroup::Page);
         o.docx.worksheet = self.docx.worksheet.unwrap_or(false);
+        o.docx.blanks = self.docx.blanks.unwrap_or_default();
         o.docx.paper = self.docx.paper.unwrap_or_default();
         o.docx.title = self.docx.title.clone();
         o.docx.show_tags = self.docx.show_tags.unwrap_or(false);

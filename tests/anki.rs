@@ -10,7 +10,7 @@ fn build(input: &str, cards: CardMode, timestamp: Option<i64>) -> Vec<u8> {
     let loaded = notes_export::load(std::path::Path::new(input)).unwrap();
     let mut o = Options::default();
     o.timestamp = timestamp;
-    o.anki.cards = cards;
+    o.cards = cards;
     export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes
 }
 
@@ -386,7 +386,7 @@ fn the_breadcrumb_shows_text_and_no_answers() {
          - cited text\n  id:: 6571a1b2-0000-4000-8000-0000000000b1\n",
     );
     let mut o = Options::default();
-    o.anki.cards = CardMode::Tagged;
+    o.cards = CardMode::Tagged;
     let bytes = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
     let deck = apkg::read(&bytes);
     let context_of = |front: &str| {

@@ -21,7 +21,7 @@ fn normalized(input: &Path, format: &str) -> Vec<String> {
     let loaded = notes_export::load(input).unwrap();
     let mut o = Options::default();
     o.timestamp = Some(1_700_000_000);
-    o.anki.cards = CardMode::Outline;
+    o.cards = CardMode::Outline;
     o.anki.deck = Some("D".into());
     let out = export::by_name(format).unwrap().export(&loaded.graph, &o).unwrap();
     let image = |s: &str| {
@@ -115,7 +115,7 @@ fn db_flashcards_are_all_in_the_deck() {
         let clozes = edn.matches("{{cloze").count();
         let loaded = notes_export::load(&db).unwrap();
         let mut o = Options::default();
-        o.anki.cards = CardMode::Tagged;
+        o.cards = CardMode::Tagged;
         let out = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap();
         let deck = apkg::read(&out.artifacts[0].bytes);
         let fronts: Vec<&str> = deck.notes().iter().map(|n| n["fields"][0].as_str().unwrap()).collect();

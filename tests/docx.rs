@@ -86,19 +86,142 @@ fn no_markup_leaks() {
     assert!(seed.contains("$100B+ annual revenue"));
 }
 
+/// The paragraphs of a document with their style ids, in order: (style, text).
+fn paragraphs(xml: &str) -> Vec<(String, String)> {
+    xml.split("<w:p>")
+        .skip(1)
+        .map(|p| {
+            let p = p.split("</w:p>").next().unwrap_or("");
+            let style = p.split("<w:pStyle w:val=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("");
+            let tabs = p.replace("<w:tab/>", "<w:t>\t</w:t>");
+            (style.to_string(), text_of(&tabs).replace('\n', "").trim_end_matches(' ').to_string())
+        })
+        .collect()
+}
+
+fn with_style<'a>(paras: &'a [(String, String)], style: &str) -> Vec<&'a str> {
+    paras.iter().filter(|(s, _)| s == style).map(|(_, t)| t.as_str()).collect()
+}
+
+fn worksheet_of(text: &str, configure: impl Fn(&mut Options)) -> String {
+    let loaded = common::one_page(text);
+    let mut o = Options::default();
+    o.docx.worksheet = true;
+    configure(&mut o);
+    let bytes = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+    part(&bytes, "word/document.xml")
+}
+
+/// The bundled notes have no tagged card: the worksheet asks their 10 outline cards, each
+/// block over one numbered line per child, and the key holds the 10 answers.
 #[test]
-fn worksheet_numbers_every_bold_phrase() {
-    let loaded = notes_export::load(std::path::Path::new("fixtures/seed")).unwrap();
-    let mut bold = 0;
-    for b in &loaded.graph.pages[0].blocks {
-        notes_export::ir::for_each_inline(&b.body, &mut |i| {
-            bold += matches!(i, notes_export::ir::Inline::Strong { .. }) as usize
-        });
-    }
+fn the_seed_worksheet_asks_its_outline_cards() {
     let xml = part(&build("fixtures/seed", true), "word/document.xml");
-    assert_eq!(xml.matches("<w:rStyle w:val=\"BlankNumber\"/>").count(), bold);
-    assert_eq!(xml.matches("<w:numId w:val=\"2\"/>").count(), bold, "one answer-key item per blank");
-    assert!(!xml.contains("<w:b/>"), "no bold answer left visible");
+    let paras = paragraphs(&xml);
+    let prompts = with_style(&paras, "Prompt");
+    assert_eq!(prompts.len(), 10, "{prompts:#?}");
+    assert_eq!(prompts[0], "1.\tHow AWS started");
+    assert_eq!(prompts[9], "10.\tConclusion / Takeaways");
+    assert_eq!(with_style(&paras, "Answer").len(), 10);
+    assert!(!xml.contains("BlankNumber"), "no blank without a cloze");
+    // "How AWS started" has six children: six numbered lines, each with its rule.
+    let first = paras.iter().position(|(s, _)| s == "Prompt").unwrap();
+    let numbered: Vec<&str> = paras[first + 1..]
+        .iter()
+        .take_while(|(s, _)| s == "AnswerLine")
+        .map(|(_, t)| t.as_str())
+        .filter(|t| !t.starts_with('\t'))
+        .collect();
+    assert_eq!(numbered, ["1.\t\t", "2.\t\t", "3.\t\t", "4.\t\t", "5.\t\t", "6.\t\t"]);
+    // The instructions, since there is something to fill in; the key after a page break.
+    assert!(paras.iter().any(|(s, t)| s == "Subtitle" && t.starts_with("Fill in")));
+    let key = xml.split("Answer key").nth(1).unwrap();
+    assert!(key.contains("Wanted to create a shared infrastructure"), "an answer holds the children");
+}
+
+/// A worksheet asks what the deck asks: one prompt per note, for every card mode.
+#[test]
+fn a_worksheet_asks_what_the_deck_asks() {
+    use notes_export::export::cards::CardMode;
+    for input in ["fixtures/seed", "fixtures/cases/cards"] {
+        let loaded = notes_export::load(std::path::Path::new(input)).unwrap();
+        for mode in [CardMode::Auto, CardMode::Tagged, CardMode::Outline] {
+            let mut o = Options::default();
+            o.cards = mode;
+            let deck = export::by_name("anki").unwrap().export(&loaded.graph, &o).unwrap();
+            let notes: usize = deck.summary.split(' ').next().unwrap().parse().unwrap();
+            o.docx.worksheet = true;
+            let sheet = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap();
+            let paras = paragraphs(&part(&sheet.artifacts[0].bytes, "word/document.xml"));
+            assert_eq!(with_style(&paras, "Prompt").len(), notes, "{input} {mode:?}: {}", deck.summary);
+        }
+    }
+}
+
+/// Each kind of card as its prompt: a cloze is a numbered blank (with its hint), a question
+/// gets ruled lines for its answer's length, an outline card a numbered line per child.
+#[test]
+fn worksheet_prompts_by_kind() {
+    let long = "word ".repeat(60);
+    let page = format!(
+        "- Most apples are {{{{cloze red \\\\ color}}}} and {{{{cloze **round**}}}}.\n\
+         - What is short? #card\n\t- this\n\
+         - What is long? #card\n\t- {long}\n\
+         - Plain block\n\t- not a card\n"
+    );
+    let xml = worksheet_of(&page, |_| {});
+    let paras = paragraphs(&xml);
+    let prompts = with_style(&paras, "Prompt");
+    assert_eq!(prompts.len(), 3, "{prompts:#?}");
+    assert!(prompts[0].starts_with("Most apples are 1") && prompts[0].contains("[color]"), "{}", prompts[0]);
+    assert!(!prompts[0].contains("red") && !prompts[0].contains("round"), "{}", prompts[0]);
+    assert_eq!(prompts[1], "3.\tWhat is short?", "the #card tag is not in the question");
+    let lines_after = |k: usize| {
+        let at = paras.iter().position(|(_, t)| t == prompts[k]).unwrap();
+        paras[at + 1..].iter().take_while(|(s, _)| s == "AnswerLine").count()
+    };
+    assert_eq!(lines_after(1), 2, "at least two lines");
+    assert!(lines_after(2) >= 5, "a 300-character answer needs more: {}", lines_after(2));
+    // The key: 1 red, 2 round (still bold), 3 this, 4 the long one.
+    let key = xml.split("Answer key").nth(1).unwrap();
+    let answers = with_style(&paragraphs(key), "Answer").into_iter().map(String::from).collect::<Vec<_>>();
+    assert_eq!(answers[..3], ["1.\tred", "2.\tround", "3.\tWhat is short?"]);
+    assert_eq!(answers.len(), 4);
+    let round = key.split("<w:p>").find(|p| p.contains(">round<")).unwrap();
+    assert!(round.contains("<w:b/>"), "the key keeps the answer's formatting: {round}");
+    assert!(key.contains(">this<"), "a question's answer is its children");
+    // Blanks are sized for a hand: at least 2.5 cm of no-break spaces (50 twips each).
+    let blank = xml.split("<w:rStyle w:val=\"Blank\"/>").nth(1).unwrap();
+    let gap = blank.split("preserve\">").nth(1).unwrap().split('<').next().unwrap();
+    assert!(gap.chars().count() * 50 >= 1417, "{}", gap.chars().count());
+    // With `--cards outline`, the plain block is asked too, a line per child.
+    let outline = paragraphs(&worksheet_of(&page, |o| o.cards = notes_export::export::cards::CardMode::Outline));
+    assert!(with_style(&outline, "Prompt").iter().any(|p| p.ends_with("Plain block")));
+}
+
+/// `--blanks bold`: a bold phrase inside a longer sentence is a blank; a whole bold block and
+/// a `Label:` at the start are not.
+#[test]
+fn bold_blanks_only_inside_sentences() {
+    use notes_export::export::docx::Blanks;
+    let page = "- Cells make **ATP** in mitochondria\n- **Syntax:** write it so\n- **Notice**: this\n- **A whole bold block**\n- What? #card\n\t- **kept bold**\n";
+    let xml = worksheet_of(page, |o| o.docx.blanks = Blanks::Bold);
+    let paras = paragraphs(&xml);
+    let prompts = with_style(&paras, "Prompt");
+    assert_eq!(prompts.len(), 2, "{prompts:#?}");
+    assert!(prompts.iter().any(|p| p.starts_with("Cells make 1") && p.ends_with("in mitochondria")), "{prompts:#?}");
+    let plain = paragraphs(&worksheet_of(page, |_| {}));
+    assert_eq!(with_style(&plain, "Prompt").len(), 1, "without --blanks bold only the card");
+}
+
+/// The instructions appear only when there is something to fill in.
+#[test]
+fn no_instructions_without_prompts() {
+    let xml = worksheet_of("- just text\n- more text\n", |o| o.cards = notes_export::export::cards::CardMode::Tagged);
+    let paras = paragraphs(&xml);
+    assert!(!paras.iter().any(|(_, t)| t.starts_with("Fill in")), "{paras:#?}");
+    assert!(paras.iter().any(|(_, t)| t.starts_with("Nothing to fill in")), "{paras:#?}");
+    assert!(!xml.contains("Answer key"));
 }
 
 /// `--paper` sets the page size (twentieths of a point: A4 210 × 297 mm, Letter 8.5 × 11 in)
@@ -295,7 +418,7 @@ fn a_cloze_hint_is_printed() {
     let page = "- Most apples are {{cloze red \\\\ color}}.\n";
     assert!(document_of(page, false, false).replace('\n', "").contains("Most apples are red (color)."));
     let sheet = document_of(page, true, false);
-    assert!(sheet.contains(" (color)") && !sheet.lines().next().unwrap_or("").contains("red"), "{sheet}");
+    assert!(sheet.contains(" [color]") && !sheet.split("Answer key").next().unwrap().contains("red\n"), "{sheet}");
 }
 
 /// No empty bullet: a block of properties or an embed alone gives its place to what it holds

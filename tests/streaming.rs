@@ -18,8 +18,8 @@ fn options(format: &str) -> Options {
     o.timestamp = Some(1_700_000_000);
     match format {
         "worksheet" => o.docx.worksheet = true,
-        "anki-tagged" => o.anki.cards = CardMode::Tagged,
-        "anki-outline" => o.anki.cards = CardMode::Outline,
+        "anki-tagged" => o.cards = CardMode::Tagged,
+        "anki-outline" => o.cards = CardMode::Outline,
         _ => {}
     }
     o

@@ -176,9 +176,16 @@ pub struct DocxArgs {
     /// Paper size of the pages (margins are 2 cm on either)
     #[arg(long, value_enum, default_value_t = Paper::A4)]
     pub paper: Paper,
-    /// Bold terms and cloze answers become numbered blanks; an answer key follows
+    /// A worksheet: the cards as prompts (clozes as numbered blanks, questions over ruled
+    /// lines), with an answer key at the end
     #[arg(long)]
     pub worksheet: bool,
+    /// Which blocks a worksheet asks about, as for a deck
+    #[arg(long, value_enum, default_value_t = CardMode::Auto)]
+    pub cards: CardMode,
+    /// What a worksheet also blanks: bold phrases inside a longer sentence
+    #[arg(long, value_enum, default_value_t = docx::Blanks::Cards)]
+    pub blanks: docx::Blanks,
     /// One document per page, written into the folder given with -o
     #[arg(long)]
     pub split: bool,

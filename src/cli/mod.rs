@@ -96,7 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Anki(args) => {
             let mut options = base_options()?;
             options.anki.deck = args.deck;
-            options.anki.cards = args.cards;
+            options.cards = args.cards;
             options.anki.no_scheduling = args.no_scheduling;
             options.anki.deck_per = args.deck_per;
             if args.write_ids {
@@ -120,6 +120,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             options.docx.title = args.title;
             options.docx.paper = args.paper;
             options.docx.worksheet = args.worksheet;
+            options.docx.blanks = args.blanks;
+            options.cards = args.cards;
             options.docx.group = if args.split { HandoutGroup::Page } else { HandoutGroup::All };
             options.docx.show_tags = args.show_tags;
             options.docx.link_addresses = args.link_addresses;

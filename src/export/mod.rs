@@ -10,6 +10,7 @@
 // Public for its benchmark only.
 #[doc(hidden)]
 pub mod archive;
+pub mod cards;
 mod dynamic;
 pub mod raw_html;
 
@@ -81,6 +82,8 @@ pub struct Export {
 pub struct Options {
     /// Seconds since the epoch written wherever a format stores a date (`SOURCE_DATE_EPOCH`).
     pub timestamp: Option<i64>,
+    /// Which blocks are flashcards: the deck's notes and the worksheet's prompts.
+    pub cards: cards::CardMode,
     pub anki: anki::AnkiOptions,
     pub markdown: markdown::MarkdownOptions,
     pub docx: docx::DocxOptions,

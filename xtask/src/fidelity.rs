@@ -121,7 +121,7 @@ fn output_text(graph: &Graph, p: usize, format: &str) -> Result<String> {
     options.pages = Some((0..graph.pages.len()).map(|k| k == p).collect());
     let name = match format {
         "anki" => {
-            options.anki.cards = CardMode::Outline;
+            options.cards = CardMode::Outline;
             "anki"
         }
         "docx" => {

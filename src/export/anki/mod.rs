@@ -11,7 +11,9 @@ mod schedule;
 
 use super::{ExportError, Exporter, Finished, Format, Input, Job, Needs, Options, Sink};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{card_kinds, has_inline, is_marker, BlockAddr, Inline, PropValue};
+use super::cards::{card_blocks, outline_cards, CardKind as Kind};
+pub use super::cards::CardMode;
+use crate::ir::{has_inline, is_marker, BlockAddr, Inline, PropValue};
 use html::{escape, Renderer};
 use identity::{base_guid, deck_id, note_mod, uuid_guid, FALLBACK_MOD};
 use notetypes::Model;
@@ -19,24 +21,10 @@ pub use previous::{PreviousDeck, REMOVED_TAG};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-/// Which blocks become notes (`--cards`, `anki.cards`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CardMode {
-    /// Tagged and cloze cards when the notes have any, otherwise outline cards.
-    #[default]
-    Auto,
-    /// Only blocks tagged `#card` and blocks with clozes.
-    Tagged,
-    /// Every block with children (front = block, back = children), plus clozes.
-    Outline,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct AnkiOptions {
     /// Top deck name; default: the graph folder's name (or the page title for one file).
     pub deck: Option<String>,
-    pub cards: CardMode,
     /// The previous build of this deck: each note continues the one it was (see
     /// [`matching`]), unchanged notes keep their time, edited ones get a newer one, and
     /// notes that left the graph are written once more, tagged [`REMOVED_TAG`].
@@ -91,12 +79,6 @@ pub fn content_hash<'a>(fields: impl IntoIterator<Item = &'a str>, tags: impl In
 
 pub struct AnkiExporter;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    Basic,
-    Reversed,
-    Cloze,
-}
 
 impl Exporter for AnkiExporter {
     type Job = AnkiJob;
@@ -204,7 +186,7 @@ impl Job for AnkiJob {
         // front differ by it.
         let mut seen: HashMap<(bool, String), u32> = HashMap::new();
         let mut entries = Vec::new();
-        for (b, kind) in note_kinds(graph, pi, self.outline) {
+        for (b, kind) in card_blocks(graph, pi, self.outline) {
             let a = BlockAddr { page: pi, block: b };
             match kind {
                 Some(kind) => entries.push(self.draft(graph, a, kind, &file, &mut seen)),
@@ -229,7 +211,7 @@ impl Job for AnkiJob {
             Some(previous) => self.continue_previous(graph, &previous).map_err(encode)?,
             None => (Vec::new(), Vec::new()),
         };
-        let outline_used = self.options.anki.cards == CardMode::Auto && self.outline;
+        let outline_used = self.options.cards == CardMode::Auto && self.outline;
         let AnkiJob {
             decks, used_media, mut diagnostics, counts, skipped, collection, options, top, media_names, ..
         } = self;
@@ -273,7 +255,7 @@ impl Job for AnkiJob {
         if outline_used {
             summary.push_str(" (no #card or cloze found: outline cards, one per block with children)");
         }
-        if notes == 0 && options.anki.cards == CardMode::Tagged {
+        if notes == 0 && options.cards == CardMode::Tagged {
             // An empty deck is a mistake to point out, not a result: the notes hold no flashcards.
             diagnostics.push(Diagnostic::warning(
                 Code::NoCards,
@@ -585,43 +567,6 @@ impl AnkiJob {
     }
 }
 
-/// The kind of note each block of a page makes (`None`: none), in block order, leaving out
-/// the text before the first block and the blocks `anki:: false` excludes.
-fn note_kinds(graph: &Input, pi: u32, outline: bool) -> Vec<(u32, Option<Kind>)> {
-    let page = &graph.pages[pi as usize];
-    let excluded = excluded_blocks(page);
-    let mut out = Vec::new();
-    for (b, block) in page.blocks.iter().enumerate() {
-        if block.pre_block || excluded[b] {
-            continue;
-        }
-        let a = BlockAddr { page: pi, block: b as u32 };
-        // Each block's text is walked once, not once per question asked of it.
-        let (cloze, tagged) = card_kinds(graph.block(a));
-        let kind = if cloze {
-            Some(Kind::Cloze)
-        } else if tagged {
-            Some(if is_reversed(graph, a) { Kind::Reversed } else { Kind::Basic })
-        } else if outline && !block.is_empty() && has_visible_children(graph, a) {
-            Some(Kind::Basic)
-        } else {
-            None
-        };
-        out.push((b as u32, kind));
-    }
-    out
-}
-
-/// Whether blocks with children are notes: asked for, or in auto mode when no selected page
-/// has a flashcard (tagged and cloze cards need only their blocks and their context parsed).
-fn outline_cards(graph: &Input, options: &Options) -> bool {
-    match options.anki.cards {
-        CardMode::Outline => true,
-        CardMode::Tagged => false,
-        CardMode::Auto => !(0..graph.pages.len() as u32).any(|p| options.includes(p) && graph.has_flashcards(p)),
-    }
-}
-
 /// The blocks of the selected pages that make notes and have no `id::` (for `--write-ids`),
 /// chosen as the deck chooses them.
 pub fn blocks_without_ids(graph: &crate::ir::Graph, options: &Options) -> Vec<BlockAddr> {
@@ -630,29 +575,13 @@ pub fn blocks_without_ids(graph: &crate::ir::Graph, options: &Options) -> Vec<Bl
     (0..graph.pages.len() as u32)
         .filter(|&p| options.includes(p))
         .flat_map(|p| {
-            note_kinds(&input, p, outline)
+            card_blocks(&input, p, outline)
                 .into_iter()
                 .filter(|(_, kind)| kind.is_some())
                 .map(move |(block, _)| BlockAddr { page: p, block })
         })
         .filter(|&a| graph.block(a).is_some_and(|b| b.uuid.is_none()))
         .collect()
-}
-
-/// Blocks left out of the deck: `anki:: false` on the block or an ancestor, or on the page.
-fn excluded_blocks(page: &crate::ir::Page) -> Vec<bool> {
-    let off = |props: &[crate::ir::Property]| {
-        props.iter().any(|p| p.key == "anki" && matches!(p.raw.trim().to_ascii_lowercase().as_str(), "false" | "no" | "off"))
-    };
-    if off(&page.properties) {
-        return vec![true; page.blocks.len()];
-    }
-    // Parents come before their children in document order.
-    let mut out = vec![false; page.blocks.len()];
-    for (b, block) in page.blocks.iter().enumerate() {
-        out[b] = off(&block.properties) || block.parent.is_some_and(|p| out[p as usize]);
-    }
-    out
 }
 
 /// Why a block that is no card looks like one: cloze markup left as text (it never closes).
@@ -671,23 +600,6 @@ fn broken_cloze(block: &crate::ir::Block) -> Option<String> {
         }
     });
     found
-}
-
-fn is_reversed(graph: &Input, a: BlockAddr) -> bool {
-    has_inline(graph.block(a), &|i| is_marker(i, "reversed"))
-        || graph
-            .block(a)
-            .properties
-            .iter()
-            .any(|p| p.key == "card-direction" && p.raw.trim().eq_ignore_ascii_case("reversed"))
-}
-
-fn has_visible_children(graph: &Input, a: BlockAddr) -> bool {
-    let page = &graph.pages[a.page as usize];
-    page.blocks[a.block as usize].children.iter().any(|&c| {
-        let b = &page.blocks[c as usize];
-        !b.is_empty() || !b.children.is_empty()
-    })
 }
 
 /// Logseq clozes are numbered 1, 2, … in order, skipping numbers written explicitly.

@@ -2,6 +2,10 @@
 //! list level is their depth below the nearest heading; inline formatting as runs; images
 //! embedded at a sensible size; worksheet blanks for bold terms and cloze answers.
 
+mod worksheet;
+
+pub use worksheet::{prompts, Prompt};
+
 use super::parts::{list_indent, Page, Rel};
 use super::xml::{attr, push_text};
 use super::{DocxOptions, LinkAddresses};
@@ -59,7 +63,8 @@ pub struct DocState {
     media_rel: HashMap<String, String>,
     link_rel: HashMap<String, String>,
     docpr: u32,
-    pub answers: Vec<String>,
+    /// The worksheet's answers, numbered from 1 as its blanks and questions are.
+    pub answers: Vec<worksheet::Answer>,
     pub diagnostics: Vec<Diagnostic>,
     /// The `<w:footnote>`s of the footnotes part, numbered from 1 in order.
     pub footnotes: String,
@@ -97,6 +102,11 @@ pub struct Body<'a> {
     in_footnote: bool,
     /// The numbering of the block being written: 1 (bullets) or its numbered run's instance.
     item_num: u32,
+    /// Writing a worksheet's prompt: its clozes are blanks.
+    blanking: bool,
+    /// The bold phrases the prompt being written turns into blanks (`--blanks bold`), by
+    /// address: a phrase is blanked where it stands in the sentence, never elsewhere.
+    bold_blanks: Vec<*const Inline>,
 }
 
 impl<'a> Body<'a> {
@@ -114,6 +124,8 @@ impl<'a> Body<'a> {
             marked: HashSet::new(),
             in_footnote: false,
             item_num: 1,
+            blanking: false,
+            bold_blanks: Vec::new(),
         }
     }
 
@@ -561,25 +573,13 @@ impl<'a> Body<'a> {
         Some(f)
     }
 
-    fn blank(&mut self, answer_inlines: &[Inline], out: &mut String) {
-        let answer = crate::ir::plain_text(answer_inlines).trim().to_string();
-        if answer.is_empty() {
-            return;
-        }
-        self.st.answers.push(answer.clone());
-        let n = self.st.answers.len();
-        let _ = write!(out, "<w:r><w:rPr><w:rStyle w:val=\"BlankNumber\"/></w:rPr><w:t>{n}</w:t></w:r>");
-        // An underlined gap about as long as the answer (non-breaking spaces keep their width).
-        let gap = "\u{a0}".repeat(answer.chars().count().clamp(6, 60) + 2);
-        let _ =
-            write!(out, "<w:r><w:rPr><w:rStyle w:val=\"Blank\"/></w:rPr><w:t xml:space=\"preserve\">{gap}</w:t></w:r>");
-    }
-
     fn inline(&mut self, i: &Inline, fmt: &Fmt, out: &mut String) {
         match i {
             Inline::Text { text: t } => run(t, fmt, out),
             Inline::Code { text: t } => run(t, &Fmt { code: true, ..fmt.clone() }, out),
-            Inline::Strong { children } if self.opts.worksheet => self.blank(children, out),
+            Inline::Strong { children } if self.bold_blanks.contains(&(i as *const Inline)) => {
+                self.blank(children, None, out)
+            }
             Inline::Strong { children } => self.runs(children, &Fmt { bold: true, ..fmt.clone() }, out),
             Inline::Emphasis { children } => self.runs(children, &Fmt { italic: true, ..fmt.clone() }, out),
             Inline::Strike { children } => self.runs(children, &Fmt { strike: true, ..fmt.clone() }, out),
@@ -618,10 +618,7 @@ impl<'a> Body<'a> {
             Inline::Embed { cyclic: true, .. } => run("[embed cycle]", &Fmt { italic: true, ..fmt.clone() }, out),
             // Other embeds are written as list items after their block.
             Inline::Embed { .. } => {}
-            Inline::Cloze { answer, hint, .. } if self.opts.worksheet => {
-                self.blank(answer, out);
-                hint_run(hint.as_deref(), fmt, out);
-            }
+            Inline::Cloze { answer, hint, .. } if self.blanking => self.blank(answer, hint.as_deref(), out),
             Inline::Cloze { answer, hint, .. } => {
                 self.runs(answer, &Fmt { cloze: true, ..fmt.clone() }, out);
                 hint_run(hint.as_deref(), fmt, out);

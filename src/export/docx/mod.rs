@@ -27,14 +27,28 @@ pub struct DocxOptions {
     /// Document title; default: the page title, or the graph name for several pages.
     pub title: Option<String>,
     pub paper: Paper,
-    /// Bold terms and cloze answers become numbered blanks, with an answer key at the end.
+    /// A worksheet instead of a handout: the cards (`Options::cards`) as prompts to answer,
+    /// with an answer key at the end.
     pub worksheet: bool,
+    /// What else a worksheet blanks.
+    pub blanks: Blanks,
     /// One document for all pages, one per page, or one per top namespace.
     pub group: HandoutGroup,
     /// Show `#tags` in grey instead of dropping them.
     pub show_tags: bool,
     /// Where a link's address is printed: paper shows only the label.
     pub link_addresses: LinkAddresses,
+}
+
+/// What a worksheet turns into blanks besides clozes (`--blanks`, `docx.blanks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Blanks {
+    /// Only the cards' clozes.
+    #[default]
+    Cards,
+    /// Also bold phrases inside a longer sentence (never a whole block, never a `Label:`).
+    Bold,
 }
 
 /// Where the address of a web link is printed (`--link-addresses`, `docx.link_addresses`).
@@ -120,6 +134,7 @@ impl Exporter for DocxExporter {
             groups.push(Group { title, name, single: list.len() == 1, left: list.len(), doc: None });
         }
         Ok(DocxJob {
+            outline: super::cards::outline_cards(graph, options),
             options: options.clone(),
             date: iso_date(options.timestamp.unwrap_or(946_684_800)),
             groups,
@@ -159,6 +174,8 @@ pub struct Whole {
 }
 
 pub struct DocxJob {
+    /// Worksheets ask outline cards (see [`super::cards`]).
+    outline: bool,
     options: Options,
     date: String,
     groups: Vec<Group>,
@@ -211,9 +228,12 @@ impl Job for DocxJob {
         let path = std::path::Path::new(&group.name);
         let mut doc = begin(&mut memory, path, &self.options.docx, &group.title)?;
         let opts = &self.options.docx;
-        Body::new(graph, opts, geometry(opts), &mut doc.state).page_blocks(page, 0);
-        doc.zip.write(&mut memory, doc.state.xml.as_bytes()).map_err(failed)?;
-        doc.state.xml.clear();
+        let mut body = Body::new(graph, opts, geometry(opts), &mut doc.state);
+        match opts.worksheet {
+            true => body.worksheet(page, &self.prompts(graph, page), "Heading1"),
+            false => body.page_blocks(page, 0),
+        }
+        flush(&mut memory, &mut doc, opts)?;
         let state = end(&mut memory, doc, opts, &group.title, &subject(graph), &self.date)?;
         let bytes = memory.artifacts.pop().map(|a| a.bytes).unwrap_or_default();
         Ok(Some(Whole { bytes, answers: state.answers.len(), diagnostics: state.diagnostics }))
@@ -235,15 +255,27 @@ impl Job for DocxJob {
             group.doc = Some(begin(out, std::path::Path::new(&group.name), opts, &group.title)?);
         }
         let doc = group.doc.as_mut().expect("begun above");
-        let mut body = Body::new(graph, opts, geometry(opts), &mut doc.state);
-        let runs =
-            format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(&graph.pages[page as usize].title));
-        let heading = ParaOpts { keep_next: true, page_break: doc.written > 0, ..Default::default() };
-        body.paragraph("Heading1", heading, &runs);
-        body.page_blocks(page, 1);
-        doc.written += 1;
-        doc.zip.write(out, doc.state.xml.as_bytes()).map_err(failed)?;
-        doc.state.xml.clear();
+        // A worksheet's pages follow each other without a page break; a page with nothing to
+        // ask is left out.
+        let prompts = match opts.worksheet {
+            true => Some(prompts(graph, page, opts, self.outline)),
+            false => None,
+        };
+        if prompts.as_ref().is_none_or(|p| !p.is_empty()) {
+            let mut body = Body::new(graph, opts, geometry(opts), &mut doc.state);
+            let runs = format!(
+                "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                xml::text(&graph.pages[page as usize].title)
+            );
+            let break_before = doc.written > 0 && !opts.worksheet;
+            body.paragraph("Heading1", ParaOpts { keep_next: true, page_break: break_before, ..Default::default() }, &runs);
+            match &prompts {
+                Some(prompts) => body.worksheet(page, prompts, "Heading2"),
+                None => body.page_blocks(page, 1),
+            }
+            doc.written += 1;
+            flush(out, doc, opts)?;
+        }
         group.left -= 1;
         if group.left == 0 {
             let doc = group.doc.take().expect("begun above");
@@ -260,6 +292,28 @@ impl Job for DocxJob {
         }
         Ok(Finished { diagnostics: self.diagnostics, summary })
     }
+}
+
+impl DocxJob {
+    fn prompts(&self, graph: &Input, page: u32) -> Vec<body::Prompt> {
+        prompts(graph, page, &self.options.docx, self.outline)
+    }
+}
+
+/// A worksheet's prompts on a page: its cards, and with `--blanks bold` its bold phrases.
+fn prompts(graph: &Input, page: u32, opts: &DocxOptions, outline: bool) -> Vec<body::Prompt> {
+    let cards = super::cards::card_blocks(graph, page, outline);
+    body::prompts(graph, page, &cards, opts.blanks == Blanks::Bold)
+}
+
+/// Compresses the body written so far into the package. A worksheet keeps its body until the
+/// end, where the instructions above it depend on whether it asks anything.
+fn flush(out: &mut dyn Sink, doc: &mut Open, opts: &DocxOptions) -> Result<(), ExportError> {
+    if !opts.worksheet {
+        doc.zip.write(out, doc.state.xml.as_bytes()).map_err(failed)?;
+        doc.state.xml.clear();
+    }
+    Ok(())
 }
 
 /// Starts the package at `path` with `word/document.xml` open, its title (and worksheet
@@ -280,13 +334,6 @@ xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
     let mut body = Body::new(&input, opts, geometry(opts), &mut state);
     let title_runs = format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(title));
     body.paragraph("Title", ParaOpts::default(), &title_runs);
-    if opts.worksheet {
-        body.paragraph(
-            "Subtitle",
-            ParaOpts::default(),
-            "<w:r><w:t xml:space=\"preserve\">Worksheet: fill in the numbered blanks. The answers are on the last page.</w:t></w:r>",
-        );
-    }
     zip.write(out, state.xml.as_bytes()).map_err(failed)?;
     state.xml.clear();
     Ok(Open { zip, state, written: 0 })
@@ -321,18 +368,27 @@ fn end(
     date: &str,
 ) -> Result<DocState, ExportError> {
     let page = geometry(opts);
-    if opts.worksheet && !doc.state.answers.is_empty() {
+    if opts.worksheet {
+        // The instructions, only when there is something to fill in, then the prompts kept so
+        // far, then the key.
+        let prompts = std::mem::take(&mut doc.state.xml);
         let graph = Graph::default();
         let input = Input::whole(&graph);
         let mut body = Body::new(&input, opts, page, &mut doc.state);
-        body.paragraph(
-            "Heading1",
-            ParaOpts { page_break: true, keep_next: true, ..Default::default() },
-            "<w:r><w:t>Answer key</w:t></w:r>",
-        );
-        for a in body.st.answers.clone() {
-            let runs = format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(&a));
-            body.paragraph("Compact", ParaOpts { num: Some((2, 0)), ..Default::default() }, &runs);
+        let asked = !body.st.answers.is_empty();
+        let say = match asked {
+            true => "Fill in each numbered blank, and answer each numbered question on the lines below it. The answers are at the end.",
+            false => "Nothing to fill in: these notes hold no flashcards (#card blocks or clozes) and no blocks with children to ask about.",
+        };
+        body.paragraph("Subtitle", ParaOpts::default(), &format!("<w:r><w:t xml:space=\"preserve\">{say}</w:t></w:r>"));
+        body.st.xml.push_str(&prompts);
+        if asked {
+            body.paragraph(
+                "Heading1",
+                ParaOpts { page_break: true, keep_next: true, ..Default::default() },
+                "<w:r><w:t>Answer key</w:t></w:r>",
+            );
+            body.answer_key();
         }
     }
     let tail = format!(

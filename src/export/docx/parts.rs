@@ -426,6 +426,35 @@ pub fn styles() -> String {
         "<w:b/><w:color w:val=\"2F5496\"/><w:vertAlign w:val=\"superscript\"/>",
         "",
     ));
+    // A worksheet: prompts at 1.5 line spacing, numbered in a hanging indent; ruled lines tall
+    // enough to write on; the answer key's entries.
+    s.push_str(&style(
+        "paragraph",
+        "Prompt",
+        "Worksheet Prompt",
+        Some("BodyText"),
+        "<w:keepNext/><w:spacing w:before=\"240\" w:after=\"60\" w:line=\"360\" w:lineRule=\"auto\"/><w:ind w:left=\"425\" w:hanging=\"425\"/>",
+        "",
+        q,
+    ));
+    s.push_str(&style(
+        "paragraph",
+        "AnswerLine",
+        "Worksheet Answer Line",
+        Some("Normal"),
+        "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"500\" w:lineRule=\"exact\"/><w:ind w:left=\"850\" w:hanging=\"425\"/>",
+        "<w:color w:val=\"7F7F7F\"/>",
+        q,
+    ));
+    s.push_str(&style(
+        "paragraph",
+        "Answer",
+        "Worksheet Answer",
+        Some("BodyText"),
+        "<w:spacing w:before=\"120\" w:after=\"20\"/><w:ind w:left=\"425\" w:hanging=\"425\"/>",
+        "",
+        q,
+    ));
     s.push_str("</w:styles>");
     s
 }
