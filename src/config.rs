@@ -63,6 +63,8 @@ pub struct DocxConfig {
     pub title: Option<String>,
     pub show_tags: Option<bool>,
     pub link_addresses: Option<crate::export::docx::LinkAddresses>,
+    /// The tallest an image is printed (`40%`, `8cm`).
+    pub image_max_height: Option<crate::export::docx::MaxHeight>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -138,6 +140,7 @@ impl Config {
         o.docx.title = self.docx.title.clone();
         o.docx.show_tags = self.docx.show_tags.unwrap_or(false);
         o.docx.link_addresses = self.docx.link_addresses.unwrap_or_default();
+        o.docx.image_max_height = self.docx.image_max_height.unwrap_or_default();
         o.markdown.links = self.markdown.links.unwrap_or_default();
         o.markdown.front_matter = self.markdown.front_matter.unwrap_or(false);
         o.markdown.no_title = !self.markdown.title.unwrap_or(true);

@@ -515,3 +515,73 @@ fn link_addresses_are_printed() {
     let (doc, notes) = docx(LinkAddresses::None);
     assert!(!text_of(&doc).contains("(https://docs") && notes.is_empty());
 }
+
+/// A document of the page `text`, with `assets/pic.png` (40 × 60 px) beside it.
+fn handout_with_pic(text: &str, configure: impl Fn(&mut Options)) -> String {
+    let dir = common::graph_of(&[("pages/P.md", text)]);
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    std::fs::copy("fixtures/cases/inline/assets/pic.png", dir.path().join("assets/pic.png")).unwrap();
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let mut o = Options::default();
+    configure(&mut o);
+    let bytes = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+    part(&bytes, "word/document.xml")
+}
+
+/// Every `<wp:extent cx cy>` of a document, in EMU.
+fn extents(xml: &str) -> Vec<(u64, u64)> {
+    xml.split("<wp:extent cx=\"")
+        .skip(1)
+        .map(|e| {
+            let mut n = e.split('"').step_by(2).map(|v| v.parse::<u64>().unwrap());
+            (n.next().unwrap(), n.next().unwrap())
+        })
+        .collect()
+}
+
+/// A4's text area: 17 × 25.7 cm, in EMU.
+const TEXT_W: u64 = (11906 - 2 * 1134) * 635;
+const TEXT_H: u64 = (16838 - 2 * 1134) * 635;
+
+/// An image is capped to the width left at its list level, and to 40% of the text height
+/// (`--image-max-height`) so that a tall one rarely leaves half a page empty.
+#[test]
+fn images_fit_their_indent_and_the_height_cap() {
+    let page = "- top ![wide](../assets/pic.png){:width 4000, :height 100}\n\t- a\n\t\t- deep ![wide](../assets/pic.png){:width 4000, :height 100}\n- ![tall](../assets/pic.png){:height 3000}\n";
+    let sizes = extents(&handout_with_pic(page, |_| {}));
+    assert_eq!(sizes.len(), 3);
+    // list_indent: 360 twips + 360 a level.
+    assert_eq!(sizes[0].0, TEXT_W - 360 * 635, "level 0");
+    assert_eq!(sizes[1].0, TEXT_W - 1080 * 635, "level 2 is narrower still");
+    assert_eq!(sizes[2].1, TEXT_H * 40 / 100, "a tall image: 40% of the text height");
+    // The aspect ratio (40 × 60) is kept.
+    assert_eq!(sizes[2].0, sizes[2].1 * 40 / 60);
+    let capped = extents(&handout_with_pic(page, |o| o.docx.image_max_height = "5cm".parse().unwrap()));
+    assert_eq!(capped[2].1, 1_800_000);
+    let share = extents(&handout_with_pic(page, |o| o.docx.image_max_height = "25%".parse().unwrap()));
+    assert_eq!(share[2].1, TEXT_H / 4);
+}
+
+/// A table is indented to its list level and its columns are as wide as their text.
+#[test]
+fn tables_sit_at_their_level_sized_by_content() {
+    let page =
+        "- outer\n\t- | Id | Description |\n\t  |---|---|\n\t  | 1 | a much longer cell with several words in it |\n";
+    let xml = handout_with_pic(page, |_| {});
+    assert!(xml.contains("<w:tblInd w:w=\"720\" w:type=\"dxa\"/>"), "level 1: {xml}");
+    let cols: Vec<u32> =
+        xml.split("<w:gridCol w:w=\"").skip(1).map(|c| c.split('"').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(cols.len(), 2);
+    assert!(cols[0] * 4 < cols[1], "the short column is narrow: {cols:?}");
+    assert!(cols.iter().sum::<u32>() <= 11906 - 2 * 1134 - 720, "within the margin: {cols:?}");
+}
+
+/// A callout or quote whose body is a list keeps its box (Block Text) and its label, each
+/// item marked in a hanging indent.
+#[test]
+fn a_callout_with_a_list_keeps_its_box_and_label() {
+    let page = "- Setup\n\t- #+BEGIN_TIP\n\t  1. Install it\n\t  2. Run it\n\t     - with care\n\t  #+END_TIP\n\t- > - quoted item\n";
+    let paras = paragraphs(&handout_with_pic(page, |_| {}));
+    let boxed = with_style(&paras, "BlockText");
+    assert_eq!(boxed, ["Tip:", "1.\tInstall it", "2.\tRun it", "◦\twith care", "•\tquoted item"], "{paras:#?}");
+}

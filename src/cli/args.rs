@@ -192,6 +192,9 @@ pub struct DocxArgs {
     /// Show #tags lightly instead of dropping them
     #[arg(long)]
     pub show_tags: bool,
+    /// The tallest an image is printed: a share of the text height or a length (8cm, 80mm, 3in)
+    #[arg(long, value_name = "HEIGHT", default_value = "40%")]
+    pub image_max_height: docx::MaxHeight,
     /// Where a web link's address is printed (paper shows only the label)
     #[arg(long, value_enum, default_value_t = crate::export::docx::LinkAddresses::Footnote)]
     pub link_addresses: crate::export::docx::LinkAddresses,

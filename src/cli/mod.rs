@@ -125,6 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             options.docx.group = if args.split { HandoutGroup::Page } else { HandoutGroup::All };
             options.docx.show_tags = args.show_tags;
             options.docx.link_addresses = args.link_addresses;
+            options.docx.image_max_height = args.image_max_height;
             run_export("docx", args.export, options, args.split)
         }
         Command::Md(args) => {

@@ -104,6 +104,9 @@ pub struct Body<'a> {
     item_num: u32,
     /// Writing a worksheet's prompt: its clozes are blanks.
     blanking: bool,
+    /// The left indent of the text being written, in twips: an image there is that much
+    /// narrower than the text width.
+    indent: u32,
     /// The bold phrases the prompt being written turns into blanks (`--blanks bold`), by
     /// address: a phrase is blanked where it stands in the sentence, never elsewhere.
     bold_blanks: Vec<*const Inline>,
@@ -126,6 +129,7 @@ impl<'a> Body<'a> {
             item_num: 1,
             blanking: false,
             bold_blanks: Vec::new(),
+            indent: 0,
         }
     }
 
@@ -165,8 +169,14 @@ impl<'a> Body<'a> {
             xml.push_str(itoa::Buffer::new().format(num));
             xml.push_str("\"/></w:numPr>");
         }
-        if let Some(left) = opts.indent {
-            let _ = write!(xml, "<w:ind w:left=\"{left}\"/>");
+        match (opts.indent, opts.hanging) {
+            (Some(left), Some(hanging)) => {
+                let _ = write!(xml, "<w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/>");
+            }
+            (Some(left), None) => {
+                let _ = write!(xml, "<w:ind w:left=\"{left}\"/>");
+            }
+            _ => {}
         }
         xml.push_str("</w:pPr>");
         xml.push_str(content);
@@ -296,6 +306,7 @@ impl<'a> Body<'a> {
             let n = (self.heading_base + size.saturating_sub(self.heading_min) + 1).clamp(1, 9);
             let mut runs = self.take_runs();
             self.marker_run(marker, &mut runs);
+            self.indent = 0;
             self.runs(head, &Fmt::default(), &mut runs);
             self.paragraph_of(&format!("Heading{n}"), ParaOpts { keep_next: true, ..Default::default() }, runs);
             // The lines under the heading line are its body, set under it.
@@ -312,6 +323,7 @@ impl<'a> Body<'a> {
             for node in body {
                 match node {
                     Node::Paragraph { inlines } if first => {
+                        self.indent = list_indent(lvl).0;
                         let mut runs = self.take_runs();
                         self.marker_run(marker, &mut runs);
                         // A bullet would sit at the foot of a lone picture: the bullet line
@@ -371,7 +383,8 @@ impl<'a> Body<'a> {
 
     /// A block-level node inside a list item at `lvl` (indented like the item's text).
     fn node(&mut self, node: &Node, lvl: usize, first: bool) {
-        let indent = Some(list_indent(lvl).0);
+        self.indent = list_indent(lvl).0;
+        let indent = Some(self.indent);
         let plain = ParaOpts { indent, ..Default::default() };
         match node {
             Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
@@ -414,7 +427,7 @@ impl<'a> Body<'a> {
                     }
                 }
             }
-            Node::Table { header, rows } => self.table(header, rows),
+            Node::Table { header, rows } => self.table(header, rows, list_indent(lvl).0),
             Node::Rule => self.paragraph("Compact", plain, ""),
             // A footnote no mark on the page calls stays where it is written.
             Node::Footnote { label, inlines } => {
@@ -435,45 +448,128 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// A quote or callout: its paragraphs in the boxed "Block Text" style, the label (`Tip:`)
+    /// at the start of the first; a list inside keeps the box, its items marked in the text.
     fn quoted(&mut self, kind: Option<&String>, children: &[Node], lvl: usize) {
-        let indent = Some(list_indent(lvl).0);
+        let indent = list_indent(lvl).0;
         let mut label = kind.map(|k| crate::export::admonition_label(k));
         for node in children {
-            let mut runs = String::new();
-            if let Some(l) = label.take() {
-                run(&format!("{l}: "), &Fmt { bold: true, ..Default::default() }, &mut runs);
-            }
             match node {
-                Node::Paragraph { inlines } | Node::Heading { inlines, .. } => {
-                    self.runs(inlines, &Fmt::default(), &mut runs)
+                Node::Paragraph { .. } | Node::Heading { .. } | Node::Code { .. } => {
+                    self.boxed(node, &mut label, None, ParaOpts { indent: Some(indent), ..Default::default() })
                 }
-                Node::Code { text: t, .. } => run(t, &Fmt { code: true, ..Default::default() }, &mut runs),
+                Node::List { ordered, start, items } => {
+                    self.label_alone(&mut label, indent);
+                    self.quoted_list(*ordered, *start, items, indent, 0, &mut label, lvl)
+                }
                 other => {
+                    self.label_alone(&mut label, indent);
                     self.node(other, lvl, false);
-                    continue;
                 }
             }
-            self.paragraph("BlockText", ParaOpts { indent, ..Default::default() }, &runs);
+        }
+        self.label_alone(&mut label, indent);
+    }
+
+    /// A label not yet written, on a line of its own (a callout that begins with a list).
+    fn label_alone(&mut self, label: &mut Option<String>, indent: u32) {
+        if let Some(l) = label.take() {
+            let mut runs = String::new();
+            run(&format!("{l}:"), &Fmt { bold: true, ..Default::default() }, &mut runs);
+            self.paragraph("BlockText", ParaOpts { indent: Some(indent), ..Default::default() }, &runs);
         }
     }
 
-    fn table(&mut self, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
+    /// One boxed paragraph: the label if still to come, then `mark` (a list item's bullet or
+    /// number) and a tab, then the node's text.
+    fn boxed(&mut self, node: &Node, label: &mut Option<String>, mark: Option<&str>, opts: ParaOpts) {
+        let mut runs = String::new();
+        if let Some(l) = label.take() {
+            run(&format!("{l}: "), &Fmt { bold: true, ..Default::default() }, &mut runs);
+        }
+        if let Some(m) = mark {
+            run(m, &Fmt::default(), &mut runs);
+            runs.push_str("<w:r><w:tab/></w:r>");
+        }
+        match node {
+            Node::Paragraph { inlines } | Node::Heading { inlines, .. } => self.runs(inlines, &Fmt::default(), &mut runs),
+            Node::Code { text, .. } => run(text, &Fmt { code: true, ..Default::default() }, &mut runs),
+            _ => {}
+        }
+        self.paragraph("BlockText", opts, &runs);
+    }
+
+    /// A list inside a quote or callout, `depth` lists deep: each item a boxed paragraph with
+    /// its bullet or number in a hanging indent.
+    #[allow(clippy::too_many_arguments)]
+    fn quoted_list(
+        &mut self,
+        ordered: bool,
+        start: Option<u32>,
+        items: &[crate::ir::ListItem],
+        indent: u32,
+        depth: usize,
+        label: &mut Option<String>,
+        lvl: usize,
+    ) {
+        const STEP: u32 = 360;
+        let left = indent + STEP * (depth as u32 + 1);
+        for (k, item) in items.iter().enumerate() {
+            let mark = match (ordered, item.checked) {
+                (_, Some(true)) => "☑".to_string(),
+                (_, Some(false)) => "☐".to_string(),
+                (true, None) => format!("{}.", start.unwrap_or(1) as usize + k),
+                (false, None) => super::parts::BULLETS[depth % 3].to_string(),
+            };
+            let mut first = true;
+            for child in &item.children {
+                match child {
+                    Node::Paragraph { .. } | Node::Heading { .. } | Node::Code { .. } => {
+                        let (mark, hanging) = if first { (Some(mark.as_str()), Some(STEP)) } else { (None, None) };
+                        self.boxed(child, label, mark, ParaOpts { indent: Some(left), hanging, ..Default::default() });
+                    }
+                    Node::List { ordered, start, items } => {
+                        self.quoted_list(*ordered, *start, items, indent, depth + 1, label, lvl)
+                    }
+                    other => {
+                        self.label_alone(label, indent);
+                        self.node(other, lvl, false);
+                    }
+                }
+                first = false;
+            }
+        }
+    }
+
+    /// A table indented to its list level, its columns sized by their content.
+    fn table(&mut self, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], indent: u32) {
         let cols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
-        let width = (self.page.width - 2 * self.page.margin) / cols as u32;
+        let room = (self.page.width - 2 * self.page.margin).saturating_sub(indent);
+        let cells = std::iter::once(header).chain(rows.iter().map(Vec::as_slice));
+        let widths = column_widths(cells.map(|row| row.iter().map(|c| crate::ir::plain_text(c)).collect()), cols, room);
         let border = |side: &str| format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"BFBFBF\"/>");
         let borders: String =
             ["top", "left", "bottom", "right", "insideH", "insideV"].iter().map(|s| border(s)).collect();
-        let mut x = format!("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>");
-        for _ in 0..cols {
-            let _ = write!(x, "<w:gridCol w:w=\"{width}\"/>");
+        let total: u32 = widths.iter().sum();
+        let mut x = format!(
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:tblInd w:w=\"{indent}\" w:type=\"dxa\"/>\
+<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>"
+        );
+        for w in &widths {
+            let _ = write!(x, "<w:gridCol w:w=\"{w}\"/>");
         }
         x.push_str("</w:tblGrid>");
         let header_row = header.to_vec();
         let head = (!header.is_empty()).then_some((true, &header_row));
         let mut rows_xml = String::new();
+        self.indent = indent;
         for (is_head, row) in head.into_iter().chain(rows.iter().map(|r| (false, r))) {
             rows_xml.push_str("<w:tr>");
-            for c in 0..cols {
+            if is_head {
+                // Repeated at the top of every page the table runs onto.
+                rows_xml.push_str("<w:trPr><w:tblHeader/></w:trPr>");
+            }
+            for (c, width) in widths.iter().enumerate() {
                 let mut runs = String::new();
                 if let Some(cell) = row.get(c) {
                     self.runs(cell, &Fmt { bold: is_head, ..Default::default() }, &mut runs);
@@ -776,7 +872,9 @@ impl<'a> Body<'a> {
                 rid
             }
         };
-        let (cx, cy) = fit(width, height, a.pixels, self.page.text_emu());
+        let (text_w, text_h) = self.page.text_emu();
+        let room = (text_w.saturating_sub(self.indent as u64 * 635), self.opts.image_max_height.emu(text_h));
+        let (cx, cy) = fit(width, height, a.pixels, room);
         self.st.docpr += 1;
         let id = self.st.docpr;
         let descr = attr(if alt.is_empty() { path } else { alt });
@@ -798,11 +896,13 @@ pub struct ParaOpts {
     pub page_break: bool,
     pub num: Option<(u32, usize)>,
     pub indent: Option<u32>,
+    /// How far the first line hangs left of `indent` (a list item's mark sits there).
+    pub hanging: Option<u32>,
 }
 
 /// Size in EMU: Logseq's `{:width}` (pixels at 96 dpi) or the image's own size, the aspect
-/// ratio kept, capped to the text width and half the text height.
-pub fn fit(width: Option<u32>, height: Option<u32>, pixels: Option<(u32, u32)>, text: (u64, u64)) -> (u64, u64) {
+/// ratio kept, capped to `room` (the width left at its indent, the height allowed).
+pub fn fit(width: Option<u32>, height: Option<u32>, pixels: Option<(u32, u32)>, room: (u64, u64)) -> (u64, u64) {
     let (pw, ph) = pixels.unwrap_or((400, 300));
     let (w, h) = match (width, height) {
         (Some(w), Some(h)) if w > 0 && h > 0 => (w as u64, h as u64),
@@ -811,7 +911,7 @@ pub fn fit(width: Option<u32>, height: Option<u32>, pixels: Option<(u32, u32)>, 
         _ => (pw.max(1) as u64, ph.max(1) as u64),
     };
     let (cx, cy) = (w * EMU_PER_PX, h * EMU_PER_PX);
-    let (max_w, max_h) = (text.0, text.1 / 2);
+    let (max_w, max_h) = room;
     // Scale by the tighter bound; integer maths keeps the bytes reproducible.
     if cx * max_h > cy * max_w {
         if cx > max_w {
@@ -821,6 +921,50 @@ pub fn fit(width: Option<u32>, height: Option<u32>, pixels: Option<(u32, u32)>, 
         return ((cx * max_h / cy).max(1), max_h);
     }
     (cx, cy)
+}
+
+/// The width of `text` typed in the body font (11 pt Calibri), in twips: an estimate by
+/// character class, enough to size a blank for the hand.
+fn typed_width(text: &str) -> u64 {
+    text.chars()
+        .map(|c| match c {
+            ' ' => 50,
+            'i' | 'l' | 'j' | 't' | 'f' | 'r' | 'I' | '.' | ',' | ';' | ':' | '\'' | '!' | '|' => 66,
+            'm' | 'w' | 'M' | 'W' => 170,
+            c if c.is_uppercase() || c.is_ascii_digit() => 123,
+            c if c.is_ascii() => 108,
+            // CJK and other wide scripts: a full em.
+            _ => 220,
+        })
+        .sum()
+}
+
+/// Column widths in twips for a table of `cols` columns in `room` twips: each column as wide as
+/// its longest cell's text, when they all fit; otherwise each keeps its longest word (or a fair
+/// share, if less) and the rest of the room goes by how much more text each holds.
+fn column_widths(rows: impl Iterator<Item = Vec<String>>, cols: usize, room: u32) -> Vec<u32> {
+    // A cell's margins and a little room (bold header text is wider), in twips.
+    const PAD: u64 = 230;
+    const MIN: u64 = 330;
+    let (mut want, mut least) = (vec![MIN; cols], vec![MIN; cols]);
+    for row in rows {
+        for (c, text) in row.iter().enumerate().take(cols) {
+            let word = text.split_whitespace().map(typed_width).max().unwrap_or(0);
+            want[c] = want[c].max(typed_width(text.trim()) * 11 / 10);
+            least[c] = least[c].max(word * 11 / 10);
+        }
+    }
+    let px = |w: u64| (w + PAD).min(u32::MAX as u64) as u32;
+    let wanted: Vec<u32> = want.iter().map(|&w| px(w)).collect();
+    if wanted.iter().map(|&w| w as u64).sum::<u64>() <= room as u64 {
+        return wanted;
+    }
+    let fair = room / cols as u32;
+    let floor: Vec<u32> = least.iter().map(|&l| px(l).min(fair)).collect();
+    let spare = room.saturating_sub(floor.iter().sum());
+    let extra: Vec<u64> = wanted.iter().zip(&floor).map(|(&w, &f)| w.saturating_sub(f) as u64).collect();
+    let extra_sum = extra.iter().sum::<u64>().max(1);
+    floor.iter().zip(&extra).map(|(&f, &e)| f + (spare as u64 * e / extra_sum) as u32).collect()
 }
 
 /// The file extension Word knows the image by, from its header (JPEG stays JPEG).
@@ -916,14 +1060,31 @@ mod tests {
 
     #[test]
     fn images_keep_aspect_and_fit() {
-        let a4 = super::Page::A4.text_emu();
+        let (w, h) = super::Page::A4.text_emu();
+        let a4 = (w, h / 2);
         // The seed chart: 427×634 px is taller than half the page, so it is scaled down.
         let (cx, cy) = fit(Some(427), Some(634), Some((427, 634)), a4);
-        assert_eq!(cy, a4.1 / 2);
+        assert_eq!(cy, a4.1);
         assert!((cx as f64 / cy as f64 - 427.0 / 634.0).abs() < 0.001);
         // Small images keep their size; wide ones are capped to the text width.
         assert_eq!(fit(Some(100), None, Some((200, 100)), a4), (100 * 9525, 50 * 9525));
         let (w, _) = fit(Some(5000), None, Some((5000, 1000)), a4);
         assert_eq!(w, a4.0);
+    }
+
+    #[test]
+    fn columns_are_sized_by_their_content() {
+        let rows = |r: &[&[&str]]| -> Vec<Vec<String>> {
+            r.iter().map(|row| row.iter().map(|c| c.to_string()).collect()).collect()
+        };
+        // Short columns that fit keep their text's width.
+        let w = super::column_widths(rows(&[&["Id", "Name"], &["1", "Ann"]]).into_iter(), 2, 9638);
+        let typed = |t: &str| (super::typed_width(t) * 11 / 10).max(330) as u32 + 230;
+        assert_eq!(w, [typed("Id"), typed("Name")]);
+        // A long column takes the room the short ones leave; the total is the room.
+        let long = "word ".repeat(100);
+        let w = super::column_widths(rows(&[&["Id", &long]]).into_iter(), 2, 9638);
+        assert_eq!(w.iter().sum::<u32>(), 9638);
+        assert!(w[0] < 1000 && w[1] > 8000, "{w:?}");
     }
 }

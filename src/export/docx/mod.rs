@@ -38,6 +38,70 @@ pub struct DocxOptions {
     pub show_tags: bool,
     /// Where a link's address is printed: paper shows only the label.
     pub link_addresses: LinkAddresses,
+    /// The tallest an image is printed.
+    pub image_max_height: MaxHeight,
+}
+
+/// The tallest an image is printed (`--image-max-height`, `docx.image_max_height`): a share of
+/// the text height (`40%`, the default) or a length (`8cm`, `80mm`, `3in`). Word lays out the
+/// pages itself, so the room left on a page is unknown when the document is written: a cap
+/// makes it rare that a tall picture leaves half a page empty before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub enum MaxHeight {
+    Percent(u32),
+    Emu(u64),
+}
+
+impl Default for MaxHeight {
+    fn default() -> Self {
+        MaxHeight::Percent(40)
+    }
+}
+
+impl MaxHeight {
+    /// The cap in EMU for a text area `text_height` EMU high (never more than it).
+    pub fn emu(self, text_height: u64) -> u64 {
+        match self {
+            MaxHeight::Percent(p) => text_height * p as u64 / 100,
+            MaxHeight::Emu(e) => e.min(text_height),
+        }
+    }
+}
+
+impl std::str::FromStr for MaxHeight {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || format!("'{s}' is not a height: write a share of the text height (40%) or a length (8cm, 80mm, 3in)");
+        let (number, per_unit) = if let Some(n) = s.strip_suffix('%') {
+            let p: u32 = n.trim().parse().map_err(|_| bad())?;
+            return match p {
+                1..=100 => Ok(MaxHeight::Percent(p)),
+                _ => Err(format!("'{s}': a share of the text height is from 1% to 100%")),
+            };
+        } else if let Some(n) = s.strip_suffix("cm") {
+            (n, 360_000.0)
+        } else if let Some(n) = s.strip_suffix("mm") {
+            (n, 36_000.0)
+        } else if let Some(n) = s.strip_suffix("in") {
+            (n, 914_400.0)
+        } else {
+            return Err(bad());
+        };
+        let v: f64 = number.trim().parse().map_err(|_| bad())?;
+        if !(v.is_finite() && v > 0.0) {
+            return Err(bad());
+        }
+        Ok(MaxHeight::Emu((v * per_unit).round() as u64))
+    }
+}
+
+impl TryFrom<String> for MaxHeight {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
 }
 
 /// What a worksheet turns into blanks besides clozes (`--blanks`, `docx.blanks`).
@@ -468,6 +532,21 @@ fn iso_date(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::MaxHeight;
+
+    #[test]
+    fn image_heights() {
+        assert_eq!("40%".parse(), Ok(MaxHeight::Percent(40)));
+        assert_eq!("8cm".parse(), Ok(MaxHeight::Emu(2_880_000)));
+        assert_eq!(" 80 mm".parse(), Ok(MaxHeight::Emu(2_880_000)));
+        assert_eq!("1in".parse(), Ok(MaxHeight::Emu(914_400)));
+        for bad in ["", "40", "0%", "150%", "-2cm", "cm", "nan cm", "3 ft"] {
+            assert!(bad.parse::<MaxHeight>().is_err(), "{bad}");
+        }
+        assert_eq!(MaxHeight::Percent(40).emu(1000), 400);
+        assert_eq!(MaxHeight::Emu(5000).emu(1000), 1000, "never taller than the text");
+    }
+
     #[test]
     fn iso_dates() {
         assert_eq!(super::iso_date(0), "1970-01-01T00:00:00Z");

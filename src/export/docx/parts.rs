@@ -217,7 +217,7 @@ pub fn list_indent(level: usize) -> (u32, u32) {
     (360 + 360 * level as u32, 270)
 }
 
-const BULLETS: [&str; 3] = ["•", "◦", "▪"];
+pub const BULLETS: [&str; 3] = ["•", "◦", "▪"];
 
 /// The list definitions: bullets with nine levels (glyphs alternate per level), the answer
 /// key's decimal list, and numbered steps (decimal at every level); then one numbering instance

@@ -5,7 +5,7 @@
 //! many as its answer needs; an outline card is its block over one numbered line per child.
 //! With `--blanks bold`, a bold phrase inside a longer sentence is a blank too.
 
-use super::{run, Body, Fmt, ParaOpts};
+use super::{run, typed_width, Body, Fmt, ParaOpts};
 use crate::export::cards::CardKind;
 use crate::export::Input;
 use crate::ir::{card_kinds, for_each_inline, plain_text, BlockAddr, Inline, Node};
@@ -134,22 +134,6 @@ pub fn bold_phrases(inlines: &[Inline]) -> Vec<usize> {
 fn lines_for(chars: usize, width: u64) -> usize {
     let per_line = (width * TYPED / HANDWRITING / 110).max(20) as usize;
     chars.div_ceil(per_line)
-}
-
-/// The width of `text` typed in the body font (11 pt Calibri), in twips: an estimate by
-/// character class, enough to size a blank for the hand.
-fn typed_width(text: &str) -> u64 {
-    text.chars()
-        .map(|c| match c {
-            ' ' => 50,
-            'i' | 'l' | 'j' | 't' | 'f' | 'r' | 'I' | '.' | ',' | ';' | ':' | '\'' | '!' | '|' => 66,
-            'm' | 'w' | 'M' | 'W' => 170,
-            c if c.is_uppercase() || c.is_ascii_digit() => 123,
-            c if c.is_ascii() => 108,
-            // CJK and other wide scripts: a full em.
-            _ => 220,
-        })
-        .sum()
 }
 
 /// The characters of text in a block, and with `subtree` in all under it.
