@@ -84,6 +84,7 @@ pub enum Code {
     BadAsset,
     UnsafeAssetPath,
     UnsupportedImage,
+    UnsupportedMath,
     DeepNesting,
     EmptyCard,
     NoCards,
@@ -97,7 +98,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 27] = [
+    pub const ALL: [Code; 28] = [
         Code::Unreadable,
         Code::InvalidUtf8,
         Code::ControlCharacter,
@@ -115,6 +116,7 @@ impl Code {
         Code::BadAsset,
         Code::UnsafeAssetPath,
         Code::UnsupportedImage,
+        Code::UnsupportedMath,
         Code::DeepNesting,
         Code::EmptyCard,
         Code::NoCards,
@@ -147,6 +149,7 @@ impl Code {
             Code::BadAsset => "bad-asset",
             Code::UnsafeAssetPath => "unsafe-asset-path",
             Code::UnsupportedImage => "unsupported-image",
+            Code::UnsupportedMath => "unsupported-math",
             Code::DeepNesting => "deep-nesting",
             Code::EmptyCard => "empty-card",
             Code::NoCards => "no-cards",
@@ -180,6 +183,7 @@ impl Code {
             Code::BadAsset => "An image or file that is empty, not the image its name says, or over 50 MB; not bundled.",
             Code::UnsafeAssetPath => "A path that leads out of the graph folder; it is never read.",
             Code::UnsupportedImage => "An SVG or WebP image, which Word cannot show; a handout has a placeholder.",
+            Code::UnsupportedMath => "LaTeX a Word equation cannot hold (the command is named); the handout prints the formula as written.",
             Code::DeepNesting => "Blocks nested deeper than Markdown readers follow (100 levels); written at level 100.",
             Code::EmptyCard => "A flashcard whose question shows nothing; no note is made (note, `-v`).",
             Code::NoCards => "`--cards tagged` found no `#card` block or cloze: the deck is empty.",

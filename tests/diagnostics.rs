@@ -43,6 +43,7 @@ fn case(code: Code) -> (Vec<(&'static str, Vec<u8>)>, &'static [&'static str]) {
             ],
             check,
         ),
+        Code::UnsupportedMath => (page("- see $\\color{red}{x}$\n".into()), &["docx", "-o", "OUT/p.docx"]),
         Code::DeepNesting => {
             let text: String = (0..105).map(|d| format!("{}- level {d}\n", "\t".repeat(d))).collect();
             (page(text), &["md", "-o", "-"])

@@ -585,3 +585,25 @@ fn a_callout_with_a_list_keeps_its_box_and_label() {
     let boxed = with_style(&paras, "BlockText");
     assert_eq!(boxed, ["Tip:", "1.\tInstall it", "2.\tRun it", "◦\twith care", "•\tquoted item"], "{paras:#?}");
 }
+
+/// LaTeX is written as Word equations: inline math as `m:oMath` in its sentence, a block's
+/// display math as an `m:oMathPara`, in footnotes too; a formula with a command Word cannot
+/// hold is printed as written, and the command named.
+#[test]
+fn math_is_word_equations() {
+    let loaded = notes_export::load(std::path::Path::new("fixtures/cases/math")).unwrap();
+    let out = export::by_name("docx").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let xml = part(&out.artifacts[0].bytes, "word/document.xml");
+    assert!(xml.contains("xmlns:m=\"http://schemas.openxmlformats.org/officeDocument/2006/math\""));
+    // Every formula but the unsupported one; the footnote's is in the footnotes part.
+    let source = std::fs::read_to_string("fixtures/cases/math/pages/Math.md").unwrap();
+    let formulas = source.matches('$').count() / 2 - source.matches("$$").count() / 2;
+    assert_eq!(xml.matches("<m:oMath>").count(), formulas - 2, "{formulas}");
+    assert!(part(&out.artifacts[0].bytes, "word/footnotes.xml").contains("<m:f>"));
+    let text = text_of(&xml);
+    assert!(!text.contains("\\frac") && !text.contains("\\sum"), "{text}");
+    assert!(text.contains("\\color{red}{x}"), "the formula Word cannot hold, as written");
+    let warned: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(warned.iter().any(|m| m.starts_with("\\color cannot be written as a Word equation")), "{warned:?}");
+    assert!(xml.contains("<m:nary><m:naryPr><m:chr m:val=\"∑\"/>"));
+}

@@ -29,9 +29,11 @@ HANDOUTS = pytest.mark.parametrize(
         (CASES / "inline", []),
         (CASES / "refs", []),
         (CASES / "cards", ["--worksheet"]),
+        (CASES / "math", []),
+        (CASES / "math", ["--worksheet"]),
         (CORPUS, []),
     ],
-    ids=["seed", "seed-worksheet", "seed-letter", "inline", "refs", "cards-worksheet", "corpus"],
+    ids=["seed", "seed-worksheet", "seed-letter", "inline", "refs", "cards-worksheet", "math", "math-worksheet", "corpus"],
 )
 
 
@@ -209,6 +211,17 @@ def test_libreoffice_renders_the_corpus_and_worksheet(soffice, tmp_path):
         assert "Page 1 of" in text
         if extra:
             assert "Answer key" in text
+
+
+def test_libreoffice_renders_word_equations(soffice, tmp_path):
+    """LaTeX becomes Office Math that LibreOffice lays out: no formula reaches paper as its
+    LaTeX source, except the one with a command Word's equations cannot hold."""
+    text = pdf_text(to_pdf(soffice, build(CASES / "math", tmp_path / "math.docx"), tmp_path))
+    for source in ["\\frac", "\\sqrt", "\\sum", "\\begin", "\\alpha", "\\left", "\\text", "^{", "_{"]:
+        assert source not in text, source
+    for shown in ["α", "β", "∞", "∀", "∑", "∫", "otherwise"]:
+        assert shown in text, shown
+    assert "color{red}" in text, "the unsupported formula is printed as written"
 
 
 def test_a_footnote_marked_twice_is_one_note_with_one_number(soffice, tmp_path):

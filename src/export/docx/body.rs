@@ -401,7 +401,7 @@ impl<'a> Body<'a> {
             }
             Node::Math { tex } => {
                 let mut runs = String::new();
-                run(tex, &Fmt { math: true, ..Default::default() }, &mut runs);
+                self.math(tex, true, &Fmt::default(), &mut runs);
                 self.paragraph("Compact", plain, &runs);
             }
             Node::Quote { children } => self.quoted(None, children, lvl),
@@ -730,7 +730,7 @@ impl<'a> Body<'a> {
                     self.report(Diagnostic::macro_dropped("", *pos, name));
                 }
             }
-            Inline::Math { tex, .. } => run(tex, &Fmt { math: true, ..fmt.clone() }, out),
+            Inline::Math { tex, .. } => self.math(tex, false, fmt, out),
             Inline::Html { html } => {
                 self.html(html, fmt, out);
             }
@@ -739,6 +739,19 @@ impl<'a> Body<'a> {
                 self.footnote(*t, label, fmt, out)
             }
             Inline::FootnoteRef { label, .. } => run(&format!("[^{label}]"), fmt, out),
+        }
+    }
+
+    /// A formula as a Word equation; one Word's equations cannot show is printed as written,
+    /// in a math font, and the command named (`warning[unsupported-math]`).
+    fn math(&mut self, tex: &str, display: bool, fmt: &Fmt, out: &mut String) {
+        match super::math::omml(tex, display) {
+            Ok(xml) => out.push_str(&xml),
+            Err(what) => {
+                let message = format!("{what} cannot be written as a Word equation; the formula is printed as written");
+                self.report(Diagnostic::warning(Code::UnsupportedMath, "", self.line(), 1, message));
+                run(tex, &Fmt { math: true, ..fmt.clone() }, out);
+            }
         }
     }
 

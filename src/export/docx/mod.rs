@@ -2,6 +2,7 @@
 //! the ECMA-376 Transitional schemas, byte-identical for the same notes.
 
 mod body;
+mod math;
 mod parts;
 mod xml;
 
@@ -9,6 +10,7 @@ use super::archive::{Deflated, ZipOut};
 use super::{ExportError, Exporter, Finished, Format, Input, Job, Options, Sink};
 use crate::ir::Graph;
 use body::{Body, DocState, ParaOpts};
+use math::NS_M;
 use parts::{Rel, NS_R, NS_W};
 
 /// Paper size of the pages (`--paper`, `docx.paper`); margins are 2 cm on either.
@@ -389,7 +391,7 @@ fn begin(out: &mut dyn Sink, path: &std::path::Path, opts: &DocxOptions, title: 
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\" \
 xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" \
 xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" \
-xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>"
+xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\" xmlns:m=\"{NS_M}\"><w:body>"
     );
     zip.write(out, head.as_bytes()).map_err(failed)?;
     let mut state = DocState::default();
