@@ -65,6 +65,9 @@ pub struct DocxConfig {
     pub link_addresses: Option<crate::export::docx::LinkAddresses>,
     /// The tallest an image is printed (`40%`, `8cm`).
     pub image_max_height: Option<crate::export::docx::MaxHeight>,
+    /// A Word document whose styles, page and header and footer handouts take (a path
+    /// relative to the settings file).
+    pub reference_doc: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

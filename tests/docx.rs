@@ -607,3 +607,86 @@ fn math_is_word_equations() {
     assert!(warned.iter().any(|m| m.starts_with("\\color cannot be written as a Word equation")), "{warned:?}");
     assert!(xml.contains("<m:nary><m:naryPr><m:chr m:val=\"∑\"/>"));
 }
+
+/// A small reference document as Word writes one: Word 2010 markup marked ignorable, a
+/// localized id for "heading 1", a header with a picture, its own page size.
+fn reference_docx(path: &std::path::Path) {
+    use std::io::Write;
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+    const W14: &str = "http://schemas.microsoft.com/office/word/2010/wordml";
+    const PR: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let wml = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+    let parts: Vec<(&str, Vec<u8>)> = vec![
+        ("[Content_Types].xml", format!(r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="{wml}.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="{wml}.styles+xml"/><Override PartName="/word/header1.xml" ContentType="{wml}.header+xml"/></Types>"#).into_bytes()),
+        ("_rels/.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{PR}"><Relationship Id="rId1" Type="{R}/officeDocument" Target="word/document.xml"/></Relationships>"#).into_bytes()),
+        ("word/_rels/document.xml.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{PR}"><Relationship Id="rId1" Type="{R}/styles" Target="styles.xml"/><Relationship Id="rId7" Type="{R}/header" Target="header1.xml"/></Relationships>"#).into_bytes()),
+        ("word/document.xml", format!(r#"<?xml version="1.0"?><w:document xmlns:w="{W}" xmlns:r="{R}" xmlns:mc="{MC}" xmlns:w14="{W14}" mc:Ignorable="w14"><w:body><w:p w14:paraId="1A2B3C4D"/><w:sectPr><w:headerReference w:type="default" r:id="rId7"/><w:pgSz w:w="10000" w:h="14000"/><w:pgMar w:top="1000" w:right="1100" w:bottom="1200" w:left="1300" w:header="500" w:footer="600" w:gutter="0"/></w:sectPr></w:body></w:document>"#).into_bytes()),
+        ("word/styles.xml", format!(r#"<?xml version="1.0"?><w:styles xmlns:w="{W}" xmlns:mc="{MC}" xmlns:w14="{W14}" mc:Ignorable="w14"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Georgia" w:hAnsi="Georgia"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Standard"><w:name w:val="Normal"/><w:rPr><w14:ligatures w14:val="standard"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/><w:basedOn w:val="Standard"/><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial"/><w:b/></w:rPr></w:style></w:styles>"#).into_bytes()),
+        ("word/header1.xml", format!(r#"<?xml version="1.0"?><w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:r><w:t>Course header</w:t></w:r></w:p></w:hdr>"#).into_bytes()),
+        ("word/_rels/header1.xml.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{PR}"><Relationship Id="rId1" Type="{R}/image" Target="media/image1.png"/></Relationships>"#).into_bytes()),
+        ("word/media/image1.png", std::fs::read("fixtures/cases/inline/assets/pic.png").unwrap()),
+    ];
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+/// `--reference-doc`: the handout takes the template's styles (by name, whatever their ids),
+/// page size and margins, and header, and stays valid (no ignorable markup copied).
+#[test]
+fn a_reference_document_gives_styles_page_and_header() {
+    let dir = common::tempdir();
+    let template = dir.path().join("template.docx");
+    reference_docx(&template);
+    let out = dir.path().join("out.docx");
+    let o = common::run(&[
+        "docx",
+        "fixtures/seed",
+        "--reference-doc",
+        template.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    let doc = part(&bytes, "word/document.xml");
+    assert!(
+        doc.contains("<w:pStyle w:val=\"berschrift1\"/>") && !doc.contains("w:val=\"Heading1\""),
+        "headings use the template's id"
+    );
+    assert!(doc.contains("<w:pgSz w:w=\"10000\" w:h=\"14000\"/>"), "{doc}");
+    assert!(doc.contains(
+        "<w:pgMar w:top=\"1000\" w:right=\"1100\" w:bottom=\"1200\" w:left=\"1300\" w:header=\"500\" w:footer=\"600\""
+    ));
+    assert!(doc.contains("<w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/>"));
+    let styles = part(&bytes, "word/styles.xml");
+    assert!(styles.contains("Georgia") && styles.contains("w:styleId=\"Compact\""), "the template's, with ours added");
+    assert!(!styles.contains("mc:Ignorable") && !styles.contains("w14:ligatures"), "{styles}");
+    assert!(part(&bytes, "word/header1.xml").contains("Course header"));
+    assert!(part(&bytes, "word/_rels/header1.xml.rels").contains("Target=\"media/reference-header-image1.png\""));
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    assert!(z.by_name("word/media/reference-header-image1.png").is_ok());
+    assert!(z.by_name("word/media/image1.jpeg").is_ok(), "the handout's own picture is kept apart");
+    let types = part(&bytes, "[Content_Types].xml");
+    assert!(types.contains("Extension=\"png\"") && types.contains("/word/header1.xml"), "{types}");
+    // The page is narrower: images fit its text width (10000 - 1300 - 1100 twips).
+    let widths = extents(&doc);
+    assert!(widths.iter().all(|(cx, _)| *cx <= (10000 - 2400) * 635), "{widths:?}");
+    // Not a Word document: a usage error naming it, nothing written.
+    let bad = common::run(&[
+        "docx",
+        "fixtures/seed",
+        "--reference-doc",
+        "Cargo.toml",
+        "-o",
+        dir.path().join("x.docx").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(common::stderr(&bad).contains("Cargo.toml: not read as a reference document"), "{}", common::stderr(&bad));
+    assert!(!dir.path().join("x.docx").exists());
+}

@@ -192,6 +192,10 @@ pub struct DocxArgs {
     /// Show #tags lightly instead of dropping them
     #[arg(long)]
     pub show_tags: bool,
+    /// A Word document whose styles, fonts, page size and margins, header and footer the
+    /// handout takes (its styles by name: "heading 1", "Title", …); --paper gives way to it
+    #[arg(long, value_name = "FILE.docx")]
+    pub reference_doc: Option<PathBuf>,
     /// The tallest an image is printed: a share of the text height or a length (8cm, 80mm, 3in)
     #[arg(long, value_name = "HEIGHT", default_value = "40%")]
     pub image_max_height: docx::MaxHeight,

@@ -126,6 +126,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             options.docx.show_tags = args.show_tags;
             options.docx.link_addresses = args.link_addresses;
             options.docx.image_max_height = args.image_max_height;
+            if let Some(path) = &args.reference_doc {
+                options.docx.reference = Some(reference_doc(path)?);
+            }
             run_export("docx", args.export, options, args.split)
         }
         Command::Md(args) => {
@@ -449,6 +452,17 @@ fn is_text(a: &export::Artifact) -> bool {
     ext == Some("txt") || export::registry().iter().any(|e| e.format().text && ext == Some(e.format().extension))
 }
 
+/// A reference document, or a usage error naming it.
+fn reference_doc(path: &Path) -> anyhow::Result<std::sync::Arc<export::docx::reference::Reference>> {
+    export::docx::read_reference(path).map_err(|message| {
+        crate::config::ConfigError {
+            path: path.display().to_string(),
+            message: format!("not read as a reference document: {message}"),
+        }
+        .into()
+    })
+}
+
 fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
     let [graph] = common.inputs.as_slice() else {
@@ -459,6 +473,11 @@ fn build(args: args::BuildArgs) -> anyhow::Result<ExitCode> {
     let (config, config_path) = Config::find(args.config.as_deref(), graph)?;
     let mut options = base_options()?;
     config.apply(&mut options);
+    if let Some(doc) = &config.docx.reference_doc {
+        // Relative to the settings file, as a path in it is written.
+        let base = config_path.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+        options.docx.reference = Some(reference_doc(&base.join(doc))?);
+    }
     let formats: Vec<String> = if !args.formats.is_empty() {
         args.formats.clone()
     } else {

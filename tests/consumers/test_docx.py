@@ -167,6 +167,34 @@ def test_cloze_answers_become_blanks(tmp_path):
     assert gaps and all(set(g.text) == {"\u00a0"} and len(g.text) * 50 >= 1417 for g in gaps)
 
 
+def test_a_teachers_template_gives_fonts_page_and_header(tmp_path):
+    """A template made with python-docx (Word's own default template inside): the handout takes
+    its fonts, page size, margins and header, names its styles, and stays schema-valid and
+    clean by openxml-audit."""
+    from docx.shared import Cm
+
+    t = docx.Document()
+    t.styles["Normal"].font.name = "Georgia"
+    t.styles["Heading 1"].font.name = "Arial"
+    section = t.sections[0]
+    section.page_width, section.page_height, section.left_margin = Cm(17.6), Cm(25), Cm(3)
+    section.header.paragraphs[0].text = "Biology 101"
+    t.save(tmp_path / "template.docx")
+    out = build(SEED, tmp_path / "out.docx", "--reference-doc", tmp_path / "template.docx")
+    assert ooxml_check.check(out) == []
+    audit = pathlib.Path(sys.executable).parent / "openxml-audit"
+    proc = subprocess.run([str(audit), "-o", "json", "-m", "0", str(out)], capture_output=True, text=True)
+    (report,) = json.loads(proc.stdout)
+    assert (report["error_count"], report["warning_count"]) == (0, 0), report["errors"][:5]
+    d = docx.Document(out)
+    s = d.sections[0]
+    assert abs(s.page_width.cm - 17.6) < 0.01 and abs(s.page_height.cm - 25) < 0.01 and abs(s.left_margin.cm - 3) < 0.01
+    assert s.header.paragraphs[0].text == "Biology 101"
+    assert d.styles["Normal"].font.name == "Georgia" and d.styles["Heading 1"].font.name == "Arial"
+    names = {p.style.name for p in d.paragraphs}
+    assert {"Title", "Heading 1", "Compact"} <= names, names
+
+
 @pytest.fixture(scope="session")
 def soffice():
     exe = shutil.which("soffice") or shutil.which("libreoffice")

@@ -544,7 +544,7 @@ impl<'a> Body<'a> {
     /// A table indented to its list level, its columns sized by their content.
     fn table(&mut self, header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], indent: u32) {
         let cols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
-        let room = (self.page.width - 2 * self.page.margin).saturating_sub(indent);
+        let room = self.page.text_width().saturating_sub(indent);
         let cells = std::iter::once(header).chain(rows.iter().map(Vec::as_slice));
         let widths = column_widths(cells.map(|row| row.iter().map(|c| crate::ir::plain_text(c)).collect()), cols, room);
         let border = |side: &str| format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"BFBFBF\"/>");

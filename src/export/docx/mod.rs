@@ -4,6 +4,7 @@
 mod body;
 mod math;
 mod parts;
+pub mod reference;
 mod xml;
 
 use super::archive::{Deflated, ZipOut};
@@ -42,6 +43,8 @@ pub struct DocxOptions {
     pub link_addresses: LinkAddresses,
     /// The tallest an image is printed.
     pub image_max_height: MaxHeight,
+    /// A Word document whose styles, fonts, page and header and footer the handout takes.
+    pub reference: Option<std::sync::Arc<reference::Reference>>,
 }
 
 /// The tallest an image is printed (`--image-max-height`, `docx.image_max_height`): a share of
@@ -261,6 +264,12 @@ impl DocxJob {
     }
 }
 
+/// Reads a reference document (`--reference-doc`): what it gives the handout, or why it
+/// cannot (not a Word document, a part that is not XML).
+pub fn read_reference(path: &std::path::Path) -> Result<std::sync::Arc<reference::Reference>, String> {
+    reference::Reference::read(path, &parts::styles()).map(std::sync::Arc::new)
+}
+
 /// The documents' subject (core properties).
 fn subject(graph: &Input) -> String {
     format!("Notes from {}", graph.name)
@@ -271,6 +280,9 @@ fn failed(message: impl ToString) -> ExportError {
 }
 
 fn geometry(opts: &DocxOptions) -> parts::Page {
+    if let Some(r) = &opts.reference {
+        return r.page;
+    }
     if opts.paper == Paper::Letter {
         parts::Page::LETTER
     } else {
@@ -376,10 +388,42 @@ fn prompts(graph: &Input, page: u32, opts: &DocxOptions, outline: bool) -> Vec<b
 /// end, where the instructions above it depend on whether it asks anything.
 fn flush(out: &mut dyn Sink, doc: &mut Open, opts: &DocxOptions) -> Result<(), ExportError> {
     if !opts.worksheet {
-        doc.zip.write(out, doc.state.xml.as_bytes()).map_err(failed)?;
+        doc.zip.write(out, restyled(opts, &doc.state.xml).as_bytes()).map_err(failed)?;
         doc.state.xml.clear();
     }
     Ok(())
+}
+
+/// `xml` naming the reference document's styles, if there is one.
+fn restyled<'a>(opts: &DocxOptions, xml: &'a str) -> std::borrow::Cow<'a, str> {
+    match &opts.reference {
+        Some(r) => r.restyle(xml),
+        None => xml.into(),
+    }
+}
+
+/// A reference document's parts, and the handout's own where it has none.
+fn package_parts(opts: &DocxOptions) -> Result<Vec<(&'static str, Vec<u8>)>, ExportError> {
+    let Some(r) = &opts.reference else { return Ok(Vec::new()) };
+    let mut parts = vec![("word/styles.xml", r.styles.clone().into_bytes())];
+    if let Some(t) = &r.theme {
+        parts.push(("word/theme/theme1.xml", t.clone().into_bytes()));
+    }
+    if let Some(f) = &r.font_table {
+        parts.push(("word/fontTable.xml", f.clone().into_bytes()));
+    }
+    for (name, rels, part) in [
+        ("word/header1.xml", "word/_rels/header1.xml.rels", &r.header),
+        ("word/footer1.xml", "word/_rels/footer1.xml.rels", &r.footer),
+    ] {
+        if let Some(p) = part {
+            parts.push((name, p.xml.clone().into_bytes()));
+            if let Some(x) = &p.rels {
+                parts.push((rels, x.clone().into_bytes()));
+            }
+        }
+    }
+    Ok(parts)
 }
 
 /// Starts the package at `path` with `word/document.xml` open, its title (and worksheet
@@ -400,7 +444,7 @@ xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\" xmlns:m=\
     let mut body = Body::new(&input, opts, geometry(opts), &mut state);
     let title_runs = format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml::text(title));
     body.paragraph("Title", ParaOpts::default(), &title_runs);
-    zip.write(out, state.xml.as_bytes()).map_err(failed)?;
+    zip.write(out, restyled(opts, &state.xml).as_bytes()).map_err(failed)?;
     state.xml.clear();
     Ok(Open { zip, state, written: 0 })
 }
@@ -457,19 +501,27 @@ fn end(
             body.answer_key();
         }
     }
+    let header = opts.reference.as_ref().is_some_and(|r| r.header.is_some());
     let tail = format!(
-        "{}<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/><w:pgSz w:w=\"{}\" w:h=\"{}\"/>\
-<w:pgMar w:top=\"{m}\" w:right=\"{m}\" w:bottom=\"{m}\" w:left=\"{m}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
+        "{}<w:sectPr>{}<w:footerReference w:type=\"default\" r:id=\"rId4\"/><w:pgSz w:w=\"{}\" w:h=\"{}\"{}/>\
+<w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"{}\" w:footer=\"{}\" w:gutter=\"0\"/>\
 <w:cols w:space=\"720\"/><w:docGrid w:linePitch=\"360\"/></w:sectPr></w:body></w:document>",
         doc.state.xml,
+        if header { "<w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/>" } else { "" },
         page.width,
         page.height,
-        m = page.margin
+        if page.width > page.height { " w:orient=\"landscape\"" } else { "" },
+        page.top,
+        page.right,
+        page.bottom,
+        page.left,
+        page.header,
+        page.footer,
     );
     doc.state.xml.clear();
     let mut zip = doc.zip;
     let state = doc.state;
-    zip.write(out, tail.as_bytes()).map_err(failed)?;
+    zip.write(out, restyled(opts, &tail).as_bytes()).map_err(failed)?;
     let mut rels = vec![
         Rel { id: "rId1".into(), kind: "styles", target: "styles.xml".into(), external: false },
         Rel { id: "rId2".into(), kind: "numbering", target: "numbering.xml".into(), external: false },
@@ -478,6 +530,9 @@ fn end(
         Rel { id: "rIdFonts".into(), kind: "fontTable", target: "fontTable.xml".into(), external: false },
         Rel { id: "rIdTheme".into(), kind: "theme", target: "theme/theme1.xml".into(), external: false },
     ];
+    if header {
+        rels.push(Rel { id: "rIdHeader".into(), kind: "header", target: "header1.xml".into(), external: false });
+    }
     let footnotes = !state.footnotes.is_empty();
     if footnotes {
         rels.push(Rel {
@@ -493,16 +548,29 @@ fn end(
         target: r.target.clone(),
         external: r.external,
     }));
-    let mut exts: Vec<&str> = state.media.iter().filter_map(|(n, _)| n.rsplit('.').next()).collect();
+    let reference_media: Vec<&(String, Vec<u8>)> = opts
+        .reference
+        .iter()
+        .flat_map(|r| r.header.iter().chain(r.footer.iter()))
+        .flat_map(|p| p.media.iter())
+        .collect();
+    let mut exts: Vec<String> = state
+        .media
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .chain(reference_media.iter().map(|(n, _)| n.as_str()))
+        .filter_map(|n| n.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()))
+        .collect();
     exts.sort();
     exts.dedup();
+    let exts: Vec<&str> = exts.iter().map(String::as_str).collect();
     let mut files: Vec<(&str, String)> = vec![
-        ("[Content_Types].xml", parts::content_types(&exts, footnotes)),
+        ("[Content_Types].xml", parts::content_types(&exts, footnotes, header)),
         ("docProps/core.xml", parts::core(title, subject, date)),
         ("word/_rels/document.xml.rels", parts::document_rels(&rels)),
     ];
     if footnotes {
-        files.push(("word/footnotes.xml", parts::footnotes(&state.footnotes)));
+        files.push(("word/footnotes.xml", restyled(opts, &parts::footnotes(&state.footnotes)).into_owned()));
     }
     // A document with numbered lists numbers each run of them on its own.
     let numbered = !state.lists.is_empty();
@@ -512,10 +580,18 @@ fn end(
     for (name, data) in files {
         zip.deflated(out, name, data.as_bytes()).map_err(failed)?;
     }
+    let own = package_parts(opts)?;
+    for (name, data) in &own {
+        zip.deflated(out, name, data).map_err(failed)?;
+    }
     for (name, part) in fixed_parts()? {
-        if !(numbered && *name == "word/numbering.xml") {
+        let replaced = (numbered && *name == "word/numbering.xml") || own.iter().any(|(n, _)| n == name);
+        if !replaced {
             zip.precompressed(out, name, part).map_err(failed)?;
         }
+    }
+    for (name, data) in reference_media {
+        zip.stored(out, &format!("word/{name}"), data).map_err(failed)?;
     }
     for (name, data) in &state.media {
         // Images are already compressed: stored as they are (JPEG stays JPEG).

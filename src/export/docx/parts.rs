@@ -7,25 +7,41 @@ pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/
 pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const REL_BASE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/// Page geometry in twentieths of a point.
-#[derive(Debug, Clone, Copy)]
+/// Page geometry in twentieths of a point: the paper, its margins, and where the header and
+/// footer sit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
     pub width: u32,
     pub height: u32,
-    pub margin: u32,
+    pub top: u32,
+    pub right: u32,
+    pub bottom: u32,
+    pub left: u32,
+    pub header: u32,
+    pub footer: u32,
 }
 
 impl Page {
-    pub const A4: Page = Page { width: 11906, height: 16838, margin: 1134 };
-    pub const LETTER: Page = Page { width: 12240, height: 15840, margin: 1134 };
+    /// 2 cm margins all round, header and footer 1 cm from the edge.
+    const fn with_2cm(width: u32, height: u32) -> Page {
+        Page { width, height, top: 1134, right: 1134, bottom: 1134, left: 1134, header: 567, footer: 567 }
+    }
+    pub const A4: Page = Page::with_2cm(11906, 16838);
+    pub const LETTER: Page = Page::with_2cm(12240, 15840);
+
+    /// The width between the margins, in twips (at least an inch, whatever the margins say).
+    pub fn text_width(&self) -> u32 {
+        self.width.saturating_sub(self.left + self.right).max(1440)
+    }
 
     /// Text width and height in EMU (1 twip = 635 EMU).
     pub fn text_emu(&self) -> (u64, u64) {
-        (((self.width - 2 * self.margin) as u64) * 635, ((self.height - 2 * self.margin) as u64) * 635)
+        let height = self.height.saturating_sub(self.top + self.bottom).max(1440);
+        (self.text_width() as u64 * 635, height as u64 * 635)
     }
 }
 
-pub fn content_types(media_exts: &[&str], footnotes: bool) -> String {
+pub fn content_types(media_exts: &[&str], footnotes: bool, header: bool) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
     );
@@ -37,7 +53,11 @@ pub fn content_types(media_exts: &[&str], footnotes: bool) -> String {
         let ct = match *ext {
             "png" => "image/png",
             "gif" => "image/gif",
-            "jpeg" => "image/jpeg",
+            "jpeg" | "jpg" => "image/jpeg",
+            "emf" => "image/x-emf",
+            "wmf" => "image/x-wmf",
+            "bmp" => "image/bmp",
+            "tif" | "tiff" => "image/tiff",
             "webp" => "image/webp",
             "svg" => "image/svg+xml",
             _ => "application/octet-stream",
@@ -54,10 +74,11 @@ pub fn content_types(media_exts: &[&str], footnotes: bool) -> String {
         ("/word/fontTable.xml", format!("{wml}.fontTable+xml")),
         ("/word/theme/theme1.xml", "application/vnd.openxmlformats-officedocument.theme+xml".to_string()),
         ("/word/footnotes.xml", format!("{wml}.footnotes+xml")),
+        ("/word/header1.xml", format!("{wml}.header+xml")),
         ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml".to_string()),
         ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string()),
     ] {
-        if footnotes || part != "/word/footnotes.xml" {
+        if (footnotes || part != "/word/footnotes.xml") && (header || part != "/word/header1.xml") {
             s.push_str(&format!("<Override PartName=\"{part}\" ContentType=\"{ct}\"/>"));
         }
     }

@@ -157,7 +157,7 @@ fn text_len(graph: &Input, addr: BlockAddr, subtree: bool) -> usize {
 impl Body<'_> {
     /// Text width in twips, less the indent of worksheet lines.
     fn line_width(&self) -> u64 {
-        (self.page.width - 2 * self.page.margin) as u64
+        self.page.text_width() as u64
     }
 
     /// A numbered blank sized for handwriting, its answer kept for the key; a cloze's hint
