@@ -690,3 +690,28 @@ fn a_reference_document_gives_styles_page_and_header() {
     assert!(common::stderr(&bad).contains("Cargo.toml: not read as a reference document"), "{}", common::stderr(&bad));
     assert!(!dir.path().join("x.docx").exists());
 }
+
+/// A labelled link to a block has no address to print: the block's text takes its place, in a
+/// footnote (once, a second link marking it again) or after the label.
+#[test]
+fn a_link_to_a_block_prints_its_target() {
+    use notes_export::export::docx::LinkAddresses;
+    let page = "- The cell is the unit of life\n  id:: 6571a1b2-0000-4000-8000-000000000001\n- see [this](((6571a1b2-0000-4000-8000-000000000001))) and [again](((6571a1b2-0000-4000-8000-000000000001)))\n";
+    let doc = |mode: LinkAddresses| {
+        let loaded = common::one_page(page);
+        let mut o = Options::default();
+        o.docx.link_addresses = mode;
+        let bytes = export::by_name("docx").unwrap().export(&loaded.graph, &o).unwrap().artifacts.remove(0).bytes;
+        let notes = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap().by_name("word/footnotes.xml").is_ok();
+        let footnotes = if notes { part(&bytes, "word/footnotes.xml") } else { String::new() };
+        (part(&bytes, "word/document.xml"), footnotes)
+    };
+    let (xml, notes) = doc(LinkAddresses::Footnote);
+    assert_eq!(notes.matches("The cell is the unit of life").count(), 1, "{notes}");
+    assert_eq!(xml.matches("<w:footnoteReference").count(), 1);
+    assert!(xml.contains("NOTEREF _Footnote1"), "the second link marks the same note");
+    let (inline, _) = doc(LinkAddresses::Inline);
+    assert!(text_of(&inline).replace('\n', "").contains("see this (The cell is the unit of life) and again (The cell"));
+    let (none, notes) = doc(LinkAddresses::None);
+    assert!(notes.is_empty() && text_of(&none).replace('\n', "").contains("see this and again"));
+}

@@ -701,7 +701,11 @@ impl<'a> Body<'a> {
             },
             // Shown or not by `runs`, which sees what follows the tag.
             Inline::Tag { .. } => {}
-            Inline::BlockRef { label: Some(l), .. } => self.runs(l, fmt, out),
+            // A link to a block: on paper, what it points at follows as its address would.
+            Inline::BlockRef { label: Some(l), target, .. } => {
+                self.runs(l, fmt, out);
+                self.block_target(*target, l, fmt, out);
+            }
             Inline::BlockRef { target, .. } => match self.graph.ref_text(*target, &self.stack) {
                 RefText::Title(t, title) => {
                     self.stack.push(t);
@@ -842,6 +846,41 @@ impl<'a> Body<'a> {
             LinkAddresses::Inline => run(&format!(" ({address})"), fmt, out),
             LinkAddresses::None => {}
         }
+    }
+
+    /// The text of the block a labelled reference points at, printed where a link's address
+    /// would be (`--link-addresses`): paper cannot follow the link.
+    fn block_target(&mut self, target: Option<BlockAddr>, label: &[Inline], fmt: &Fmt, out: &mut String) {
+        if self.opts.link_addresses == LinkAddresses::None {
+            return;
+        }
+        let RefText::Title(at, title) = self.graph.ref_text(target, &self.stack) else { return };
+        let text = crate::ir::plain_text(title);
+        if text.trim().is_empty() || text.trim() == crate::ir::plain_text(label).trim() {
+            return;
+        }
+        if self.in_footnote || self.opts.link_addresses == LinkAddresses::Inline {
+            run(" (", fmt, out);
+            self.stack.push(at);
+            self.runs(title, fmt, out);
+            self.stack.pop();
+            run(")", fmt, out);
+            return;
+        }
+        // Keyed apart from addresses: no address holds U+0001.
+        let key = format!("\u{1}block {} {}", at.page, at.block);
+        if let Some(&id) = self.st.address_note.get(&key) {
+            return mark_again(id, out);
+        }
+        let id = self.new_note(out);
+        self.st.address_note.insert(key, id);
+        let mut runs = String::new();
+        self.in_footnote = true;
+        self.stack.push(at);
+        self.runs(title, &Fmt::default(), &mut runs);
+        self.stack.pop();
+        self.in_footnote = false;
+        self.note_text(id, &runs);
     }
 
     /// A footnote holding a link's address; a later link to the same address marks the same
