@@ -342,6 +342,8 @@ pub fn source_words(text: &str, org: bool) -> Vec<(u32, String)> {
     // Open brackets of a hiccup form that runs over several lines: markup, not text.
     let mut hiccup = 0i64;
     let mut in_front_matter = text.starts_with("---\n") || text.starts_with("---\r\n");
+    // Inside `$$…$$` that runs over lines.
+    let mut in_math = false;
     for (n, line) in text.lines().enumerate() {
         let n = n as u32 + 1;
         if in_front_matter {
@@ -397,6 +399,7 @@ pub fn source_words(text: &str, org: bool) -> Vec<(u32, String)> {
         let s = LINK_TARGET.replace_all(&s, "] ");
         let s = NOT_TEXT.replace_all(&s, " ");
         let s = without_macros(&s);
+        let s = if in_code || in_verbatim { s } else { without_math_commands(&s, &mut in_math) };
         for w in words(&s) {
             if !KEYWORDS.contains(&w.as_str()) {
                 out.push((n, w));
@@ -448,6 +451,35 @@ fn without_macros(s: &str) -> String {
     out
 }
 
+/// A formula's `\\commands` left out: Word prints `\\frac`, `\\beta` as a fraction and β, not
+/// as words; what they take (`\\text{…}`, variables) stays. `in_math` carries `$$` over lines.
+fn without_math_commands(s: &str, in_math: &mut bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inline = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'$') => {
+                chars.next();
+                *in_math = !*in_math;
+                out.push(' ');
+            }
+            '$' if !*in_math => {
+                inline = !inline;
+                out.push(' ');
+            }
+            '\\' if *in_math || inline => {
+                while chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Runs of letters: three or more, or any run holding a CJK character.
 fn words(s: &str) -> Vec<String> {
     let cjk = |c: char| matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af);
@@ -488,6 +520,9 @@ mod tests {
         assert_eq!(plain("---\ntitle: Skip me\n---\n- kept words\n"), ["kept", "words"]);
         assert_eq!(plain("- #+BEGIN_QUERY\n  (and [[x]] (task todo))\n  #+END_QUERY\n- after\n"), ["after"]);
         assert_eq!(plain("- 中文 ab abc\n"), ["中文", "abc"]);
+        // A formula's commands are markup; its text and a price's `$` are not.
+        assert_eq!(plain("- $\\frac{\\text{rate}}{\\beta}$ costs \\beta\n"), ["rate", "costs", "beta"]);
+        assert_eq!(plain("- $$\\sum_i\n  \\alpha_{one}$$ \\gamma\n"), ["one", "gamma"]);
         assert_eq!(plain("- one[^bignote] two\n- [^bignote]: the note\n"), ["one", "two", "the", "note"]);
         // Lines are counted from 1, for the blocks an outline deck leaves out.
         assert_eq!(source_words("- one\n- two three\n", false)[1], (2, "two".to_string()));
