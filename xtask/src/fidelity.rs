@@ -451,8 +451,8 @@ fn without_macros(s: &str) -> String {
     out
 }
 
-/// A formula's `\\commands` left out: Word prints `\\frac`, `\\beta` as a fraction and β, not
-/// as words; what they take (`\\text{…}`, variables) stays. `in_math` carries `$$` over lines.
+/// A formula's `\commands` left out: Word prints `\frac`, `\beta` as a fraction and β, not
+/// as words; what they take (`\text{…}`, variables) stays. `in_math` carries `$$` over lines.
 fn without_math_commands(s: &str, in_math: &mut bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut inline = false;
