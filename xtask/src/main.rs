@@ -269,6 +269,10 @@ fn screenshots_cmd() -> Result<()> {
         println!("wrote docs/{name}.png");
     }
     // An Anki card as the real Anki backend renders it, shot with headless Chromium.
+    if !have_tool("chromium") {
+        println!("chromium is not installed: docs/anki-card.png left as it was");
+        return Ok(());
+    }
     let deck = tmp.join("seed.apkg");
     let mut c = std::process::Command::new(&bin);
     c.current_dir(root()).args(["anki", "fixtures/seed", "-q", "-o"]).arg(&deck);
@@ -302,13 +306,15 @@ fn screenshots_cmd() -> Result<()> {
 
 /// LibreOffice and poppler read the .docx like a user's machine would. Installed with apt-get
 /// when missing and this runs as root (as CI does); otherwise the command to run is printed.
+fn have_tool(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 fn ensure_system_tools() -> Result<()> {
-    let have = |tool: &str| {
-        std::process::Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
+    let have = have_tool;
     if have("soffice") && have("pdftotext") {
         return Ok(());
     }
