@@ -131,6 +131,23 @@ fn db_flashcards_are_all_in_the_deck() {
             (states("todo"), states("doing"), states("done")),
             "{name}"
         );
+        // Every user property a page or block of the export holds, with its number.
+        let ours: Vec<String> =
+            blocks().flat_map(|b| &b.properties).map(|p| format!(":user.property/{} {}", p.key, p.raw)).collect();
+        let body = &edn[edn.find(":pages-and-blocks").unwrap_or(0)..];
+        for (k, _) in body.match_indices(":user.property/") {
+            let key: String = body[k..].chars().take_while(|c| !c.is_whitespace()).collect();
+            let value = body[k + key.len()..].trim_start();
+            let number: String = value.chars().take_while(char::is_ascii_digit).collect();
+            if !number.is_empty() {
+                let held = format!("{key} {number}");
+                assert!(ours.contains(&held), "{name}: {held} not among {ours:?}");
+            } else {
+                // A reference to a node: a link.
+                assert!(value.starts_with("#{[:block/uuid"), "{name}: {key} {value}");
+                assert!(ours.iter().any(|o| o.starts_with(&format!("{key} [["))), "{name}: {key} not among {ours:?}");
+            }
+        }
     }
 }
 
@@ -258,4 +275,58 @@ fn fsrs_review_state_schedules_the_card() {
         (Some(1), Some(12), Some(3)),
         "{review}"
     );
+}
+
+/// A page's own properties and tags, and a block's, keep their values by the property's type
+/// (a page as a link, a date-time as text, a number, text with its reference resolved), in
+/// one order whatever the storage's.
+#[test]
+fn properties_keep_their_types() {
+    let dir = common::tempdir();
+    let property = |id: i64, ident: &'static str, title: &'static str, kind: &'static str| {
+        [(id, "db/ident", ident), (id, "block/title", title), (id, "logseq.property/type", kind)]
+    };
+    let mut datoms: Vec<(i64, &str, &str)> = Vec::new();
+    datoms.extend(property(1, r#""~:user.property/kind-Xy12ab""#, r#""Kind""#, r#""~:node""#));
+    datoms.extend(property(2, r#""~:user.property/met-Qw34cd""#, r#""Met at""#, r#""~:datetime""#));
+    datoms.extend(property(3, r#""~:user.property/rating""#, r#""rating""#, r#""~:number""#));
+    datoms.extend(property(4, r#""~:user.property/note""#, r#""note""#, r#""~:default""#));
+    datoms.extend([
+        (5, "db/ident", r#""~:user.class/Service-Ab56ef""#),
+        (5, "block/title", r#""Service""#),
+        (6, "block/name", r#""compute""#),
+        (6, "block/title", r#""Compute""#),
+        (6, "block/uuid", r#""~u00000000-0000-4000-8000-000000000006""#),
+        (7, "logseq.property/value", "5"),
+        (8, "block/title", r#""see [[00000000-0000-4000-8000-000000000006]]""#),
+        (10, "block/name", r#""ec2""#),
+        (10, "block/title", r#""EC2""#),
+        (10, "block/tags", "5"),
+        (10, "user.property/kind-Xy12ab", "6"),
+        (10, "user.property/met-Qw34cd", "1709300321045"),
+        (11, "block/page", "10"),
+        (11, "block/parent", "10"),
+        (11, "block/order", r#""a0""#),
+        (11, "block/title", r#""Virtual machines""#),
+        (11, "block/uuid", r#""~u00000000-0000-4000-8000-00000000000b""#),
+        (11, "user.property/rating", "7"),
+        (11, "user.property/note", "8"),
+    ]);
+    // Each entity's attributes as the EAVT tree sorts them.
+    datoms.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    common::db_graph(dir.path(), &datoms, "[]");
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let page = loaded.graph.pages.iter().find(|p| p.title == "EC2").expect("the page");
+    let props = |b: &notes_export::ir::Block| -> Vec<(String, String)> {
+        b.properties.iter().filter(|p| p.key != "id").map(|p| (p.key.clone(), p.raw.clone())).collect()
+    };
+    let own = page.blocks.iter().find(|b| b.pre_block).expect("the page's properties");
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    assert_eq!(
+        props(own),
+        [pair("tags", "[[Service]]"), pair("kind", "[[Compute]]"), pair("met-at", "2024-03-01 13:38 UTC")]
+    );
+    let block = page.blocks.iter().find(|b| b.content.starts_with("Virtual")).unwrap();
+    assert_eq!(props(block), [pair("note", "see [[Compute]]"), pair("rating", "5")]);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }

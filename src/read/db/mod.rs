@@ -165,6 +165,15 @@ impl<'a> Entities<'a> {
         self.all.get(&id).and_then(|e| text(e, "block/title")).unwrap_or("")
     }
 
+    /// A class the user made (not a built-in one such as Page, Journal or Task).
+    fn user_class(&self, id: i64) -> bool {
+        let ident = self.all.get(&id).and_then(|c| match c.get("db/ident") {
+            Some(T::Kw(i)) => Some(i.as_str()),
+            _ => None,
+        });
+        !ident.is_some_and(|i| i.starts_with("logseq.")) && !self.title(id).is_empty()
+    }
+
     fn is(&self, id: i64, class: &str) -> bool {
         let Some(&c) = self.ident.get(class) else { return false };
         self.all.get(&id).is_some_and(|e| refs(e, "block/tags").contains(&c))
@@ -221,11 +230,28 @@ impl<'a> Entities<'a> {
                 // A title a file name cannot hold (`a/b`, `C: notes`) is given as a property.
                 if stem != title {
                     let _ = writeln!(out, "title:: {}", title.replace('\n', " "));
-                    out.push('\n');
                 }
                 format!("pages/{stem}.md")
             }
         };
+        // The page's own tags (the user's classes) and properties, as a Markdown page's
+        // first lines hold them.
+        if let Some(e) = self.all.get(&page) {
+            let tags: Vec<String> = refs(e, "block/tags")
+                .into_iter()
+                .filter(|&t| self.user_class(t))
+                .map(|t| format!("[[{}]]", self.title(t)))
+                .collect();
+            if !tags.is_empty() {
+                let _ = writeln!(out, "tags:: {}", tags.join(", "));
+            }
+            for (name, value) in self.properties(e) {
+                let _ = writeln!(out, "{name}:: {value}");
+            }
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
         // Depth first, without recursion.
         let mut stack: Vec<(i64, usize)> =
             self.children.get(&page).map(|c| c.iter().rev().map(|&b| (b, 0)).collect()).unwrap_or_default();
@@ -320,14 +346,8 @@ impl<'a> Entities<'a> {
                 let _ = writeln!(out, "{indent}  card-last-reviewed:: {}", iso_time(at));
             }
         }
-        for (k, v) in e {
-            let Some(name) = k.strip_prefix("user.property/") else { continue };
-            let name = name.rsplit_once('-').filter(|(_, id)| id.len() >= 6).map_or(name, |(n, _)| n);
-            let values: Vec<String> = match v {
-                T::Set(items) => items.iter().map(|x| self.value(x)).collect(),
-                x => vec![self.value(x)],
-            };
-            let _ = writeln!(out, "{indent}  {name}:: {}", values.join(", "));
+        for (name, value) in self.properties(e) {
+            let _ = writeln!(out, "{indent}  {name}:: {value}");
         }
         for l in lines {
             let _ = writeln!(out, "{indent}  {l}");
@@ -338,6 +358,48 @@ impl<'a> Entities<'a> {
         match self.all.get(&id).and_then(|e| e.get("block/uuid")) {
             Some(T::Uuid(u)) => u,
             _ => "",
+        }
+    }
+
+    /// An entity's user properties as `key:: value` text, sorted by key (the entity's
+    /// attributes are a hash map; the output must not depend on its order). A value is written
+    /// as its type says: a page or a date (a journal) as a `[[link]]`, a date-time as text,
+    /// text with its references resolved, a number or an address as it is.
+    fn properties(&self, e: &Entity) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = e
+            .iter()
+            .filter(|(k, _)| k.starts_with("user.property/"))
+            .map(|(k, v)| {
+                let property = self.ident.get(k.as_str()).and_then(|id| self.all.get(id));
+                let kind = property.and_then(|p| match p.get("logseq.property/type") {
+                    Some(T::Kw(t)) => Some(t.as_str()),
+                    _ => None,
+                });
+                let values: Vec<String> = match v {
+                    T::Set(items) => items.iter().map(|x| self.typed_value(kind, x)).collect(),
+                    x => vec![self.typed_value(kind, x)],
+                };
+                let title = property.and_then(|p| text(p, "block/title"));
+                (property_key(k, title), values.join(", ").replace('\n', " "))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn typed_value(&self, kind: Option<&str>, v: &T) -> String {
+        match (kind, v) {
+            (Some("node" | "page" | "date"), T::Int(id)) if self.all.contains_key(id) => {
+                format!("[[{}]]", self.title(*id))
+            }
+            (Some("datetime"), T::Int(ms)) => {
+                let iso = iso_time(*ms);
+                format!("{} {} UTC", &iso[..10], &iso[11..16])
+            }
+            (_, T::Int(id)) if self.all.get(id).is_some_and(|e| !e.contains_key("logseq.property/value")) => {
+                self.resolve_title(self.title(*id))
+            }
+            _ => self.value(v),
         }
     }
 
@@ -391,6 +453,26 @@ impl<'a> Entities<'a> {
         }
         out.push_str(rest);
         out
+    }
+}
+
+/// A user property's key as Logseq Markdown writes it: the property's title (else its ident
+/// without the id Logseq appends to make it unique), lower-cased, what a key cannot hold as
+/// `-`.
+fn property_key(ident: &str, title: Option<&str>) -> String {
+    let name = ident.strip_prefix("user.property/").unwrap_or(ident);
+    let name = title
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| name.rsplit_once('-').filter(|(_, id)| id.len() >= 6).map_or(name, |(n, _)| n));
+    let key: String = name
+        .trim()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || "_-.".contains(c) { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    if key.is_empty() {
+        "property".into()
+    } else {
+        key
     }
 }
 
