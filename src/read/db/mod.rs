@@ -85,22 +85,27 @@ pub fn read_db(file: &Path, root: &Path, display: String) -> Result<Reading, Rea
             ),
         ));
     }
-    // The pages' texts in order (their file names depend on those before), then read on
-    // every core.
-    let texts: Vec<_> = g.pages().into_iter().map(|(p, day)| (p, day, g.page_text(p, day, &mut names))).collect();
+    // File names in order (a name depends on those before), then each page written as
+    // Markdown and read, on every core.
+    let files: Vec<_> = g.pages().into_iter().map(|(p, day)| (p, day, g.page_file(p, day, &mut names))).collect();
     use rayon::prelude::*;
-    let read: Vec<(crate::ir::Page, Vec<crate::diag::Diagnostic>)> = texts
+    let read: Vec<_> = files
         .par_iter()
-        .map(|(_, day, (page_file, text, _))| {
+        .map(|(p, day, (page_file, title_property))| {
+            let (text, blocks) = g.page_text(*p, *title_property);
             let mut diags = Vec::new();
-            (super::page::read_page(page_file, text.as_bytes(), &config, day.is_some(), &mut diags), diags)
+            let page = super::page::read_page(page_file, text.as_bytes(), &config, day.is_some(), &mut diags);
+            (page, diags, blocks)
         })
         .collect();
-    for ((p, _, (page_file, _, blocks)), (page, diags)) in texts.into_iter().zip(read) {
+    for ((p, _, (page_file, _)), (page, diags, blocks)) in files.into_iter().zip(read) {
         pages.push(page);
         diagnostics.extend(diags);
         origin.pages.insert(page_file, (g.title(p).to_string(), blocks));
     }
+    // Half a million small values: freed beside the work that follows, not before it.
+    drop(g);
+    std::thread::spawn(move || drop(db));
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display };
@@ -137,27 +142,33 @@ impl<'a> Entities<'a> {
     fn new(all: &'a FastMap<i64, Entity>) -> Self {
         let mut ident = FastMap::default();
         let mut by_uuid = FastMap::default();
-        let mut children: FastMap<i64, Vec<i64>> = FastMap::default();
+        // Each parent's children with their fractional index (siblings sort by it, as plain
+        // ASCII, then by id).
+        let mut ordered: FastMap<i64, Vec<(&'a str, i64)>> = FastMap::default();
         for (&id, e) in all {
-            if let Some(T::Kw(i)) = e.get("db/ident") {
-                ident.insert(i.as_str(), id);
+            let (mut parent, mut order, mut skipped) = (None, "", false);
+            for (a, v) in e.iter() {
+                match (a, v) {
+                    ("db/ident", T::Kw(i)) => drop(ident.insert(i.as_str(), id)),
+                    ("block/uuid", T::Uuid(u)) => drop(by_uuid.insert(u.as_str(), id)),
+                    ("block/parent", T::Int(p)) => parent = Some(*p),
+                    ("block/order", T::Str(o)) => order = o.as_str(),
+                    ("logseq.property/created-from-property" | "logseq.property/deleted-at", _) => skipped = true,
+                    _ => {}
+                }
             }
-            if let Some(T::Uuid(u)) = e.get("block/uuid") {
-                by_uuid.insert(u.as_str(), id);
-            }
-            let skipped =
-                e.contains_key("logseq.property/created-from-property") || e.contains_key("logseq.property/deleted-at");
-            if let (Some(T::Int(parent)), false) = (e.get("block/parent"), skipped) {
-                children.entry(*parent).or_default().push(id);
+            if let (Some(parent), false) = (parent, skipped) {
+                ordered.entry(parent).or_default().push((order, id));
             }
         }
-        for list in children.values_mut() {
-            // Siblings sort by their fractional index, as plain ASCII.
-            list.sort_by(|a, b| {
-                let order = |x: &i64| all.get(x).and_then(|e| text(e, "block/order")).unwrap_or("");
-                order(a).cmp(order(b)).then(a.cmp(b))
-            });
-        }
+        use rayon::prelude::*;
+        let children: FastMap<i64, Vec<i64>> = ordered
+            .into_par_iter()
+            .map(|(parent, mut list)| {
+                list.sort_unstable();
+                (parent, list.into_iter().map(|(_, id)| id).collect())
+            })
+            .collect();
         Entities { all, ident, by_uuid, children }
     }
 
@@ -204,18 +215,12 @@ impl<'a> Entities<'a> {
         Some((v.get("major")?.as_int()?, v.get("minor").and_then(T::as_int).unwrap_or(0)))
     }
 
-    /// A page as the Logseq Markdown file it stands for: its file name and text, and the first
-    /// line and uuid of each block.
-    fn page_text(
-        &self,
-        page: i64,
-        journal_day: Option<i64>,
-        names: &mut HashMap<String, usize>,
-    ) -> (String, String, Vec<(u32, String)>) {
+    /// A page's file name, and whether its title is given as a `title::` property (one a
+    /// file name cannot hold: `a/b`, `C: notes`). `names` counts the names taken so far.
+    fn page_file(&self, page: i64, journal_day: Option<i64>, names: &mut HashMap<String, usize>) -> (String, bool) {
         let title = self.title(page);
-        let mut out = String::new();
-        let file = match journal_day {
-            Some(d) => format!("journals/{:04}_{:02}_{:02}.md", d / 10000, d / 100 % 100, d % 100),
+        match journal_day {
+            Some(d) => (format!("journals/{:04}_{:02}_{:02}.md", d / 10000, d / 100 % 100, d % 100), false),
             None => {
                 let mut stem: String =
                     title.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
@@ -227,13 +232,19 @@ impl<'a> Entities<'a> {
                 if *n > 1 {
                     stem = format!("{stem} ({n})");
                 }
-                // A title a file name cannot hold (`a/b`, `C: notes`) is given as a property.
-                if stem != title {
-                    let _ = writeln!(out, "title:: {}", title.replace('\n', " "));
-                }
-                format!("pages/{stem}.md")
+                let differs = stem != title;
+                (format!("pages/{stem}.md"), differs)
             }
-        };
+        }
+    }
+
+    /// A page as the Logseq Markdown file it stands for: its text, and the first line and
+    /// uuid of each block.
+    fn page_text(&self, page: i64, title_property: bool) -> (String, Vec<(u32, String)>) {
+        let mut out = String::new();
+        if title_property {
+            let _ = writeln!(out, "title:: {}", self.title(page).replace('\n', " "));
+        }
         // The page's own tags (the user's classes) and properties, as a Markdown page's
         // first lines hold them.
         if let Some(e) = self.all.get(&page) {
@@ -267,7 +278,7 @@ impl<'a> Entities<'a> {
                 stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
             }
         }
-        (file, out, blocks)
+        (out, blocks)
     }
 
     /// One block's lines.
@@ -370,7 +381,7 @@ impl<'a> Entities<'a> {
             .iter()
             .filter(|(k, _)| k.starts_with("user.property/"))
             .map(|(k, v)| {
-                let property = self.ident.get(k.as_str()).and_then(|id| self.all.get(id));
+                let property = self.ident.get(k).and_then(|id| self.all.get(id));
                 let kind = property.and_then(|p| match p.get("logseq.property/type") {
                     Some(T::Kw(t)) => Some(t.as_str()),
                     _ => None,

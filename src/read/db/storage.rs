@@ -9,8 +9,71 @@ use crate::ir::FastMap;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 
-/// An entity's attributes (keyword names without `:`); a many-valued one is a `T::Set`.
-pub type Entity = FastMap<String, T>;
+/// An attribute's name (a keyword without `:`), shared by every entity that has it.
+pub type Attr = std::sync::Arc<str>;
+
+/// An entity's attributes, in the order first asserted; a many-valued one is a `T::Set`. An
+/// entity has a dozen attributes or so: a list is smaller and faster to build than a map.
+#[derive(Debug, Default)]
+pub struct Entity {
+    attrs: Vec<(Attr, T)>,
+}
+
+impl Entity {
+    pub fn get(&self, a: &str) -> Option<&T> {
+        self.attrs.iter().find(|(k, _)| &**k == a).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, a: &str) -> bool {
+        self.get(a).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
+        self.attrs.iter().map(|(k, v)| (&**k, v))
+    }
+
+    /// Adds what another part of the tree says of the same entity.
+    fn merge(&mut self, other: Entity) {
+        for (a, v) in other.attrs {
+            match v {
+                T::Set(values) => {
+                    if !self.contains_key(&a) {
+                        self.attrs.push((a.clone(), T::Set(Vec::new())));
+                    }
+                    for v in values {
+                        self.apply(&a, true, v, true);
+                    }
+                }
+                v => self.apply(&a, false, v, true),
+            }
+        }
+    }
+
+    /// Applies a datom: `added` asserts `v` (added to a many-valued attribute's set), else
+    /// retracts it.
+    fn apply(&mut self, a: &Attr, many: bool, v: T, added: bool) {
+        let slot = self.attrs.iter().position(|(k, _)| std::sync::Arc::ptr_eq(k, a) || **k == **a);
+        match (slot, many) {
+            (Some(i), true) => {
+                if let T::Set(values) = &mut self.attrs[i].1 {
+                    values.retain(|x| *x != v);
+                    if added {
+                        values.push(v);
+                    }
+                }
+            }
+            (None, true) => self.attrs.push((a.clone(), T::Set(if added { vec![v] } else { Vec::new() }))),
+            (Some(i), false) if added => self.attrs[i].1 = v,
+            (Some(i), false) => {
+                if self.attrs[i].1 == v {
+                    self.attrs.remove(i);
+                }
+            }
+            (None, false) if added => self.attrs.push((a.clone(), v)),
+            (None, false) => {}
+        }
+    }
+}
 
 /// The entities of a graph, by id.
 pub struct Db {
@@ -54,8 +117,8 @@ pub fn read(path: &Path) -> Result<Db, String> {
         return Err("not a Logseq DB graph (no kvs table)".into());
     }
     let row = |addr: i64| -> Result<Option<(String, Option<String>)>, String> {
-        db.query_row("SELECT content, addresses FROM kvs WHERE addr = ?1", [addr], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
+        db.prepare_cached("SELECT content, addresses FROM kvs WHERE addr = ?1")
+            .and_then(|mut q| q.query_row([addr], |r| Ok((r.get(0)?, r.get(1)?))).optional())
             .map_err(sql)
     };
     let node = |addr: i64, text: &str| decode(text).map_err(|e| format!("row {addr}: {e}"));
@@ -73,23 +136,35 @@ pub fn read(path: &Path) -> Result<Db, String> {
         _ => return Err("row 0: the root has no schema".into()),
     };
     let eavt = root.get("eavt").and_then(T::as_int).ok_or("row 0: the root names no EAVT tree")?;
-    let mut entities: FastMap<i64, Entity> = FastMap::default();
-    let mut apply = |d: &T| -> Result<(), String> {
-        let [e, T::Kw(a), v, tx] = d.items() else { return Err(format!("a datom that is not [e a v tx]: {d:?}")) };
-        let (Some(e), Some(tx)) = (e.as_int(), tx.as_int()) else { return Err(format!("a datom without ids: {d:?}")) };
-        let entity = entities.entry(e).or_default();
-        if many.contains(a) {
-            let T::Set(values) = entity.entry(a.clone()).or_insert_with(|| T::Set(Vec::new())) else { unreachable!() };
-            values.retain(|x| x != v);
-            if tx > 0 {
-                values.push(v.clone());
+    // Attribute names, each kept once per worker, with whether it holds many values.
+    type Names = FastMap<String, (Attr, bool)>;
+    let datom = |names: &mut Names, d: T| -> Result<(i64, Attr, bool, T, bool), String> {
+        let T::List(d) = d else { return Err(format!("a datom that is not [e a v tx]: {d:?}")) };
+        let Ok::<[T; 4], _>([e, T::Kw(a), v, tx]) = d.try_into() else {
+            return Err("a datom that is not [e a v tx]".into());
+        };
+        let (Some(e), Some(tx)) = (e.as_int(), tx.as_int()) else { return Err(format!("a datom without ids: {e:?}")) };
+        let (attr, many) = match names.get(a.as_str()) {
+            Some(x) => x.clone(),
+            None => {
+                let x = (Attr::from(a.as_str()), many.contains(&a));
+                names.insert(a, x.clone());
+                x
             }
-        } else if tx > 0 {
-            entity.insert(a.clone(), v.clone());
-        } else if entity.get(a) == Some(v) {
-            entity.remove(a);
+        };
+        Ok((e, attr, many, v, tx > 0))
+    };
+    // A leaf's entities: the tree is sorted by entity, so each is one run of datoms.
+    let leaf_entities = |names: &mut Names, addr: i64, text: &str| -> Result<Vec<(i64, Entity)>, String> {
+        let mut out: Vec<(i64, Entity)> = Vec::new();
+        for d in node(addr, text)?.take("keys").map(T::into_items).unwrap_or_default() {
+            let (e, attr, many, v, added) = datom(names, d)?;
+            if out.last().is_none_or(|(last, _)| *last != e) {
+                out.push((e, Entity::default()));
+            }
+            out.last_mut().expect("just pushed").1.apply(&attr, many, v, added);
         }
-        Ok(())
+        Ok(out)
     };
     // The tree, without recursion; a node seen twice would be a cycle.
     let mut seen = std::collections::HashSet::new();
@@ -111,18 +186,28 @@ pub fn read(path: &Path) -> Result<Db, String> {
             None => leaves.push((addr, content)),
         }
     }
+    // Leaves decoded into entities on every core, then merged in the tree's order (an entity
+    // may run over two leaves).
     use rayon::prelude::*;
-    let decoded: Vec<Result<T, String>> = leaves.par_iter().map(|(addr, text)| node(*addr, text)).collect();
+    let decoded: Vec<Result<Vec<(i64, Entity)>, String>> =
+        leaves.par_iter().map_init(Names::default, |names, (addr, text)| leaf_entities(names, *addr, text)).collect();
     drop(leaves);
+    let mut entities: FastMap<i64, Entity> = FastMap::default();
+    entities.reserve(decoded.iter().map(|l| l.as_ref().map_or(0, Vec::len)).sum());
     for leaf in decoded {
-        for d in leaf?.get("keys").map(T::items).unwrap_or_default() {
-            apply(d)?;
+        for (e, entity) in leaf? {
+            match entities.entry(e) {
+                std::collections::hash_map::Entry::Vacant(slot) => drop(slot.insert(entity)),
+                std::collections::hash_map::Entry::Occupied(mut slot) => slot.get_mut().merge(entity),
+            }
         }
     }
+    let mut names = Names::default();
     if let Some((tail, _)) = row(1)? {
-        for tx in node(1, &tail)?.items() {
-            for d in tx.items() {
-                apply(d)?;
+        for tx in node(1, &tail)?.into_items() {
+            for d in tx.into_items() {
+                let (e, attr, many, v, added) = datom(&mut names, d)?;
+                entities.entry(e).or_default().apply(&attr, many, v, added);
             }
         }
     }

@@ -4,8 +4,6 @@
 //! tags enter a cache and come again as `"^N"` (N in base 44 from `0`; the cache starts over
 //! after 44 × 44 entries).
 
-use serde_json::Value;
-
 /// A decoded value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum T {
@@ -41,6 +39,25 @@ impl T {
         }
     }
 
+    /// Takes the value of a map under keyword `key` out of it.
+    pub fn take(&mut self, key: &str) -> Option<T> {
+        match self {
+            T::Map(pairs) => {
+                let i = pairs.iter().position(|(k, _)| matches!(k, T::Kw(k) if k == key))?;
+                Some(pairs.swap_remove(i).1)
+            }
+            _ => None,
+        }
+    }
+
+    /// The items of a list, a set or a vector, owned.
+    pub fn into_items(self) -> Vec<T> {
+        match self {
+            T::List(v) | T::Set(v) => v,
+            _ => Vec::new(),
+        }
+    }
+
     /// The items of a list, a set or a vector.
     pub fn items(&self) -> &[T] {
         match self {
@@ -52,81 +69,30 @@ impl T {
 
 const CACHE_SIZE: usize = 44 * 44;
 
-/// Decodes one row's transit text (each row has a cache of its own).
+/// Decodes one row's transit text (each row has a cache of its own), straight from the JSON
+/// text: no JSON tree is built first.
 pub fn decode(text: &str) -> Result<T, String> {
-    let json: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let mut d = Decoder { cache: Vec::new(), depth: 0 };
-    d.value(&json, false)
+    let mut cache = Cache { strings: Vec::new(), depth: 0 };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let said = |e: serde_json::Error| {
+        if e.is_syntax() || e.is_eof() {
+            format!("not JSON: {e}")
+        } else {
+            e.to_string()
+        }
+    };
+    let value = Seed { cache: &mut cache, key: false }.deserialize(&mut de).map_err(said)?;
+    de.end().map_err(said)?;
+    Ok(value)
 }
 
-struct Decoder {
-    cache: Vec<String>,
+/// The strings a row has cached so far, and how deep the value being read is.
+struct Cache {
+    strings: Vec<String>,
     depth: usize,
 }
 
-impl Decoder {
-    fn value(&mut self, v: &Value, key: bool) -> Result<T, String> {
-        Ok(match v {
-            Value::Null => T::Nil,
-            Value::Bool(b) => T::Bool(*b),
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => T::Int(i),
-                None => T::Float(n.as_f64().unwrap_or_default()),
-            },
-            Value::String(s) => self.string(s, key)?,
-            Value::Array(items) => {
-                // Nodes nest a few levels; a deeper one is not a B-tree row.
-                if self.depth > 64 {
-                    return Err("nested more than 64 levels".into());
-                }
-                self.depth += 1;
-                let out = self.array(items);
-                self.depth -= 1;
-                out?
-            }
-            Value::Object(_) => return Err("a JSON object, where compact transit has none".into()),
-        })
-    }
-
-    fn array(&mut self, items: &[Value]) -> Result<T, String> {
-        if items.first().and_then(Value::as_str) == Some("^ ") {
-            let mut pairs = Vec::with_capacity(items.len() / 2);
-            for pair in items[1..].chunks(2) {
-                let k = self.value(&pair[0], true)?;
-                let v = match pair.get(1) {
-                    Some(v) => self.value(v, false)?,
-                    None => return Err("a map with a key and no value".into()),
-                };
-                pairs.push((k, v));
-            }
-            return Ok(T::Map(pairs));
-        }
-        // `["~#tag", value]`, the tag perhaps from the cache.
-        if let [Value::String(s), value] = items {
-            if s.starts_with("~#") || (s.starts_with('^') && s != "^ ") {
-                let tag = self.string(s, false)?;
-                let inner = self.value(value, false)?;
-                return Ok(match tag {
-                    T::Tagged(name, _) => match (name.as_str(), inner) {
-                        ("set", T::List(v)) => T::Set(v),
-                        ("list", T::List(v)) => T::List(v),
-                        ("cmap", T::List(v)) => {
-                            let mut pairs = Vec::with_capacity(v.len() / 2);
-                            let mut it = v.into_iter();
-                            while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                                pairs.push((k, v));
-                            }
-                            T::Map(pairs)
-                        }
-                        (_, inner) => T::Tagged(name, Box::new(inner)),
-                    },
-                    other => T::List(vec![other, inner]),
-                });
-            }
-        }
-        Ok(T::List(items.iter().map(|v| self.value(v, false)).collect::<Result<_, _>>()?))
-    }
-
+impl Cache {
     fn string(&mut self, s: &str, key: bool) -> Result<T, String> {
         if let Some(code) = s.strip_prefix('^').filter(|c| *c != " ") {
             let b = code.as_bytes();
@@ -136,17 +102,171 @@ impl Decoder {
                 [a, c] => digit(*a).zip(digit(*c)).map(|(a, c)| a * 44 + c),
                 _ => None,
             };
-            let cached = index.and_then(|i| self.cache.get(i)).cloned();
-            let cached = cached.ok_or_else(|| format!("cache reference {s:?} to nothing"))?;
-            return Ok(parse(&cached));
+            return match index.and_then(|i| self.strings.get(i)) {
+                Some(cached) => Ok(parse(cached)),
+                None => Err(format!("cache reference {s:?} to nothing")),
+            };
         }
         if s.len() > 3 && (key || s.starts_with("~:") || s.starts_with("~$") || s.starts_with("~#")) {
-            if self.cache.len() == CACHE_SIZE {
-                self.cache.clear();
+            if self.strings.len() == CACHE_SIZE {
+                self.strings.clear();
             }
-            self.cache.push(s.to_string());
+            self.strings.push(s.to_string());
         }
         Ok(parse(s))
+    }
+}
+
+/// One value; `key` when it is a map's key (a key of more than three characters is cached).
+struct Seed<'c> {
+    cache: &'c mut Cache,
+    key: bool,
+}
+
+/// An array's first item: the map marker `"^ "`, or a value.
+struct First<'c>(&'c mut Cache);
+
+enum Head {
+    Map,
+    Value(T),
+}
+
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use std::fmt;
+
+fn fail<E: de::Error>(r: Result<T, String>) -> Result<T, E> {
+    r.map_err(E::custom)
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = T;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("compact transit JSON")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        Ok(T::Nil)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<T, E> {
+        Ok(T::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<T, E> {
+        Ok(T::Int(i))
+    }
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<T, E> {
+        Ok(i64::try_from(u).map_or(T::Float(u as f64), T::Int))
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<T, E> {
+        Ok(T::Float(x))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+        fail(self.cache.string(s, self.key))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<T, A::Error> {
+        Err(de::Error::custom("a JSON object, where compact transit has none"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        // Nodes nest a few levels; a deeper one is not a B-tree row.
+        if self.cache.depth >= 64 {
+            return Err(de::Error::custom("nested more than 64 levels"));
+        }
+        self.cache.depth += 1;
+        let out = array(self.cache, &mut seq);
+        self.cache.depth -= 1;
+        out
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for First<'_> {
+    type Value = Head;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Head, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for First<'_> {
+    type Value = Head;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("compact transit JSON")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Head, E> {
+        if s == "^ " {
+            return Ok(Head::Map);
+        }
+        fail(self.0.string(s, false)).map(Head::Value)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Head, E> {
+        Ok(Head::Value(T::Nil))
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Head, E> {
+        Seed { cache: self.0, key: false }.visit_bool(b).map(Head::Value)
+    }
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Head, E> {
+        Seed { cache: self.0, key: false }.visit_i64(i).map(Head::Value)
+    }
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Head, E> {
+        Seed { cache: self.0, key: false }.visit_u64(u).map(Head::Value)
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<Head, E> {
+        Seed { cache: self.0, key: false }.visit_f64(x).map(Head::Value)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, m: A) -> Result<Head, A::Error> {
+        Seed { cache: self.0, key: false }.visit_map(m).map(Head::Value)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Head, A::Error> {
+        Seed { cache: self.0, key: false }.visit_seq(seq).map(Head::Value)
+    }
+}
+
+/// An array: a map (`["^ ", k, v, …]`), a tagged value (`["~#tag", value]`, the tag perhaps
+/// from the cache), or a list.
+fn array<'de, A: SeqAccess<'de>>(cache: &mut Cache, seq: &mut A) -> Result<T, A::Error> {
+    let value = |cache: &mut Cache, seq: &mut A, key: bool| seq.next_element_seed(Seed { cache, key });
+    match seq.next_element_seed(First(cache))? {
+        None => Ok(T::List(Vec::new())),
+        Some(Head::Map) => {
+            let mut pairs = Vec::with_capacity(seq.size_hint().unwrap_or(0) / 2);
+            while let Some(k) = value(cache, seq, true)? {
+                let Some(v) = value(cache, seq, false)? else {
+                    return Err(de::Error::custom("a map with a key and no value"));
+                };
+                pairs.push((k, v));
+            }
+            Ok(T::Map(pairs))
+        }
+        Some(Head::Value(first)) => {
+            let Some(second) = value(cache, seq, false)? else { return Ok(T::List(vec![first])) };
+            let mut items = vec![first, second];
+            while let Some(item) = value(cache, seq, false)? {
+                items.push(item);
+            }
+            if items.len() > 2 {
+                return Ok(T::List(items));
+            }
+            let inner = items.pop().expect("two items");
+            Ok(match items.pop().expect("two items") {
+                T::Tagged(name, tag) if *tag == T::Nil => match (name.as_str(), inner) {
+                    ("set", T::List(v)) => T::Set(v),
+                    ("list", T::List(v)) => T::List(v),
+                    ("cmap", T::List(v)) => {
+                        let mut pairs = Vec::with_capacity(v.len() / 2);
+                        let mut it = v.into_iter();
+                        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                            pairs.push((k, v));
+                        }
+                        T::Map(pairs)
+                    }
+                    (_, inner) => T::Tagged(name, Box::new(inner)),
+                },
+                other => T::List(vec![other, inner]),
+            })
+        }
     }
 }
 
