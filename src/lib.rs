@@ -69,7 +69,9 @@ pub fn load(input: &Path) -> Result<Loaded, ReadError> {
 /// Opens one input for export: a graph folder is scanned (its pages are read whole later, a
 /// window at a time, by [`pipeline::run`]); a page file or `-` is read whole now.
 pub fn open(input: &Path) -> Result<Loaded, ReadError> {
-    if input.is_dir() && read::db::database_of(input).is_none() {
+    if read::db::database_of(input).is_some() {
+        Ok(finish(read::scan_db(input)?))
+    } else if input.is_dir() {
         Ok(finish(read::scan_graph(input)?))
     } else {
         load(input)
@@ -95,9 +97,12 @@ pub fn load_many(inputs: &[std::path::PathBuf]) -> Result<Loaded, ReadError> {
 /// Resolves a reading and prefixes its diagnostics with the input's path.
 pub fn finish(reading: read::Reading) -> Loaded {
     let read::Reading { mut graph, source, mut diagnostics, config, mut skim, db } = reading;
-    let load = |page: &ir::Page| read::load_page(&source.root, &config, page, read::Needs::All, &|_| false);
+    let load = |page: &ir::Page| read::load_unread(&source, db.as_ref(), &config, page, read::Needs::All, &|_| false);
     let (found, resolver) = resolve::resolve(&mut graph, &mut skim, &source, &load);
     diagnostics.extend(found);
+    if let Some(origin) = &db {
+        graph.pages.iter_mut().for_each(|p| origin.give_ids(p));
+    }
     for d in &mut diagnostics {
         match &db {
             Some(origin) => origin.locate(d),

@@ -330,3 +330,28 @@ fn properties_keep_their_types() {
     assert_eq!(props(block), [pair("note", "see [[Compute]]"), pair("rating", "5")]);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }
+
+/// Every block keeps its id (a deck's note keeps its identity), but only a block something
+/// refers to carries it as an `id::` property, as in a Markdown graph: the others need not be
+/// kept whole while the graph is skimmed.
+#[test]
+fn every_block_keeps_its_id() {
+    let dir = common::tempdir();
+    let tail = r#"[[[12,"~:block/page",10,536870914],[12,"~:block/parent",10,536870914],[12,"~:block/order","a1",536870914],[12,"~:block/title","plain",536870914],[12,"~:block/uuid","~u00000000-0000-4000-8000-00000000000c",536870914]]]"#;
+    one_block_graph(dir.path(), "see ((00000000-0000-4000-8000-00000000000c))", 65, tail);
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let blocks: Vec<(&str, Option<&str>, bool)> = loaded.graph.pages[0]
+        .blocks
+        .iter()
+        .filter(|b| !b.pre_block)
+        .map(|b| (b.content.as_str(), b.uuid.as_deref(), b.properties.iter().any(|p| p.key == "id")))
+        .collect();
+    assert_eq!(
+        blocks,
+        [
+            ("see ((00000000-0000-4000-8000-00000000000c))", Some("00000000-0000-4000-8000-00000000000b"), false),
+            ("plain", Some("00000000-0000-4000-8000-00000000000c"), true),
+        ]
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}

@@ -81,7 +81,10 @@ fn compare_runs(graph: &str, formats: &[&str], every_other: bool) {
             assert!(got.bytes == want.bytes, "{graph} {f}: {} differs", got.path.display());
         }
         whole_diags.extend(expected.diagnostics.into_iter().map(|mut d| {
-            d.file = notes_export::display_path(&whole.source.display, &d.file);
+            match &whole.db {
+                Some(origin) => origin.locate(&mut d),
+                None => d.file = notes_export::display_path(&whole.source.display, &d.file),
+            }
             d
         }));
     }
@@ -358,4 +361,49 @@ fn references_across_windows_show_their_text() {
         assert_eq!(broken, [(2, "dangling-ref")], "{format}: {diags:?}");
     }
     std::fs::remove_dir_all(g).unwrap();
+}
+
+/// A DB graph opened for export waits unread as a folder does (each page's text kept, the
+/// entities not), and gives what reading it whole gives: a graph of our own with a card, a
+/// block reference and an embed across pages, and Logseq's own where present.
+#[test]
+fn db_graphs_streamed_equal_whole() {
+    let dir = common::tempdir();
+    let uuid = |n: u32| format!(r#""~u00000000-0000-4000-8000-{n:012}""#);
+    let mut datoms: Vec<(i64, String, String)> = vec![(1, "db/ident".into(), r#""~:logseq.class/Card""#.into())];
+    for p in 0..6i64 {
+        let page = 10 + p * 10;
+        datoms.push((page, "block/name".into(), format!(r#""page {p}""#)));
+        datoms.push((page, "block/title".into(), format!(r#""Page {p}""#)));
+        datoms.push((page, "block/uuid".into(), uuid(page as u32)));
+        for b in 1..4i64 {
+            let id = page + b;
+            let title = match (p, b) {
+                (0, 1) => format!(r#""see (({}))""#, uuid(41).trim_matches('"').trim_start_matches("~u")),
+                (2, 2) => r#""Which page holds the embed? #card""#.to_string(),
+                (3, 1) => r#""""#.to_string(),
+                _ => format!(r#""block {b} of page {p}""#),
+            };
+            datoms.push((id, "block/page".into(), page.to_string()));
+            datoms.push((id, "block/parent".into(), if b == 3 { (page + 2).to_string() } else { page.to_string() }));
+            datoms.push((id, "block/order".into(), format!(r#""a{b}""#)));
+            datoms.push((id, "block/title".into(), title));
+            datoms.push((id, "block/uuid".into(), uuid(id as u32)));
+            if (p, b) == (2, 2) {
+                datoms.push((id, "block/tags".into(), "1".into()));
+            }
+            if (p, b) == (3, 1) {
+                datoms.push((id, "block/link".into(), "52".into()));
+            }
+        }
+    }
+    datoms.sort();
+    let datoms: Vec<(i64, &str, &str)> = datoms.iter().map(|(e, a, v)| (*e, a.as_str(), v.as_str())).collect();
+    common::db_graph(dir.path(), &datoms, "[]");
+    compare(dir.path().to_str().unwrap());
+    for name in ["aws", "aws-edn", "flashcards", "flashcards-edn"] {
+        if let Some(g) = common::shared(&format!("logseq-db/graphs/{name}")) {
+            compare(g.to_str().unwrap());
+        }
+    }
 }

@@ -117,7 +117,7 @@ type Read = Vec<(u32, crate::ir::Page, Vec<Diagnostic>)>;
 /// problems are not reported. When only flashcards are needed, a page without any that the
 /// skim found quiet (see [`crate::read::Skimmed::quiet`]) has nothing to give either.
 fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs, selected: Option<&[bool]>) -> Read {
-    let Loaded { graph, source, config, resolver, skim, .. } = loaded;
+    let Loaded { graph, source, config, resolver, skim, db, .. } = loaded;
     let unneeded = |p: u32| {
         let quiet = skim.pages.get(p as usize).is_some_and(|s| s.quiet && !s.flashcards);
         !chosen(selected, p) || (needs == Needs::Flashcards && quiet)
@@ -128,9 +128,12 @@ fn read_window(loaded: &Loaded, window: std::ops::Range<u32>, needs: Needs, sele
         .map(|p| {
             let unread = &graph.pages[p as usize];
             let known = |uuid: &str| graph.index.blocks.contains_key(uuid);
-            match crate::read::load_page(&source.root, config, unread, needs, &known) {
+            match crate::read::load_unread(source, db.as_ref(), config, unread, needs, &known) {
                 Ok(mut page) => {
                     let diags = resolver.link_page(&graph.index, p, &mut page);
+                    if let Some(origin) = db {
+                        origin.give_ids(&mut page);
+                    }
                     (p, page, diags)
                 }
                 Err(e) => (p, unread.clone(), vec![Diagnostic::unreadable(&unread.file, &e)]),

@@ -32,15 +32,10 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
         .map(|(rel, journal)| {
             let mut diags = Vec::new();
             match with_file(&root.join(rel), |bytes, meta| {
-                let mode = if full { Mode::Full } else { Mode::Skim };
-                let (mut page, pins) = read_page_with(rel, bytes, &config, *journal, mode, &|_| false, &mut diags);
+                let (mut page, pinned, skim) = read_or_skim(rel, bytes, &config, *journal, full, &mut diags);
                 // From the open file: no second walk of the path.
                 page.mtime = seconds(meta);
-                let quiet = pins.blocks.is_empty()
-                    && !crate::text::has_pair(bytes, b"((")
-                    && !super::marks::may_have_footnotes(bytes);
-                let skim = Skimmed { blocks: pins.count, quiet, flashcards: pins.flashcards, unread: true };
-                (page, pins.blocks, skim)
+                (page, pinned, skim)
             }) {
                 Ok(read) => (Some(read), diags),
                 Err(e) => {
@@ -69,6 +64,23 @@ pub(super) fn read_folder(root: &Path, full: bool) -> Result<Reading, ReadError>
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display: root.display().to_string() };
     Ok(Reading { graph, source, diagnostics, config, skim, db: None })
+}
+
+/// A page read whole, or skimmed: what the skim saw of it, and the blocks it pins.
+pub(super) fn read_or_skim(
+    rel: &str,
+    bytes: &[u8],
+    config: &GraphConfig,
+    journal: bool,
+    full: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> (Page, Vec<(u32, crate::ir::Block)>, Skimmed) {
+    let mode = if full { Mode::Full } else { Mode::Skim };
+    let (page, pins) = read_page_with(rel, bytes, config, journal, mode, &|_| false, diags);
+    let quiet =
+        pins.blocks.is_empty() && !crate::text::has_pair(bytes, b"((") && !super::marks::may_have_footnotes(bytes);
+    let skim = Skimmed { blocks: pins.count, quiet, flashcards: pins.flashcards, unread: true };
+    (page, pins.blocks, skim)
 }
 
 /// The page files of a graph folder (path relative to the root, whether a journal), sorted.

@@ -113,6 +113,15 @@ fn pathdiff_display(root: &Path) -> String {
 
 /// Reads a graph folder, a single page file, or `-` for standard input.
 pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
+    read_input_with(input, true)
+}
+
+/// Opens a DB graph, skimmed (its pages read whole later, a window at a time, as a folder's).
+pub fn scan_db(input: &Path) -> Result<Reading, ReadError> {
+    read_input_with(input, false)
+}
+
+fn read_input_with(input: &Path, full: bool) -> Result<Reading, ReadError> {
     let display = input.display().to_string();
     if display == "-" {
         let mut bytes = Vec::new();
@@ -128,7 +137,7 @@ pub fn read_input(input: &Path) -> Result<Reading, ReadError> {
             if meta.is_dir() { input.to_path_buf() } else { input.parent().map(Path::to_path_buf).unwrap_or_default() };
         let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
         let display = if root == Path::new(".") { String::new() } else { root.display().to_string() };
-        return db::read_db(&file, &root, display);
+        return db::read_db(&file, &root, display, full);
     }
     if meta.is_dir() {
         read_graph(input)
@@ -198,6 +207,29 @@ pub fn load_page(
     let mut full = with_file(&root.join(&page.file), |bytes, _| {
         read_page_with(&page.file, bytes, config, journal, mode, known, &mut Vec::new()).0
     })?;
+    full.mtime = page.mtime;
+    Ok(full)
+}
+
+/// [`load_page`] for an input's page: a DB graph's from the text written for it when the
+/// graph was opened, a folder's from its file.
+pub fn load_unread(
+    source: &Source,
+    db: Option<&db::Origin>,
+    config: &GraphConfig,
+    page: &Page,
+    needs: Needs,
+    known: KnownId,
+) -> Result<Page, std::io::Error> {
+    let Some(text) = db.and_then(|d| d.text(&page.file)) else {
+        return load_page(&source.root, config, page, needs, known);
+    };
+    let mode = match needs {
+        Needs::All => Mode::Reload,
+        Needs::Flashcards => Mode::Flashcards,
+    };
+    let journal = page.file.starts_with("journals/");
+    let mut full = read_page_with(&page.file, text.as_bytes(), config, journal, mode, known, &mut Vec::new()).0;
     full.mtime = page.mtime;
     Ok(full)
 }

@@ -25,18 +25,44 @@ pub struct Origin {
     pub file: String,
     /// `logseq.kv/schema-version`: major, minor.
     pub schema: Option<(i64, i64)>,
-    /// For each page file written: the page's title, and the first line and uuid of each block.
-    pages: HashMap<String, (String, Vec<(u32, String)>)>,
+    /// Each page file written, by its name.
+    pages: HashMap<String, Written>,
+}
+
+/// A page of the graph as it was written in Logseq Markdown.
+#[derive(Debug, Clone, Default)]
+struct Written {
+    title: String,
+    /// The first line and uuid of each block.
+    blocks: Vec<(u32, String)>,
+    /// The text, when the page is read later (the graph was skimmed).
+    text: Option<Box<str>>,
 }
 
 /// The schema versions' major numbers this reader knows (65: Logseq 2.0, 2025–2026).
 pub const KNOWN_MAJOR: std::ops::RangeInclusive<i64> = 64..=65;
 
 impl Origin {
+    /// Gives each block of a page read from the graph the id it has there, where its text
+    /// (written without `id::` when nothing refers to it) gave it none.
+    pub fn give_ids(&self, page: &mut crate::ir::Page) {
+        let Some(Written { blocks, .. }) = self.pages.get(&page.file) else { return };
+        for b in page.blocks.iter_mut().filter(|b| b.uuid.is_none() && !b.pre_block) {
+            if let Ok(k) = blocks.binary_search_by_key(&b.line, |(line, _)| *line) {
+                b.uuid = Some(blocks[k].1.as_str().into());
+            }
+        }
+    }
+
+    /// The text written for a page of a skimmed graph.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.pages.get(file)?.text.as_deref()
+    }
+
     /// Names the page and the block a finding is about, instead of a line of a page file that
     /// does not exist.
     pub fn locate(&self, d: &mut crate::diag::Diagnostic) {
-        let Some((title, blocks)) = self.pages.get(&d.file) else {
+        let Some(Written { title, blocks, .. }) = self.pages.get(&d.file) else {
             if d.file.is_empty() {
                 d.file = self.file.clone();
             }
@@ -60,8 +86,9 @@ pub fn database_of(input: &Path) -> Option<std::path::PathBuf> {
     (file.is_file() && storage::is_sqlite(&file)).then_some(file)
 }
 
-/// Reads a DB graph: `file` is its `db.sqlite`, `root` the folder holding it (and `assets/`).
-pub fn read_db(file: &Path, root: &Path, display: String) -> Result<Reading, ReadError> {
+/// Reads a DB graph: `file` is its `db.sqlite`, `root` the folder holding it (and `assets/`);
+/// whole, or skimmed (each page's text is kept to be read later, the entities are not).
+pub fn read_db(file: &Path, root: &Path, display: String, full: bool) -> Result<Reading, ReadError> {
     let db = storage::read(file).map_err(|message| ReadError::Db { path: file.display().to_string(), message })?;
     let g = Entities::new(&db.entities);
     let config = GraphConfig::default();
@@ -94,14 +121,21 @@ pub fn read_db(file: &Path, root: &Path, display: String) -> Result<Reading, Rea
         .map(|(p, day, (page_file, title_property))| {
             let (text, blocks) = g.page_text(*p, *title_property);
             let mut diags = Vec::new();
-            let page = super::page::read_page(page_file, text.as_bytes(), &config, day.is_some(), &mut diags);
-            (page, diags, blocks)
+            let (page, pinned, skimmed) =
+                super::folder::read_or_skim(page_file, text.as_bytes(), &config, day.is_some(), full, &mut diags);
+            let text = (!full).then(|| text.into_boxed_str());
+            (page, pinned, skimmed, diags, Written { title: g.title(*p).to_string(), blocks, text })
         })
         .collect();
-    for ((p, _, (page_file, _)), (page, diags, blocks)) in files.into_iter().zip(read) {
+    let mut skim = Skim::default();
+    for ((_, _, (page_file, _)), (page, pinned, skimmed, diags, written)) in files.into_iter().zip(read) {
         pages.push(page);
         diagnostics.extend(diags);
-        origin.pages.insert(page_file, (g.title(p).to_string(), blocks));
+        skim.pinned.push_page(pinned);
+        if !full {
+            skim.pages.push(skimmed);
+        }
+        origin.pages.insert(page_file, written);
     }
     // Half a million small values: freed beside the work that follows, not before it.
     drop(g);
@@ -109,7 +143,7 @@ pub fn read_db(file: &Path, root: &Path, display: String) -> Result<Reading, Rea
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
     let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display };
-    Ok(Reading { graph, source, diagnostics, config, skim: Skim::default(), db: Some(origin) })
+    Ok(Reading { graph, source, diagnostics, config, skim, db: Some(origin) })
 }
 
 /// The entities, with the indexes the pages need.
@@ -120,6 +154,10 @@ struct Entities<'a> {
     by_uuid: FastMap<&'a str, i64>,
     /// Each entity's child blocks, in order.
     children: FastMap<i64, Vec<i64>>,
+    /// The entities a block refers to or embeds: the blocks among them are written with their
+    /// `id::`, as in a Markdown graph; the others get theirs after reading (see
+    /// [`Origin::give_ids`]), so a skim need not keep every block of the graph.
+    referenced: std::collections::HashSet<i64, foldhash::fast::RandomState>,
 }
 
 fn text<'a>(e: &'a Entity, a: &str) -> Option<&'a str> {
@@ -145,10 +183,17 @@ impl<'a> Entities<'a> {
         // Each parent's children with their fractional index (siblings sort by it, as plain
         // ASCII, then by id).
         let mut ordered: FastMap<i64, Vec<(&'a str, i64)>> = FastMap::default();
+        let mut referenced: std::collections::HashSet<i64, foldhash::fast::RandomState> = Default::default();
+        // Uuids a block's text names (`((uuid))`, `[[uuid]]`), for a graph whose
+        // `block/refs` do not list them all.
+        let mut named: Vec<&'a str> = Vec::new();
         for (&id, e) in all {
             let (mut parent, mut order, mut skipped) = (None, "", false);
             for (a, v) in e.iter() {
                 match (a, v) {
+                    ("block/refs" | "block/link", T::Int(r)) => drop(referenced.insert(*r)),
+                    ("block/refs", T::Set(rs)) => referenced.extend(rs.iter().filter_map(T::as_int)),
+                    ("block/title", T::Str(t)) if t.contains("((") || t.contains("[[") => named.extend(uuids_in(t)),
                     ("db/ident", T::Kw(i)) => drop(ident.insert(i.as_str(), id)),
                     ("block/uuid", T::Uuid(u)) => drop(by_uuid.insert(u.as_str(), id)),
                     ("block/parent", T::Int(p)) => parent = Some(*p),
@@ -169,7 +214,8 @@ impl<'a> Entities<'a> {
                 (parent, list.into_iter().map(|(_, id)| id).collect())
             })
             .collect();
-        Entities { all, ident, by_uuid, children }
+        referenced.extend(named.into_iter().filter_map(|u| by_uuid.get(u).copied()));
+        Entities { all, ident, by_uuid, children, referenced }
     }
 
     fn title(&self, id: i64) -> &'a str {
@@ -338,7 +384,9 @@ impl<'a> Entities<'a> {
         }
         let mut lines = first.lines();
         let _ = writeln!(out, "{indent}- {}", lines.next().unwrap_or(""));
-        let _ = writeln!(out, "{indent}  id:: {}", self.uuid(b));
+        if self.referenced.contains(&b) {
+            let _ = writeln!(out, "{indent}  id:: {}", self.uuid(b));
+        }
         // A card's FSRS review state, as the review properties Logseq's file graphs write
         // (the deck's scheduling reads those).
         if let Some(due) = e.get("logseq.property.fsrs/due").and_then(T::as_int) {
@@ -493,6 +541,14 @@ fn iso_time(ms: i64) -> String {
     let (year, month, day) = crate::dates::civil_from_days(days);
     let (h, m, sec, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
     format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}.{milli:03}Z")
+}
+
+/// The uuids `((…))` and `[[…]]` name in a text.
+fn uuids_in(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices(['(', '[']).filter_map(move |(k, _)| {
+        let u = text.get(k + 2..k + 38)?;
+        ((text[k..].starts_with("((") || text[k..].starts_with("[[")) && is_uuid(u)).then_some(u)
+    })
 }
 
 fn is_uuid(s: &str) -> bool {
