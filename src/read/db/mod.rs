@@ -178,34 +178,50 @@ fn refs(e: &Entity, a: &str) -> Vec<i64> {
 
 impl<'a> Entities<'a> {
     fn new(all: &'a FastMap<i64, Entity>) -> Self {
-        let mut ident = FastMap::default();
-        let mut by_uuid = FastMap::default();
-        // Each parent's children with their fractional index (siblings sort by it, as plain
-        // ASCII, then by id).
-        let mut ordered: FastMap<i64, Vec<(&'a str, i64)>> = FastMap::default();
-        let mut referenced: std::collections::HashSet<i64, foldhash::fast::RandomState> = Default::default();
-        // Uuids a block's text names (`((uuid))`, `[[uuid]]`), for a graph whose
-        // `block/refs` do not list them all.
-        let mut named: Vec<&'a str> = Vec::new();
-        for (&id, e) in all {
-            let (mut parent, mut order, mut skipped) = (None, "", false);
-            for (a, v) in e.iter() {
-                match (a, v) {
-                    ("block/refs" | "block/link", T::Int(r)) => drop(referenced.insert(*r)),
-                    ("block/refs", T::Set(rs)) => referenced.extend(rs.iter().filter_map(T::as_int)),
-                    ("block/title", T::Str(t)) if t.contains("((") || t.contains("[[") => named.extend(uuids_in(t)),
-                    ("db/ident", T::Kw(i)) => drop(ident.insert(i.as_str(), id)),
-                    ("block/uuid", T::Uuid(u)) => drop(by_uuid.insert(u.as_str(), id)),
-                    ("block/parent", T::Int(p)) => parent = Some(*p),
-                    ("block/order", T::Str(o)) => order = o.as_str(),
-                    ("logseq.property/created-from-property" | "logseq.property/deleted-at", _) => skipped = true,
-                    _ => {}
+        type Set = std::collections::HashSet<i64, foldhash::fast::RandomState>;
+        // Two passes over the entities, side by side: the ids, and the tree with what is
+        // referred to.
+        let ids = || {
+            let (mut ident, mut by_uuid) = (FastMap::default(), FastMap::default());
+            // Uuids a block's text names (`((uuid))`, `[[uuid]]`), for a graph whose
+            // `block/refs` do not list them all.
+            let mut named: Vec<&'a str> = Vec::new();
+            for (&id, e) in all {
+                for (a, v) in e.iter() {
+                    match (a, v) {
+                        ("db/ident", T::Kw(i)) => drop(ident.insert(i.as_str(), id)),
+                        ("block/uuid", T::Uuid(u)) => drop(by_uuid.insert(u.as_str(), id)),
+                        ("block/title", T::Str(t)) if t.contains("((") || t.contains("[[") => named.extend(uuids_in(t)),
+                        _ => {}
+                    }
                 }
             }
-            if let (Some(parent), false) = (parent, skipped) {
-                ordered.entry(parent).or_default().push((order, id));
+            (ident, by_uuid, named)
+        };
+        let tree = || {
+            // Each parent's children with their fractional index (siblings sort by it, as
+            // plain ASCII, then by id).
+            let mut ordered: FastMap<i64, Vec<(&'a str, i64)>> = FastMap::default();
+            let mut referenced = Set::default();
+            for (&id, e) in all {
+                let (mut parent, mut order, mut skipped) = (None, "", false);
+                for (a, v) in e.iter() {
+                    match (a, v) {
+                        ("block/refs" | "block/link", T::Int(r)) => drop(referenced.insert(*r)),
+                        ("block/refs", T::Set(rs)) => referenced.extend(rs.iter().filter_map(T::as_int)),
+                        ("block/parent", T::Int(p)) => parent = Some(*p),
+                        ("block/order", T::Str(o)) => order = o.as_str(),
+                        ("logseq.property/created-from-property" | "logseq.property/deleted-at", _) => skipped = true,
+                        _ => {}
+                    }
+                }
+                if let (Some(parent), false) = (parent, skipped) {
+                    ordered.entry(parent).or_default().push((order, id));
+                }
             }
-        }
+            (ordered, referenced)
+        };
+        let ((ident, by_uuid, named), (ordered, mut referenced)) = rayon::join(ids, tree);
         use rayon::prelude::*;
         let children: FastMap<i64, Vec<i64>> = ordered
             .into_par_iter()
