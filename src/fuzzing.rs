@@ -30,10 +30,12 @@ pub fn inline(data: &[u8]) {
     }
 }
 
-/// Decodes `data` (if UTF-8) as a row of a DB graph's storage (transit-JSON).
+/// Decodes `data` (if UTF-8) as a row of a DB graph's storage (transit-JSON), whole and as a
+/// leaf of datoms.
 pub fn transit(data: &[u8]) {
     if let Ok(s) = std::str::from_utf8(data) {
         let _ = crate::read::db::transit::decode(s);
+        let _ = crate::read::db::transit::decode_leaf(s, &mut |_| Ok(()));
     }
 }
 

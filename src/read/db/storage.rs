@@ -4,7 +4,7 @@
 //! are tree nodes, a branch listing its children's addresses. Every datom of the tree, then
 //! the tail replayed over them, gives each entity's attributes.
 
-use super::transit::{decode, T};
+use super::transit::{self, decode, T};
 use crate::ir::FastMap;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
@@ -157,13 +157,22 @@ pub fn read(path: &Path) -> Result<Db, String> {
     // A leaf's entities: the tree is sorted by entity, so each is one run of datoms.
     let leaf_entities = |names: &mut Names, addr: i64, text: &str| -> Result<Vec<(i64, Entity)>, String> {
         let mut out: Vec<(i64, Entity)> = Vec::new();
-        for d in node(addr, text)?.take("keys").map(T::into_items).unwrap_or_default() {
-            let (e, attr, many, v, added) = datom(names, d)?;
+        let mut each = |(e, a, v, tx): transit::Datom| {
+            let (attr, many) = match names.get(a) {
+                Some(x) => x.clone(),
+                None => {
+                    let x = (Attr::from(a), many.contains(a));
+                    names.insert(a.to_string(), x.clone());
+                    x
+                }
+            };
             if out.last().is_none_or(|(last, _)| *last != e) {
                 out.push((e, Entity::default()));
             }
-            out.last_mut().expect("just pushed").1.apply(&attr, many, v, added);
-        }
+            out.last_mut().expect("just pushed").1.apply(&attr, many, v, tx > 0);
+            Ok(())
+        };
+        transit::decode_leaf(text, &mut each).map_err(|e| format!("row {addr}: {e}"))?;
         Ok(out)
     };
     // The tree, without recursion; a node seen twice would be a cycle.

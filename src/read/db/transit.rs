@@ -86,6 +86,26 @@ pub fn decode(text: &str) -> Result<T, String> {
     Ok(value)
 }
 
+/// A datom as a leaf row holds it: entity, attribute (a keyword without `:`), value,
+/// transaction (negative for a retraction).
+pub type Datom<'a> = (i64, &'a str, T, i64);
+
+/// Decodes a B-tree leaf row (`["^ ", "~:keys", [[e, a, v, tx], …], …]`), giving each datom
+/// of its `keys` to `each` as it is read: no list per datom, no string per attribute name.
+pub fn decode_leaf(text: &str, each: &mut dyn FnMut(Datom) -> Result<(), String>) -> Result<(), String> {
+    let mut cache = Cache { strings: Vec::new(), depth: 0 };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut failed = None;
+    let leaf = Leaf { cache: &mut cache, each, failed: &mut failed };
+    let read = leaf.deserialize(&mut de).and_then(|()| de.end());
+    match (failed, read) {
+        (Some(e), _) => Err(e),
+        (None, Err(e)) if e.is_syntax() || e.is_eof() => Err(format!("not JSON: {e}")),
+        (None, Err(e)) => Err(e.to_string()),
+        (None, Ok(())) => Ok(()),
+    }
+}
+
 /// The strings a row has cached so far, and how deep the value being read is.
 struct Cache {
     strings: Vec<String>,
@@ -95,14 +115,7 @@ struct Cache {
 impl Cache {
     fn string(&mut self, s: &str, key: bool) -> Result<T, String> {
         if let Some(code) = s.strip_prefix('^').filter(|c| *c != " ") {
-            let b = code.as_bytes();
-            let digit = |c: u8| (c as usize).checked_sub(48).filter(|&d| d < 44);
-            let index = match b {
-                [a] => digit(*a),
-                [a, c] => digit(*a).zip(digit(*c)).map(|(a, c)| a * 44 + c),
-                _ => None,
-            };
-            return match index.and_then(|i| self.strings.get(i)) {
+            return match cache_code(code).and_then(|i| self.strings.get(i)) {
                 Some(cached) => Ok(parse(cached)),
                 None => Err(format!("cache reference {s:?} to nothing")),
             };
@@ -114,6 +127,16 @@ impl Cache {
             self.strings.push(s.to_string());
         }
         Ok(parse(s))
+    }
+}
+
+/// A cache reference's index: one or two base-44 digits from `0`.
+fn cache_code(code: &str) -> Option<usize> {
+    let digit = |c: u8| (c as usize).checked_sub(48).filter(|&d| d < 44);
+    match code.as_bytes() {
+        [a] => digit(*a),
+        [a, c] => digit(*a).zip(digit(*c)).map(|(a, c)| a * 44 + c),
+        _ => None,
     }
 }
 
@@ -224,6 +247,153 @@ impl<'de> Visitor<'de> for First<'_> {
     }
 }
 
+/// A leaf row: a map whose `keys` are read datom by datom; its other entries are read and
+/// left.
+struct Leaf<'c, 'f> {
+    cache: &'c mut Cache,
+    each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
+    /// What `each` said was wrong, kept apart from serde's errors.
+    failed: &'f mut Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for Leaf<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Leaf<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a B-tree leaf: a transit map with keys")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Leaf { cache, each, failed } = self;
+        if !matches!(seq.next_element_seed(First(cache))?, Some(Head::Map)) {
+            return Err(de::Error::custom("a leaf that is not a map"));
+        }
+        while let Some(key) = seq.next_element_seed(Seed { cache, key: true })? {
+            if key == T::Kw("keys".into()) {
+                seq.next_element_seed(Datoms { cache, each, failed })?;
+            } else if seq.next_element_seed(Seed { cache, key: false })?.is_none() {
+                return Err(de::Error::custom("a map with a key and no value"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `keys` of a leaf: datoms, each handed over as it is read.
+struct Datoms<'c, 'f> {
+    cache: &'c mut Cache,
+    each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
+    failed: &'f mut Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for Datoms<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Datoms<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of datoms [e a v tx]")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Datoms { cache, each, failed } = self;
+        // The attribute's name, copied out of the cache (reading the value may refill it).
+        let mut attr = String::new();
+        while seq.next_element_seed(One { cache, attr: &mut attr, each: &mut *each, failed: &mut *failed })?.is_some() {
+        }
+        Ok(())
+    }
+}
+
+/// One datom `[e a v tx]`.
+struct One<'c, 'f> {
+    cache: &'c mut Cache,
+    attr: &'f mut String,
+    each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
+    failed: &'f mut Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for One<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for One<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a datom [e a v tx]")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let bad = || de::Error::custom("a datom that is not [e a v tx]");
+        let e: i64 = seq.next_element()?.ok_or_else(bad)?;
+        seq.next_element_seed(Attr { cache: &mut *self.cache, name: &mut *self.attr })?.ok_or_else(bad)?;
+        let v = seq.next_element_seed(Seed { cache: &mut *self.cache, key: false })?.ok_or_else(bad)?;
+        let tx: i64 = seq.next_element()?.ok_or_else(bad)?;
+        if seq.next_element::<de::IgnoredAny>()?.is_some() {
+            return Err(bad());
+        }
+        if let Err(e) = (self.each)((e, self.attr.as_str(), v, tx)) {
+            *self.failed = Some(e.clone());
+            return Err(de::Error::custom(e));
+        }
+        Ok(())
+    }
+}
+
+/// A datom's attribute: a keyword, or the cache's reference to one, its name written into
+/// `name` (no string made per datom).
+struct Attr<'c> {
+    cache: &'c mut Cache,
+    name: &'c mut String,
+}
+
+impl<'de> DeserializeSeed<'de> for Attr<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Attr<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an attribute keyword")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        let keyword = match s.strip_prefix('^').filter(|c| *c != " ") {
+            Some(code) => match cache_code(code).and_then(|i| self.cache.strings.get(i)) {
+                Some(cached) => cached.as_str(),
+                None => return Err(E::custom(format!("cache reference {s:?} to nothing"))),
+            },
+            None => {
+                if s.len() > 3 && s.starts_with("~:") {
+                    if self.cache.strings.len() == CACHE_SIZE {
+                        self.cache.strings.clear();
+                    }
+                    self.cache.strings.push(s.to_string());
+                }
+                s
+            }
+        };
+        let name = keyword
+            .strip_prefix("~:")
+            .ok_or_else(|| E::custom(format!("an attribute that is not a keyword: {s:?}")))?;
+        self.name.clear();
+        self.name.push_str(name);
+        Ok(())
+    }
+}
+
 /// An array: a map (`["^ ", k, v, …]`), a tagged value (`["~#tag", value]`, the tag perhaps
 /// from the cache), or a list.
 fn array<'de, A: SeqAccess<'de>>(cache: &mut Cache, seq: &mut A) -> Result<T, A::Error> {
@@ -312,11 +482,69 @@ mod tests {
         assert_eq!(t, T::List(vec![T::Set(vec![T::Int(1)]), T::Set(vec![T::Int(2)])]));
     }
 
+    fn leaf(text: &str) -> Result<Vec<(i64, String, T, i64)>, String> {
+        let mut out = Vec::new();
+        decode_leaf(text, &mut |(e, a, v, tx)| {
+            out.push((e, a.to_string(), v, tx));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn leaves_give_their_datoms() {
+        // `^0` is the key `~:keys`, `^1` the first attribute.
+        let got = leaf(r#"["^ ","~:keys",[[1,"~:block/title","Hi",5],[1,"^1","~:kw",5],[2,"~:db/id",3,-5]]]"#);
+        let want = vec![
+            (1, "block/title".to_string(), T::Str("Hi".into()), 5),
+            (1, "block/title".to_string(), T::Kw("kw".into()), 5),
+            (2, "db/id".to_string(), T::Int(3), -5),
+        ];
+        assert_eq!(got, Ok(want));
+        for bad in [
+            r#"["^ ","~:keys",[[1,"~:a/b",2]]]"#,
+            r#"["^ ","~:keys",[[1,"plain",2,3]]]"#,
+            r#"["^ ","~:keys",[[1,"^9",2,3]]]"#,
+            r#"[1,2]"#,
+            r#"["^ ","~:keys",[[1,"~:a/b",2,3]"#,
+        ] {
+            assert!(leaf(bad).is_err(), "{bad}");
+        }
+        // What the caller finds wrong is the error.
+        let said = decode_leaf(r#"["^ ","~:keys",[[1,"~:a/b",2,3]]]"#, &mut |_| Err("no".into()));
+        assert_eq!(said, Err("no".into()));
+    }
+
     proptest::proptest! {
         /// Any text decodes or is an error, never a panic.
         #[test]
         fn any_text_decodes_or_fails(s in "[\\[\\]\"^~:#u0-9a-z ,{}]{0,60}") {
             let _ = decode(&s);
+            let _ = leaf(&s);
+        }
+
+        /// A leaf read datom by datom holds what decoding it whole holds.
+        #[test]
+        fn a_leaf_is_its_decoded_keys(
+            datoms in proptest::collection::vec((0i64..5, 0usize..4, 0i64..3, proptest::bool::ANY), 0..40)
+        ) {
+            let attrs = ["block/title", "block/refs", "a/b", "logseq.property/x"];
+            let mut seen = Vec::new();
+            let items: Vec<String> = datoms.iter().map(|(e, a, v, added)| {
+                // An attribute seen before comes as the cache's reference (after `~:keys`).
+                let name = match seen.iter().position(|s| s == a) {
+                    Some(k) => format!("^{}", k + 1),
+                    None => { seen.push(*a); format!("~:{}", attrs[*a]) }
+                };
+                format!(r#"[{e},"{name}",{v},{}]"#, if *added { 7 } else { -7 })
+            }).collect();
+            let text = format!(r#"["^ ","~:keys",[{}]]"#, items.join(","));
+            let whole = decode(&text).unwrap();
+            let keys: Vec<(i64, String, T, i64)> = whole.get("keys").unwrap().items().iter().map(|d| {
+                let [e, T::Kw(a), v, tx] = d.items() else { panic!("{d:?}") };
+                (e.as_int().unwrap(), a.clone(), v.clone(), tx.as_int().unwrap())
+            }).collect();
+            proptest::prop_assert_eq!(leaf(&text).unwrap(), keys);
         }
     }
 
