@@ -138,34 +138,28 @@ pub fn read(path: &Path) -> Result<Db, String> {
     let eavt = root.get("eavt").and_then(T::as_int).ok_or("row 0: the root names no EAVT tree")?;
     // Attribute names, each kept once per worker, with whether it holds many values.
     type Names = FastMap<String, (Attr, bool)>;
+    let intern = |names: &mut Names, a: &str| match names.get(a) {
+        Some(x) => x.clone(),
+        None => {
+            let x = (Attr::from(a), many.contains(a));
+            names.insert(a.to_string(), x.clone());
+            x
+        }
+    };
     let datom = |names: &mut Names, d: T| -> Result<(i64, Attr, bool, T, bool), String> {
         let T::List(d) = d else { return Err(format!("a datom that is not [e a v tx]: {d:?}")) };
         let Ok::<[T; 4], _>([e, T::Kw(a), v, tx]) = d.try_into() else {
             return Err("a datom that is not [e a v tx]".into());
         };
         let (Some(e), Some(tx)) = (e.as_int(), tx.as_int()) else { return Err(format!("a datom without ids: {e:?}")) };
-        let (attr, many) = match names.get(a.as_str()) {
-            Some(x) => x.clone(),
-            None => {
-                let x = (Attr::from(a.as_str()), many.contains(&a));
-                names.insert(a, x.clone());
-                x
-            }
-        };
+        let (attr, many) = intern(names, &a);
         Ok((e, attr, many, v, tx > 0))
     };
     // A leaf's entities: the tree is sorted by entity, so each is one run of datoms.
     let leaf_entities = |names: &mut Names, addr: i64, text: &str| -> Result<Vec<(i64, Entity)>, String> {
         let mut out: Vec<(i64, Entity)> = Vec::new();
         let mut each = |(e, a, v, tx): transit::Datom| {
-            let (attr, many) = match names.get(a) {
-                Some(x) => x.clone(),
-                None => {
-                    let x = (Attr::from(a), many.contains(a));
-                    names.insert(a.to_string(), x.clone());
-                    x
-                }
-            };
+            let (attr, many) = intern(names, a);
             if out.last().is_none_or(|(last, _)| *last != e) {
                 out.push((e, Entity::default()));
             }
