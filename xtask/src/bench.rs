@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: every command as a whole process on a generated graph — median wall
 //! time, peak RSS, MB/s and blocks/s — with the anchors measured in the same run: the I/O
-//! floor (reading and writing the same bytes), genanki and pandoc when they are installed.
+//! floor (reading and writing the same bytes), genanki and pandoc when they are installed; and
+//! `md` of the same notes kept as a Logseq DB graph.
 
 use super::gen_graph;
 use anyhow::{bail, Context, Result};
@@ -33,8 +34,10 @@ struct Measure {
 fn settle(inputs: &[PathBuf]) -> Result<()> {
     // SAFETY: sync takes no arguments and cannot fail.
     unsafe { libc::sync() };
+    // Through a small buffer: a child starts with this process's peak memory as its own, so
+    // reading a large file whole here would add to every measured peak.
     for f in inputs {
-        std::fs::read(f)?;
+        std::io::copy(&mut std::fs::File::open(f)?, &mut std::io::sink())?;
     }
     Ok(())
 }
@@ -193,6 +196,39 @@ pub fn run(args: &[String]) -> Result<()> {
         results.push((name.to_string(), s, m.rss_kb));
     }
     println!("ratio to the I/O floor: build = {:.1}×", results.last().map_or(0.0, |r| r.1) / floor_s);
+
+    // The same notes as a Logseq DB graph, written by our own generator in Logseq's storage.
+    let db = work.join(format!("graph-{size}-db"));
+    if std::fs::read_to_string(db.join(".generated")).ok().as_deref() != Some(&want) {
+        eprintln!("writing the {size} graph as a DB graph…");
+        // In a process of its own: it reads the graph whole, and a child forked from a large
+        // process starts with that process's peak memory as its own.
+        let exe = std::env::current_exe()?;
+        super::status({
+            let mut c = Command::new(exe);
+            c.arg("gen-db").arg(&graph).arg(&db);
+            c
+        })?;
+        std::fs::write(db.join(".generated"), &want)?;
+    }
+    // Both written into memory where there is some (the file system's costs vary from run to
+    // run more than the difference measured), one after the other.
+    let d = db.to_str().context("utf-8 path")?;
+    let shm = Path::new("/dev/shm");
+    let into =
+        if shm.is_dir() { shm.join(format!("notes-export-bench-db-{}", std::process::id())) } else { out.join("db") };
+    let (mut as_files, mut as_db) = (Vec::new(), Vec::new());
+    for k in 0..runs {
+        let run = into.join(k.to_string());
+        std::fs::create_dir_all(&run)?;
+        as_files.push(measure(Command::new(&bin).args(["md", g, "-q", "-o"]).arg(run.join("files")), &files));
+        as_db
+            .push(measure(Command::new(&bin).args(["md", d, "-q", "-o"]).arg(run.join("db")), &[db.join("db.sqlite")]));
+    }
+    let _ = std::fs::remove_dir_all(&into);
+    let files_s = row("md, files (into memory)", &median(as_files.into_iter().collect::<Result<_>>()?));
+    let db_s = row("md, as a DB graph (into memory)", &median(as_db.into_iter().collect::<Result<_>>()?));
+    println!("  a DB graph takes {:.2}× the time of the same notes as files", db_s / files_s);
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out)?;
     // The same build into memory, where the file system's own costs are small: what the

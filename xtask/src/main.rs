@@ -27,6 +27,12 @@ fn main() -> Result<()> {
         "screenshots" => screenshots_cmd(),
         "fuzz" => fuzz_cmd(&args[1..]),
         "gen-graph" => gen_graph_cmd(&args[1..]),
+        "gen-db" => match &args[1..] {
+            [graph, out] => {
+                gen_db::write(Path::new(graph), Path::new(out)).map(|n| println!("wrote {out}: {n} datoms"))
+            }
+            _ => bail!("usage: cargo xtask gen-db GRAPH OUT"),
+        },
         "bench" => bench::run(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <task>\n\ntasks:\n  conformance [GRAPH REFERENCE.jsonl]  compare the reader with Logseq's parser
@@ -36,6 +42,7 @@ fn main() -> Result<()> {
   test [--no-lint]                     lint, cargo tests, then the real-consumer checks
   gen-graph OUT [--pages N] [--blocks-per-page M] [--seed S] [--db DIR]
                                        a deterministic synthetic Logseq graph
+  gen-db GRAPH OUT                     a graph's notes as a Logseq DB graph (OUT/db.sqlite)
   bench [--size small|medium|large] [--runs N]
                                        time every command against the I/O floor, genanki, pandoc
   fuzz [--seconds N] [TARGET…]         run every fuzz target (cargo-fuzz) for N seconds in all
