@@ -75,6 +75,9 @@ impl Entity {
     }
 }
 
+/// A leaf row's entities, in the tree's order.
+type Leaf = Vec<(i64, Entity)>;
+
 /// The entities of a graph, by id.
 pub struct Db {
     pub entities: FastMap<i64, Entity>,
@@ -156,8 +159,8 @@ pub fn read(path: &Path) -> Result<Db, String> {
         Ok((e, attr, many, v, tx > 0))
     };
     // A leaf's entities: the tree is sorted by entity, so each is one run of datoms.
-    let leaf_entities = |names: &mut Names, addr: i64, text: &str| -> Result<Vec<(i64, Entity)>, String> {
-        let mut out: Vec<(i64, Entity)> = Vec::new();
+    let leaf_entities = |names: &mut Names, addr: i64, text: &str| -> Result<Leaf, String> {
+        let mut out: Leaf = Vec::new();
         let mut each = |(e, a, v, tx): transit::Datom| {
             let (attr, many) = intern(names, a);
             if out.last().is_none_or(|(last, _)| *last != e) {
@@ -169,34 +172,43 @@ pub fn read(path: &Path) -> Result<Db, String> {
         transit::decode_leaf(text, &mut each).map_err(|e| format!("row {addr}: {e}"))?;
         Ok(out)
     };
-    // The tree, without recursion; a node seen twice would be a cycle.
+    // The tree, without recursion; a node seen twice would be a cycle. Each leaf is decoded
+    // into entities on every core as soon as it is read, while the next rows are read.
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![eavt];
-    // Leaves' texts in the tree's order; decoded on every core, then applied in that order
-    // (a datom of a later leaf may retract one of an earlier).
-    let mut leaves: Vec<(i64, String)> = Vec::new();
-    while let Some(addr) = stack.pop() {
-        if !seen.insert(addr) {
-            return Err(format!("row {addr}: the tree reaches it twice"));
-        }
-        let (content, addresses) = row(addr)?.ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
-        match addresses.filter(|a| a != "null" && !a.is_empty()) {
-            Some(children) => {
-                let children: Vec<i64> = serde_json::from_str(&children)
-                    .map_err(|e| format!("row {addr}: addresses are not a list of numbers ({e})"))?;
-                stack.extend(children.into_iter().rev());
+    let (done, results) = std::sync::mpsc::channel();
+    let walked = rayon::in_place_scope(|scope| -> Result<usize, String> {
+        let mut leaves = 0;
+        while let Some(addr) = stack.pop() {
+            if !seen.insert(addr) {
+                return Err(format!("row {addr}: the tree reaches it twice"));
             }
-            None => leaves.push((addr, content)),
+            let (content, addresses) =
+                row(addr)?.ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
+            match addresses.filter(|a| a != "null" && !a.is_empty()) {
+                Some(children) => {
+                    let children: Vec<i64> = serde_json::from_str(&children)
+                        .map_err(|e| format!("row {addr}: addresses are not a list of numbers ({e})"))?;
+                    stack.extend(children.into_iter().rev());
+                }
+                None => {
+                    let (done, k, leaf_entities) = (done.clone(), leaves, &leaf_entities);
+                    scope.spawn(move |_| {
+                        let _ = done.send((k, leaf_entities(&mut Names::default(), addr, &content)));
+                    });
+                    leaves += 1;
+                }
+            }
         }
-    }
-    // Leaves decoded into entities on every core, then merged in the tree's order (an entity
-    // may run over two leaves).
-    use rayon::prelude::*;
-    let decoded: Vec<Result<Vec<(i64, Entity)>, String>> =
-        leaves.par_iter().map_init(Names::default, |names, (addr, text)| leaf_entities(names, *addr, text)).collect();
-    drop(leaves);
+        Ok(leaves)
+    });
+    drop(done);
+    // Merged in the tree's order (an entity may run over two leaves).
+    let mut decoded: Vec<(usize, Result<Leaf, String>)> = results.into_iter().collect();
+    walked?;
+    decoded.sort_unstable_by_key(|(k, _)| *k);
+    let decoded = decoded.into_iter().map(|(_, leaf)| leaf);
     let mut entities: FastMap<i64, Entity> = FastMap::default();
-    entities.reserve(decoded.iter().map(|l| l.as_ref().map_or(0, Vec::len)).sum());
     for leaf in decoded {
         for (e, entity) in leaf? {
             match entities.entry(e) {
