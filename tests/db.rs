@@ -174,7 +174,24 @@ fn bad_databases_are_refused() {
     }
     let whole = std::fs::read(&truncated).unwrap();
     std::fs::write(&truncated, &whole[..whole.len() / 3]).unwrap();
-    for (file, says) in [(&plain, "not a Logseq DB graph"), (&broken, "row 0: not JSON"), (&truncated, "malformed")] {
+    // A leaf of the tree that is not transit, and one whose datom names no attribute.
+    let bad_leaf = |name: &str, content: &str| {
+        let dir = dir.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = one_block_graph(&dir, "text", 65, "[]");
+        let db = rusqlite::Connection::open(&file).unwrap();
+        db.execute("UPDATE kvs SET content = ?1 WHERE addr = 2", [content]).unwrap();
+        file
+    };
+    let leaf = bad_leaf("leaf", "[[[");
+    let datom = bad_leaf("datom", r#"["^ ","~:keys",[[11,"block/title","x",536870913]]]"#);
+    for (file, says) in [
+        (&plain, "not a Logseq DB graph"),
+        (&broken, "row 0: not JSON"),
+        (&truncated, "malformed"),
+        (&leaf, "row 2: not JSON"),
+        (&datom, "row 2: an attribute that is not a keyword"),
+    ] {
         let out = dir.path().join("out");
         let o = common::bin().args(["md"]).arg(file).arg("-o").arg(&out).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
