@@ -199,16 +199,7 @@ pub fn load_page(
     needs: Needs,
     known: KnownId,
 ) -> Result<Page, std::io::Error> {
-    let journal = page.file.starts_with("journals/");
-    let mode = match needs {
-        Needs::All => Mode::Reload,
-        Needs::Flashcards => Mode::Flashcards,
-    };
-    let mut full = with_file(&root.join(&page.file), |bytes, _| {
-        read_page_with(&page.file, bytes, config, journal, mode, known, &mut Vec::new()).0
-    })?;
-    full.mtime = page.mtime;
-    Ok(full)
+    with_file(&root.join(&page.file), |bytes, _| reload(bytes, config, page, needs, known))
 }
 
 /// [`load_page`] for an input's page: a DB graph's from the text written for it when the
@@ -221,15 +212,20 @@ pub fn load_unread(
     needs: Needs,
     known: KnownId,
 ) -> Result<Page, std::io::Error> {
-    let Some(text) = db.and_then(|d| d.text(&page.file)) else {
-        return load_page(&source.root, config, page, needs, known);
-    };
+    match db.and_then(|d| d.text(&page.file)) {
+        Some(text) => Ok(reload(text.as_bytes(), config, page, needs, known)),
+        None => load_page(&source.root, config, page, needs, known),
+    }
+}
+
+/// An unread page's text read whole, or the part [`Needs`] asks for.
+fn reload(bytes: &[u8], config: &GraphConfig, page: &Page, needs: Needs, known: KnownId) -> Page {
+    let journal = page.file.starts_with("journals/");
     let mode = match needs {
         Needs::All => Mode::Reload,
         Needs::Flashcards => Mode::Flashcards,
     };
-    let journal = page.file.starts_with("journals/");
-    let mut full = read_page_with(&page.file, text.as_bytes(), config, journal, mode, known, &mut Vec::new()).0;
+    let mut full = read_page_with(&page.file, bytes, config, journal, mode, known, &mut Vec::new()).0;
     full.mtime = page.mtime;
-    Ok(full)
+    full
 }

@@ -238,13 +238,17 @@ impl<'a> Entities<'a> {
         self.all.get(&id).and_then(|e| text(e, "block/title")).unwrap_or("")
     }
 
+    /// An entity's `db/ident` (`logseq.class/Card`).
+    fn ident(&self, id: i64) -> Option<&'a str> {
+        match self.all.get(&id)?.get("db/ident") {
+            Some(T::Kw(i)) => Some(i),
+            _ => None,
+        }
+    }
+
     /// A class the user made (not a built-in one such as Page, Journal or Task).
     fn user_class(&self, id: i64) -> bool {
-        let ident = self.all.get(&id).and_then(|c| match c.get("db/ident") {
-            Some(T::Kw(i)) => Some(i.as_str()),
-            _ => None,
-        });
-        !ident.is_some_and(|i| i.starts_with("logseq.")) && !self.title(id).is_empty()
+        !self.ident(id).is_some_and(|i| i.starts_with("logseq.")) && !self.title(id).is_empty()
     }
 
     fn is(&self, id: i64, class: &str) -> bool {
@@ -349,10 +353,7 @@ impl<'a> Entities<'a> {
         let indent = "\t".repeat(depth);
         let mut first = String::new();
         if let Some(status) = refs(e, "logseq.property/status").first() {
-            let marker = match self.all.get(status).and_then(|s| match s.get("db/ident") {
-                Some(T::Kw(i)) => Some(i.as_str()),
-                _ => None,
-            }) {
+            let marker = match self.ident(*status) {
                 Some("logseq.property/status.todo") => "TODO",
                 Some("logseq.property/status.doing") => "DOING",
                 Some("logseq.property/status.done") => "DONE",
@@ -383,19 +384,10 @@ impl<'a> Entities<'a> {
         // Tags that are the user's classes, and `#card`; built-in classes other than Card
         // (Task, Page) are what the block is, not tags.
         for t in refs(e, "block/tags") {
-            let ident = self.all.get(&t).and_then(|c| match c.get("db/ident") {
-                Some(T::Kw(i)) => Some(i.as_str()),
-                _ => None,
-            });
-            match ident {
-                Some("logseq.class/Card") => first.push_str(" #card"),
-                Some(i) if i.starts_with("logseq.") => {}
-                _ => {
-                    let name = self.title(t);
-                    if !name.is_empty() && !title.contains(&format!("#{name}")) {
-                        let _ = write!(first, " #[[{name}]]");
-                    }
-                }
+            if self.ident(t) == Some("logseq.class/Card") {
+                first.push_str(" #card");
+            } else if self.user_class(t) && !title.contains(&format!("#{}", self.title(t))) {
+                let _ = write!(first, " #[[{}]]", self.title(t));
             }
         }
         let mut lines = first.lines();
@@ -436,8 +428,8 @@ impl<'a> Entities<'a> {
         }
     }
 
-    /// An entity's user properties as `key:: value` text, sorted by key (the entity's
-    /// attributes are a hash map; the output must not depend on its order). A value is written
+    /// An entity's user properties as `key:: value` text, sorted by key (not in the order the
+    /// storage lists their idents, which carry ids of their own). A value is written
     /// as its type says: a page or a date (a journal) as a `[[link]]`, a date-time as text,
     /// text with its references resolved, a number or an address as it is.
     fn properties(&self, e: &Entity) -> Vec<(String, String)> {
@@ -471,14 +463,12 @@ impl<'a> Entities<'a> {
                 let iso = iso_time(*ms);
                 format!("{} {} UTC", &iso[..10], &iso[11..16])
             }
-            (_, T::Int(id)) if self.all.get(id).is_some_and(|e| !e.contains_key("logseq.property/value")) => {
-                self.resolve_title(self.title(*id))
-            }
             _ => self.value(v),
         }
     }
 
-    /// A property's value as text: an entity's value or title, or the value itself.
+    /// A property's value as text: an entity's value or title (its references resolved), or
+    /// the value itself.
     fn value(&self, v: &T) -> String {
         match v {
             T::Int(id) if self.all.contains_key(id) => {
@@ -487,7 +477,7 @@ impl<'a> Entities<'a> {
                     Some(T::Str(s)) => s.clone(),
                     Some(T::Int(n)) => n.to_string(),
                     Some(T::Float(x)) => x.to_string(),
-                    _ => self.title(*id).to_string(),
+                    _ => self.resolve_title(self.title(*id)),
                 }
             }
             T::Str(s) | T::Kw(s) | T::Uuid(s) => s.clone(),

@@ -36,14 +36,7 @@ impl Entity {
     fn merge(&mut self, other: Entity) {
         for (a, v) in other.attrs {
             match v {
-                T::Set(values) => {
-                    if !self.contains_key(&a) {
-                        self.attrs.push((a.clone(), T::Set(Vec::new())));
-                    }
-                    for v in values {
-                        self.apply(&a, true, v, true);
-                    }
-                }
+                T::Set(values) => values.into_iter().for_each(|v| self.apply(&a, true, v, true)),
                 v => self.apply(&a, false, v, true),
             }
         }
