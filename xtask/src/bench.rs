@@ -199,7 +199,8 @@ pub fn run(args: &[String]) -> Result<()> {
 
     // The same notes as a Logseq DB graph, written by our own generator in Logseq's storage.
     let db = work.join(format!("graph-{size}-db"));
-    if std::fs::read_to_string(db.join(".generated")).ok().as_deref() != Some(&want) {
+    let want_db = format!("{want} {}", super::gen_db::VERSION);
+    if std::fs::read_to_string(db.join(".generated")).ok().as_deref() != Some(&want_db) {
         eprintln!("writing the {size} graph as a DB graph…");
         // In a process of its own: it reads the graph whole, and a child forked from a large
         // process starts with that process's peak memory as its own.
@@ -209,7 +210,7 @@ pub fn run(args: &[String]) -> Result<()> {
             c.arg("gen-db").arg(&graph).arg(&db);
             c
         })?;
-        std::fs::write(db.join(".generated"), &want)?;
+        std::fs::write(db.join(".generated"), &want_db)?;
     }
     // Both written into memory where there is some (the file system's costs vary from run to
     // run more than the difference measured), one after the other.

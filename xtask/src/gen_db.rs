@@ -2,11 +2,18 @@
 //! storage format Logseq uses (transit-JSON rows of a `kvs` table: a root row with the schema
 //! and the EAVT tree's address, a branch row listing leaf rows of datoms, an empty tail), so
 //! that reading a DB graph can be measured against reading the same notes as Markdown files.
+//! Rows are written as Logseq's transit writer writes them: a keyword comes again within a
+//! row as a cache reference (`"^3"`), and every page and block has its creation and update
+//! times.
 
 use anyhow::Result;
 use rusqlite::params;
 use serde_json::{json, Value};
 use std::path::Path;
+
+/// What the generator writes, told apart: a graph written by an earlier version is written
+/// again.
+pub const VERSION: &str = "db-2";
 
 /// A transit string: one that starts like an escape is escaped.
 fn text(s: &str) -> Value {
@@ -23,6 +30,31 @@ fn kw(s: &str) -> Value {
 
 fn uuid(s: &str) -> Value {
     Value::String(format!("~u{s}"))
+}
+
+/// A row's transit cache, as the writer keeps it: a keyword's first use is written out and
+/// numbered, later ones are `^` and the number in base 44 from `0`; the numbering starts over
+/// after 44 × 44 entries.
+#[derive(Default)]
+struct Cache(std::collections::HashMap<String, usize>);
+
+impl Cache {
+    fn keyword(&mut self, name: &str) -> Value {
+        let full = format!("~:{name}");
+        if let Some(&n) = self.0.get(&full) {
+            let digit = |d: usize| char::from(b'0' + d as u8);
+            return Value::String(match n {
+                0..44 => format!("^{}", digit(n)),
+                _ => format!("^{}{}", digit(n / 44), digit(n % 44)),
+            });
+        }
+        if self.0.len() == 44 * 44 {
+            self.0.clear();
+        }
+        let n = self.0.len();
+        self.0.insert(full.clone(), n);
+        Value::String(full)
+    }
 }
 
 /// A made-up uuid, the same for the same number.
@@ -47,7 +79,9 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
     std::fs::create_dir_all(out)?;
     let file = out.join("db.sqlite");
     let _ = std::fs::remove_file(&file);
-    let mut datoms: Vec<Value> = Vec::new();
+    let mut datoms: Vec<(i64, &str, Value)> = Vec::new();
+    // Creation times a millisecond apart, from 2026-01-01.
+    let mut clock = 1_767_225_600_000i64;
     let tx = 536_870_913i64;
     let mut next = 1000i64;
     let mut made = 0u64;
@@ -55,7 +89,13 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
         let p = next;
         next += 1;
         made += 1;
-        let mut add = |e: i64, a: &str, v: Value| datoms.push(json!([e, kw(a), v, tx]));
+        let mut add = |e: i64, a: &'static str, v: Value| datoms.push((e, a, v));
+        let mut stamp = |e: i64, add: &mut dyn FnMut(i64, &'static str, Value)| {
+            clock += 1;
+            add(e, "block/created-at", json!(clock));
+            add(e, "block/updated-at", json!(clock));
+        };
+        stamp(p, &mut add);
         add(p, "block/name", text(&page.name));
         add(p, "block/title", text(&page.title));
         add(p, "block/uuid", uuid(&made_uuid(made)));
@@ -81,6 +121,7 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
             let id = b.uuid.as_deref().map(str::to_string).unwrap_or_else(|| made_uuid(made));
             // The text without its property lines (a DB graph keeps properties apart).
             let title: Vec<&str> = b.content.lines().filter(|l| !l.contains(":: ")).collect();
+            stamp(e, &mut add);
             add(e, "block/page", json!(p));
             add(e, "block/parent", json!(b.parent.map_or(p, |q| ids[q as usize])));
             add(e, "block/order", text(&order(rank[k])));
@@ -88,6 +129,8 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
             add(e, "block/uuid", uuid(&id));
         }
     }
+    // The EAVT tree's order: by entity, then attribute.
+    datoms.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
     let db = rusqlite::Connection::open(&file)?;
     db.execute_batch(
         "PRAGMA journal_mode = OFF; CREATE TABLE kvs (addr INTEGER PRIMARY KEY, content TEXT, addresses JSON); BEGIN;",
@@ -107,7 +150,10 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
     ins.execute(params![1, "[]", Option::<String>::None])?;
     ins.execute(params![2, json!(["^ ", kw("keys"), []]).to_string(), json!(leaves).to_string()])?;
     for (k, chunk) in datoms.chunks(LEAF).enumerate() {
-        let leaf = json!(["^ ", kw("keys"), chunk]);
+        let mut cache = Cache::default();
+        let keys = cache.keyword("keys");
+        let chunk: Vec<Value> = chunk.iter().map(|(e, a, v)| json!([e, cache.keyword(a), v, tx])).collect();
+        let leaf = json!(["^ ", keys, chunk]);
         ins.execute(params![leaves[k], leaf.to_string(), Option::<String>::None])?;
     }
     drop(ins);
