@@ -372,3 +372,54 @@ fn every_block_keeps_its_id() {
     );
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }
+
+/// A graph of many rows: a branch of branches, leaves read in the tree's order (not the rows'),
+/// an entity whose datoms run over two leaves, keywords given again as cache references,
+/// attributes nothing is exported from (creation times), and ids far apart. A tree whose
+/// leaves are out of entity order is refused.
+#[test]
+fn a_tree_of_many_rows_is_read_in_order() {
+    let write = |dir: &Path, leaves: [&str; 3]| {
+        let file = dir.join("db.sqlite");
+        let db = rusqlite::Connection::open(&file).unwrap();
+        db.execute_batch("CREATE TABLE kvs (addr INTEGER PRIMARY KEY, content TEXT, addresses JSON);").unwrap();
+        let root =
+            r#"["^ ","~:schema",["^ ","~:block/refs",["^ ","~:db/cardinality","~:db.cardinality/many"]],"~:eavt",2]"#;
+        let empty = r#"["^ ","~:keys",[]]"#;
+        let rows = [
+            (0, root, None),
+            (1, "[]", None),
+            (2, empty, Some("[9,4]")),
+            (4, empty, Some("[7,5]")),
+            (9, leaves[0], None),
+            (7, leaves[1], None),
+            (5, leaves[2], None),
+        ];
+        for (addr, content, addresses) in rows {
+            db.execute("INSERT INTO kvs VALUES (?1, ?2, ?3)", rusqlite::params![addr, content, addresses]).unwrap();
+        }
+        file
+    };
+    let far = 1i64 << 40;
+    let leaves = [
+        r#"["^ ","~:keys",[[10,"~:block/created-at",1767225600000,1],[10,"~:block/name","notes",1],[10,"~:block/title","Notes",1],[11,"~:block/order","a0",1],[11,"~:block/page",10,1]]]"#.to_string(),
+        r#"["^ ","~:keys",[[11,"~:block/parent",10,1],[11,"~:block/title","first",1],[11,"~:block/updated-at",1767225600000,1],[12,"~:block/order","a1",1],[12,"^1",10,1],[12,"^2",10,1],[12,"~:block/title","second",1]]]"#.to_string(),
+        format!(r#"["^ ","~:keys",[[{far},"~:block/order","a2",1],[{far},"~:block/page",10,1],[{far},"~:block/parent",10,1],[{far},"~:block/title","third",1]]]"#),
+    ];
+    let dir = common::tempdir();
+    write(dir.path(), [&leaves[0], &leaves[1], &leaves[2]]);
+    let out = common::tempdir();
+    let o = common::bin().args(["md", "-q"]).arg(dir.path()).arg("-o").arg(out.path()).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(out.path().join("Notes.md")).unwrap();
+    let blocks: Vec<&str> = page.lines().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(blocks, ["- first", "- second", "- third"], "{page}");
+
+    let swapped = common::tempdir();
+    write(swapped.path(), [&leaves[1], &leaves[0], &leaves[2]]);
+    let out = common::tempdir();
+    let o = common::bin().args(["md"]).arg(swapped.path()).arg("-o").arg(out.path().join("md")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("not in entity order"), "{err}");
+    assert!(!out.path().join("md").exists());
+}

@@ -14,7 +14,7 @@ use crate::ir::{Graph, SCHEMA_VERSION};
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
-use storage::Entity;
+use storage::{Db, Entity, A};
 use transit::T;
 
 /// Where a DB graph's pages came from: a finding about a line of a page written from it is
@@ -90,7 +90,7 @@ pub fn database_of(input: &Path) -> Option<std::path::PathBuf> {
 /// whole, or skimmed (each page's text is kept to be read later, the entities are not).
 pub fn read_db(file: &Path, root: &Path, display: String, full: bool) -> Result<Reading, ReadError> {
     let db = storage::read(file).map_err(|message| ReadError::Db { path: file.display().to_string(), message })?;
-    let g = Entities::new(&db.entities);
+    let g = Entities::new(&db);
     let config = GraphConfig::default();
     let mut diagnostics = Vec::new();
     let mut pages = Vec::new();
@@ -148,19 +148,21 @@ pub fn read_db(file: &Path, root: &Path, display: String, full: bool) -> Result<
 
 /// The entities, with the indexes the pages need.
 struct Entities<'a> {
-    all: &'a FastMap<i64, Entity>,
+    all: &'a Db,
     /// Entity ids by their `db/ident` (`logseq.class/Card`).
     ident: FastMap<&'a str, i64>,
+    /// The entities whose uuid a block's text names (`((uuid))`, `[[uuid]]`), by uuid.
     by_uuid: FastMap<&'a str, i64>,
-    /// Each entity's child blocks, in order.
-    children: FastMap<i64, Vec<i64>>,
+    /// Each entity's child blocks, in order: a range of `child`.
+    children: FastMap<i64, std::ops::Range<u32>>,
+    child: Vec<i64>,
     /// The entities a block refers to or embeds: the blocks among them are written with their
     /// `id::`, as in a Markdown graph; the others get theirs after reading (see
     /// [`Origin::give_ids`]), so a skim need not keep every block of the graph.
     referenced: std::collections::HashSet<i64, foldhash::fast::RandomState>,
 }
 
-fn text<'a>(e: &'a Entity, a: &str) -> Option<&'a str> {
+fn text(e: &Entity, a: A) -> Option<&str> {
     match e.get(a) {
         Some(T::Str(s)) => Some(s),
         _ => None,
@@ -168,79 +170,95 @@ fn text<'a>(e: &'a Entity, a: &str) -> Option<&'a str> {
 }
 
 /// The ids a reference attribute holds (one, or a set).
-fn refs(e: &Entity, a: &str) -> Vec<i64> {
-    match e.get(a) {
-        Some(T::Int(i)) => vec![*i],
-        Some(v) => v.items().iter().filter_map(T::as_int).collect(),
-        None => Vec::new(),
-    }
+fn refs(e: &Entity, a: A) -> impl Iterator<Item = i64> + '_ {
+    let values = match e.get(a) {
+        Some(v @ T::Int(_)) => std::slice::from_ref(v),
+        Some(v) => v.items(),
+        None => &[],
+    };
+    values.iter().filter_map(T::as_int)
+}
+
+/// What one stretch of the entities gives the indexes.
+#[derive(Default)]
+struct Part<'a> {
+    ident: Vec<(&'a str, i64)>,
+    /// Uuids named in titles, for a graph whose `block/refs` do not list them all.
+    named: Vec<&'a str>,
+    /// (parent, order, child).
+    tree: Vec<(i64, &'a str, i64)>,
+    referenced: Vec<i64>,
 }
 
 impl<'a> Entities<'a> {
-    fn new(all: &'a FastMap<i64, Entity>) -> Self {
-        type Set = std::collections::HashSet<i64, foldhash::fast::RandomState>;
-        // Two passes over the entities, side by side: the ids, and the tree with what is
-        // referred to.
-        let ids = || {
-            let (mut ident, mut by_uuid) = (FastMap::default(), FastMap::default());
-            // Uuids a block's text names (`((uuid))`, `[[uuid]]`), for a graph whose
-            // `block/refs` do not list them all.
-            let mut named: Vec<&'a str> = Vec::new();
-            for (&id, e) in all {
-                for (a, v) in e.iter() {
-                    match (a, v) {
-                        ("db/ident", T::Kw(i)) => drop(ident.insert(i.as_str(), id)),
-                        ("block/uuid", T::Uuid(u)) => drop(by_uuid.insert(u.as_str(), id)),
-                        ("block/title", T::Str(t)) if t.contains("((") || t.contains("[[") => named.extend(uuids_in(t)),
-                        _ => {}
-                    }
-                }
-            }
-            (ident, by_uuid, named)
-        };
-        let tree = || {
-            // Each parent's children with their fractional index (siblings sort by it, as
-            // plain ASCII, then by id).
-            let mut ordered: FastMap<i64, Vec<(&'a str, i64)>> = FastMap::default();
-            let mut referenced = Set::default();
-            for (&id, e) in all {
-                let (mut parent, mut order, mut skipped) = (None, "", false);
-                for (a, v) in e.iter() {
-                    match (a, v) {
-                        ("block/refs" | "block/link", T::Int(r)) => drop(referenced.insert(*r)),
-                        ("block/refs", T::Set(rs)) => referenced.extend(rs.iter().filter_map(T::as_int)),
-                        ("block/parent", T::Int(p)) => parent = Some(*p),
-                        ("block/order", T::Str(o)) => order = o.as_str(),
-                        ("logseq.property/created-from-property" | "logseq.property/deleted-at", _) => skipped = true,
-                        _ => {}
-                    }
-                }
-                if let (Some(parent), false) = (parent, skipped) {
-                    ordered.entry(parent).or_default().push((order, id));
-                }
-            }
-            (ordered, referenced)
-        };
-        let ((ident, by_uuid, named), (ordered, mut referenced)) = rayon::join(ids, tree);
+    fn new(all: &'a Db) -> Self {
         use rayon::prelude::*;
-        let children: FastMap<i64, Vec<i64>> = ordered
-            .into_par_iter()
-            .map(|(parent, mut list)| {
-                list.sort_unstable();
-                (parent, list.into_iter().map(|(_, id)| id).collect())
-            })
-            .collect();
-        referenced.extend(named.into_iter().filter_map(|u| by_uuid.get(u).copied()));
-        Entities { all, ident, by_uuid, children, referenced }
+        let part = |chunk: &'a [(i64, Entity)]| {
+            let mut part = Part::default();
+            for (id, e) in chunk {
+                if let Some(T::Kw(i)) = e.get(A::Ident) {
+                    part.ident.push((i, *id));
+                }
+                if let Some(t) = text(e, A::Title) {
+                    part.named.extend(uuids_in(t));
+                }
+                for a in [A::Refs, A::Link] {
+                    part.referenced.extend(refs(e, a));
+                }
+                let skipped = e.has(A::FromProperty) || e.has(A::DeletedAt);
+                if let (Some(&T::Int(parent)), false) = (e.get(A::Parent), skipped) {
+                    part.tree.push((parent, text(e, A::Order).unwrap_or(""), *id));
+                }
+            }
+            part
+        };
+        let parts: Vec<Part> = all.all().par_chunks(8192).map(part).collect();
+        let ident: FastMap<&str, i64> = parts.iter().flat_map(|p| p.ident.iter().copied()).collect();
+        let named: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+            parts.iter().flat_map(|p| p.named.iter().copied()).collect();
+        // Siblings sort by their fractional index, as plain ASCII, then by id.
+        let mut tree: Vec<(i64, &str, i64)> = parts.iter().flat_map(|p| p.tree.iter().copied()).collect();
+        let by_uuid = || -> FastMap<&str, i64> {
+            match named.is_empty() {
+                true => FastMap::default(),
+                false => all
+                    .all()
+                    .par_iter()
+                    .filter_map(|(id, e)| match e.get(A::Uuid) {
+                        Some(T::Uuid(u)) if named.contains(u.as_str()) => Some((u.as_str(), *id)),
+                        _ => None,
+                    })
+                    .collect(),
+            }
+        };
+        let (by_uuid, ()) = rayon::join(by_uuid, || tree.par_sort_unstable());
+        let mut children = FastMap::default();
+        let mut start = 0;
+        for (k, &(parent, _, _)) in tree.iter().enumerate() {
+            if tree.get(k + 1).is_none_or(|next| next.0 != parent) {
+                children.insert(parent, start as u32..k as u32 + 1);
+                start = k + 1;
+            }
+        }
+        let child = tree.into_iter().map(|(_, _, id)| id).collect();
+        let mut referenced: std::collections::HashSet<i64, foldhash::fast::RandomState> =
+            parts.into_iter().flat_map(|p| p.referenced).collect();
+        referenced.extend(named.iter().filter_map(|u| by_uuid.get(u).copied()));
+        Entities { all, ident, by_uuid, children, child, referenced }
+    }
+
+    /// An entity's child blocks, in order.
+    fn children(&self, id: i64) -> &[i64] {
+        self.children.get(&id).map_or(&[], |r| &self.child[r.start as usize..r.end as usize])
     }
 
     fn title(&self, id: i64) -> &'a str {
-        self.all.get(&id).and_then(|e| text(e, "block/title")).unwrap_or("")
+        self.all.get(id).and_then(|e| text(e, A::Title)).unwrap_or("")
     }
 
     /// An entity's `db/ident` (`logseq.class/Card`).
     fn ident(&self, id: i64) -> Option<&'a str> {
-        match self.all.get(&id)?.get("db/ident") {
+        match self.all.get(id)?.get(A::Ident) {
             Some(T::Kw(i)) => Some(i),
             _ => None,
         }
@@ -253,23 +271,24 @@ impl<'a> Entities<'a> {
 
     fn is(&self, id: i64, class: &str) -> bool {
         let Some(&c) = self.ident.get(class) else { return false };
-        self.all.get(&id).is_some_and(|e| refs(e, "block/tags").contains(&c))
+        self.all.get(id).is_some_and(|e| refs(e, A::Tags).any(|t| t == c))
     }
 
     /// The pages to export, journals by day, then by title: the user's, with blocks.
     fn pages(&self) -> Vec<(i64, Option<i64>)> {
         let mut out: Vec<(i64, Option<i64>)> = self
             .all
+            .all()
             .iter()
             .filter(|(id, e)| {
-                e.contains_key("block/name")
-                    && !e.contains_key("block/page")
-                    && !e.contains_key("db/ident")
-                    && e.get("logseq.property/built-in?") != Some(&T::Bool(true))
-                    && e.get("logseq.property/hide?") != Some(&T::Bool(true))
+                e.has(A::Name)
+                    && !e.has(A::Page)
+                    && !e.has(A::Ident)
+                    && e.get(A::BuiltIn) != Some(&T::Bool(true))
+                    && e.get(A::Hide) != Some(&T::Bool(true))
                     && self.children.contains_key(id)
             })
-            .map(|(&id, e)| (id, e.get("block/journal-day").and_then(T::as_int)))
+            .map(|(id, e)| (*id, e.get(A::JournalDay).and_then(T::as_int)))
             .collect();
         out.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| self.title(a.0).cmp(self.title(b.0))).then(a.0.cmp(&b.0)));
         out
@@ -277,7 +296,7 @@ impl<'a> Entities<'a> {
 
     /// `logseq.kv/schema-version`.
     fn schema(&self) -> Option<(i64, i64)> {
-        let v = self.all.get(self.ident.get("logseq.kv/schema-version")?)?.get("kv/value")?;
+        let v = self.all.get(*self.ident.get("logseq.kv/schema-version")?)?.get(A::KvValue)?;
         Some((v.get("major")?.as_int()?, v.get("minor").and_then(T::as_int).unwrap_or(0)))
     }
 
@@ -313,12 +332,9 @@ impl<'a> Entities<'a> {
         }
         // The page's own tags (the user's classes) and properties, as a Markdown page's
         // first lines hold them.
-        if let Some(e) = self.all.get(&page) {
-            let tags: Vec<String> = refs(e, "block/tags")
-                .into_iter()
-                .filter(|&t| self.user_class(t))
-                .map(|t| format!("[[{}]]", self.title(t)))
-                .collect();
+        if let Some(e) = self.all.get(page) {
+            let tags: Vec<String> =
+                refs(e, A::Tags).filter(|&t| self.user_class(t)).map(|t| format!("[[{}]]", self.title(t))).collect();
             if !tags.is_empty() {
                 let _ = writeln!(out, "tags:: {}", tags.join(", "));
             }
@@ -330,8 +346,7 @@ impl<'a> Entities<'a> {
             out.push('\n');
         }
         // Depth first, without recursion.
-        let mut stack: Vec<(i64, usize)> =
-            self.children.get(&page).map(|c| c.iter().rev().map(|&b| (b, 0)).collect()).unwrap_or_default();
+        let mut stack: Vec<(i64, usize)> = self.children(page).iter().rev().map(|&b| (b, 0)).collect();
         let mut blocks = Vec::new();
         // Lines so far, counted as the text grows.
         let (mut lines, mut counted) = (0u32, 0);
@@ -340,20 +355,22 @@ impl<'a> Entities<'a> {
             counted = out.len();
             blocks.push((lines + 1, self.uuid(b).to_string()));
             self.block_text(b, depth, &mut out);
-            if let Some(kids) = self.children.get(&b) {
-                stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
-            }
+            stack.extend(self.children(b).iter().rev().map(|&k| (k, depth + 1)));
         }
         (out, blocks)
     }
 
     /// One block's lines.
     fn block_text(&self, b: i64, depth: usize, out: &mut String) {
-        let Some(e) = self.all.get(&b) else { return };
-        let indent = "\t".repeat(depth);
+        let Some(e) = self.all.get(b) else { return };
+        const TABS: &str = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+        let indent: std::borrow::Cow<str> = match TABS.get(..depth) {
+            Some(tabs) => tabs.into(),
+            None => "\t".repeat(depth).into(),
+        };
         let mut first = String::new();
-        if let Some(status) = refs(e, "logseq.property/status").first() {
-            let marker = match self.ident(*status) {
+        if let Some(status) = refs(e, A::Status).next() {
+            let marker = match self.ident(status) {
                 Some("logseq.property/status.todo") => "TODO",
                 Some("logseq.property/status.doing") => "DOING",
                 Some("logseq.property/status.done") => "DONE",
@@ -367,23 +384,23 @@ impl<'a> Entities<'a> {
                 first.push(' ');
             }
         }
-        let title = self.resolve_title(text(e, "block/title").unwrap_or(""));
-        if let Some(level) = e.get("logseq.property/heading").and_then(T::as_int) {
+        let title = self.resolve_title(text(e, A::Title).unwrap_or(""));
+        if let Some(level) = e.get(A::Heading).and_then(T::as_int) {
             if (1..=6).contains(&level) && !title.starts_with('#') {
                 first = format!("{} {first}", "#".repeat(level as usize));
             }
         }
         first.push_str(&title);
-        if let Some(&target) = refs(e, "block/link").first() {
-            let embed = match self.all.get(&target) {
-                Some(t) if t.contains_key("block/page") => format!("{{{{embed (({}))}}}}", self.uuid(target)),
+        if let Some(target) = refs(e, A::Link).next() {
+            let embed = match self.all.get(target) {
+                Some(t) if t.has(A::Page) => format!("{{{{embed (({}))}}}}", self.uuid(target)),
                 _ => format!("{{{{embed [[{}]]}}}}", self.title(target)),
             };
             first.push_str(&embed);
         }
         // Tags that are the user's classes, and `#card`; built-in classes other than Card
         // (Task, Page) are what the block is, not tags.
-        for t in refs(e, "block/tags") {
+        for t in refs(e, A::Tags) {
             if self.ident(t) == Some("logseq.class/Card") {
                 first.push_str(" #card");
             } else if self.user_class(t) && !title.contains(&format!("#{}", self.title(t))) {
@@ -397,9 +414,9 @@ impl<'a> Entities<'a> {
         }
         // A card's FSRS review state, as the review properties Logseq's file graphs write
         // (the deck's scheduling reads those).
-        if let Some(due) = e.get("logseq.property.fsrs/due").and_then(T::as_int) {
+        if let Some(due) = e.get(A::Due).and_then(T::as_int) {
             let _ = writeln!(out, "{indent}  card-next-schedule:: {}", iso_time(due));
-            let state = e.get("logseq.property.fsrs/state");
+            let state = e.get(A::Fsrs);
             let field = |k: &str| state.and_then(|s| s.get(k));
             if let Some(reps) = field("reps").and_then(T::as_int) {
                 let _ = writeln!(out, "{indent}  card-repeats:: {reps}");
@@ -422,7 +439,7 @@ impl<'a> Entities<'a> {
     }
 
     fn uuid(&self, id: i64) -> &'a str {
-        match self.all.get(&id).and_then(|e| e.get("block/uuid")) {
+        match self.all.get(id).and_then(|e| e.get(A::Uuid)) {
             Some(T::Uuid(u)) => u,
             _ => "",
         }
@@ -434,11 +451,10 @@ impl<'a> Entities<'a> {
     /// text with its references resolved, a number or an address as it is.
     fn properties(&self, e: &Entity) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = e
-            .iter()
-            .filter(|(k, _)| k.starts_with("user.property/"))
+            .user()
             .map(|(k, v)| {
-                let property = self.ident.get(k).and_then(|id| self.all.get(id));
-                let kind = property.and_then(|p| match p.get("logseq.property/type") {
+                let property = self.ident.get(k).and_then(|&id| self.all.get(id));
+                let kind = property.and_then(|p| match p.get(A::Type) {
                     Some(T::Kw(t)) => Some(t.as_str()),
                     _ => None,
                 });
@@ -446,7 +462,7 @@ impl<'a> Entities<'a> {
                     T::Set(items) => items.iter().map(|x| self.typed_value(kind, x)).collect(),
                     x => vec![self.typed_value(kind, x)],
                 };
-                let title = property.and_then(|p| text(p, "block/title"));
+                let title = property.and_then(|p| text(p, A::Title));
                 (property_key(k, title), values.join(", ").replace('\n', " "))
             })
             .collect();
@@ -456,7 +472,7 @@ impl<'a> Entities<'a> {
 
     fn typed_value(&self, kind: Option<&str>, v: &T) -> String {
         match (kind, v) {
-            (Some("node" | "page" | "date"), T::Int(id)) if self.all.contains_key(id) => {
+            (Some("node" | "page" | "date"), T::Int(id)) if self.all.contains(*id) => {
                 format!("[[{}]]", self.title(*id))
             }
             (Some("datetime"), T::Int(ms)) => {
@@ -471,15 +487,12 @@ impl<'a> Entities<'a> {
     /// the value itself.
     fn value(&self, v: &T) -> String {
         match v {
-            T::Int(id) if self.all.contains_key(id) => {
-                let e = &self.all[id];
-                match e.get("logseq.property/value") {
-                    Some(T::Str(s)) => s.clone(),
-                    Some(T::Int(n)) => n.to_string(),
-                    Some(T::Float(x)) => x.to_string(),
-                    _ => self.resolve_title(self.title(*id)),
-                }
-            }
+            T::Int(id) if self.all.contains(*id) => match self.all.get(*id).and_then(|e| e.get(A::Value)) {
+                Some(T::Str(s)) => s.clone(),
+                Some(T::Int(n)) => n.to_string(),
+                Some(T::Float(x)) => x.to_string(),
+                _ => self.resolve_title(self.title(*id)).into_owned(),
+            },
             T::Str(s) | T::Kw(s) | T::Uuid(s) => s.clone(),
             T::Int(n) => n.to_string(),
             T::Float(x) => x.to_string(),
@@ -490,34 +503,38 @@ impl<'a> Entities<'a> {
 
     /// A title's `[[uuid]]` references as Logseq Markdown writes them: a page by its title,
     /// a block as `((uuid))`, an asset as its image.
-    fn resolve_title(&self, title: &str) -> String {
+    fn resolve_title<'t>(&self, title: &'t str) -> std::borrow::Cow<'t, str> {
+        let find = |s: &str| memchr::memmem::find(s.as_bytes(), b"[[");
+        if find(title).is_none() {
+            return title.into();
+        }
         let mut out = String::with_capacity(title.len());
         let mut rest = title;
-        while let Some(k) = rest.find("[[") {
+        while let Some(k) = find(rest) {
             out.push_str(&rest[..k]);
             let after = &rest[k + 2..];
             let uuid = after.get(..36).filter(|u| after[36..].starts_with("]]") && is_uuid(u));
-            match uuid.and_then(|u| self.by_uuid.get(u).map(|&id| (u, id))) {
-                Some((u, id)) => {
-                    let e = &self.all[&id];
+            let found = uuid.and_then(|u| self.by_uuid.get(u)).and_then(|&id| Some((id, self.all.get(id)?)));
+            match (uuid, found) {
+                (Some(u), Some((id, e))) => {
                     if self.is(id, "logseq.class/Asset") {
-                        let ext = text(e, "logseq.property.asset/type").unwrap_or("bin");
+                        let ext = text(e, A::AssetType).unwrap_or("bin");
                         let _ = write!(out, "![{}](../assets/{u}.{ext})", self.title(id));
-                    } else if e.contains_key("block/page") {
+                    } else if e.has(A::Page) {
                         let _ = write!(out, "(({u}))");
                     } else {
                         let _ = write!(out, "[[{}]]", self.title(id));
                     }
                     rest = &after[38..];
                 }
-                None => {
+                _ => {
                     out.push_str("[[");
                     rest = after;
                 }
             }
         }
         out.push_str(rest);
-        out
+        out.into()
     }
 }
 
@@ -551,7 +568,7 @@ fn iso_time(ms: i64) -> String {
 
 /// The uuids `((…))` and `[[…]]` name in a text.
 fn uuids_in(text: &str) -> impl Iterator<Item = &str> {
-    text.match_indices(['(', '[']).filter_map(move |(k, _)| {
+    memchr::memchr2_iter(b'(', b'[', text.as_bytes()).filter_map(move |k| {
         let u = text.get(k + 2..k + 38)?;
         ((text[k..].starts_with("((") || text[k..].starts_with("[[")) && is_uuid(u)).then_some(u)
     })

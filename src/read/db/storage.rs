@@ -9,43 +9,111 @@ use crate::ir::FastMap;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 
-/// An attribute's name (a keyword without `:`), shared by every entity that has it.
+/// A user property's name (a keyword without `:`), shared by every entity that has it.
 pub type Attr = std::sync::Arc<str>;
+
+/// The attributes this reader looks at, by name; each has a number, so finding one among an
+/// entity's attributes compares numbers, not names.
+macro_rules! known {
+    ($($variant:ident = $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum A { $($variant),* }
+
+        impl A {
+            pub const ALL: &[A] = &[$(A::$variant),*];
+
+            pub fn of(name: &str) -> Option<A> {
+                match name { $($name => Some(A::$variant),)* _ => None }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self { $(A::$variant => $name),* }
+            }
+        }
+    };
+}
+
+known! {
+    Title = "block/title",
+    Uuid = "block/uuid",
+    Parent = "block/parent",
+    Order = "block/order",
+    Page = "block/page",
+    Name = "block/name",
+    JournalDay = "block/journal-day",
+    Tags = "block/tags",
+    Refs = "block/refs",
+    Link = "block/link",
+    Ident = "db/ident",
+    KvValue = "kv/value",
+    Heading = "logseq.property/heading",
+    Status = "logseq.property/status",
+    DeletedAt = "logseq.property/deleted-at",
+    FromProperty = "logseq.property/created-from-property",
+    BuiltIn = "logseq.property/built-in?",
+    Hide = "logseq.property/hide?",
+    Due = "logseq.property.fsrs/due",
+    Fsrs = "logseq.property.fsrs/state",
+    AssetType = "logseq.property.asset/type",
+    Type = "logseq.property/type",
+    Value = "logseq.property/value",
+}
+
+/// An attribute an entity keeps: one of the known ones, or a user property by its ident
+/// (`user.property/topic-x1y2`). Datoms of other attributes (creation times, search
+/// settings, …) are read past: nothing exported comes from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    Known(A),
+    User(Attr),
+}
+
+const USER: &str = "user.property/";
 
 /// An entity's attributes, in the order first asserted; a many-valued one is a `T::Set`. An
 /// entity has a dozen attributes or so: a list is smaller and faster to build than a map.
 #[derive(Debug, Default)]
 pub struct Entity {
-    attrs: Vec<(Attr, T)>,
+    attrs: Vec<(Key, T)>,
 }
 
 impl Entity {
-    pub fn get(&self, a: &str) -> Option<&T> {
-        self.attrs.iter().find(|(k, _)| &**k == a).map(|(_, v)| v)
+    pub fn get(&self, a: A) -> Option<&T> {
+        self.attrs.iter().find(|(k, _)| *k == Key::Known(a)).map(|(_, v)| v)
     }
 
-    pub fn contains_key(&self, a: &str) -> bool {
+    pub fn has(&self, a: A) -> bool {
         self.get(a).is_some()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
-        self.attrs.iter().map(|(k, v)| (&**k, v))
+    /// The user properties, by ident.
+    pub fn user(&self) -> impl Iterator<Item = (&str, &T)> {
+        self.attrs.iter().filter_map(|(k, v)| match k {
+            Key::User(name) => Some((&**name, v)),
+            Key::Known(_) => None,
+        })
+    }
+
+    /// The attributes gathered so far, in a list of their size; this one is left empty.
+    fn take(&mut self) -> Entity {
+        let attrs = self.attrs.drain(..).collect();
+        Entity { attrs }
     }
 
     /// Adds what another part of the tree says of the same entity.
     fn merge(&mut self, other: Entity) {
-        for (a, v) in other.attrs {
+        for (k, v) in other.attrs {
             match v {
-                T::Set(values) => values.into_iter().for_each(|v| self.apply(&a, true, v, true)),
-                v => self.apply(&a, false, v, true),
+                T::Set(values) => values.into_iter().for_each(|v| self.apply(&k, true, v, true)),
+                v => self.apply(&k, false, v, true),
             }
         }
     }
 
     /// Applies a datom: `added` asserts `v` (added to a many-valued attribute's set), else
     /// retracts it.
-    fn apply(&mut self, a: &Attr, many: bool, v: T, added: bool) {
-        let slot = self.attrs.iter().position(|(k, _)| std::sync::Arc::ptr_eq(k, a) || **k == **a);
+    fn apply(&mut self, k: &Key, many: bool, v: T, added: bool) {
+        let slot = self.attrs.iter().position(|(x, _)| x == k);
         match (slot, many) {
             (Some(i), true) => {
                 if let T::Set(values) = &mut self.attrs[i].1 {
@@ -55,14 +123,14 @@ impl Entity {
                     }
                 }
             }
-            (None, true) => self.attrs.push((a.clone(), T::Set(if added { vec![v] } else { Vec::new() }))),
+            (None, true) => self.attrs.push((k.clone(), T::Set(if added { vec![v] } else { Vec::new() }))),
             (Some(i), false) if added => self.attrs[i].1 = v,
             (Some(i), false) => {
                 if self.attrs[i].1 == v {
                     self.attrs.remove(i);
                 }
             }
-            (None, false) if added => self.attrs.push((a.clone(), v)),
+            (None, false) if added => self.attrs.push((k.clone(), v)),
             (None, false) => {}
         }
     }
@@ -71,9 +139,63 @@ impl Entity {
 /// A leaf row's entities, in the tree's order.
 type Leaf = Vec<(i64, Entity)>;
 
-/// The entities of a graph, by id.
+/// The entities of a graph, sorted by id.
+#[derive(Default)]
 pub struct Db {
-    pub entities: FastMap<i64, Entity>,
+    entities: Vec<(i64, Entity)>,
+    index: Index,
+}
+
+/// Where an entity id sits in [`Db`]: a table from the smallest id when ids are dense (as
+/// datascript gives them), else a map.
+#[derive(Default)]
+enum Index {
+    #[default]
+    Empty,
+    Dense {
+        first: i64,
+        slots: Vec<u32>,
+    },
+    Sparse(FastMap<i64, u32>),
+}
+
+impl Db {
+    fn new(entities: Vec<(i64, Entity)>) -> Db {
+        let (Some(&(first, _)), Some(&(last, _))) = (entities.first(), entities.last()) else {
+            return Db::default();
+        };
+        let span = last.abs_diff(first);
+        let index = if span < 4 * entities.len() as u64 + 1024 {
+            let mut slots = vec![u32::MAX; span as usize + 1];
+            for (k, (id, _)) in entities.iter().enumerate() {
+                slots[(id - first) as usize] = k as u32;
+            }
+            Index::Dense { first, slots }
+        } else {
+            Index::Sparse(entities.iter().enumerate().map(|(k, (id, _))| (*id, k as u32)).collect())
+        };
+        Db { entities, index }
+    }
+
+    pub fn get(&self, id: i64) -> Option<&Entity> {
+        let k = match &self.index {
+            Index::Empty => None,
+            Index::Dense { first, slots } => {
+                id.checked_sub(*first).and_then(|d| usize::try_from(d).ok()).and_then(|d| slots.get(d)).copied()
+            }
+            Index::Sparse(map) => map.get(&id).copied(),
+        }?;
+        self.entities.get(k as usize).map(|(_, e)| e)
+    }
+
+    pub fn contains(&self, id: i64) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Every entity with its id, by id.
+    pub fn all(&self) -> &[(i64, Entity)] {
+        &self.entities
+    }
 }
 
 /// Whether the file is a SQLite database, by its first bytes: as input, a DB graph or an
@@ -89,9 +211,12 @@ fn has_kvs(db: &Connection) -> rusqlite::Result<bool> {
     Ok(found.optional()?.is_some())
 }
 
-/// Opens read-only: never a write, never a journal of ours beside the user's graph.
+/// Opens read-only: never a write, never a journal of ours beside the user's graph. Rows are
+/// read from a memory map of the file rather than copied out of it page by page.
 fn open(path: &Path) -> rusqlite::Result<Connection> {
-    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    db.pragma_update(None, "mmap_size", 1i64 << 40)?;
+    Ok(db)
 }
 
 fn locked(e: &rusqlite::Error) -> bool {
@@ -112,112 +237,143 @@ pub fn read(path: &Path) -> Result<Db, String> {
     if !has_kvs(&db).map_err(sql)? {
         return Err("not a Logseq DB graph (no kvs table)".into());
     }
-    let row = |addr: i64| -> Result<Option<(String, Option<String>)>, String> {
-        db.prepare_cached("SELECT content, addresses FROM kvs WHERE addr = ?1")
-            .and_then(|mut q| q.query_row([addr], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+    let content = |db: &Connection, addr: i64| -> Result<Option<String>, String> {
+        db.prepare_cached("SELECT content FROM kvs WHERE addr = ?1")
+            .and_then(|mut q| q.query_row([addr], |r| r.get(0)).optional())
             .map_err(sql)
     };
     let node = |addr: i64, text: &str| decode(text).map_err(|e| format!("row {addr}: {e}"));
-    let root_text = row(0)?.ok_or("no root row (addr 0): not a Logseq DB graph")?.0;
+    let root_text = content(&db, 0)?.ok_or("no root row (addr 0): not a Logseq DB graph")?;
     let root = node(0, &root_text)?;
-    let many: std::collections::HashSet<String> = match root.get("schema") {
-        Some(T::Map(attrs)) => attrs
-            .iter()
-            .filter(|(_, spec)| spec.get("db/cardinality") == Some(&T::Kw("db.cardinality/many".into())))
-            .filter_map(|(a, _)| match a {
-                T::Kw(a) => Some(a.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => return Err("row 0: the root has no schema".into()),
-    };
+    let Some(T::Map(schema)) = root.get("schema") else { return Err("row 0: the root has no schema".into()) };
+    let many: std::collections::HashSet<&str> = schema
+        .iter()
+        .filter(|(_, spec)| spec.get("db/cardinality") == Some(&T::Kw("db.cardinality/many".into())))
+        .filter_map(|(a, _)| match a {
+            T::Kw(a) => Some(a.as_str()),
+            _ => None,
+        })
+        .collect();
+    let many_known: Vec<bool> = A::ALL.iter().map(|a| many.contains(a.name())).collect();
     let eavt = root.get("eavt").and_then(T::as_int).ok_or("row 0: the root names no EAVT tree")?;
-    // Attribute names, each kept once per worker, with whether it holds many values.
-    type Names = FastMap<String, (Attr, bool)>;
-    let intern = |names: &mut Names, a: &str| match names.get(a) {
-        Some(x) => x.clone(),
-        None => {
-            let x = (Attr::from(a), many.contains(a));
-            names.insert(a.to_string(), x.clone());
-            x
+    // The key an attribute is kept by, with whether it holds many values; user properties'
+    // names are kept once per leaf.
+    type Names = FastMap<Box<str>, Attr>;
+    let key = |names: &mut Names, a: &str| -> Option<(Key, bool)> {
+        if let Some(k) = A::of(a) {
+            return Some((Key::Known(k), many_known[k as usize]));
         }
-    };
-    let datom = |names: &mut Names, d: T| -> Result<(i64, Attr, bool, T, bool), String> {
-        let T::List(d) = d else { return Err(format!("a datom that is not [e a v tx]: {d:?}")) };
-        let Ok::<[T; 4], _>([e, T::Kw(a), v, tx]) = d.try_into() else {
-            return Err("a datom that is not [e a v tx]".into());
-        };
-        let (Some(e), Some(tx)) = (e.as_int(), tx.as_int()) else { return Err(format!("a datom without ids: {e:?}")) };
-        let (attr, many) = intern(names, &a);
-        Ok((e, attr, many, v, tx > 0))
-    };
-    // A leaf's entities: the tree is sorted by entity, so each is one run of datoms.
-    let leaf_entities = |names: &mut Names, addr: i64, text: &str| -> Result<Leaf, String> {
-        let mut out: Leaf = Vec::new();
-        let mut each = |(e, a, v, tx): transit::Datom| {
-            let (attr, many) = intern(names, a);
-            if out.last().is_none_or(|(last, _)| *last != e) {
-                out.push((e, Entity::default()));
+        if !a.starts_with(USER) {
+            return None;
+        }
+        let name = match names.get(a) {
+            Some(n) => n.clone(),
+            None => {
+                let n = Attr::from(a);
+                names.insert(a.into(), n.clone());
+                n
             }
-            out.last_mut().expect("just pushed").1.apply(&attr, many, v, tx > 0);
+        };
+        Some((Key::User(name), many.contains(a)))
+    };
+    // The tree's shape first, from the `addresses` column alone (a node's content is read
+    // only when it is a leaf): the leaves in order, without recursion; a node seen twice
+    // would be a cycle.
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![eavt];
+    let mut leaves = Vec::new();
+    let mut children = db.prepare("SELECT addresses FROM kvs WHERE addr = ?1").map_err(sql)?;
+    while let Some(addr) = stack.pop() {
+        if !seen.insert(addr) {
+            return Err(format!("row {addr}: the tree reaches it twice"));
+        }
+        let addresses: Option<String> = children
+            .query_row([addr], |r| r.get(0))
+            .optional()
+            .map_err(sql)?
+            .ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
+        match addresses.filter(|a| a != "null" && !a.is_empty()) {
+            Some(list) => {
+                let list: Vec<i64> = serde_json::from_str(&list)
+                    .map_err(|e| format!("row {addr}: addresses are not a list of numbers ({e})"))?;
+                stack.extend(list.into_iter().rev());
+            }
+            None => leaves.push(addr),
+        }
+    }
+    drop(children);
+    // Each leaf read and decoded into its entities (the tree is sorted by entity, so each is
+    // one run of datoms) on every core, each worker with a connection of its own.
+    let leaf = |db: &Connection, addr: i64| -> Result<Leaf, String> {
+        let mut query = db.prepare_cached("SELECT content FROM kvs WHERE addr = ?1").map_err(sql)?;
+        let mut rows = query.query([addr]).map_err(sql)?;
+        let row = rows.next().map_err(sql)?.ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
+        // Decoded where SQLite holds it, not copied out first.
+        let text = row.get_ref(0).map_err(sql)?.as_str().map_err(|e| format!("row {addr}: not text ({e})"))?;
+        let (mut out, mut names): (Leaf, Names) = Default::default();
+        // The entity being read: its attributes gather in `scratch`, then move to a list of
+        // their exact size.
+        let mut current: Option<i64> = None;
+        let mut scratch = Entity::default();
+        let mut each = |(e, a, v, tx): transit::Datom| {
+            let Some((k, many)) = key(&mut names, a) else { return Ok(()) };
+            if current != Some(e) {
+                if let Some(done) = current.replace(e) {
+                    out.push((done, scratch.take()));
+                }
+            }
+            scratch.apply(&k, many, v, tx > 0);
             Ok(())
         };
         transit::decode_leaf(text, &mut each).map_err(|e| format!("row {addr}: {e}"))?;
+        if let Some(done) = current {
+            out.push((done, scratch.take()));
+        }
         Ok(out)
     };
-    // The tree, without recursion; a node seen twice would be a cycle. Each leaf is decoded
-    // into entities on every core as soon as it is read, while the next rows are read.
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![eavt];
-    let (done, results) = std::sync::mpsc::channel();
-    let walked = rayon::in_place_scope(|scope| -> Result<usize, String> {
-        let mut leaves = 0;
-        while let Some(addr) = stack.pop() {
-            if !seen.insert(addr) {
-                return Err(format!("row {addr}: the tree reaches it twice"));
-            }
-            let (content, addresses) =
-                row(addr)?.ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
-            match addresses.filter(|a| a != "null" && !a.is_empty()) {
-                Some(children) => {
-                    let children: Vec<i64> = serde_json::from_str(&children)
-                        .map_err(|e| format!("row {addr}: addresses are not a list of numbers ({e})"))?;
-                    stack.extend(children.into_iter().rev());
-                }
-                None => {
-                    let (done, k, leaf_entities) = (done.clone(), leaves, &leaf_entities);
-                    scope.spawn(move |_| {
-                        let _ = done.send((k, leaf_entities(&mut Names::default(), addr, &content)));
-                    });
-                    leaves += 1;
-                }
-            }
-        }
-        Ok(leaves)
-    });
-    drop(done);
-    // Merged in the tree's order (an entity may run over two leaves).
-    let mut decoded: Vec<(usize, Result<Leaf, String>)> = results.into_iter().collect();
-    walked?;
-    decoded.sort_unstable_by_key(|(k, _)| *k);
-    let decoded = decoded.into_iter().map(|(_, leaf)| leaf);
-    let mut entities: FastMap<i64, Entity> = FastMap::default();
-    for leaf in decoded {
-        for (e, entity) in leaf? {
-            match entities.entry(e) {
-                std::collections::hash_map::Entry::Vacant(slot) => drop(slot.insert(entity)),
-                std::collections::hash_map::Entry::Occupied(mut slot) => slot.get_mut().merge(entity),
+    use rayon::prelude::*;
+    let decoded: Vec<Result<Leaf, String>> = leaves
+        .par_iter()
+        .map_init(|| open(path).map_err(sql), |db, &addr| leaf(db.as_ref().map_err(Clone::clone)?, addr))
+        .collect();
+    // In the tree's order; an entity may run over two leaves.
+    let mut entities: Vec<(i64, Entity)> = Vec::with_capacity(decoded.iter().flatten().map(Vec::len).sum());
+    for run in decoded {
+        for (e, entity) in run? {
+            match entities.last_mut() {
+                Some((last, before)) if *last == e => before.merge(entity),
+                _ => entities.push((e, entity)),
             }
         }
     }
+    if !entities.is_sorted_by_key(|(e, _)| *e) {
+        return Err(format!("row {eavt}: the tree is not in entity order"));
+    }
+    // The tail replayed: on the entity when the tree has it, else on a new one.
     let mut names = Names::default();
-    if let Some((tail, _)) = row(1)? {
+    let mut new: FastMap<i64, Entity> = FastMap::default();
+    if let Some(tail) = content(&db, 1)? {
         for tx in node(1, &tail)?.into_items() {
             for d in tx.into_items() {
-                let (e, attr, many, v, added) = datom(&mut names, d)?;
-                entities.entry(e).or_default().apply(&attr, many, v, added);
+                let T::List(d) = d else { return Err(format!("row 1: a datom that is not [e a v tx]: {d:?}")) };
+                let Ok::<[T; 4], _>([e, T::Kw(a), v, tx]) = d.try_into() else {
+                    return Err("row 1: a datom that is not [e a v tx]".into());
+                };
+                let (Some(e), Some(tx)) = (e.as_int(), tx.as_int()) else {
+                    return Err(format!("row 1: a datom without ids: {e:?}"));
+                };
+                let Some((k, many)) = key(&mut names, &a) else { continue };
+                let entity = match entities.binary_search_by_key(&e, |(id, _)| *id) {
+                    Ok(i) => &mut entities[i].1,
+                    Err(_) => new.entry(e).or_default(),
+                };
+                entity.apply(&k, many, v, tx > 0);
             }
         }
     }
-    Ok(Db { entities })
+    if !new.is_empty() {
+        entities.extend(new);
+        entities.sort_unstable_by_key(|(e, _)| *e);
+    }
+    Ok(Db::new(entities))
 }

@@ -107,25 +107,38 @@ pub fn decode_leaf(text: &str, each: &mut dyn FnMut(Datom) -> Result<(), String>
 }
 
 /// The strings a row has cached so far, and how deep the value being read is.
-struct Cache {
-    strings: Vec<String>,
+struct Cache<'de> {
+    /// Borrowed from the row where the JSON had no escapes.
+    strings: Vec<Cow<'de, str>>,
     depth: usize,
 }
 
-impl Cache {
-    fn string(&mut self, s: &str, key: bool) -> Result<T, String> {
-        if let Some(code) = s.strip_prefix('^').filter(|c| *c != " ") {
-            return match cache_code(code).and_then(|i| self.strings.get(i)) {
-                Some(cached) => Ok(parse(cached)),
-                None => Err(format!("cache reference {s:?} to nothing")),
-            };
-        }
+impl<'de> Cache<'de> {
+    /// The string a cache reference (`^N`) stands for; `None` when `s` is not one.
+    fn cached(&self, s: &str) -> Option<Result<&str, String>> {
+        let code = s.strip_prefix('^').filter(|c| *c != " ")?;
+        Some(match cache_code(code).and_then(|i| self.strings.get(i)) {
+            Some(cached) => Ok(cached),
+            None => Err(format!("cache reference {s:?} to nothing")),
+        })
+    }
+
+    /// Caches `s` when transit would: a map key, keyword, symbol or tag of more than three
+    /// characters. `keep` gives it borrowed from the row when it can be.
+    fn remember(&mut self, s: &str, key: bool, keep: impl FnOnce() -> Cow<'de, str>) {
         if s.len() > 3 && (key || s.starts_with("~:") || s.starts_with("~$") || s.starts_with("~#")) {
             if self.strings.len() == CACHE_SIZE {
                 self.strings.clear();
             }
-            self.strings.push(s.to_string());
+            self.strings.push(keep());
         }
+    }
+
+    fn string(&mut self, s: &str, key: bool, keep: impl FnOnce() -> Cow<'de, str>) -> Result<T, String> {
+        if let Some(cached) = self.cached(s) {
+            return cached.map(parse);
+        }
+        self.remember(s, key, keep);
         Ok(parse(s))
     }
 }
@@ -141,13 +154,13 @@ fn cache_code(code: &str) -> Option<usize> {
 }
 
 /// One value; `key` when it is a map's key (a key of more than three characters is cached).
-struct Seed<'c> {
-    cache: &'c mut Cache,
+struct Seed<'c, 'de> {
+    cache: &'c mut Cache<'de>,
     key: bool,
 }
 
 /// An array's first item: the map marker `"^ "`, or a value.
-struct First<'c>(&'c mut Cache);
+struct First<'c, 'de>(&'c mut Cache<'de>);
 
 enum Head {
     Map,
@@ -155,20 +168,21 @@ enum Head {
 }
 
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 fn fail<E: de::Error>(r: Result<T, String>) -> Result<T, E> {
     r.map_err(E::custom)
 }
 
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
+impl<'de> DeserializeSeed<'de> for Seed<'_, 'de> {
     type Value = T;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Seed<'_> {
+impl<'de> Visitor<'de> for Seed<'_, 'de> {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("compact transit JSON")
@@ -189,7 +203,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
         Ok(T::Float(x))
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
-        fail(self.cache.string(s, self.key))
+        fail(self.cache.string(s, self.key, || Cow::Owned(s.to_string())))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<T, E> {
+        fail(self.cache.string(s, self.key, || Cow::Borrowed(s)))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<T, A::Error> {
         Err(de::Error::custom("a JSON object, where compact transit has none"))
@@ -206,14 +223,14 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for First<'_> {
+impl<'de> DeserializeSeed<'de> for First<'_, 'de> {
     type Value = Head;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Head, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for First<'_> {
+impl<'de> Visitor<'de> for First<'_, 'de> {
     type Value = Head;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("compact transit JSON")
@@ -222,7 +239,13 @@ impl<'de> Visitor<'de> for First<'_> {
         if s == "^ " {
             return Ok(Head::Map);
         }
-        fail(self.0.string(s, false)).map(Head::Value)
+        fail(self.0.string(s, false, || Cow::Owned(s.to_string()))).map(Head::Value)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Head, E> {
+        if s == "^ " {
+            return Ok(Head::Map);
+        }
+        fail(self.0.string(s, false, || Cow::Borrowed(s))).map(Head::Value)
     }
     fn visit_unit<E: de::Error>(self) -> Result<Head, E> {
         Ok(Head::Value(T::Nil))
@@ -249,21 +272,21 @@ impl<'de> Visitor<'de> for First<'_> {
 
 /// A leaf row: a map whose `keys` are read datom by datom; its other entries are read and
 /// left.
-struct Leaf<'c, 'f> {
-    cache: &'c mut Cache,
+struct Leaf<'c, 'f, 'de> {
+    cache: &'c mut Cache<'de>,
     each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
     /// What `each` said was wrong, kept apart from serde's errors.
     failed: &'f mut Option<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for Leaf<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Leaf<'_, '_, 'de> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Leaf<'_, '_> {
+impl<'de> Visitor<'de> for Leaf<'_, '_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a B-tree leaf: a transit map with keys")
@@ -285,20 +308,20 @@ impl<'de> Visitor<'de> for Leaf<'_, '_> {
 }
 
 /// The `keys` of a leaf: datoms, each handed over as it is read.
-struct Datoms<'c, 'f> {
-    cache: &'c mut Cache,
+struct Datoms<'c, 'f, 'de> {
+    cache: &'c mut Cache<'de>,
     each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
     failed: &'f mut Option<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for Datoms<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Datoms<'_, '_, 'de> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Datoms<'_, '_> {
+impl<'de> Visitor<'de> for Datoms<'_, '_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of datoms [e a v tx]")
@@ -314,21 +337,21 @@ impl<'de> Visitor<'de> for Datoms<'_, '_> {
 }
 
 /// One datom `[e a v tx]`.
-struct One<'c, 'f> {
-    cache: &'c mut Cache,
+struct One<'c, 'f, 'de> {
+    cache: &'c mut Cache<'de>,
     attr: &'f mut String,
     each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
     failed: &'f mut Option<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for One<'_, '_> {
+impl<'de> DeserializeSeed<'de> for One<'_, '_, 'de> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for One<'_, '_> {
+impl<'de> Visitor<'de> for One<'_, '_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a datom [e a v tx]")
@@ -352,36 +375,37 @@ impl<'de> Visitor<'de> for One<'_, '_> {
 
 /// A datom's attribute: a keyword, or the cache's reference to one, its name written into
 /// `name` (no string made per datom).
-struct Attr<'c> {
-    cache: &'c mut Cache,
+struct Attr<'c, 'de> {
+    cache: &'c mut Cache<'de>,
     name: &'c mut String,
 }
 
-impl<'de> DeserializeSeed<'de> for Attr<'_> {
+impl<'de> DeserializeSeed<'de> for Attr<'_, 'de> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for Attr<'_> {
+impl<'de> Visitor<'de> for Attr<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an attribute keyword")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        let keyword = match s.strip_prefix('^').filter(|c| *c != " ") {
-            Some(code) => match cache_code(code).and_then(|i| self.cache.strings.get(i)) {
-                Some(cached) => cached.as_str(),
-                None => return Err(E::custom(format!("cache reference {s:?} to nothing"))),
-            },
+        self.read(s, || Cow::Owned(s.to_string()))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<(), E> {
+        self.read(s, || Cow::Borrowed(s))
+    }
+}
+
+impl<'de> Attr<'_, 'de> {
+    fn read<E: de::Error>(self, s: &str, keep: impl FnOnce() -> Cow<'de, str>) -> Result<(), E> {
+        let keyword = match self.cache.cached(s) {
+            Some(cached) => cached.map_err(E::custom)?,
             None => {
-                if s.len() > 3 && s.starts_with("~:") {
-                    if self.cache.strings.len() == CACHE_SIZE {
-                        self.cache.strings.clear();
-                    }
-                    self.cache.strings.push(s.to_string());
-                }
+                self.cache.remember(s, false, keep);
                 s
             }
         };
@@ -396,8 +420,8 @@ impl<'de> Visitor<'de> for Attr<'_> {
 
 /// An array: a map (`["^ ", k, v, …]`), a tagged value (`["~#tag", value]`, the tag perhaps
 /// from the cache), or a list.
-fn array<'de, A: SeqAccess<'de>>(cache: &mut Cache, seq: &mut A) -> Result<T, A::Error> {
-    let value = |cache: &mut Cache, seq: &mut A, key: bool| seq.next_element_seed(Seed { cache, key });
+fn array<'de, A: SeqAccess<'de>>(cache: &mut Cache<'de>, seq: &mut A) -> Result<T, A::Error> {
+    let value = |cache: &mut Cache<'de>, seq: &mut A, key: bool| seq.next_element_seed(Seed { cache, key });
     match seq.next_element_seed(First(cache))? {
         None => Ok(T::List(Vec::new())),
         Some(Head::Map) => {
