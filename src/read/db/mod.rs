@@ -153,8 +153,9 @@ struct Entities<'a> {
     ident: FastMap<&'a str, i64>,
     /// The entities whose uuid a block's text names (`((uuid))`, `[[uuid]]`), by uuid.
     by_uuid: FastMap<&'a str, i64>,
-    /// Each entity's child blocks, in order: a range of `child`.
-    children: FastMap<i64, std::ops::Range<u32>>,
+    /// Each entity's child blocks, in order: a range of `child`, by the entity's place in
+    /// [`Db::all`].
+    children: Vec<std::ops::Range<u32>>,
     child: Vec<i64>,
     /// The entities a block refers to or embeds: the blocks among them are written with their
     /// `id::`, as in a Markdown graph; the others get theirs after reading (see
@@ -232,11 +233,13 @@ impl<'a> Entities<'a> {
             }
         };
         let (by_uuid, ()) = rayon::join(by_uuid, || tree.par_sort_unstable());
-        let mut children = FastMap::default();
+        let mut children = vec![0..0; all.all().len()];
         let mut start = 0;
         for (k, &(parent, _, _)) in tree.iter().enumerate() {
             if tree.get(k + 1).is_none_or(|next| next.0 != parent) {
-                children.insert(parent, start as u32..k as u32 + 1);
+                if let Some(slot) = all.slot(parent) {
+                    children[slot] = start as u32..k as u32 + 1;
+                }
                 start = k + 1;
             }
         }
@@ -249,7 +252,8 @@ impl<'a> Entities<'a> {
 
     /// An entity's child blocks, in order.
     fn children(&self, id: i64) -> &[i64] {
-        self.children.get(&id).map_or(&[], |r| &self.child[r.start as usize..r.end as usize])
+        let range = self.all.slot(id).map_or(0..0, |k| self.children[k].clone());
+        &self.child[range.start as usize..range.end as usize]
     }
 
     fn title(&self, id: i64) -> &'a str {
@@ -286,7 +290,7 @@ impl<'a> Entities<'a> {
                     && !e.has(A::Ident)
                     && e.get(A::BuiltIn) != Some(&T::Bool(true))
                     && e.get(A::Hide) != Some(&T::Bool(true))
-                    && self.children.contains_key(id)
+                    && !self.children(*id).is_empty()
             })
             .map(|(id, e)| (*id, e.get(A::JournalDay).and_then(T::as_int)))
             .collect();
@@ -504,7 +508,8 @@ impl<'a> Entities<'a> {
     /// A title's `[[uuid]]` references as Logseq Markdown writes them: a page by its title,
     /// a block as `((uuid))`, an asset as its image.
     fn resolve_title<'t>(&self, title: &'t str) -> std::borrow::Cow<'t, str> {
-        let find = |s: &str| memchr::memmem::find(s.as_bytes(), b"[[");
+        // Titles are short: a searcher built per title would cost more than the search.
+        let find = |s: &str| memchr::memchr_iter(b'[', s.as_bytes()).find(|&k| s.as_bytes().get(k + 1) == Some(&b'['));
         if find(title).is_none() {
             return title.into();
         }

@@ -178,6 +178,11 @@ impl Db {
     }
 
     pub fn get(&self, id: i64) -> Option<&Entity> {
+        self.slot(id).map(|k| &self.entities[k].1)
+    }
+
+    /// Where an entity is in [`Db::all`].
+    pub fn slot(&self, id: i64) -> Option<usize> {
         let k = match &self.index {
             Index::Empty => None,
             Index::Dense { first, slots } => {
@@ -185,7 +190,7 @@ impl Db {
             }
             Index::Sparse(map) => map.get(&id).copied(),
         }?;
-        self.entities.get(k as usize).map(|(_, e)| e)
+        (k != u32::MAX).then_some(k as usize)
     }
 
     pub fn contains(&self, id: i64) -> bool {
@@ -276,40 +281,9 @@ pub fn read(path: &Path) -> Result<Db, String> {
         };
         Some((Key::User(name), many.contains(a)))
     };
-    // The tree's shape first, from the `addresses` column alone (a node's content is read
-    // only when it is a leaf): the leaves in order, without recursion; a node seen twice
-    // would be a cycle.
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![eavt];
-    let mut leaves = Vec::new();
-    let mut children = db.prepare("SELECT addresses FROM kvs WHERE addr = ?1").map_err(sql)?;
-    while let Some(addr) = stack.pop() {
-        if !seen.insert(addr) {
-            return Err(format!("row {addr}: the tree reaches it twice"));
-        }
-        let addresses: Option<String> = children
-            .query_row([addr], |r| r.get(0))
-            .optional()
-            .map_err(sql)?
-            .ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
-        match addresses.filter(|a| a != "null" && !a.is_empty()) {
-            Some(list) => {
-                let list: Vec<i64> = serde_json::from_str(&list)
-                    .map_err(|e| format!("row {addr}: addresses are not a list of numbers ({e})"))?;
-                stack.extend(list.into_iter().rev());
-            }
-            None => leaves.push(addr),
-        }
-    }
-    drop(children);
     // Each leaf read and decoded into its entities (the tree is sorted by entity, so each is
-    // one run of datoms) on every core, each worker with a connection of its own.
-    let leaf = |db: &Connection, addr: i64| -> Result<Leaf, String> {
-        let mut query = db.prepare_cached("SELECT content FROM kvs WHERE addr = ?1").map_err(sql)?;
-        let mut rows = query.query([addr]).map_err(sql)?;
-        let row = rows.next().map_err(sql)?.ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
-        // Decoded where SQLite holds it, not copied out first.
-        let text = row.get_ref(0).map_err(sql)?.as_str().map_err(|e| format!("row {addr}: not text ({e})"))?;
+    // one run of datoms).
+    let leaf = |addr: i64, text: &str| -> Result<Leaf, String> {
         let (mut out, mut names): (Leaf, Names) = Default::default();
         // The entity being read: its attributes gather in `scratch`, then move to a list of
         // their exact size.
@@ -331,11 +305,55 @@ pub fn read(path: &Path) -> Result<Db, String> {
         }
         Ok(out)
     };
+    // A node of the tree: a branch lists its children's rows, a leaf holds datoms (decoded
+    // where SQLite holds the text, not copied out first).
+    enum Node {
+        Branch(Vec<i64>),
+        Leaf(Leaf),
+    }
+    let tree_node = |db: &Connection, addr: i64| -> Result<Node, String> {
+        let mut query = db.prepare_cached("SELECT content, addresses FROM kvs WHERE addr = ?1").map_err(sql)?;
+        let mut rows = query.query([addr]).map_err(sql)?;
+        let row = rows.next().map_err(sql)?.ok_or_else(|| format!("the tree names row {addr}, which is missing"))?;
+        let not_text = |e| format!("row {addr}: not text ({e})");
+        match row.get_ref(1).map_err(sql)?.as_str_or_null().map_err(not_text)? {
+            Some(list) if list != "null" && !list.is_empty() => serde_json::from_str(list)
+                .map(Node::Branch)
+                .map_err(|e| format!("row {addr}: addresses are not a list of numbers ({e})")),
+            _ => leaf(addr, row.get_ref(0).map_err(sql)?.as_str().map_err(not_text)?).map(Node::Leaf),
+        }
+    };
+    // The tree a level at a time, each level's rows read and decoded on every core (a
+    // connection each). A node's place is the child numbers on the way to it, so the leaves
+    // sort into the tree's order; a row reached twice would be a cycle.
     use rayon::prelude::*;
-    let decoded: Vec<Result<Leaf, String>> = leaves
-        .par_iter()
-        .map_init(|| open(path).map_err(sql), |db, &addr| leaf(db.as_ref().map_err(Clone::clone)?, addr))
-        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut level: Vec<(Vec<u32>, i64)> = vec![(Vec::new(), eavt)];
+    let mut leaves: Vec<(Vec<u32>, Result<Leaf, String>)> = Vec::new();
+    while !level.is_empty() {
+        if let Some((_, addr)) = level.iter().find(|(_, addr)| !seen.insert(*addr)) {
+            return Err(format!("row {addr}: the tree reaches it twice"));
+        }
+        let read: Vec<Result<Node, String>> = level
+            .par_iter()
+            .map_init(|| open(path).map_err(sql), |db, (_, addr)| tree_node(db.as_ref().map_err(Clone::clone)?, *addr))
+            .collect();
+        let mut next = Vec::new();
+        for ((place, _), read) in level.into_iter().zip(read) {
+            match read {
+                Ok(Node::Branch(children)) => next.extend(children.into_iter().enumerate().map(|(k, child)| {
+                    let mut at = place.clone();
+                    at.push(k as u32);
+                    (at, child)
+                })),
+                Ok(Node::Leaf(entities)) => leaves.push((place, Ok(entities))),
+                Err(e) => leaves.push((place, Err(e))),
+            }
+        }
+        level = next;
+    }
+    leaves.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let decoded: Vec<Result<Leaf, String>> = leaves.into_iter().map(|(_, leaf)| leaf).collect();
     // In the tree's order; an entity may run over two leaves.
     let mut entities: Vec<(i64, Entity)> = Vec::with_capacity(decoded.iter().flatten().map(Vec::len).sum());
     for run in decoded {

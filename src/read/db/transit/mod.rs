@@ -67,6 +67,8 @@ impl T {
     }
 }
 
+mod scan;
+
 const CACHE_SIZE: usize = 44 * 44;
 
 /// Decodes one row's transit text (each row has a cache of its own), straight from the JSON
@@ -91,8 +93,18 @@ pub fn decode(text: &str) -> Result<T, String> {
 pub type Datom<'a> = (i64, &'a str, T, i64);
 
 /// Decodes a B-tree leaf row (`["^ ", "~:keys", [[e, a, v, tx], …], …]`), giving each datom
-/// of its `keys` to `each` as it is read: no list per datom, no string per attribute name.
+/// of its `keys` to `each`: no list per datom, no string per attribute name. A row in the
+/// shape Logseq writes is scanned directly ([`scan`]); any other goes through serde.
 pub fn decode_leaf(text: &str, each: &mut dyn FnMut(Datom) -> Result<(), String>) -> Result<(), String> {
+    match scan::leaf(text) {
+        Some(datoms) => datoms.into_iter().try_for_each(each),
+        None => decode_leaf_generally(text, each),
+    }
+}
+
+/// [`decode_leaf`] through serde, each datom given as it is read: the reference the scan
+/// is held to.
+fn decode_leaf_generally(text: &str, each: &mut dyn FnMut(Datom) -> Result<(), String>) -> Result<(), String> {
     let mut cache = Cache { strings: Vec::new(), depth: 0 };
     let mut de = serde_json::Deserializer::from_str(text);
     let mut failed = None;
@@ -506,13 +518,56 @@ mod tests {
         assert_eq!(t, T::List(vec![T::Set(vec![T::Int(1)]), T::Set(vec![T::Int(2)])]));
     }
 
-    fn leaf(text: &str) -> Result<Vec<(i64, String, T, i64)>, String> {
+    type Owned = Vec<(i64, String, T, i64)>;
+
+    fn leaf(text: &str) -> Result<Owned, String> {
         let mut out = Vec::new();
         decode_leaf(text, &mut |(e, a, v, tx)| {
             out.push((e, a.to_string(), v, tx));
             Ok(())
         })?;
         Ok(out)
+    }
+
+    fn leaf_generally(text: &str) -> Result<Owned, String> {
+        let mut out = Vec::new();
+        decode_leaf_generally(text, &mut |(e, a, v, tx)| {
+            out.push((e, a.to_string(), v, tx));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn scanned(text: &str) -> Option<Owned> {
+        let datoms = scan::leaf(text)?;
+        Some(datoms.into_iter().map(|(e, a, v, tx)| (e, a.to_string(), v, tx)).collect())
+    }
+
+    /// Rows in Logseq's shape are scanned; the values it reads itself and those it hands to
+    /// serde come out as serde gives them.
+    #[test]
+    fn the_scan_reads_what_logseq_writes() {
+        let row = r#"["^ ","~:keys",[[1,"~:block/title","a \"quoted\"\nline \u00e9\ud83d\ude00",5],[1,"^1","~:kw",5],[1,"~:block/uuid","~uAB-CD",5],[2,"^1",-0,-5],[2,"~:x/y",1.5e3,5],[2,"^4",["~#set",["~:tag","^5"]],5],[3,"^4",["^ ","~:a",[1,"]\"["]],5],[3,"^4",null,5],[3,"^4",true,5]]]"#;
+        let want = leaf_generally(row).unwrap();
+        assert_eq!(want.len(), 9);
+        assert_eq!(want[0].2, T::Str("a \"quoted\"\nline \u{e9}\u{1f600}".into()));
+        assert_eq!(scanned(row), Some(want));
+        // Not Logseq's shape: left to serde, which reads or refuses them.
+        for other in [
+            r#"[ "^ ","~:keys",[]]"#,
+            r#"["^ ","~:keys",[],"~:other",1]"#,
+            r#"["^ ","~:keys",[[01,"~:a/b",2,3]]]"#,
+            r#"["^ ","~:keys",[[1,"~:a/b","bad \x",3]]]"#,
+            r#"["^ ","~:keys",[[1,"~:a/b","\ud800",3]]]"#,
+            r#"["^ ","~:keys",[[1,"~:a/b",{"x":1},3]]]"#,
+            r#"["^ ","~:keys",[[-0,"~:a/b",1,3]]]"#,
+        ] {
+            assert_eq!(scanned(other), None, "{other}");
+        }
+        // A number an `i64` cannot hold is read by serde, as a float.
+        let big = r#"["^ ","~:keys",[[1,"~:a/b",99999999999999999999,3]]]"#;
+        assert_eq!(scanned(big).map(Ok), Some(leaf_generally(big)));
+        assert_eq!(scanned(r#"["^ ","~:keys",[]]"#), Some(Vec::new()));
     }
 
     #[test]
@@ -545,6 +600,43 @@ mod tests {
         fn any_text_decodes_or_fails(s in "[\\[\\]\"^~:#u0-9a-z ,{}]{0,60}") {
             let _ = decode(&s);
             let _ = leaf(&s);
+        }
+
+        /// The scan gives what serde gives, or leaves the row to it: rows of Logseq's shape
+        /// with every kind of value, and rows bent out of it.
+        #[test]
+        fn the_scan_is_serde(
+            datoms in proptest::collection::vec((0i64..4, 0usize..4, 0usize..12, proptest::bool::ANY), 0..24),
+            bend in 0usize..200,
+        ) {
+            let attrs = ["block/title", "block/refs", "a/b", "logseq.property/x"];
+            let values = [
+                "7", "-3", "0", "1.25", "2e3", "true", "null", r#""plain""#, r#""tab\there\u0041""#,
+                r#""~:kw/name""#, r#"["~#set",[1,"~:kw/name"]]"#, r#"["^ ","~:k",[1,"x]"]]"#,
+            ];
+            // The strings each value puts in the row's cache, after the attribute's.
+            let caches: [&[&str]; 12] = [&[], &[], &[], &[], &[], &[], &[], &[], &[], &["~:kw/name"], &["~#set", "~:kw/name"], &[]];
+            let mut cache = vec!["~:keys".to_string()];
+            let items: Vec<String> = datoms.iter().map(|(e, a, v, added)| {
+                let full = format!("~:{}", attrs[*a]);
+                let name = match cache.iter().position(|s| *s == full) {
+                    Some(k) if k < 44 => format!("^{}", char::from(b'0' + k as u8)),
+                    _ => { cache.push(full.clone()); full }
+                };
+                cache.extend(caches[*v].iter().map(|s| s.to_string()));
+                format!(r#"[{e},"{name}",{},{}]"#, values[*v], if *added { 7 } else { -7 })
+            }).collect();
+            let mut text = format!(r#"["^ ","~:keys",[{}]]"#, items.join(","));
+            // Now and then a byte changed: the scan must then agree or give up.
+            let bent = bend < text.len() && bend % 3 == 0;
+            if bent {
+                let at = (0..=bend).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+                text.replace_range(at..at + text[at..].chars().next().map_or(0, char::len_utf8), " ");
+            }
+            match scanned(&text) {
+                Some(got) => proptest::prop_assert_eq!(Ok(got), leaf_generally(&text)),
+                None => proptest::prop_assert!(bent, "a row of Logseq's shape not scanned: {}", text),
+            }
         }
 
         /// A leaf read datom by datom holds what decoding it whole holds.
