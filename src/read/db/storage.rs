@@ -334,9 +334,15 @@ pub fn read(path: &Path) -> Result<Db, String> {
         if let Some((_, addr)) = level.iter().find(|(_, addr)| !seen.insert(*addr)) {
             return Err(format!("row {addr}: the tree reaches it twice"));
         }
+        // A few stretches per thread, each with a connection of its own: opening one maps the
+        // file, closing it unmaps it, and that is not free.
+        let stretch = level.len().div_ceil(2 * rayon::current_num_threads()).max(1);
         let read: Vec<Result<Node, String>> = level
-            .par_iter()
-            .map_init(|| open(path).map_err(sql), |db, (_, addr)| tree_node(db.as_ref().map_err(Clone::clone)?, *addr))
+            .par_chunks(stretch)
+            .flat_map_iter(|part| {
+                let db = open(path).map_err(sql);
+                part.iter().map(move |(_, addr)| tree_node(db.as_ref().map_err(Clone::clone)?, *addr))
+            })
             .collect();
         let mut next = Vec::new();
         for ((place, _), read) in level.into_iter().zip(read) {
