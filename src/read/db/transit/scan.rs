@@ -13,7 +13,7 @@ pub(super) fn leaf(text: &str) -> Option<Vec<Datom<'_>>> {
     let mut c = Cursor { text, bytes: text.as_bytes(), at: 0, cache: Cache { strings: Vec::new(), depth: 0 } };
     c.literal(br#"["^ ","~:keys",["#)?;
     // The key is the row's first cached string: `^0`.
-    c.cache.remember("~:keys", true, || Cow::Borrowed(&text[6..12]));
+    c.cache.remember("~:keys", true, || Cow::Borrowed("~:keys"));
     let mut out = Vec::new();
     if c.peek()? != b']' {
         loop {
@@ -50,7 +50,7 @@ impl<'de> Cursor<'de> {
     }
 
     fn literal(&mut self, want: &[u8]) -> Option<()> {
-        self.bytes[self.at..].starts_with(want).then(|| self.at += want.len())
+        self.bytes.get(self.at..)?.starts_with(want).then(|| self.at += want.len())
     }
 
     /// `[e,"attribute",value,tx]`.
@@ -201,7 +201,7 @@ impl<'de> Cursor<'de> {
         let mut depth = 0usize;
         let mut at = self.at;
         loop {
-            at += memchr::memchr3(b'[', b']', b'"', &self.bytes[at..])?;
+            at += memchr::memchr3(b'[', b']', b'"', self.bytes.get(at..)?)?;
             match self.bytes[at] {
                 b'[' => depth += 1,
                 b']' => {
@@ -214,7 +214,7 @@ impl<'de> Cursor<'de> {
                     // A string: to its closing quote, past escaped characters.
                     at += 1;
                     loop {
-                        at += memchr::memchr2(b'"', b'\\', &self.bytes[at..])?;
+                        at += memchr::memchr2(b'"', b'\\', self.bytes.get(at..)?)?;
                         if self.bytes[at] == b'"' {
                             break;
                         }
