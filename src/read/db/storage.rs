@@ -140,7 +140,6 @@ impl Entity {
 type Leaf = Vec<(i64, Entity)>;
 
 /// The entities of a graph, sorted by id.
-#[derive(Default)]
 pub struct Db {
     entities: Vec<(i64, Entity)>,
     index: Index,
@@ -148,21 +147,15 @@ pub struct Db {
 
 /// Where an entity id sits in [`Db`]: a table from the smallest id when ids are dense (as
 /// datascript gives them), else a map.
-#[derive(Default)]
 enum Index {
-    #[default]
-    Empty,
-    Dense {
-        first: i64,
-        slots: Vec<u32>,
-    },
+    Dense { first: i64, slots: Vec<u32> },
     Sparse(FastMap<i64, u32>),
 }
 
 impl Db {
     fn new(entities: Vec<(i64, Entity)>) -> Db {
         let (Some(&(first, _)), Some(&(last, _))) = (entities.first(), entities.last()) else {
-            return Db::default();
+            return Db { entities, index: Index::Sparse(FastMap::default()) };
         };
         let span = last.abs_diff(first);
         let index = if span < 4 * entities.len() as u64 + 1024 {
@@ -184,7 +177,6 @@ impl Db {
     /// Where an entity is in [`Db::all`].
     pub fn slot(&self, id: i64) -> Option<usize> {
         let k = match &self.index {
-            Index::Empty => None,
             Index::Dense { first, slots } => {
                 id.checked_sub(*first).and_then(|d| usize::try_from(d).ok()).and_then(|d| slots.get(d)).copied()
             }

@@ -127,7 +127,7 @@ struct Cache<'de> {
 
 impl<'de> Cache<'de> {
     /// The string a cache reference (`^N`) stands for; `None` when `s` is not one.
-    fn cached(&self, s: &str) -> Option<Result<&str, String>> {
+    fn cached(&self, s: &str) -> Option<Result<&Cow<'de, str>, String>> {
         let code = s.strip_prefix('^').filter(|c| *c != " ")?;
         Some(match cache_code(code).and_then(|i| self.strings.get(i)) {
             Some(cached) => Ok(cached),
@@ -146,9 +146,27 @@ impl<'de> Cache<'de> {
         }
     }
 
+    /// A datom's attribute: a keyword, or the cache's reference to one (cached when new).
+    /// Its name without `~:`, borrowed from the row when the row holds it unescaped.
+    fn attribute(&mut self, s: &str, keep: impl FnOnce() -> Cow<'de, str>) -> Result<Cow<'de, str>, String> {
+        let keyword = match self.cached(s) {
+            Some(found) => found?.clone(),
+            None => {
+                let keyword = keep();
+                self.remember(s, false, || keyword.clone());
+                keyword
+            }
+        };
+        let name = match keyword {
+            Cow::Borrowed(k) => k.strip_prefix("~:").map(Cow::Borrowed),
+            Cow::Owned(k) => k.strip_prefix("~:").map(|n| Cow::Owned(n.to_string())),
+        };
+        name.ok_or_else(|| format!("an attribute that is not a keyword: {s:?}"))
+    }
+
     fn string(&mut self, s: &str, key: bool, keep: impl FnOnce() -> Cow<'de, str>) -> Result<T, String> {
         if let Some(cached) = self.cached(s) {
-            return cached.map(parse);
+            return cached.map(|c| parse(c));
         }
         self.remember(s, key, keep);
         Ok(parse(s))
@@ -414,18 +432,9 @@ impl<'de> Visitor<'de> for Attr<'_, 'de> {
 
 impl<'de> Attr<'_, 'de> {
     fn read<E: de::Error>(self, s: &str, keep: impl FnOnce() -> Cow<'de, str>) -> Result<(), E> {
-        let keyword = match self.cache.cached(s) {
-            Some(cached) => cached.map_err(E::custom)?,
-            None => {
-                self.cache.remember(s, false, keep);
-                s
-            }
-        };
-        let name = keyword
-            .strip_prefix("~:")
-            .ok_or_else(|| E::custom(format!("an attribute that is not a keyword: {s:?}")))?;
+        let name = self.cache.attribute(s, keep).map_err(E::custom)?;
         self.name.clear();
-        self.name.push_str(name);
+        self.name.push_str(&name);
         Ok(())
     }
 }

@@ -142,25 +142,17 @@ impl<'de> Cursor<'de> {
     /// An attribute: a keyword, or the cache's reference to one; its name without `~:`.
     fn attribute(&mut self) -> Option<&'de str> {
         let Cow::Borrowed(s) = self.string()? else { return None };
-        let keyword = match s.strip_prefix('^').filter(|code| *code != " ") {
-            Some(code) => match super::cache_code(code).and_then(|i| self.cache.strings.get(i))? {
-                Cow::Borrowed(k) => *k,
-                Cow::Owned(_) => return None,
-            },
-            None => {
-                self.cache.remember(s, false, || Cow::Borrowed(s));
-                s
-            }
-        };
-        keyword.strip_prefix("~:")
+        match self.cache.attribute(s, || Cow::Borrowed(s)).ok()? {
+            Cow::Borrowed(name) => Some(name),
+            Cow::Owned(_) => None,
+        }
     }
 
     fn value(&mut self) -> Option<T> {
         match self.peek()? {
             b'"' => {
                 let s = self.string()?;
-                let keep = s.clone();
-                self.cache.string(&s, false, || keep).ok()
+                self.cache.string(&s, false, || s.clone()).ok()
             }
             b't' => self.literal(b"true").map(|()| T::Bool(true)),
             b'f' => self.literal(b"false").map(|()| T::Bool(false)),
