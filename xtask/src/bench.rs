@@ -225,35 +225,38 @@ pub fn run(args: &[String]) -> Result<()> {
     let shm = Path::new("/dev/shm");
     let into =
         if shm.is_dir() { shm.join(format!("notes-export-bench-db-{}", std::process::id())) } else { out.join("db") };
-    let (mut as_files, mut as_db) = (Vec::new(), Vec::new());
-    for k in 0..runs {
-        let run = into.join(k.to_string());
-        std::fs::create_dir_all(&run)?;
-        as_files.push(measure(Command::new(&bin).args(["md", g, "-q", "-o"]).arg(run.join("files")), &files));
-        as_db
-            .push(measure(Command::new(&bin).args(["md", d, "-q", "-o"]).arg(run.join("db")), &[db.join("db.sqlite")]));
-    }
-    let files_s = row("md, files (into memory)", &median(as_files.into_iter().collect::<Result<_>>()?));
-    let db_s = row("md, as a DB graph (into memory)", &median(as_db.into_iter().collect::<Result<_>>()?));
-    println!("  a DB graph takes {:.2}× the time of the same notes as files", db_s / files_s);
-    // The same with nothing in the page cache (the program included), as on the first run
-    // after the notes were written or the machine started: 2,000 files against one.
-    if drop_caches() {
-        let (mut cold_files, mut cold_db) = (Vec::new(), Vec::new());
+    // `md` of the files and of the DB graph, one after the other, `runs` times each: warm
+    // (each input read just before, as a CI job finds its notes), or cold (nothing in the
+    // page cache, the program included, as on the first run after the notes were written or
+    // the machine started: 2,000 files against one).
+    let compare = |cold: bool| -> Result<()> {
+        let (files_label, db_label, says) = match cold {
+            false => ("md, files (into memory)", "md, as a DB graph (into memory)", ""),
+            true => ("md, files, cold page cache", "md, as a DB graph, cold page cache", "from a cold page cache, "),
+        };
+        let (mut as_files, mut as_db) = (Vec::new(), Vec::new());
+        let warm_db = [db.join("db.sqlite")];
         for k in 0..runs {
-            let run = into.join(format!("cold-{k}"));
+            let run = into.join(format!("{}{k}", if cold { "cold-" } else { "" }));
             std::fs::create_dir_all(&run)?;
-            drop_caches();
-            cold_files.push(measure(Command::new(&bin).args(["md", g, "-q", "-o"]).arg(run.join("files")), &[]));
-            drop_caches();
-            cold_db.push(measure(Command::new(&bin).args(["md", d, "-q", "-o"]).arg(run.join("db")), &[]));
+            for (input, out, read_first, times) in
+                [(g, "files", &files[..], &mut as_files), (d, "db", &warm_db[..], &mut as_db)]
+            {
+                if cold {
+                    drop_caches();
+                }
+                let read_first = if cold { &[][..] } else { read_first };
+                times.push(measure(Command::new(&bin).args(["md", input, "-q", "-o"]).arg(run.join(out)), read_first));
+            }
         }
-        let files_s = row("md, files, cold page cache", &median(cold_files.into_iter().collect::<Result<_>>()?));
-        let db_s = row("md, as a DB graph, cold page cache", &median(cold_db.into_iter().collect::<Result<_>>()?));
-        println!(
-            "  from a cold page cache, a DB graph takes {:.2}× the time of the same notes as files",
-            db_s / files_s
-        );
+        let files_s = row(files_label, &median(as_files.into_iter().collect::<Result<_>>()?));
+        let db_s = row(db_label, &median(as_db.into_iter().collect::<Result<_>>()?));
+        println!("  {says}a DB graph takes {:.2}× the time of the same notes as files", db_s / files_s);
+        Ok(())
+    };
+    compare(false)?;
+    if drop_caches() {
+        compare(true)?;
     } else {
         println!("  cold page cache: not measured (emptying it needs root)");
     }

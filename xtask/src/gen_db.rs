@@ -80,8 +80,6 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
     let file = out.join("db.sqlite");
     let _ = std::fs::remove_file(&file);
     let mut datoms: Vec<(i64, &str, Value)> = Vec::new();
-    // Creation times a millisecond apart, from 2026-01-01.
-    let mut clock = 1_767_225_600_000i64;
     let tx = 536_870_913i64;
     let mut next = 1000i64;
     let mut made = 0u64;
@@ -90,12 +88,6 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
         next += 1;
         made += 1;
         let mut add = |e: i64, a: &'static str, v: Value| datoms.push((e, a, v));
-        let mut stamp = |e: i64, add: &mut dyn FnMut(i64, &'static str, Value)| {
-            clock += 1;
-            add(e, "block/created-at", json!(clock));
-            add(e, "block/updated-at", json!(clock));
-        };
-        stamp(p, &mut add);
         add(p, "block/name", text(&page.name));
         add(p, "block/title", text(&page.title));
         add(p, "block/uuid", uuid(&made_uuid(made)));
@@ -121,13 +113,20 @@ pub fn write(graph: &Path, out: &Path) -> Result<usize> {
             let id = b.uuid.as_deref().map(str::to_string).unwrap_or_else(|| made_uuid(made));
             // The text without its property lines (a DB graph keeps properties apart).
             let title: Vec<&str> = b.content.lines().filter(|l| !l.contains(":: ")).collect();
-            stamp(e, &mut add);
             add(e, "block/page", json!(p));
             add(e, "block/parent", json!(b.parent.map_or(p, |q| ids[q as usize])));
             add(e, "block/order", text(&order(rank[k])));
             add(e, "block/title", text(&title.join("\n")));
             add(e, "block/uuid", uuid(&id));
         }
+    }
+    // Every page and block made a millisecond after the one before, from 2026-01-01 (ids
+    // are given in the order they are made).
+    let made_in_order: std::collections::BTreeSet<i64> = datoms.iter().map(|(e, _, _)| *e).collect();
+    for (k, e) in made_in_order.into_iter().enumerate() {
+        let at = json!(1_767_225_600_001i64 + k as i64);
+        datoms.push((e, "block/created-at", at.clone()));
+        datoms.push((e, "block/updated-at", at));
     }
     // The EAVT tree's order: by entity, then attribute.
     datoms.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
