@@ -254,12 +254,9 @@ fn the_tail_is_replayed() {
     assert_eq!(texts, ["new text"]);
 }
 
-/// A DB graph card's FSRS review state (`:logseq.property.fsrs/due`, `/state`) carries into
-/// the deck's scheduling, as Logseq file graphs' review properties do.
-#[test]
-fn fsrs_review_state_schedules_the_card() {
-    let dir = common::tempdir();
-    // Due 2030-01-02, 12 days scheduled, 3 reviews, the last 2029-12-21.
+/// A graph of one card, due 2030-01-02 after 12 days and 3 reviews (the last 2029-12-21),
+/// with one child.
+fn card_graph(dir: &Path) {
     let state = r#"["^ ","~:reps",3,"~:scheduled-days",12,"~:last-repeat","~m1892419200000"]"#;
     let mut datoms = vec![
         (1, "db/ident", r#""~:logseq.class/Card""#),
@@ -280,7 +277,15 @@ fn fsrs_review_state_schedules_the_card() {
         (12, "block/uuid", r#""~u00000000-0000-4000-8000-00000000000c""#),
     ];
     datoms.sort();
-    common::db_graph(dir.path(), &datoms, "[]");
+    common::db_graph(dir, &datoms, "[]");
+}
+
+/// A DB graph card's FSRS review state (`:logseq.property.fsrs/due`, `/state`) carries into
+/// the deck's scheduling, as Logseq file graphs' review properties do.
+#[test]
+fn fsrs_review_state_schedules_the_card() {
+    let dir = common::tempdir();
+    card_graph(dir.path());
     let loaded = notes_export::load(dir.path()).unwrap();
     let mut o = Options::default();
     o.timestamp = Some(1_893_456_000); // 2030-01-01
@@ -292,6 +297,24 @@ fn fsrs_review_state_schedules_the_card() {
         (Some(1), Some(12), Some(3)),
         "{review}"
     );
+}
+
+/// A DB graph's pages are not files: a card's Source field names its page by title and opens
+/// the block, without the file and line the page would have as a file; the JSON says so.
+#[test]
+fn a_card_names_its_page_not_a_made_up_file() {
+    let dir = common::tempdir();
+    card_graph(dir.path());
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let out = export::by_name("anki").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let deck = apkg::read(&out.artifacts[0].bytes);
+    // Basic with an optional reverse: Front, Back, Extra, Context, Source, Reverse.
+    let source = deck.notes()[0]["fields"][4].as_str().unwrap().to_string();
+    assert!(source.starts_with("<a href=\"logseq://graph/"), "{source}");
+    assert!(source.ends_with("?block-id=00000000-0000-4000-8000-00000000000b\">Cards</a>"), "{source}");
+    let json = export::by_name("json").unwrap().export(&loaded.graph, &Options::default()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.artifacts[0].bytes).unwrap();
+    assert_eq!(json["db_graph"], true);
 }
 
 /// A page's own properties and tags, and a block's, keep their values by the property's type

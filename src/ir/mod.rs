@@ -21,6 +21,10 @@ pub struct Graph {
     pub schema_version: u32,
     /// The graph folder's name, or the page title for a single file.
     pub name: String,
+    /// Read from a Logseq DB graph (`db.sqlite`): a page's `file` is the name the page would
+    /// have as a file and a block's `line` its line there; neither is on disk.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub db_graph: bool,
     pub pages: Vec<Page>,
     /// Assets referenced by pages, keyed by their path relative to the graph root.
     pub assets: BTreeMap<String, Asset>,

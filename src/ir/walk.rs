@@ -359,6 +359,7 @@ impl Graph {
         let mut g = Graph {
             schema_version: self.schema_version,
             name: self.name.clone(),
+            db_graph: self.db_graph,
             pages,
             assets: self.assets.clone(),
             index: Default::default(),

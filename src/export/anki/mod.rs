@@ -181,7 +181,7 @@ impl Job for AnkiJob {
 
     fn page(&self, graph: &Input, pi: u32) -> Result<Vec<Entry>, ExportError> {
         let page = &graph.pages[pi as usize];
-        let file: Arc<str> = Arc::from(page.file.as_str());
+        let file: Arc<str> = Arc::from(place(graph, page));
         // How many notes of the page so far had each front: the guids of notes with the same
         // front differ by it.
         let mut seen: HashMap<(bool, String), u32> = HashMap::new();
@@ -695,11 +695,24 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// Page title, file:line, and a link that opens the block in Logseq when it has an id.
+/// What a note's Source names its page by, and what a previous deck's notes are matched on
+/// page by: the file, or for a DB graph (whose page files are made up) the title.
+fn place<'g>(graph: &crate::ir::Graph, page: &'g crate::ir::Page) -> &'g str {
+    match graph.db_graph {
+        true => &page.title,
+        false => &page.file,
+    }
+}
+
+/// Page title, file:line (a DB graph's page has neither file nor lines: its title alone), and
+/// a link that opens the block in Logseq when it has an id.
 fn source(graph: &Input, a: BlockAddr) -> String {
     let page = &graph.pages[a.page as usize];
     let block = graph.block(a);
-    let place = format!("{} · {}:{}", escape(&page.title), escape(&page.file), block.line);
+    let place = match graph.db_graph {
+        true => escape(&page.title),
+        false => format!("{} · {}:{}", escape(&page.title), escape(&page.file), block.line),
+    };
     match &block.uuid {
         Some(uuid) => format!(
             "<a href=\"logseq://graph/{}?block-id={}\">{place}</a>",

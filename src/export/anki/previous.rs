@@ -191,16 +191,17 @@ fn deck_names(decks: &str) -> Result<HashMap<i64, String>, String> {
 }
 
 /// The page file, line and block id a Source field names: `Title · file:line`, in a
-/// `logseq://graph/…?block-id=UUID` link when the block has an id.
+/// `logseq://graph/…?block-id=UUID` link when the block has an id; a DB graph's page is
+/// named by its title alone (no line).
 pub fn parse_source(field: &str) -> (String, u32, Option<String>) {
     let uuid = field.split_once("block-id=").map(|(_, rest)| {
         rest.chars().take_while(|c| c.is_ascii_hexdigit() || *c == '-').collect::<String>()
     });
     let text = strip_html(field);
-    let place = text.rsplit_once(" · ").map_or(text.as_str(), |(_, p)| p);
-    let (file, line) = match place.rsplit_once(':') {
-        Some((file, line)) if line.parse::<u32>().is_ok() => (file, line.parse().unwrap_or_default()),
-        _ => (place, 0),
+    let (file, line) = match text.rsplit_once(" · ").map(|(_, p)| (p, p.rsplit_once(':'))) {
+        Some((_, Some((file, line)))) if line.parse::<u32>().is_ok() => (file, line.parse().unwrap_or_default()),
+        Some((place, _)) => (place, 0),
+        None => (text.as_str(), 0),
     };
     (file.to_string(), line, uuid.filter(|u| !u.is_empty()))
 }
@@ -219,5 +220,10 @@ mod tests {
             ("pages/a:b.md".into(), 3, Some("6512a0c4-1f2b-4c3d-9e8f-0a1b2c3d4e5f".into()))
         );
         assert_eq!(parse_source("&lt;stdin&gt;"), ("<stdin>".into(), 0, None));
+        // A DB graph's page, by its title, which may hold a colon and a number.
+        assert_eq!(
+            parse_source("<a href=\"logseq://graph/g?block-id=6512a0c4-1f2b-4c3d-9e8f-0a1b2c3d4e5f\">Week:3</a>"),
+            ("Week:3".into(), 0, Some("6512a0c4-1f2b-4c3d-9e8f-0a1b2c3d4e5f".into()))
+        );
     }
 }

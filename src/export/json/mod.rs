@@ -140,11 +140,15 @@ impl Job for JsonJob {
 fn header(graph: &Graph, pretty: bool, open: bool) -> Result<Vec<u8>, ExportError> {
     let name = serde_json::to_string(&graph.name).map_err(failed)?;
     let version = graph.schema_version;
+    let (db, db_pretty) = match graph.db_graph {
+        true => (",\"db_graph\":true", ",\n  \"db_graph\": true"),
+        false => ("", ""),
+    };
     Ok(match (pretty, open) {
-        (true, true) => format!("{{\n  \"schema_version\": {version},\n  \"name\": {name},\n  \"pages\": [\n"),
-        (true, false) => format!("{{\n  \"schema_version\": {version},\n  \"name\": {name},\n  \"pages\": [],\n"),
-        (false, true) => format!("{{\"schema_version\":{version},\"name\":{name},\"pages\":["),
-        (false, false) => format!("{{\"schema_version\":{version},\"name\":{name},\"pages\":[],"),
+        (true, true) => format!("{{\n  \"schema_version\": {version},\n  \"name\": {name}{db_pretty},\n  \"pages\": [\n"),
+        (true, false) => format!("{{\n  \"schema_version\": {version},\n  \"name\": {name}{db_pretty},\n  \"pages\": [],\n"),
+        (false, true) => format!("{{\"schema_version\":{version},\"name\":{name}{db},\"pages\":["),
+        (false, false) => format!("{{\"schema_version\":{version},\"name\":{name}{db},\"pages\":[],"),
     }
     .into_bytes())
 }
@@ -172,7 +176,11 @@ mod tests {
     fn pages_written_one_by_one_make_the_whole_graph() {
         for case in ["refs", "inline", "titles", "blocks", "cards"] {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases").join(case);
-            pages_one_by_one(&crate::load(&dir).unwrap().graph);
+            let mut graph = crate::load(&dir).unwrap().graph;
+            pages_one_by_one(&graph);
+            // As a DB graph's pages (the header says so).
+            graph.db_graph = true;
+            pages_one_by_one(&graph);
         }
     }
 

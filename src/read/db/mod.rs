@@ -141,7 +141,7 @@ pub fn read_db(file: &Path, root: &Path, display: String, full: bool) -> Result<
     drop(g);
     std::thread::spawn(move || drop(db));
     let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "notes".into());
-    let graph = Graph { schema_version: SCHEMA_VERSION, name, pages, ..Default::default() };
+    let graph = Graph { schema_version: SCHEMA_VERSION, name, db_graph: true, pages, ..Default::default() };
     let source = Source { root: root.to_path_buf(), display };
     Ok(Reading { graph, source, diagnostics, config, skim, db: Some(origin) })
 }
