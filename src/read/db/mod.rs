@@ -33,8 +33,9 @@ pub struct Origin {
 #[derive(Debug, Clone, Default)]
 struct Written {
     title: String,
-    /// The first line and uuid of each block.
-    blocks: Vec<(u32, String)>,
+    /// The first line and uuid of each block (a number: a hundred thousand blocks' uuids
+    /// are not a hundred thousand strings).
+    blocks: Vec<(u32, u128)>,
     /// The text, when the page is read later (the graph was skimmed).
     text: Option<Box<str>>,
 }
@@ -49,7 +50,7 @@ impl Origin {
         let Some(Written { blocks, .. }) = self.pages.get(&page.file) else { return };
         for b in page.blocks.iter_mut().filter(|b| b.uuid.is_none() && !b.pre_block) {
             if let Ok(k) = blocks.binary_search_by_key(&b.line, |(line, _)| *line) {
-                b.uuid = Some(blocks[k].1.as_str().into());
+                b.uuid = uuid_text(blocks[k].1).map(Into::into);
             }
         }
     }
@@ -68,7 +69,7 @@ impl Origin {
             }
             return;
         };
-        let block = blocks.iter().take_while(|(line, _)| *line <= d.line).last().map(|(_, u)| u.as_str());
+        let block = blocks.iter().take_while(|(line, _)| *line <= d.line).last().and_then(|(_, u)| uuid_text(*u));
         d.message = match block {
             Some(u) => format!("{} (page \u{201c}{title}\u{201d}, block {u})", d.message),
             None => format!("{} (page \u{201c}{title}\u{201d})", d.message),
@@ -118,12 +119,14 @@ pub fn read_db(file: &Path, root: &Path, display: String, full: bool) -> Result<
     use rayon::prelude::*;
     let read: Vec<_> = files
         .par_iter()
-        .map(|(p, day, (page_file, title_property))| {
-            let (text, blocks) = g.page_text(*p, *title_property);
+        .map_init(String::new, |text, (p, day, (page_file, title_property))| {
+            // Each page written into the thread's one buffer, then kept at its exact size.
+            text.clear();
+            let blocks = g.page_text(*p, *title_property, text);
             let mut diags = Vec::new();
             let (page, pinned, skimmed) =
                 super::folder::read_or_skim(page_file, text.as_bytes(), &config, day.is_some(), full, &mut diags);
-            let text = (!full).then(|| text.into_boxed_str());
+            let text = (!full).then(|| Box::from(text.as_str()));
             (page, pinned, skimmed, diags, Written { title: g.title(*p).to_string(), blocks, text })
         })
         .collect();
@@ -327,10 +330,9 @@ impl<'a> Entities<'a> {
         }
     }
 
-    /// A page as the Logseq Markdown file it stands for: its text, and the first line and
-    /// uuid of each block.
-    fn page_text(&self, page: i64, title_property: bool) -> (String, Vec<(u32, String)>) {
-        let mut out = String::new();
+    /// A page as the Logseq Markdown file it stands for, written to `out`; gives the first
+    /// line and uuid of each block.
+    fn page_text(&self, page: i64, title_property: bool, out: &mut String) -> Vec<(u32, u128)> {
         if title_property {
             let _ = writeln!(out, "title:: {}", self.title(page).replace('\n', " "));
         }
@@ -357,11 +359,11 @@ impl<'a> Entities<'a> {
         while let Some((b, depth)) = stack.pop() {
             lines += memchr::memchr_iter(b'\n', &out.as_bytes()[counted..]).count() as u32;
             counted = out.len();
-            blocks.push((lines + 1, self.uuid(b).to_string()));
-            self.block_text(b, depth, &mut out);
+            blocks.push((lines + 1, uuid_number(self.uuid(b))));
+            self.block_text(b, depth, out);
             stack.extend(self.children(b).iter().rev().map(|&k| (k, depth + 1)));
         }
-        (out, blocks)
+        blocks
     }
 
     /// One block's lines.
@@ -490,13 +492,20 @@ impl<'a> Entities<'a> {
     /// A property's value as text: an entity's value or title (its references resolved), or
     /// the value itself.
     fn value(&self, v: &T) -> String {
-        match v {
-            T::Int(id) if self.all.contains(*id) => match self.all.get(*id).and_then(|e| e.get(A::Value)) {
+        // An id names an entity (a property value, a page); a number that names none is itself.
+        let entity = match v {
+            T::Int(id) => self.all.get(*id).map(|e| (*id, e)),
+            _ => None,
+        };
+        if let Some((id, e)) = entity {
+            return match e.get(A::Value) {
                 Some(T::Str(s)) => s.clone(),
                 Some(T::Int(n)) => n.to_string(),
                 Some(T::Float(x)) => x.to_string(),
-                _ => self.resolve_title(self.title(*id)).into_owned(),
-            },
+                _ => self.resolve_title(self.title(id)).into_owned(),
+            };
+        }
+        match v {
             T::Str(s) | T::Kw(s) | T::Uuid(s) => s.clone(),
             T::Int(n) => n.to_string(),
             T::Float(x) => x.to_string(),
@@ -579,6 +588,20 @@ fn uuids_in(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A uuid's 128 bits (0 for what is not a uuid: Logseq never makes the nil uuid).
+fn uuid_number(s: &str) -> u128 {
+    match is_uuid(s) {
+        true => s.bytes().filter(|&c| c != b'-').fold(0, |n, c| n << 4 | (c as char).to_digit(16).unwrap_or(0) as u128),
+        false => 0,
+    }
+}
+
+/// A uuid's text, as Logseq writes it (lower case), from [`uuid_number`].
+fn uuid_text(n: u128) -> Option<String> {
+    let hex = format!("{n:032x}");
+    (n != 0).then(|| format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+}
+
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.chars()
@@ -588,6 +611,15 @@ fn is_uuid(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn uuids_are_numbers_and_back() {
+        for u in ["6b15e4c3-46b6-4b17-b9eb-7418b8d0eaa2", "00000000-0000-4000-8000-00000000000b"] {
+            assert_eq!(super::uuid_text(super::uuid_number(u)).as_deref(), Some(u));
+        }
+        assert_eq!(super::uuid_number("not a uuid"), 0);
+        assert_eq!(super::uuid_text(0), None);
+    }
+
     #[test]
     fn times() {
         assert_eq!(super::iso_time(0), "1970-01-01T00:00:00.000Z");
