@@ -99,6 +99,85 @@ fn io_floor(files: &[PathBuf], out: &Path) -> Result<Measure> {
     Ok(Measure { wall, min: wall, rss_kb: 0 })
 }
 
+/// How much of a DB graph's rows [`db_rows`] reads.
+#[derive(Clone, Copy)]
+enum Rows {
+    /// Each row's bytes out of SQLite.
+    Bytes,
+    /// Parsed as JSON, building nothing (serde's `IgnoredAny`).
+    Json,
+    /// Decoded into datoms by the reader's transit decoder, none kept.
+    Datoms,
+}
+
+const ROWS: [(Rows, &str); 3] = [
+    (Rows::Bytes, "DB rows: read out of SQLite"),
+    (Rows::Json, "DB rows: parsed as JSON, no values"),
+    (Rows::Datoms, "DB rows: decoded, no entities"),
+];
+
+/// `cargo xtask db-rows DB RUNS`: for each of [`ROWS`], the median time of [`db_rows`] (after
+/// a first read that warms the page cache) in seconds; then the datoms read.
+pub fn db_rows_cmd(args: &[String]) -> Result<()> {
+    let [db, runs] = args else { bail!("usage: cargo xtask db-rows DB RUNS") };
+    let (db, runs) = (Path::new(db), runs.parse::<usize>()?.max(1));
+    let (_, datoms) = db_rows(db, Rows::Datoms)?;
+    for (how, _) in ROWS {
+        let times = (0..runs).map(|_| db_rows(db, how).map(|r| r.0)).collect::<Result<Vec<_>>>()?;
+        print!("{} ", median(times).wall.as_secs_f64());
+    }
+    println!("{datoms}");
+    Ok(())
+}
+
+/// What any reader of a DB graph does, whatever it builds: every row of `kvs` read out of
+/// SQLite (memory-mapped, as the reader does) and taken as far as `how` says, on every core,
+/// a connection each. Gives the time, and the datoms read when decoding them.
+fn db_rows(db: &Path, how: Rows) -> Result<(Measure, usize)> {
+    use rusqlite::{Connection, OpenFlags};
+    let file = db.join("db.sqlite");
+    let open = || -> Result<Connection> {
+        let c = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        c.pragma_update(None, "mmap_size", 1i64 << 40)?;
+        Ok(c)
+    };
+    let addrs: Vec<i64> = open()?
+        .prepare("SELECT addr FROM kvs ORDER BY addr")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let start = Instant::now();
+    let datoms = std::thread::scope(|s| {
+        let read = |part: &[i64]| -> Result<usize> {
+            let db = open()?;
+            let mut q = db.prepare("SELECT content FROM kvs WHERE addr BETWEEN ?1 AND ?2")?;
+            let mut rows = q.query([part[0], part[part.len() - 1]])?;
+            let (mut n, mut bytes) = (0, 0);
+            while let Some(row) = rows.next()? {
+                let text = row.get_ref(0)?.as_str()?;
+                bytes += text.len();
+                // The root, the tail and branch rows are not leaves: read, and not counted.
+                match how {
+                    Rows::Bytes => {}
+                    Rows::Json => drop(serde_json::from_str::<serde::de::IgnoredAny>(text)),
+                    Rows::Datoms => drop(notes_export::read::db::transit::decode_leaf(text, &mut |_| {
+                        n += 1;
+                        Ok(())
+                    })),
+                }
+            }
+            // Used, so that reading the bytes is not left out.
+            std::hint::black_box(bytes);
+            Ok(n)
+        };
+        let parts: Vec<_> =
+            addrs.chunks(addrs.len().div_ceil(threads).max(1)).map(|p| s.spawn(move || read(p))).collect();
+        parts.into_iter().map(|p| p.join().map_err(|_| anyhow::anyhow!("a reader panicked"))?).sum::<Result<usize>>()
+    })?;
+    let wall = start.elapsed();
+    Ok((Measure { wall, min: wall, rss_kb: 0 }, datoms))
+}
+
 const GENANKI: &str = r#"
 import os, sys, genanki
 root, out = sys.argv[1], sys.argv[2]
@@ -255,6 +334,22 @@ pub fn run(args: &[String]) -> Result<()> {
         Ok(())
     };
     compare(false)?;
+    // What no reader of the DB graph can beat, against what no reader of the files can: timed
+    // in a release build of these tasks (this one is a debug build).
+    let mut c = super::cargo();
+    c.args(["run", "--quiet", "--release", "--package", "xtask", "--", "db-rows"]).arg(&db).arg(runs.to_string());
+    let said = c.output().with_context(|| format!("running {c:?}"))?;
+    let said = String::from_utf8_lossy(&said.stdout);
+    let numbers: Vec<f64> = said.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let [bytes_s, json_s, datoms_s, datoms] = numbers[..] else { bail!("db-rows said {said:?}") };
+    for ((_, label), secs) in ROWS.iter().zip([bytes_s, json_s, datoms_s]) {
+        let t = Duration::from_secs_f64(secs);
+        row(label, &Measure { wall: t, min: t, rss_kb: 0 });
+    }
+    println!(
+        "  the DB graph's rows ({datoms} datoms) parsed as JSON, building nothing: {:.1}× the files' I/O floor",
+        json_s / floor_s
+    );
     if drop_caches() {
         compare(true)?;
     } else {
