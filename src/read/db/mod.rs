@@ -189,8 +189,8 @@ struct Part<'a> {
     ident: Vec<(&'a str, i64)>,
     /// Uuids named in titles, for a graph whose `block/refs` do not list them all.
     named: Vec<&'a str>,
-    /// (parent, order, child).
-    tree: Vec<(i64, &'a str, i64)>,
+    /// (the parent's place in [`Db::all`], order, child).
+    tree: Vec<(u32, &'a str, i64)>,
     referenced: Vec<i64>,
 }
 
@@ -210,8 +210,11 @@ impl<'a> Entities<'a> {
                     part.referenced.extend(refs(e, a));
                 }
                 let skipped = e.has(A::FromProperty) || e.has(A::DeletedAt);
+                // A block whose parent the graph does not hold is in no tree.
                 if let (Some(&T::Int(parent)), false) = (e.get(A::Parent), skipped) {
-                    part.tree.push((parent, text(e, A::Order).unwrap_or(""), *id));
+                    if let Some(slot) = all.slot(parent) {
+                        part.tree.push((slot as u32, text(e, A::Order).unwrap_or(""), *id));
+                    }
                 }
             }
             part
@@ -220,8 +223,6 @@ impl<'a> Entities<'a> {
         let ident: FastMap<&str, i64> = parts.iter().flat_map(|p| p.ident.iter().copied()).collect();
         let named: std::collections::HashSet<&str, foldhash::fast::RandomState> =
             parts.iter().flat_map(|p| p.named.iter().copied()).collect();
-        // Siblings sort by their fractional index, as plain ASCII, then by id.
-        let mut tree: Vec<(i64, &str, i64)> = parts.iter().flat_map(|p| p.tree.iter().copied()).collect();
         let by_uuid = || -> FastMap<&str, i64> {
             match named.is_empty() {
                 true => FastMap::default(),
@@ -235,18 +236,30 @@ impl<'a> Entities<'a> {
                     .collect(),
             }
         };
-        let (by_uuid, ()) = rayon::join(by_uuid, || tree.par_sort_unstable());
-        let mut children = vec![0..0; all.all().len()];
-        let mut start = 0;
-        for (k, &(parent, _, _)) in tree.iter().enumerate() {
-            if tree.get(k + 1).is_none_or(|next| next.0 != parent) {
-                if let Some(slot) = all.slot(parent) {
-                    children[slot] = start as u32..k as u32 + 1;
-                }
-                start = k + 1;
+        // Each parent's children placed together by a counting sort on the parent's place
+        // (places are dense: no sort of the whole tree), then each parent's run in order:
+        // siblings by their fractional index, as plain ASCII, then by id.
+        let tree = || {
+            let n = all.all().len();
+            let mut starts = vec![0u32; n + 1];
+            parts.iter().flat_map(|p| &p.tree).for_each(|&(slot, _, _)| starts[slot as usize + 1] += 1);
+            for k in 0..n {
+                starts[k + 1] += starts[k];
             }
-        }
-        let child = tree.into_iter().map(|(_, _, id)| id).collect();
+            let mut next = starts.clone();
+            let mut placed: Vec<(&str, i64)> = vec![("", 0); starts[n] as usize];
+            for &(slot, order, id) in parts.iter().flat_map(|p| &p.tree) {
+                let at = &mut next[slot as usize];
+                placed[*at as usize] = (order, id);
+                *at += 1;
+            }
+            let children: Vec<std::ops::Range<u32>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
+            for run in children.iter().filter(|r| r.len() > 1) {
+                placed[run.start as usize..run.end as usize].sort_unstable();
+            }
+            (children, placed.into_iter().map(|(_, id)| id).collect())
+        };
+        let (by_uuid, (children, child)) = rayon::join(by_uuid, tree);
         let mut referenced: std::collections::HashSet<i64, foldhash::fast::RandomState> =
             parts.into_iter().flat_map(|p| p.referenced).collect();
         referenced.extend(named.iter().filter_map(|u| by_uuid.get(u).copied()));
@@ -374,47 +387,54 @@ impl<'a> Entities<'a> {
             Some(tabs) => tabs.into(),
             None => "\t".repeat(depth).into(),
         };
-        let mut first = String::new();
-        if let Some(status) = refs(e, A::Status).next() {
-            let marker = match self.ident(status) {
-                Some("logseq.property/status.todo") => "TODO",
-                Some("logseq.property/status.doing") => "DOING",
-                Some("logseq.property/status.done") => "DONE",
-                Some("logseq.property/status.canceled") => "CANCELED",
-                Some("logseq.property/status.backlog") => "LATER",
-                Some("logseq.property/status.in-review") => "WAITING",
-                _ => "",
-            };
-            if !marker.is_empty() {
-                first.push_str(marker);
-                first.push(' ');
-            }
-        }
         let title = self.resolve_title(text(e, A::Title).unwrap_or(""));
+        // The first line written straight after the bullet: heading marks, task state, title,
+        // embed and tags; when that holds a line break, its later lines go under the
+        // properties, as a Markdown block's do.
+        out.push_str(&indent);
+        out.push_str("- ");
+        let at = out.len();
         if let Some(level) = e.get(A::Heading).and_then(T::as_int) {
             if (1..=6).contains(&level) && !title.starts_with('#') {
-                first = format!("{} {first}", "#".repeat(level as usize));
+                (0..level).for_each(|_| out.push('#'));
+                out.push(' ');
             }
         }
-        first.push_str(&title);
-        if let Some(target) = refs(e, A::Link).next() {
-            let embed = match self.all.get(target) {
-                Some(t) if t.has(A::Page) => format!("{{{{embed (({}))}}}}", self.uuid(target)),
-                _ => format!("{{{{embed [[{}]]}}}}", self.title(target)),
+        if let Some(status) = refs(e, A::Status).next() {
+            let marker = match self.ident(status) {
+                Some("logseq.property/status.todo") => "TODO ",
+                Some("logseq.property/status.doing") => "DOING ",
+                Some("logseq.property/status.done") => "DONE ",
+                Some("logseq.property/status.canceled") => "CANCELED ",
+                Some("logseq.property/status.backlog") => "LATER ",
+                Some("logseq.property/status.in-review") => "WAITING ",
+                _ => "",
             };
-            first.push_str(&embed);
+            out.push_str(marker);
+        }
+        out.push_str(&title);
+        if let Some(target) = refs(e, A::Link).next() {
+            let _ = match self.all.get(target) {
+                Some(t) if t.has(A::Page) => write!(out, "{{{{embed (({}))}}}}", self.uuid(target)),
+                _ => write!(out, "{{{{embed [[{}]]}}}}", self.title(target)),
+            };
         }
         // Tags that are the user's classes, and `#card`; built-in classes other than Card
         // (Task, Page) are what the block is, not tags.
         for t in refs(e, A::Tags) {
             if self.ident(t) == Some("logseq.class/Card") {
-                first.push_str(" #card");
+                out.push_str(" #card");
             } else if self.user_class(t) && !title.contains(&format!("#{}", self.title(t))) {
-                let _ = write!(first, " #[[{}]]", self.title(t));
+                let _ = write!(out, " #[[{}]]", self.title(t));
             }
         }
+        let first = match memchr::memchr2(b'\n', b'\r', &out.as_bytes()[at..]) {
+            None => String::new(),
+            Some(_) => out.split_off(at),
+        };
         let mut lines = first.lines();
-        let _ = writeln!(out, "{indent}- {}", lines.next().unwrap_or(""));
+        out.push_str(lines.next().unwrap_or(""));
+        out.push('\n');
         if self.referenced.contains(&b) {
             let _ = writeln!(out, "{indent}  id:: {}", self.uuid(b));
         }
@@ -590,10 +610,22 @@ fn uuids_in(text: &str) -> impl Iterator<Item = &str> {
 
 /// A uuid's 128 bits (0 for what is not a uuid: Logseq never makes the nil uuid).
 fn uuid_number(s: &str) -> u128 {
-    match is_uuid(s) {
-        true => s.bytes().filter(|&c| c != b'-').fold(0, |n, c| n << 4 | (c as char).to_digit(16).unwrap_or(0) as u128),
-        false => 0,
+    if s.len() != 36 {
+        return 0;
     }
+    let mut n = 0u128;
+    for (k, c) in s.bytes().enumerate() {
+        let digit = match c {
+            b'-' if matches!(k, 8 | 13 | 18 | 23) => continue,
+            _ if matches!(k, 8 | 13 | 18 | 23) => return 0,
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return 0,
+        };
+        n = n << 4 | u128::from(digit);
+    }
+    n
 }
 
 /// A uuid's text, as Logseq writes it (lower case), from [`uuid_number`].
@@ -604,9 +636,9 @@ fn uuid_text(n: u128) -> Option<String> {
 
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
-        && s.chars()
+        && s.bytes()
             .enumerate()
-            .all(|(k, c)| if matches!(k, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+            .all(|(k, c)| if matches!(k, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
 #[cfg(test)]
@@ -617,6 +649,12 @@ mod tests {
             assert_eq!(super::uuid_text(super::uuid_number(u)).as_deref(), Some(u));
         }
         assert_eq!(super::uuid_number("not a uuid"), 0);
+        assert_eq!(
+            super::uuid_number("6B15E4C3-46B6-4B17-B9EB-7418B8D0EAA2"),
+            super::uuid_number("6b15e4c3-46b6-4b17-b9eb-7418b8d0eaa2")
+        );
+        assert_eq!(super::uuid_number("6b15e4c3-46b6-4b17-b9eb-7418b8d0eaag"), 0);
+        assert_eq!(super::uuid_number("6b15e4c3046b6-4b17-b9eb-7418b8d0eaa2"), 0);
         assert_eq!(super::uuid_text(0), None);
     }
 
