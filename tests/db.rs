@@ -371,6 +371,49 @@ fn properties_keep_their_types() {
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 }
 
+/// Siblings follow their fractional index (compared as plain ASCII, whatever their ids), a
+/// tie goes to the lower id, children sit under their parent in their own order, and a block
+/// whose parent the graph does not hold is in no page.
+#[test]
+fn siblings_follow_their_order() {
+    let dir = common::tempdir();
+    let block = |id: i64, parent: i64, order: &str, title: &str| {
+        [
+            (id, "block/order", format!("{order:?}")),
+            (id, "block/page", "10".to_string()),
+            (id, "block/parent", parent.to_string()),
+            (id, "block/title", format!("{title:?}")),
+        ]
+    };
+    let mut datoms: Vec<(i64, &str, String)> =
+        vec![(10, "block/name", r#""notes""#.into()), (10, "block/title", r#""Notes""#.into())];
+    datoms.extend(block(11, 10, "a2", "third"));
+    datoms.extend(block(12, 10, "a0", "first"));
+    datoms.extend(block(13, 10, "a1", "second"));
+    datoms.extend(block(14, 10, "a1", "second, tie (higher id)"));
+    datoms.extend(block(15, 12, "b", "under first, b"));
+    datoms.extend(block(16, 12, "aZ", "under first, aZ"));
+    datoms.extend(block(17, 99, "a0", "orphan"));
+    datoms.extend(block(18, 10, "a10", "after a1, before a2"));
+    let datoms: Vec<(i64, &str, &str)> = datoms.iter().map(|(e, a, v)| (*e, *a, v.as_str())).collect();
+    common::db_graph(dir.path(), &datoms, "[]");
+    let loaded = notes_export::load(dir.path()).unwrap();
+    let blocks: Vec<(u32, &str)> =
+        loaded.graph.pages[0].blocks.iter().filter(|b| !b.pre_block).map(|b| (b.depth, b.content.as_str())).collect();
+    assert_eq!(
+        blocks,
+        [
+            (1, "first"),
+            (2, "under first, aZ"),
+            (2, "under first, b"),
+            (1, "second"),
+            (1, "second, tie (higher id)"),
+            (1, "after a1, before a2"),
+            (1, "third"),
+        ]
+    );
+}
+
 /// Every block keeps its id (a deck's note keeps its identity), but only a block something
 /// refers to carries it as an `id::` property, as in a Markdown graph: the others need not be
 /// kept whole while the graph is skimmed.
