@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
 use storage::{Db, Entity, A};
-use transit::T;
+use transit::{uuid_bits, UuidText, T};
 
 /// Where a DB graph's pages came from: a finding about a line of a page written from it is
 /// said of the database, the page and the block (there are no lines).
@@ -155,7 +155,7 @@ struct Entities<'a> {
     /// Entity ids by their `db/ident` (`logseq.class/Card`).
     ident: FastMap<&'a str, i64>,
     /// The entities whose uuid a block's text names (`((uuid))`, `[[uuid]]`), by uuid.
-    by_uuid: FastMap<&'a str, i64>,
+    by_uuid: FastMap<u128, i64>,
     /// Each entity's child blocks, in order: a range of `child`, by the entity's place in
     /// [`Db::all`].
     children: Vec<std::ops::Range<u32>>,
@@ -188,7 +188,7 @@ fn refs(e: &Entity, a: A) -> impl Iterator<Item = i64> + '_ {
 struct Part<'a> {
     ident: Vec<(&'a str, i64)>,
     /// Uuids named in titles, for a graph whose `block/refs` do not list them all.
-    named: Vec<&'a str>,
+    named: Vec<u128>,
     /// (the parent's place in [`Db::all`], order, child).
     tree: Vec<(u32, &'a str, i64)>,
     referenced: Vec<i64>,
@@ -221,16 +221,16 @@ impl<'a> Entities<'a> {
         };
         let parts: Vec<Part> = all.all().par_chunks(8192).map(part).collect();
         let ident: FastMap<&str, i64> = parts.iter().flat_map(|p| p.ident.iter().copied()).collect();
-        let named: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+        let named: std::collections::HashSet<u128, foldhash::fast::RandomState> =
             parts.iter().flat_map(|p| p.named.iter().copied()).collect();
-        let by_uuid = || -> FastMap<&str, i64> {
+        let by_uuid = || -> FastMap<u128, i64> {
             match named.is_empty() {
                 true => FastMap::default(),
                 false => all
                     .all()
                     .par_iter()
                     .filter_map(|(id, e)| match e.get(A::Uuid) {
-                        Some(T::Uuid(u)) if named.contains(u.as_str()) => Some((u.as_str(), *id)),
+                        Some(&T::Uuid(u)) if named.contains(&u) => Some((u, *id)),
                         _ => None,
                     })
                     .collect(),
@@ -372,7 +372,7 @@ impl<'a> Entities<'a> {
         while let Some((b, depth)) = stack.pop() {
             lines += memchr::memchr_iter(b'\n', &out.as_bytes()[counted..]).count() as u32;
             counted = out.len();
-            blocks.push((lines + 1, uuid_number(self.uuid(b))));
+            blocks.push((lines + 1, self.uuid(b).unwrap_or(0)));
             self.block_text(b, depth, out);
             stack.extend(self.children(b).iter().rev().map(|&k| (k, depth + 1)));
         }
@@ -415,7 +415,7 @@ impl<'a> Entities<'a> {
         out.push_str(&title);
         if let Some(target) = refs(e, A::Link).next() {
             let _ = match self.all.get(target) {
-                Some(t) if t.has(A::Page) => write!(out, "{{{{embed (({}))}}}}", self.uuid(target)),
+                Some(t) if t.has(A::Page) => write!(out, "{{{{embed (({}))}}}}", UuidText(self.uuid(target))),
                 _ => write!(out, "{{{{embed [[{}]]}}}}", self.title(target)),
             };
         }
@@ -436,7 +436,7 @@ impl<'a> Entities<'a> {
         out.push_str(lines.next().unwrap_or(""));
         out.push('\n');
         if self.referenced.contains(&b) {
-            let _ = writeln!(out, "{indent}  id:: {}", self.uuid(b));
+            let _ = writeln!(out, "{indent}  id:: {}", UuidText(self.uuid(b)));
         }
         // A card's FSRS review state, as the review properties Logseq's file graphs write
         // (the deck's scheduling reads those).
@@ -464,10 +464,10 @@ impl<'a> Entities<'a> {
         }
     }
 
-    fn uuid(&self, id: i64) -> &'a str {
-        match self.all.get(id).and_then(|e| e.get(A::Uuid)) {
-            Some(T::Uuid(u)) => u,
-            _ => "",
+    fn uuid(&self, id: i64) -> Option<u128> {
+        match self.all.get(id)?.get(A::Uuid)? {
+            T::Uuid(u) => Some(*u),
+            _ => None,
         }
     }
 
@@ -526,7 +526,8 @@ impl<'a> Entities<'a> {
             };
         }
         match v {
-            T::Str(s) | T::Kw(s) | T::Uuid(s) => s.clone(),
+            T::Str(s) | T::Kw(s) => s.clone(),
+            T::Uuid(u) => UuidText(Some(*u)).to_string(),
             T::Int(n) => n.to_string(),
             T::Float(x) => x.to_string(),
             T::Bool(b) => b.to_string(),
@@ -547,10 +548,12 @@ impl<'a> Entities<'a> {
         while let Some(k) = find(rest) {
             out.push_str(&rest[..k]);
             let after = &rest[k + 2..];
-            let uuid = after.get(..36).filter(|u| after[36..].starts_with("]]") && is_uuid(u));
-            let found = uuid.and_then(|u| self.by_uuid.get(u)).and_then(|&id| Some((id, self.all.get(id)?)));
+            let uuid = after.get(..36).filter(|_| after[36..].starts_with("]]")).and_then(uuid_bits);
+            let found = uuid.and_then(|u| self.by_uuid.get(&u)).and_then(|&id| Some((id, self.all.get(id)?)));
             match (uuid, found) {
                 (Some(u), Some((id, e))) => {
+                    // As Logseq names the asset's file and the block: lower case.
+                    let u = UuidText(Some(u));
                     if self.is(id, "logseq.class/Asset") {
                         let ext = text(e, A::AssetType).unwrap_or("bin");
                         let _ = write!(out, "![{}](../assets/{u}.{ext})", self.title(id));
@@ -601,63 +604,20 @@ fn iso_time(ms: i64) -> String {
 }
 
 /// The uuids `((…))` and `[[…]]` name in a text.
-fn uuids_in(text: &str) -> impl Iterator<Item = &str> {
+fn uuids_in(text: &str) -> impl Iterator<Item = u128> + '_ {
     memchr::memchr2_iter(b'(', b'[', text.as_bytes()).filter_map(move |k| {
         let u = text.get(k + 2..k + 38)?;
-        ((text[k..].starts_with("((") || text[k..].starts_with("[[")) && is_uuid(u)).then_some(u)
+        (text[k..].starts_with("((") || text[k..].starts_with("[[")).then(|| uuid_bits(u))?
     })
 }
 
-/// A uuid's 128 bits (0 for what is not a uuid: Logseq never makes the nil uuid).
-fn uuid_number(s: &str) -> u128 {
-    if s.len() != 36 {
-        return 0;
-    }
-    let mut n = 0u128;
-    for (k, c) in s.bytes().enumerate() {
-        let digit = match c {
-            b'-' if matches!(k, 8 | 13 | 18 | 23) => continue,
-            _ if matches!(k, 8 | 13 | 18 | 23) => return 0,
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => return 0,
-        };
-        n = n << 4 | u128::from(digit);
-    }
-    n
-}
-
-/// A uuid's text, as Logseq writes it (lower case), from [`uuid_number`].
+/// A block's uuid kept beside its line, as text (0 is none: Logseq never makes the nil uuid).
 fn uuid_text(n: u128) -> Option<String> {
-    let hex = format!("{n:032x}");
-    (n != 0).then(|| format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
-}
-
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes()
-            .enumerate()
-            .all(|(k, c)| if matches!(k, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_hexdigit() })
+    (n != 0).then(|| UuidText(Some(n)).to_string())
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn uuids_are_numbers_and_back() {
-        for u in ["6b15e4c3-46b6-4b17-b9eb-7418b8d0eaa2", "00000000-0000-4000-8000-00000000000b"] {
-            assert_eq!(super::uuid_text(super::uuid_number(u)).as_deref(), Some(u));
-        }
-        assert_eq!(super::uuid_number("not a uuid"), 0);
-        assert_eq!(
-            super::uuid_number("6B15E4C3-46B6-4B17-B9EB-7418B8D0EAA2"),
-            super::uuid_number("6b15e4c3-46b6-4b17-b9eb-7418b8d0eaa2")
-        );
-        assert_eq!(super::uuid_number("6b15e4c3-46b6-4b17-b9eb-7418b8d0eaag"), 0);
-        assert_eq!(super::uuid_number("6b15e4c3046b6-4b17-b9eb-7418b8d0eaa2"), 0);
-        assert_eq!(super::uuid_text(0), None);
-    }
-
     #[test]
     fn times() {
         assert_eq!(super::iso_time(0), "1970-01-01T00:00:00.000Z");

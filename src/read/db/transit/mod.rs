@@ -15,7 +15,9 @@ pub enum T {
     /// A keyword, without its `:` (`block/title`).
     Kw(String),
     Sym(String),
-    Uuid(String),
+    /// A uuid's 128 bits (see [`uuid_bits`]): a hundred thousand blocks' uuids are not a
+    /// hundred thousand strings.
+    Uuid(u128),
     List(Vec<T>),
     Set(Vec<T>),
     Map(Vec<(T, T)>),
@@ -485,6 +487,45 @@ fn array<'de, A: SeqAccess<'de>>(cache: &mut Cache<'de>, seq: &mut A) -> Result<
     }
 }
 
+/// A uuid's 128 bits, when `s` is one: `8-4-4-4-12` hexadecimal digits, in either case.
+pub fn uuid_bits(s: &str) -> Option<u128> {
+    if s.len() != 36 {
+        return None;
+    }
+    let mut n = 0u128;
+    for (k, c) in s.bytes().enumerate() {
+        let digit = match c {
+            b'-' if matches!(k, 8 | 13 | 18 | 23) => continue,
+            _ if matches!(k, 8 | 13 | 18 | 23) => return None,
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        n = n << 4 | u128::from(digit);
+    }
+    Some(n)
+}
+
+/// A uuid as Logseq writes it, lower case (nothing for `None`).
+pub struct UuidText(pub Option<u128>);
+
+impl std::fmt::Display for UuidText {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let Some(n) = self.0 else { return Ok(()) };
+        let part = |shift: u32, mask: u128| (n >> shift) & mask;
+        write!(
+            f,
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            part(96, 0xffff_ffff),
+            part(80, 0xffff),
+            part(64, 0xffff),
+            part(48, 0xffff),
+            part(0, 0xffff_ffff_ffff)
+        )
+    }
+}
+
 /// A string's value by its `~` prefix (a tag comes as `Tagged(name, Nil)`).
 fn parse(s: &str) -> T {
     let Some(rest) = s.strip_prefix('~') else { return T::Str(s.to_string()) };
@@ -496,7 +537,7 @@ fn parse(s: &str) -> T {
         ':' => T::Kw(body.to_string()),
         '$' => T::Sym(body.to_string()),
         '#' => T::Tagged(body.to_string(), Box::new(T::Nil)),
-        'u' => T::Uuid(body.to_ascii_lowercase()),
+        'u' => uuid_bits(body).map_or_else(|| T::Str(body.to_string()), T::Uuid),
         'i' | 'n' | 'm' => body.parse().map(T::Int).unwrap_or_else(|_| T::Str(body.to_string())),
         'd' => body.parse().map(T::Float).unwrap_or_else(|_| T::Str(body.to_string())),
         '_' => T::Nil,
@@ -510,10 +551,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn uuids_are_bits_and_back() {
+        for u in ["6b15e4c3-46b6-4b17-b9eb-7418b8d0eaa2", "00000000-0000-4000-8000-00000000000b"] {
+            assert_eq!(UuidText(uuid_bits(u)).to_string(), u);
+        }
+        assert_eq!(
+            uuid_bits("6B15E4C3-46B6-4B17-B9EB-7418B8D0EAA2"),
+            uuid_bits("6b15e4c3-46b6-4b17-b9eb-7418b8d0eaa2")
+        );
+        for not in ["not a uuid", "6b15e4c3-46b6-4b17-b9eb-7418b8d0eaag", "6b15e4c3046b6-4b17-b9eb-7418b8d0eaa2"] {
+            assert_eq!(uuid_bits(not), None, "{not}");
+        }
+        assert_eq!(UuidText(None).to_string(), "");
+        assert_eq!(parse("~unot-a-uuid"), T::Str("not-a-uuid".into()));
+    }
+
+    #[test]
     fn maps_keywords_and_the_cache() {
         let t = decode(r#"["^ ","~:block/title","Hi","~:block/uuid","~u6B15E420-0000-4000-8000-000000000001","~:block/tags",["~#set",[1,2]],"^0","again"]"#).unwrap();
         assert_eq!(t.get("block/title"), Some(&T::Str("Hi".into())));
-        assert_eq!(t.get("block/uuid"), Some(&T::Uuid("6b15e420-0000-4000-8000-000000000001".into())));
+        assert_eq!(t.get("block/uuid"), Some(&T::Uuid(0x6b15e420_0000_4000_8000_000000000001)));
         assert_eq!(t.get("block/tags").map(T::items), Some([T::Int(1), T::Int(2)].as_slice()));
         // `^0` is the first cached string: the key `~:block/title`.
         let T::Map(pairs) = &t else { panic!() };
