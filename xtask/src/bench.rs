@@ -110,21 +110,48 @@ enum Rows {
     Datoms,
 }
 
-const ROWS: [(Rows, &str); 3] = [
-    (Rows::Bytes, "DB rows: read out of SQLite"),
-    (Rows::Json, "DB rows: parsed as JSON, no values"),
-    (Rows::Datoms, "DB rows: decoded, no entities"),
+/// What `cargo xtask opening` times, each in its row of the bench.
+#[derive(Clone, Copy)]
+enum Step {
+    /// `notes_export::open` of a folder or a DB graph: read (a folder skimmed, a DB graph
+    /// decoded, indexed and its pages written and skimmed) and resolved, before any export.
+    Open {
+        db: bool,
+    },
+    Rows(Rows),
+}
+
+const STEPS: [(Step, &str); 5] = [
+    (Step::Open { db: false }, "opening: the files (skim, resolve)"),
+    (Step::Open { db: true }, "opening: the DB graph"),
+    (Step::Rows(Rows::Bytes), "DB rows: read out of SQLite"),
+    (Step::Rows(Rows::Json), "DB rows: parsed as JSON, no values"),
+    (Step::Rows(Rows::Datoms), "DB rows: decoded, no entities"),
 ];
 
-/// `cargo xtask db-rows DB RUNS`: for each of [`ROWS`], the median time of [`db_rows`] (after
-/// a first read that warms the page cache) in seconds; then the datoms read.
-pub fn db_rows_cmd(args: &[String]) -> Result<()> {
-    let [db, runs] = args else { bail!("usage: cargo xtask db-rows DB RUNS") };
-    let (db, runs) = (Path::new(db), runs.parse::<usize>()?.max(1));
+/// `cargo xtask opening GRAPH DB RUNS` (the same notes as a folder and as a DB graph): for
+/// each of [`STEPS`], the median time (after a first run that warms the page cache) in
+/// seconds; then the datoms of the DB graph.
+pub fn opening_cmd(args: &[String]) -> Result<()> {
+    let [graph, db, runs] = args else { bail!("usage: cargo xtask opening GRAPH DB RUNS") };
+    let (graph, db, runs) = (Path::new(graph), Path::new(db), runs.parse::<usize>()?.max(1));
     let (_, datoms) = db_rows(db, Rows::Datoms)?;
-    for (how, _) in ROWS {
-        let times = (0..runs).map(|_| db_rows(db, how).map(|r| r.0)).collect::<Result<Vec<_>>>()?;
-        print!("{} ", median(times).wall.as_secs_f64());
+    for (step, _) in STEPS {
+        let time = || -> Result<Duration> {
+            match step {
+                Step::Open { db: as_db } => {
+                    let start = Instant::now();
+                    let loaded = notes_export::open(if as_db { db } else { graph })?;
+                    let wall = start.elapsed();
+                    drop(loaded);
+                    Ok(wall)
+                }
+                Step::Rows(how) => Ok(db_rows(db, how)?.0.wall),
+            }
+        };
+        time()?;
+        let times = (0..runs).map(|_| time().map(|wall| Measure { wall, min: wall, rss_kb: 0 }));
+        print!("{} ", median(times.collect::<Result<Vec<_>>>()?).wall.as_secs_f64());
     }
     println!("{datoms}");
     Ok(())
@@ -334,21 +361,25 @@ pub fn run(args: &[String]) -> Result<()> {
         Ok(())
     };
     compare(false)?;
-    // What no reader of the DB graph can beat, against what no reader of the files can: timed
-    // in a release build of these tasks (this one is a debug build).
+    // Opening each (what differs between them: the rest of a run is the same work), and what
+    // no reader of the DB graph can beat: timed in a release build of these tasks (this one
+    // is a debug build).
     let mut c = super::cargo();
-    c.args(["run", "--quiet", "--release", "--package", "xtask", "--", "db-rows"]).arg(&db).arg(runs.to_string());
+    c.args(["run", "--quiet", "--release", "--package", "xtask", "--", "opening"]);
+    c.arg(&graph).arg(&db).arg(runs.to_string());
     let said = c.output().with_context(|| format!("running {c:?}"))?;
     let said = String::from_utf8_lossy(&said.stdout);
     let numbers: Vec<f64> = said.split_whitespace().filter_map(|w| w.parse().ok()).collect();
-    let [bytes_s, json_s, datoms_s, datoms] = numbers[..] else { bail!("db-rows said {said:?}") };
-    for ((_, label), secs) in ROWS.iter().zip([bytes_s, json_s, datoms_s]) {
+    let [open_files, open_db, bytes_s, json_s, datoms_s, datoms] = numbers[..] else { bail!("opening said {said:?}") };
+    for ((_, label), secs) in STEPS.iter().zip([open_files, open_db, bytes_s, json_s, datoms_s]) {
         let t = Duration::from_secs_f64(secs);
         row(label, &Measure { wall: t, min: t, rss_kb: 0 });
     }
     println!(
-        "  the DB graph's rows ({datoms} datoms) parsed as JSON, building nothing: {:.1}× the files' I/O floor",
-        json_s / floor_s
+        "  opening the DB graph takes {:.1}× opening the files; its rows ({datoms} datoms) parsed as JSON, \
+         building nothing, take {:.0}% of the files' whole opening",
+        open_db / open_files,
+        100.0 * json_s / open_files
     );
     if drop_caches() {
         compare(true)?;

@@ -34,7 +34,7 @@ fn main() -> Result<()> {
             _ => bail!("usage: cargo xtask gen-db GRAPH OUT"),
         },
         "bench" => bench::run(&args[1..]),
-        "db-rows" => bench::db_rows_cmd(&args[1..]),
+        "opening" => bench::opening_cmd(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <task>\n\ntasks:\n  conformance [GRAPH REFERENCE.jsonl]  compare the reader with Logseq's parser
   fidelity [GRAPH…]                    words of each page that an output loses (none may be)\n  schema                               regenerate schema/graph.schema.json
@@ -46,7 +46,8 @@ fn main() -> Result<()> {
   gen-db GRAPH OUT                     a graph's notes as a Logseq DB graph (OUT/db.sqlite)
   bench [--size small|medium|large] [--runs N]
                                        time every command against the I/O floor, genanki, pandoc
-  db-rows DB RUNS                      time reading a DB graph's rows, building nothing (release)
+  opening GRAPH DB RUNS                time opening the same notes as files and as a DB graph,
+                                       and reading the DB graph's rows building nothing
   fuzz [--seconds N] [TARGET…]         run every fuzz target (cargo-fuzz) for N seconds in all
   screenshots                          render the seed handout, worksheet (LibreOffice) and an Anki card (Chromium) to docs/*.png");
             if task == "help" {
