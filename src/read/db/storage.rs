@@ -210,7 +210,7 @@ fn has_kvs(db: &Connection) -> rusqlite::Result<bool> {
 
 /// Opens read-only: never a write, never a journal of ours beside the user's graph. Rows are
 /// read from a memory map of the file rather than copied out of it page by page.
-fn open(path: &Path) -> rusqlite::Result<Connection> {
+pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     db.pragma_update(None, "mmap_size", 1i64 << 40)?;
     Ok(db)

@@ -110,7 +110,7 @@ fn decode_leaf_generally(text: &str, each: &mut dyn FnMut(Datom) -> Result<(), S
     let mut cache = Cache { strings: Vec::new(), depth: 0 };
     let mut de = serde_json::Deserializer::from_str(text);
     let mut failed = None;
-    let leaf = Leaf { cache: &mut cache, each, failed: &mut failed };
+    let leaf = Leaf(Datoms { cache: &mut cache, each, failed: &mut failed });
     let read = leaf.deserialize(&mut de).and_then(|()| de.end());
     match (failed, read) {
         (Some(e), _) => Err(e),
@@ -302,14 +302,9 @@ impl<'de> Visitor<'de> for First<'_, 'de> {
     }
 }
 
-/// A leaf row: a map whose `keys` are read datom by datom; its other entries are read and
-/// left.
-struct Leaf<'c, 'f, 'de> {
-    cache: &'c mut Cache<'de>,
-    each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
-    /// What `each` said was wrong, kept apart from serde's errors.
-    failed: &'f mut Option<String>,
-}
+/// A leaf row: a map whose `keys` are read datom by datom (with what [`Datoms`] holds); its
+/// other entries are read and left.
+struct Leaf<'c, 'f, 'de>(Datoms<'c, 'f, 'de>);
 
 impl<'de> DeserializeSeed<'de> for Leaf<'_, '_, 'de> {
     type Value = ();
@@ -324,7 +319,7 @@ impl<'de> Visitor<'de> for Leaf<'_, '_, 'de> {
         f.write_str("a B-tree leaf: a transit map with keys")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Leaf { cache, each, failed } = self;
+        let Datoms { cache, each, failed } = self.0;
         if !matches!(seq.next_element_seed(First(cache))?, Some(Head::Map)) {
             return Err(de::Error::custom("a leaf that is not a map"));
         }
@@ -343,6 +338,7 @@ impl<'de> Visitor<'de> for Leaf<'_, '_, 'de> {
 struct Datoms<'c, 'f, 'de> {
     cache: &'c mut Cache<'de>,
     each: &'f mut dyn FnMut(Datom) -> Result<(), String>,
+    /// What `each` said was wrong, kept apart from serde's errors.
     failed: &'f mut Option<String>,
 }
 
